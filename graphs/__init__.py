@@ -1,0 +1,1 @@
+"""graphs: the supply chain as a directed weighted network (networkx)."""

@@ -1,0 +1,81 @@
+"""Output helpers shared by every command: atomic file writes and JSON printing.
+
+A failed run must never leave a half-written file behind, so every writer writes to
+a temporary sibling and renames it into place only once it is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path next to `path`; rename it onto `path` only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_table(df: pd.DataFrame, path: str | os.PathLike[str], fmt: str = "parquet") -> Path:
+    """Write a tidy table atomically as Parquet or CSV; returns the final path."""
+    target = Path(path)
+    if fmt == "parquet":
+        target = target.with_suffix(".parquet")
+        with atomic_path(target) as tmp:
+            df.to_parquet(tmp, index=False)
+    elif fmt == "csv":
+        target = target.with_suffix(".csv")
+        with atomic_path(target) as tmp:
+            df.to_csv(tmp, index=False)
+    else:
+        raise ValueError(f"unknown table format {fmt!r}; use 'parquet' or 'csv'")
+    return target
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        value = float(obj)
+        return value if math.isfinite(value) else None
+    if isinstance(obj, np.ndarray):
+        return [_jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, Path):
+        return str(obj)
+    return obj
+
+
+def to_json(obj: Any) -> str:
+    """Serialise results (numpy scalars, NaN -> null) as indented JSON."""
+    return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False)
+
+
+def write_json(obj: Any, path: str | os.PathLike[str]) -> Path:
+    """Write JSON atomically."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(to_json(obj) + "\n", encoding="utf-8")
+    return target
