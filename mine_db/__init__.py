@@ -1,5 +1,33 @@
-"""mine_db: the mine-site database (schema, validation, loaders, gap filling, bundled default)."""
+"""mine_db: the mine-site database (schema, validation, loaders, gap filling, bundled default).
+
+`load(path)` reads a user's site table in any supported format; `load_default()` the
+bundled database. Both return the canonical table of `mine_db.schema`, validated,
+gap-filled (`mine_db.gapfill`) and with hidden flows derived (`mine_db.flows`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from mine_db.errors import InputError
 
-__all__ = ["InputError"]
+if TYPE_CHECKING:
+    import os
+
+    import pandas as pd
+
+__all__ = ["InputError", "load", "load_default"]
+
+
+def load(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read, validate, gap-fill and derive a site table (CSV, Excel, GeoPackage, GeoJSON, GeoParquet)."""
+    from mine_db.loaders import read_sites
+
+    return read_sites(path)
+
+
+def load_default() -> pd.DataFrame:
+    """The bundled default database (imported lazily: it lives in `mine_db.default`)."""
+    from mine_db.default import load_default as _load_default
+
+    return _load_default()
