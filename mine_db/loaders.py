@@ -1,0 +1,130 @@
+"""Read and write site tables in the formats users have: CSV, Excel, GeoPackage, GeoJSON, GeoParquet.
+
+Why one entry point: every file, whatever its format, must go through the same
+validate -> fill_gaps -> derive_hidden_flows pipeline, so `read_sites` is the only
+way in. Geometry, where a layer has it, supplies latitude/longitude for rows that
+lack them (points as they are; other shapes by a representative point).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow.parquet as pq
+
+from mine_db.atomic import atomic_path
+from mine_db.errors import InputError
+from mine_db.flows import derive_hidden_flows
+from mine_db.gapfill import fill_gaps
+from mine_db.schema import validate
+
+CRS = "EPSG:4326"
+FORMATS: dict[str, str] = {
+    ".csv": "csv",
+    ".xlsx": "excel",
+    ".gpkg": "gpkg",
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+}
+
+
+def _format(path: Path) -> str:
+    try:
+        return FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise InputError(
+            f"unsupported file type {path.suffix or '(none)'!r}; use one of {', '.join(sorted(FORMATS))}",
+            file=str(path),
+        ) from None
+
+
+def _read_parquet(path: Path) -> pd.DataFrame:
+    """GeoParquet when the file carries `geo` metadata, plain Parquet otherwise."""
+    metadata = pq.read_schema(path).metadata or {}
+    return gpd.read_parquet(path) if b"geo" in metadata else pd.read_parquet(path)
+
+
+_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
+    "csv": lambda p: pd.read_csv(p, skipinitialspace=True),
+    "excel": lambda p: pd.read_excel(p, engine="openpyxl"),
+    "gpkg": lambda p: gpd.read_file(p, engine="pyogrio"),
+    "geojson": lambda p: gpd.read_file(p, engine="pyogrio"),
+    "parquet": _read_parquet,
+}
+
+
+def read_table(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """The raw table of a file (no validation); coordinates taken from geometry where missing."""
+    source = Path(path)
+    fmt = _format(source)
+    if not source.is_file():
+        raise InputError("file not found", file=str(source))
+    try:
+        table = _READERS[fmt](source)
+    except InputError:
+        raise
+    except Exception as exc:  # every reader has its own error types; the user needs the file named
+        raise InputError(f"cannot read as {fmt}: {exc}", file=str(source)) from exc
+    return _coordinates_from_geometry(table)
+
+
+def _coordinates_from_geometry(table: pd.DataFrame) -> pd.DataFrame:
+    if not isinstance(table, gpd.GeoDataFrame) or table.geometry.name not in table.columns:
+        return pd.DataFrame(table)
+    geometry = table.geometry
+    if geometry.crs is not None and not geometry.crs.equals(CRS):
+        geometry = geometry.to_crs(CRS)
+    usable = geometry.notna() & ~geometry.is_empty
+    points = geometry.where(geometry.geom_type == "Point", geometry.representative_point())
+    out = pd.DataFrame(table.drop(columns=table.geometry.name))
+    lower = {str(c).strip().lower(): c for c in out.columns}
+    for column, values in (("longitude", points.x), ("latitude", points.y)):
+        derived = values.where(usable)
+        if column in lower:
+            out[lower[column]] = pd.to_numeric(out[lower[column]], errors="coerce").fillna(derived)
+        else:
+            out[column] = derived
+    return out
+
+
+def read_sites(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a site file, validate it, fill gaps and derive hidden flows."""
+    name = str(path)
+    table = validate(read_table(path), file=name)
+    return derive_hidden_flows(fill_gaps(table), file=name)
+
+
+def _geo(df: pd.DataFrame) -> gpd.GeoDataFrame:
+    geometry = gpd.points_from_xy(df["longitude"], df["latitude"], crs=CRS)
+    frame = pd.DataFrame(df).reset_index(drop=True)
+    geometry = gpd.GeoSeries(geometry).where(frame["latitude"].notna() & frame["longitude"].notna(), None)
+    return gpd.GeoDataFrame(frame, geometry=geometry.set_crs(CRS, allow_override=True))
+
+
+def write_sites(df: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a site table atomically, format from the suffix (GeoParquet for .parquet).
+
+    Geo formats get a WGS84 point geometry from latitude/longitude (none for rows
+    without coordinates). Returns the written path.
+    """
+    target = Path(path)
+    fmt = _format(target)
+    text_columns = [c for c in df.columns if df[c].dtype == object]  # None-holding text: keep None
+    frame = df.copy()
+    frame[text_columns] = frame[text_columns].astype("str").where(df[text_columns].notna(), None)
+    with atomic_path(target) as tmp:
+        if fmt == "csv":
+            frame.to_csv(tmp, index=False)
+        elif fmt == "excel":
+            frame.to_excel(tmp, index=False, engine="openpyxl")
+        elif fmt == "parquet":
+            _geo(frame).to_parquet(tmp, index=False)
+        else:
+            _geo(frame).to_file(tmp, driver="GPKG" if fmt == "gpkg" else "GeoJSON", engine="pyogrio")
+    return target

@@ -1,0 +1,84 @@
+"""Loaders: every format round-trips; unreadable files and failed writes are handled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+from shapely.geometry import Point
+
+import mine_db
+from mine_db.errors import InputError
+from mine_db.loaders import read_sites, write_sites
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"
+
+
+@pytest.fixture(scope="module")
+def sites() -> pd.DataFrame:
+    return read_sites(FIXTURE)
+
+
+def test_pipeline_on_fixture(sites: pd.DataFrame) -> None:
+    cu = sites.set_index("mine_id").loc["CU-A"]
+    # worked example 1 of test_mine_db_flows: 10,000 t Cu -> 437.1765 t hidden per t Cu
+    assert cu["hidden_per_t"] == pytest.approx(437.1765, abs=1e-4)
+    assert mine_db.load(FIXTURE).equals(sites)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".gpkg", ".geojson", ".parquet"])
+def test_round_trip(sites: pd.DataFrame, tmp_path: Path, suffix: str) -> None:
+    written = write_sites(sites, tmp_path / f"sites{suffix}")
+    back = read_sites(written)
+    pd.testing.assert_frame_equal(back[sites.columns], sites, check_dtype=False, rtol=1e-12)
+    assert [p.name for p in tmp_path.iterdir()] == [f"sites{suffix}"]
+
+
+def test_geoparquet_has_point_geometry(sites: pd.DataFrame, tmp_path: Path) -> None:
+    geo = gpd.read_parquet(write_sites(sites, tmp_path / "sites.parquet"))
+    assert geo.crs.to_epsg() == 4326
+    first = geo.geometry.iloc[0]
+    assert (first.x, first.y) == (-69.07, -24.27)
+    # the rest-of-country row (no coordinates) has no geometry
+    assert geo.geometry.isna().sum() == 1
+
+
+def test_coordinates_from_geometry(tmp_path: Path) -> None:
+    raw = pd.read_csv(FIXTURE).drop(columns=["latitude", "longitude"]).iloc[[0]]
+    layer = gpd.GeoDataFrame(raw, geometry=[Point(-69.07, -24.27)], crs="EPSG:4326")
+    layer.to_file(tmp_path / "one.geojson", driver="GeoJSON")
+    row = read_sites(tmp_path / "one.geojson").iloc[0]
+    assert (row["latitude"], row["longitude"]) == (-24.27, -69.07)
+
+
+def test_error_rows_in_excel(tmp_path: Path) -> None:
+    raw = pd.read_csv(FIXTURE)
+    raw.loc[3, "metal_t"] = -1
+    raw.to_excel(tmp_path / "bad.xlsx", index=False)
+    with pytest.raises(InputError) as err:
+        read_sites(tmp_path / "bad.xlsx")
+    assert (err.value.file, err.value.row, err.value.column) == (str(tmp_path / "bad.xlsx"), 5, "metal_t")
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"this is not parquet")
+    with pytest.raises(InputError) as err:
+        read_sites(broken)
+    assert err.value.file == str(broken)
+
+
+@pytest.mark.parametrize("name", ["missing.csv", "sites.txt"])
+def test_missing_or_unsupported(tmp_path: Path, name: str) -> None:
+    (tmp_path / "sites.txt").write_text("x")
+    with pytest.raises(InputError) as err:
+        read_sites(tmp_path / name)
+    assert err.value.file == str(tmp_path / name)
+
+
+def test_failed_write_leaves_nothing(sites: pd.DataFrame, tmp_path: Path) -> None:
+    with pytest.raises(KeyError):
+        write_sites(sites.drop(columns="latitude"), tmp_path / "out.parquet")
+    assert list(tmp_path.iterdir()) == []
