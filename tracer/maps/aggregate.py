@@ -1,0 +1,174 @@
+"""Select and sum the long flows table into the shapes maps and diagrams need.
+
+The engine's table has one row per (vehicle, country, mine, material, component,
+stage, stressor) with `value` and `unit`. A map wants one number per country or mine
+for one *flow* (a stressor or a named group of them), so the grouping and the
+unit checks live here, once, for every picture and export.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from mine_db.errors import InputError
+
+HIDDEN = ("overburden", "waste_rock", "tailings")
+TMR_PARTS = (*HIDDEN, "process_residue", "used")
+
+#: Flow names a user may ask for, and the stressors each one sums.
+FLOW_GROUPS: dict[str, tuple[str, ...]] = {
+    "hidden": HIDDEN,
+    "tmr": TMR_PARTS,
+    **{name: (name,) for name in (*TMR_PARTS, "energy", "co2")},
+}
+
+FLOW_LABELS: dict[str, str] = {
+    "hidden": "Hidden flows (overburden + waste rock + tailings)",
+    "tmr": "Total material requirement",
+    "overburden": "Overburden",
+    "waste_rock": "Waste rock",
+    "tailings": "Tailings",
+    "process_residue": "Process residues",
+    "used": "Used material",
+    "energy": "Energy",
+    "co2": "CO2",
+}
+
+FLOWS_COLUMNS = ("vehicle", "country", "mine", "material", "component", "stage", "stressor", "value", "unit")
+
+#: Country code for flows of unknown or world-average origin; not drawable on a map.
+WORLD = "WLD"
+
+
+def check_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """Raise `InputError` unless `flows` has the engine's columns and finite values."""
+    missing = [c for c in FLOWS_COLUMNS if c not in flows.columns]
+    if missing:
+        raise InputError(f"flows table lacks columns {missing}", column=missing[0])
+    values = pd.to_numeric(flows["value"], errors="coerce")
+    bad = ~np.isfinite(values.to_numpy(dtype=float))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0]) + 2
+        raise InputError("value is not a finite number", row=row, column="value")
+    return flows
+
+
+def select_flow(
+    flows: pd.DataFrame,
+    flow: str = "hidden",
+    vehicles: Sequence[str] | None = None,
+) -> tuple[pd.DataFrame, str]:
+    """Return the rows of `flow` (optionally for some vehicles only) and their single unit.
+
+    Summing tonnes with GJ would be meaningless, so mixed units are an error.
+    """
+    check_flows(flows)
+    if flow not in FLOW_GROUPS:
+        raise InputError(f"unknown flow {flow!r}; choose one of {sorted(FLOW_GROUPS)}", column="stressor")
+    rows = flows[flows["stressor"].isin(FLOW_GROUPS[flow])]
+    if vehicles:
+        unknown = sorted(set(vehicles) - set(flows["vehicle"]))
+        if unknown:
+            raise InputError(
+                f"unknown vehicle(s) {unknown}; the table has {sorted(flows['vehicle'].unique())}", column="vehicle"
+            )
+        rows = rows[rows["vehicle"].isin(list(vehicles))]
+    units = rows["unit"].dropna().unique()
+    if len(units) > 1:
+        raise InputError(f"flow {flow!r} mixes units {sorted(units)}", column="unit")
+    unit = str(units[0]) if len(units) else "t"
+    return rows, unit
+
+
+def by_country(flows: pd.DataFrame, vehicles: Sequence[str] | None = None) -> pd.DataFrame:
+    """Mass-flow stressors per producing country, wide: `country` plus one `<stressor>_t` column each.
+
+    Adds `hidden_t` and `tmr_t`. Only tonnage stressors are kept, so every column
+    shares the unit its name carries.
+    """
+    rows = select_flow(flows, "tmr", vehicles)[0]
+    wide = (
+        rows.pivot_table(index="country", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
+        .reindex(columns=list(TMR_PARTS), fill_value=0.0)
+        .astype(float)
+    )
+    wide["hidden"] = wide[list(HIDDEN)].sum(axis=1)
+    wide["tmr"] = wide[list(TMR_PARTS)].sum(axis=1)
+    wide.columns = [f"{c}_t" for c in wide.columns]
+    return wide.reset_index().rename_axis(columns=None).sort_values("tmr_t", ascending=False, ignore_index=True)
+
+
+def flow_by(flows: pd.DataFrame, key: str, flow: str = "hidden", vehicles: Sequence[str] | None = None) -> pd.Series:
+    """Sum of `flow` grouped by one column (`country`, `mine`, `vehicle`, ...), largest first."""
+    rows, _ = select_flow(flows, flow, vehicles)
+    if key == "mine":
+        rows = rows.assign(mine=mine_ids(rows["mine"])).dropna(subset=["mine"])
+    return rows.groupby(key)["value"].sum().sort_values(ascending=False)
+
+
+def mine_ids(column: pd.Series) -> pd.Series:
+    """Normalise the flows' `mine` column to mine_db ids (drop a `mine:` node prefix; blanks -> NA)."""
+    ids = column.astype("string").str.removeprefix("mine:").str.strip()
+    return ids.mask(ids.eq(""))
+
+
+def by_mine(flows: pd.DataFrame, mines: pd.DataFrame, vehicles: Sequence[str] | None = None) -> pd.DataFrame:
+    """Hidden-flow stressors per mine site joined to the mine table's name, commodity and coordinates.
+
+    Flows outside mines (smelting, refining, manufacturing) have no `mine` and are
+    not part of this table; `unmapped_mines` reports mine ids missing from `mines`.
+    """
+    rows = select_flow(flows, "tmr", vehicles)[0]
+    rows = rows.assign(mine_id=mine_ids(rows["mine"])).dropna(subset=["mine_id"])
+    wide = (
+        rows.pivot_table(index="mine_id", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
+        .reindex(columns=list(HIDDEN), fill_value=0.0)
+        .astype(float)
+    )
+    wide["hidden"] = wide.sum(axis=1)
+    wide.columns = [f"{c}_t" for c in wide.columns]
+    keep = [c for c in ("mine_id", "name", "country", "commodity", "resolution", "latitude", "longitude") if c in mines]
+    table = mines[keep].drop_duplicates("mine_id").merge(wide.reset_index(), on="mine_id", how="inner")
+    return table.sort_values("hidden_t", ascending=False, ignore_index=True)
+
+
+def unmapped_mines(flows: pd.DataFrame, mines: pd.DataFrame) -> list[str]:
+    """Mine ids that carry flows but are absent from the mine table (they cannot be placed)."""
+    ids = set(mine_ids(flows["mine"]).dropna())
+    return sorted(ids - set(mines["mine_id"].astype(str)))
+
+
+def domestic_abroad(flows: pd.DataFrame, home: str = "CHN", vehicles: Sequence[str] | None = None) -> pd.DataFrame:
+    """Tonnage stressors split into `domestic` (home country) and `abroad` (everything else, WLD included)."""
+    wide = by_country(flows, vehicles).set_index("country")
+    where = np.where(wide.index == home, "domestic", "abroad")
+    split = wide.groupby(where).sum().reindex(["domestic", "abroad"], fill_value=0.0)
+    split.columns = [c.removesuffix("_t") for c in split.columns]
+    return split.T.rename_axis(index="stressor", columns=None)
+
+
+def difference(flows: pd.DataFrame, baseline: pd.DataFrame, flow: str = "hidden") -> pd.DataFrame:
+    """Per-country change of `flow` from `baseline` to `flows`: columns country, baseline, scenario, change."""
+    base, base_unit = select_flow(baseline, flow)
+    alt, alt_unit = select_flow(flows, flow)
+    if base_unit != alt_unit:
+        raise InputError(f"baseline is in {base_unit} but the scenario in {alt_unit}", column="unit")
+    table = pd.concat(
+        {"baseline": base.groupby("country")["value"].sum(), "scenario": alt.groupby("country")["value"].sum()},
+        axis=1,
+    ).fillna(0.0)
+    table["change"] = table["scenario"] - table["baseline"]
+    return table.rename_axis("country").reset_index().sort_values("change", key=np.abs, ascending=False, ignore_index=True)
+
+
+def scaled_unit(max_value: float, unit: str) -> tuple[float, str]:
+    """Pick a readable prefix for tonnes (t, kt, Mt, Gt): returns (divisor, label)."""
+    if unit != "t":
+        return 1.0, unit
+    for divisor, label in ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt")):
+        if abs(max_value) >= divisor:
+            return divisor, label
+    return 1.0, "t"

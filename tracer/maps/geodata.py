@@ -1,0 +1,83 @@
+"""Country and mine results as GeoDataFrames, and their export to GeoJSON, GeoPackage and GeoParquet.
+
+Exports are for GIS users (QGIS, R sf, geopandas): one feature per country or mine,
+tidy attribute columns whose names carry their unit (`hidden_t`), ISO3 codes, and
+WGS 84 coordinates. Writing is atomic, so a failed export leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from mine_db.boundaries import load_countries
+from tracer.io import atomic_path
+from tracer.maps.aggregate import by_country, by_mine
+
+#: Export format -> (file suffix, OGR driver or None for GeoParquet).
+GEO_FORMATS: dict[str, tuple[str, str | None]] = {
+    "geojson": (".geojson", "GeoJSON"),
+    "gpkg": (".gpkg", "GPKG"),
+    "parquet": (".parquet", None),
+}
+
+
+def _vehicle_label(vehicles: Sequence[str] | None) -> str:
+    return ",".join(vehicles) if vehicles else "all"
+
+
+def country_layer(flows: pd.DataFrame, vehicles: Sequence[str] | None = None, home: str = "CHN") -> gpd.GeoDataFrame:
+    """Countries with flows, as polygons: iso3, name, domestic, `<stressor>_t`, hidden_share, vehicles.
+
+    Flows whose country has no polygon (for example `WLD`) are left out here and
+    listed by `unmapped_countries`, so the layer plus that list sums to the input.
+    """
+    table = by_country(flows, vehicles)
+    countries = load_countries()
+    layer = countries.merge(table, left_on="iso3", right_on="country", how="inner").drop(columns="country")
+    layer.insert(2, "domestic", layer["iso3"].eq(home))
+    total_hidden = table["hidden_t"].sum()
+    layer["hidden_share"] = layer["hidden_t"] / total_hidden if total_hidden > 0 else 0.0
+    layer["vehicles"] = _vehicle_label(vehicles)
+    columns = [c for c in layer.columns if c != "geometry"] + ["geometry"]
+    return gpd.GeoDataFrame(layer[columns], geometry="geometry", crs=countries.crs).sort_values(
+        "hidden_t", ascending=False, ignore_index=True
+    )
+
+
+def unmapped_countries(flows: pd.DataFrame, vehicles: Sequence[str] | None = None) -> pd.DataFrame:
+    """Country codes in the flows that have no polygon (e.g. WLD), with their tonnages."""
+    table = by_country(flows, vehicles)
+    return table[~table["country"].isin(load_countries()["iso3"])].reset_index(drop=True)
+
+
+def mine_layer(flows: pd.DataFrame, mines: pd.DataFrame, vehicles: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+    """Mine sites with flows, as points: mine_id, name, country, commodity, `<stressor>_t`, vehicles."""
+    table = by_mine(flows, mines, vehicles)
+    table["vehicles"] = _vehicle_label(vehicles)
+    points = gpd.points_from_xy(table.pop("longitude"), table.pop("latitude"), crs="EPSG:4326")
+    return gpd.GeoDataFrame(table, geometry=points)
+
+
+def write_layer(layer: gpd.GeoDataFrame, path: str | os.PathLike[str], fmt: str, name: str) -> Path:
+    """Write `layer` atomically as `fmt` (geojson, gpkg, parquet); `name` is the GeoPackage layer name."""
+    if fmt not in GEO_FORMATS:
+        raise ValueError(f"unknown geodata format {fmt!r}; use one of {sorted(GEO_FORMATS)}")
+    suffix, driver = GEO_FORMATS[fmt]
+    target = Path(path).with_suffix(suffix)
+    with atomic_path(target) as tmp:
+        if driver is None:
+            layer.to_parquet(tmp, index=False)
+        else:
+            # OGR wants the real extension (GPKG warns otherwise), so stage beside the placeholder.
+            staged = tmp.with_suffix(suffix)
+            try:
+                layer.to_file(staged, driver=driver, layer=name, engine="pyogrio")
+                os.replace(staged, tmp)
+            finally:
+                staged.unlink(missing_ok=True)
+    return target
