@@ -1,9 +1,245 @@
-"""`tracer` commands of this room (filled in by its owner)."""
+"""`tracer run`, `tracer vehicle`, `tracer coefficients`, `tracer paths`: trace hidden flows.
+
+Everything is computed before anything is written, and every file goes through
+tracer.io's atomic writers, so a failed run leaves no file behind. With --json only
+JSON reaches stdout; progress goes to stderr.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, Callable
+
+import pandas as pd
 import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from tracer import api, paths
+from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS
+from tracer.io import to_json, write_json, write_table
+
+_out = Console()
+_err = Console(stderr=True)
+
+
+class TableFormat(str, Enum):
+    """File format of the written tables."""
+
+    parquet = "parquet"
+    csv = "csv"
+
+
+class View(str, Enum):
+    """How structural paths aggregate nodes."""
+
+    country = "country"
+    metal = "metal"
+
+
+FleetOption = Annotated[
+    Path | None, typer.Option("--fleet", help="CSV with columns vehicle,count (default: China 2019 production).")
+]
+HomeOption = Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the domestic/abroad split.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A transient progress display on stderr; its callback names the current stage."""
+    if quiet or not _err.is_terminal:
+        yield lambda _name: None
+        return
+    with Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        yield lambda name: progress.update(task, description=name)
+
+
+def _trace(fleet: Path | None, home: str, quiet: bool, vehicles: dict[str, float] | None = None) -> api.RunResult:
+    with _progress(quiet) as step:
+        chosen = vehicles if vehicles is not None else (api.load_fleet(fleet) if fleet else None)
+        return api.run(fleet=chosen, home=home, on_step=step)
+
+
+def _mt(value: float | None) -> str:
+    return "n/a" if value is None else f"{value / 1e6:,.3f} Mt"
+
+
+def _pct(value: float | None) -> str:
+    return "n/a" if value is None else f"{100 * value:.1f} %"
+
+
+def _share_table(title: str, rows: list[dict[str, Any]], label: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(label)
+    table.add_column("hidden flows", justify="right")
+    table.add_column("share of hidden", justify="right")
+    for row in rows:
+        table.add_row(str(row[label]), _mt(row["hidden_t"]), _pct(row["share_of_hidden"]))
+    return table
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    totals = Table(title="Total material requirement (TMR) of the fleet", title_justify="left", show_header=False)
+    totals.add_column("")
+    totals.add_column("", justify="right")
+    totals.add_row("TMR (all material extracted)", _mt(summary["total_tmr_t"]))
+    for stressor, value in summary["by_stressor_t"].items():
+        totals.add_row(f"  {stressor}", _mt(value))
+    totals.add_row("hidden flows (overburden + waste rock + tailings)", _mt(summary["hidden_t"]))
+    ratio = summary["hidden_to_used"]
+    totals.add_row("hidden-to-used ratio", "n/a" if ratio is None else f"{ratio:,.1f}")
+    totals.add_row("share of extraction entering the cars", _pct(summary["car_sector_share"]))
+    totals.add_row(f"hidden flows abroad (home {summary['home']})", _pct(summary["abroad_share"]))
+    nev = summary["nev_to_conventional_hidden"]
+    totals.add_row("hidden flows per NEV / per conventional car", "n/a" if nev is None else f"{nev:.2f}x")
+    _out.print(totals)
+
+    per_vehicle = Table(title="Per vehicle", title_justify="left")
+    for column in ("vehicle", "produced", "TMR t/vehicle", "hidden t/vehicle"):
+        per_vehicle.add_column(column, justify="left" if column == "vehicle" else "right")
+    for vehicle, tmr in summary["per_vehicle_tmr_t"].items():
+        per_vehicle.add_row(
+            vehicle,
+            f"{summary['vehicles_produced'][vehicle]:,.0f}",
+            f"{tmr:,.2f}",
+            f"{summary['per_vehicle_hidden_t'][vehicle]:,.2f}",
+        )
+    _out.print(per_vehicle)
+    _out.print(_share_table("Top countries", summary["top_countries"], "country"))
+    _out.print(_share_table("Top materials", summary["top_materials"], "material"))
+
+
+def _write_outputs(result: api.RunResult, out: Path, fmt: TableFormat) -> list[Path]:
+    return [
+        write_table(result.flows, out / "flows", fmt.value),
+        write_table(result.coefficients, out / "coefficients", fmt.value),
+        write_json(result.summary, out / "summary.json"),
+    ]
+
+
+def run_command(
+    fleet: FleetOption = None,
+    home: HomeOption = "CHN",
+    out: OutOption = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
+    as_json: JsonOption = False,
+) -> None:
+    """Trace the fleet's hidden flows: TMR, per-vehicle, domestic vs abroad, top countries."""
+    result = _trace(fleet, home, as_json)
+    written = _write_outputs(result, out, fmt) if out is not None else []
+    if as_json:
+        typer.echo(to_json(result.summary))
+        return
+    _print_summary(result.summary)
+    for path in written:
+        _out.print(f"wrote {path}")
+
+
+def _breakdown(flows: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    """TMR and hidden flows grouped by one column (per vehicle: the fleet is one car)."""
+    grouped = flows.assign(
+        hidden=flows["value"].where(flows["stressor"].isin(HIDDEN_STRESSORS), 0.0),
+        tmr=flows["value"].where(flows["stressor"].isin(MASS_STRESSORS), 0.0),
+    ).groupby(by)[["tmr", "hidden"]].sum()
+    grouped = grouped.sort_values("tmr", ascending=False)
+    return [{by: k, "tmr_t": float(r.tmr), "hidden_t": float(r.hidden)} for k, r in grouped.iterrows()]
+
+
+def vehicle_command(
+    vehicle_id: Annotated[str, typer.Argument(help="Vehicle id, e.g. BEV-NMC811 or ICEV.")],
+    home: HomeOption = "CHN",
+    as_json: JsonOption = False,
+) -> None:
+    """One vehicle's TMR: by flow type, material, first-tier component and country."""
+    result = _trace(None, home, as_json, vehicles={vehicle_id: 1.0})
+    report = {
+        "vehicle": vehicle_id,
+        "tmr_t": result.summary["total_tmr_t"],
+        "hidden_t": result.summary["hidden_t"],
+        "used_t": result.summary["used_t"],
+        "abroad_share": result.summary["abroad_share"],
+        "by_stressor_t": result.summary["by_stressor_t"],
+        "by_material": _breakdown(result.flows, "material"),
+        "by_component": _breakdown(result.flows, "component"),
+        "by_country": _breakdown(result.flows, "country"),
+    }
+    if as_json:
+        typer.echo(to_json(report))
+        return
+    _out.print(f"[bold]{vehicle_id}[/]: TMR {report['tmr_t']:,.2f} t per vehicle, hidden {report['hidden_t']:,.2f} t, "
+               f"used {report['used_t']:,.3f} t, {_pct(report['abroad_share'])} of hidden flows abroad")
+    for key in ("material", "component", "country"):
+        table = Table(title=f"by {key}", title_justify="left")
+        table.add_column(key)
+        table.add_column("TMR t", justify="right")
+        table.add_column("hidden t", justify="right")
+        for row in report[f"by_{key}"][:12]:
+            table.add_row(str(row[key]), f"{row['tmr_t']:,.3f}", f"{row['hidden_t']:,.3f}")
+        _out.print(table)
+
+
+def coefficients_command(
+    kind: Annotated[str | None, typer.Option("--kind", help="Only nodes of this kind (mine, material, vehicle, ...).")] = None,
+    out: OutOption = None,
+    fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
+    as_json: JsonOption = False,
+) -> None:
+    """TMR coefficient (t per unit of output) of every node: ore, metal, battery, vehicle."""
+    result = _trace(None, "CHN", as_json)
+    table = result.coefficients
+    if kind is not None:
+        table = table[table["kind"] == kind]
+    written = [write_table(table, out / "coefficients", fmt.value)] if out is not None else []
+    if as_json:
+        typer.echo(to_json(table.to_dict("records")))
+        return
+    shown = Table(title=f"TMR coefficients ({len(table)} nodes, largest first)", title_justify="left")
+    for column in ("node", "kind", "country", "tmr_per_unit", "unit", "material_efficiency"):
+        shown.add_column(column, justify="right" if column in ("tmr_per_unit", "material_efficiency") else "left")
+    for row in table.sort_values("tmr_per_unit", ascending=False).head(40).itertuples():
+        shown.add_row(row.node, row.kind, row.country, f"{row.tmr_per_unit:,.4g}", row.unit, f"{row.material_efficiency:.4g}")
+    _out.print(shown)
+    for path in written:
+        _out.print(f"wrote {path}")
+
+
+def paths_command(
+    vehicle_id: Annotated[str | None, typer.Option("--vehicle", help="Only this vehicle (default: the whole fleet).")] = None,
+    view: Annotated[View, typer.Option("--view", help="Aggregate nodes by country or by metal.")] = View.country,
+    top: Annotated[int, typer.Option("--top", min=1, help="Number of paths to list.")] = 15,
+    cutoff: Annotated[float, typer.Option("--cutoff", min=0.0, help="Ignore paths below this share of the total.")] = 1e-4,
+    as_json: JsonOption = False,
+) -> None:
+    """The largest supply paths of hidden flows (for explanation; totals come from the solve)."""
+    result = _trace(None, "CHN", as_json, vehicles=None if vehicle_id is None else {vehicle_id: 1.0})
+    found = paths.top_paths(result.compiled, result.compiled.demand(result.fleet), view=view.value, top=top, cutoff=cutoff)
+    if as_json:
+        typer.echo(to_json(found.as_dict()))
+        return
+    table = Table(
+        title=f"Top {len(found.paths)} paths of hidden flows ({view.value} view): "
+        f"{_pct(found.coverage)} of {_mt(found.total)} covered",
+        title_justify="left",
+    )
+    table.add_column("path (supplier <- ... <- vehicle)")
+    table.add_column("hidden flows", justify="right")
+    table.add_column("share", justify="right")
+    for path in found.paths:
+        table.add_row(" <- ".join(reversed(path.labels)), _mt(path.value), _pct(path.value / found.total))
+    _out.print(table)
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.command("run")(run_command)
+    app.command("vehicle")(vehicle_command)
+    app.command("coefficients")(coefficients_command)
+    app.command("paths")(paths_command)

@@ -1,0 +1,141 @@
+"""The Python entry point: trace a fleet through a supply-chain network in one call.
+
+`run()` is what `tracer run` does, without the terminal: compile the network, solve
+it, attribute every flow and compute the indicators. The result keeps the compiled
+network and the attribution plan so that follow-up questions (one vehicle's
+breakdown, structural paths, another fleet) reuse the same factorisation.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from mine_db.countries import to_iso3
+from mine_db.errors import InputError
+from tracer import attribution, indicators
+from tracer.engine import CompiledNetwork, compile_network, multipliers
+
+
+@dataclass(frozen=True, eq=False)
+class RunResult:
+    """Flows (long table, fleet totals), node coefficients, headline summary, inputs."""
+
+    flows: pd.DataFrame
+    coefficients: pd.DataFrame
+    summary: dict[str, Any]
+    network: nx.DiGraph
+    fleet: pd.Series
+    compiled: CompiledNetwork
+    plan: attribution.AttributionPlan
+
+
+def default_network() -> nx.DiGraph:
+    """The bundled default network (China 2019), built by the graphs package."""
+    from graphs import build_default_network
+
+    return build_default_network()
+
+
+def default_fleet() -> pd.Series:
+    """The bundled default fleet: passenger cars produced in China in 2019."""
+    from graphs import default_fleet as graphs_default_fleet
+
+    return graphs_default_fleet()
+
+
+def normalise_fleet(fleet: Mapping[str, float] | pd.Series, file: str | None = None) -> pd.Series:
+    """Fleet as a float Series keyed by vehicle id; negative or non-finite counts are errors."""
+    series = pd.Series(fleet, dtype=object) if not isinstance(fleet, pd.Series) else fleet
+    if series.empty:
+        raise InputError("the fleet is empty: give at least one vehicle id and count", file=file)
+    if series.index.has_duplicates:
+        dup = series.index[series.index.duplicated()][0]
+        raise InputError(f"vehicle {dup!r} appears more than once in the fleet", file=file, column="vehicle")
+    counts: dict[str, float] = {}
+    for vehicle, count in series.items():
+        try:
+            value = float(count)
+        except (TypeError, ValueError):
+            raise InputError(f"count for vehicle {vehicle!r} is not a number: {count!r}", file=file, column="count") from None
+        if not math.isfinite(value) or value < 0:
+            raise InputError(f"count for vehicle {vehicle!r} must be finite and >= 0, got {count!r}", file=file, column="count")
+        counts[str(vehicle)] = value
+    return pd.Series(counts, dtype=float, name="vehicles")
+
+
+def load_fleet(path: str | os.PathLike[str]) -> pd.Series:
+    """Read a fleet file: CSV with columns `vehicle` and `count` (one row per vehicle type).
+
+    Errors name the file, the spreadsheet row (header = 1) and the column.
+    """
+    file = str(path)
+    if not Path(path).is_file():
+        raise InputError("fleet file not found", file=file)
+    try:
+        table = pd.read_csv(path, dtype={"vehicle": str})
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read the fleet file as CSV: {exc}", file=file) from None
+    for column in ("vehicle", "count"):
+        if column not in table.columns:
+            raise InputError(f"missing column {column!r}; expected columns vehicle,count", file=file, column=column)
+    for position, (vehicle, count) in enumerate(zip(table["vehicle"], table["count"], strict=True)):
+        row = position + 2
+        if pd.isna(vehicle) or not str(vehicle).strip():
+            raise InputError("empty vehicle id", file=file, row=row, column="vehicle")
+        try:
+            value = float(count)
+        except (TypeError, ValueError):
+            raise InputError(f"count is not a number: {count!r}", file=file, row=row, column="count") from None
+        if not math.isfinite(value) or value < 0:
+            raise InputError(f"count must be finite and >= 0, got {count!r}", file=file, row=row, column="count")
+    table["vehicle"] = table["vehicle"].str.strip()
+    duplicated = table["vehicle"].duplicated()
+    if duplicated.any():
+        row = int(duplicated.to_numpy().argmax()) + 2
+        raise InputError(f"vehicle {table['vehicle'][row - 2]!r} listed twice", file=file, row=row, column="vehicle")
+    return normalise_fleet(pd.Series(table["count"].astype(float).to_numpy(), index=table["vehicle"].to_numpy()), file)
+
+
+def run(
+    fleet: Mapping[str, float] | pd.Series | None = None,
+    home: str = "CHN",
+    network: nx.DiGraph | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Trace `fleet` (vehicle id -> vehicles produced) through `network`.
+
+    Defaults: the bundled China 2019 network and fleet. `home` is the country whose
+    domestic vs abroad split is reported (any spelling, stored as ISO3). `on_step`
+    is told each stage's name, for progress display.
+    """
+    step = on_step or (lambda _name: None)
+    home_iso3 = to_iso3(home, column="home")
+    step("building the supply-chain network")
+    graph = default_network() if network is None else network
+    fleet_series = normalise_fleet(default_fleet() if fleet is None else fleet)
+    step("compiling and factorising")
+    compiled = compile_network(graph)
+    y = compiled.demand(fleet_series)
+    plan = attribution.prepare(compiled)
+    step("attributing flows")
+    flows = attribution.to_table(plan, attribution.flow_arrays(plan, y))
+    coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
+    step("computing indicators")
+    summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
+    return RunResult(
+        flows=flows,
+        coefficients=coefficients,
+        summary=summary,
+        network=graph,
+        fleet=fleet_series,
+        compiled=compiled,
+        plan=plan,
+    )
