@@ -1,0 +1,258 @@
+"""Each lever's semantics, pinned on the tiny network with numbers worked by hand."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from test_scenarios_network import ORE_PER_CONC, tiny_network
+
+from mine_db.errors import InputError
+from tracer.engine import compile_network, solve
+from tracer.scenarios import levers
+from tracer.scenarios.spec import (
+    BatteryMix,
+    CleanElectricity,
+    FleetMix,
+    Lightweighting,
+    OreGradeDecline,
+    RecycledContent,
+    Sourcing,
+)
+
+SRC = "test source"
+
+
+def totals(G: nx.DiGraph, fleet: dict[str, float]) -> dict[str, float]:
+    compiled = compile_network(G)
+    x = solve(compiled, compiled.demand(fleet))
+    flows = compiled.B @ x
+    return dict(zip(compiled.stressors, flows, strict=True))
+
+
+def amount(G: nx.DiGraph, u: str, v: str) -> float:
+    return float(G.edges[u, v]["amount"]) if G.has_edge(u, v) else 0.0
+
+
+def rc(share: float, **kw: object) -> RecycledContent:
+    args = dict(material="copper", commodity="copper", share=share,
+                secondary_stressors=MappingProxyType({"process_residue": 0.5}), country="CHN", source=SRC)
+    args.update(kw)
+    return RecycledContent(**args)  # type: ignore[arg-type]
+
+
+class TestRecycledContent:
+    def test_share_splits_the_metal_supply_between_primary_and_secondary(self) -> None:
+        G = tiny_network()
+        H = levers.recycled_content(G, rc(0.3))
+        node = "recycling:copper:scenario:CHN"
+        assert amount(H, "smelting:cu:CHN", "material:copper_wire") == pytest.approx(0.7)
+        assert amount(H, node, "material:copper_wire") == pytest.approx(0.3)
+        assert H.nodes[node]["kind"] == "recycling"
+        assert H.nodes[node]["stressors"] == {"process_residue": 0.5}
+        assert SRC in H.nodes[node]["stressor_sources"]["process_residue"]
+        # input untouched
+        assert amount(G, "smelting:cu:CHN", "material:copper_wire") == 1.0
+        assert node not in G
+
+    def test_hidden_flows_fall_by_the_recycled_share(self) -> None:
+        G = tiny_network()
+        fleet = {"BEV-LFP": 1.0}
+        base, new = totals(G, fleet), totals(levers.recycled_content(G, rc(0.3)), fleet)
+        # all tailings are copper's: they fall by exactly 30 %
+        assert new["tailings"] == pytest.approx(0.7 * base["tailings"])
+        # process residue: 0.03 t Cu x (0.7 x 2.0 primary + 0.3 x 0.5 secondary)
+        assert new["process_residue"] == pytest.approx(0.03 * (0.7 * 2.0 + 0.3 * 0.5))
+        assert new["used"] == pytest.approx(base["used"])
+
+    def test_share_is_set_not_added_to_an_existing_secondary_route(self) -> None:
+        G = tiny_network()
+        G.add_node("recycling:cu:old", kind="recycling", country="CHN", commodity="copper",
+                   stressors={}, unit="t")
+        G.edges["smelting:cu:CHN", "material:copper_wire"]["amount"] = 0.8
+        G.add_edge("recycling:cu:old", "material:copper_wire", amount=0.2, source="x")
+        H = levers.recycled_content(G, rc(0.5))
+        assert amount(H, "smelting:cu:CHN", "material:copper_wire") == pytest.approx(0.5)
+        assert amount(H, "recycling:copper:scenario:CHN", "material:copper_wire") == pytest.approx(0.5)
+        assert not H.has_edge("recycling:cu:old", "material:copper_wire")
+
+    def test_zero_share_removes_secondary_supply(self) -> None:
+        H = levers.recycled_content(tiny_network(), rc(0.0))
+        assert "recycling:copper:scenario:CHN" not in H
+        assert amount(H, "smelting:cu:CHN", "material:copper_wire") == pytest.approx(1.0)
+
+    def test_material_without_the_metal_is_an_error_naming_the_key(self) -> None:
+        with pytest.raises(InputError) as err:
+            levers.recycled_content(tiny_network(), rc(0.3, material="nickel", commodity="nickel"))
+        assert err.value.column == "recycled_content.nickel"
+
+
+class TestBatteryMix:
+    def test_packs_are_found_from_the_single_chemistry_vehicles(self) -> None:
+        assert levers.battery_packs(tiny_network()) == {
+            "NMC111": "component:traction_battery:NMC111",
+            "LFP": "component:traction_battery:LFP",
+        }
+
+    def test_all_lfp_moves_the_whole_battery_input(self) -> None:
+        H = levers.battery_mix(tiny_network(), BatteryMix(MappingProxyType({"LFP": 1.0}), (), SRC))
+        assert not H.has_edge("component:traction_battery:NMC111", "BEV")
+        assert amount(H, "component:traction_battery:LFP", "BEV") == pytest.approx(1.0)
+        # single-chemistry vehicles keep their own pack
+        assert amount(H, "component:traction_battery:NMC111", "BEV-NMC111") == 1.0
+
+    def test_a_mixed_share_and_its_effect_on_copper(self) -> None:
+        G = tiny_network()
+        H = levers.battery_mix(G, BatteryMix(MappingProxyType({"NMC111": 0.5, "LFP": 0.5}), ("BEV",), SRC))
+        assert amount(H, "component:traction_battery:NMC111", "BEV") == pytest.approx(0.5)
+        # copper per BEV: 0.9 x 0.02 + 0.1 x 0.03 = 0.021 -> 0.5 x 0.02 + 0.5 x 0.03 = 0.025
+        base, new = totals(G, {"BEV": 1}), totals(H, {"BEV": 1})
+        assert new["tailings"] / base["tailings"] == pytest.approx(0.025 / 0.021)
+
+    def test_missing_chemistry_is_an_error_naming_the_share(self) -> None:
+        with pytest.raises(InputError) as err:
+            levers.battery_mix(tiny_network(), BatteryMix(MappingProxyType({"NCA": 1.0}), (), SRC))
+        assert err.value.column == "battery_mix.shares.NCA"
+
+    def test_unknown_consumer_is_an_error(self) -> None:
+        with pytest.raises(InputError) as err:
+            levers.battery_mix(tiny_network(), BatteryMix(MappingProxyType({"LFP": 1.0}), ("ICEV",), SRC))
+        assert err.value.column == "battery_mix.consumers[0]"
+
+
+class TestCleanElectricity:
+    def ce(self, share: float, countries: tuple[str, ...] = ()) -> CleanElectricity:
+        return CleanElectricity(share, countries, ("smelting", "refining"),
+                                MappingProxyType({"co2": 0.01}), SRC)
+
+    def test_share_of_grid_electricity_is_replaced(self) -> None:
+        H = levers.clean_electricity(tiny_network(), self.ce(0.5, ("CHN",)))
+        assert amount(H, "energy:electricity:CHN", "smelting:cu:CHN") == pytest.approx(5.0)
+        clean = "energy:clean_electricity:scenario:CHN"
+        assert amount(H, clean, "smelting:cu:CHN") == pytest.approx(5.0)
+        assert H.nodes[clean]["stressors"] == {"co2": 0.01}
+
+    def test_coal_overburden_behind_smelting_power_falls(self) -> None:
+        G = tiny_network()
+        fleet = {"BEV-NMC111": 1.0}
+        base, new = totals(G, fleet), totals(levers.clean_electricity(G, self.ce(1.0)), fleet)
+        # 0.02 t Cu x 10 GJ x 0.05 t overburden/GJ, all removed; steel's 3 t stays
+        assert base["overburden"] - new["overburden"] == pytest.approx(0.02 * 10 * 0.05)
+        assert new["co2"] == pytest.approx(0.02 * 10 * 0.01)
+
+    def test_country_without_smelters_is_an_error(self) -> None:
+        with pytest.raises(InputError) as err:
+            levers.clean_electricity(tiny_network(), self.ce(1.0, ("AUS",)), index=2)
+        assert err.value.column == "electricity[2]"
+
+
+class TestSourcing:
+    def test_named_share_and_rest_in_baseline_proportion(self) -> None:
+        H = levers.sourcing(tiny_network(), Sourcing("copper", None, MappingProxyType({"CHL": 0.9}), SRC))
+        assert amount(H, "beneficiation:cu:CHL", "market:cu_conc:CHN") == pytest.approx(0.9)
+        assert amount(H, "beneficiation:cu:PER", "market:cu_conc:CHN") == pytest.approx(0.1)
+
+    def test_market_by_id_and_zero_share(self) -> None:
+        so = Sourcing(None, "market:cu_conc:CHN", MappingProxyType({"PER": 1.0}), SRC)
+        H = levers.sourcing(tiny_network(), so)
+        assert not H.has_edge("beneficiation:cu:CHL", "market:cu_conc:CHN")
+        assert amount(H, "beneficiation:cu:PER", "market:cu_conc:CHN") == pytest.approx(1.0)
+
+    def test_country_without_supplier_is_an_error_naming_it(self) -> None:
+        with pytest.raises(InputError) as err:
+            levers.sourcing(tiny_network(), Sourcing("copper", None, MappingProxyType({"AUS": 0.5}), SRC), 1)
+        assert err.value.column == "sourcing[1].shares.AUS"
+
+    def test_partial_shares_need_someone_else_to_cover_the_rest(self) -> None:
+        so = Sourcing("copper", None, MappingProxyType({"CHL": 0.3, "PER": 0.3}), SRC)
+        with pytest.raises(InputError) as err:
+            levers.sourcing(tiny_network(), so)
+        assert err.value.column == "sourcing[0].shares"
+
+
+class TestOreGrade:
+    def test_grade_decline_recomputes_ore_and_tailings(self) -> None:
+        og = OreGradeDecline("copper", 0.02, 2019, 2029, SRC)
+        r = 1 / 0.98**10
+        H = levers.ore_grade(tiny_network(), og)
+        ore = ORE_PER_CONC * r  # = 0.25 / (0.01 x 0.98^10 x 0.9)
+        assert amount(H, "mine:cu:CHL", "beneficiation:cu:CHL") == pytest.approx(0.25 / (0.01 * 0.98**10 * 0.9))
+        stress = H.nodes["beneficiation:cu:CHL"]["stressors"]
+        assert stress["tailings"] == pytest.approx(ore - 1.0)  # ore in, 1 t concentrate out
+        assert stress["energy"] == pytest.approx(0.5 * r)
+        assert H.nodes["mine:cu:CHL"]["grade"] == pytest.approx(0.01 * 0.98**10)
+        assert H.nodes["mine:cu:CHL"]["stressors"]["waste_rock"] == 2.0  # strip ratio per t ore unchanged
+
+    def test_waste_rock_grows_with_the_ore_moved(self) -> None:
+        G = tiny_network()
+        H = levers.ore_grade(G, OreGradeDecline("copper", 0.05, 2019, 2024, SRC))
+        base, new = totals(G, {"BEV-LFP": 1}), totals(H, {"BEV-LFP": 1})
+        assert new["waste_rock"] == pytest.approx(base["waste_rock"] / 0.95**5)
+        assert new["tailings"] > base["tailings"] / 0.95**5 * 0.99
+
+    def test_mine_without_concentrator_scales_per_unit_flows(self) -> None:
+        G = nx.DiGraph()
+        G.add_node("mine:x", kind="mine", commodity="nickel", grade=0.02, recovery=0.8, unit="t",
+                   stressors={"waste_rock": 100.0, "tailings": 60.0})
+        H = levers.ore_grade(G, OreGradeDecline("nickel", 0.5, 2019, 2020, SRC))
+        ore = 1 / (0.02 * 0.8)
+        assert H.nodes["mine:x"]["stressors"]["waste_rock"] == pytest.approx(200.0)
+        assert H.nodes["mine:x"]["stressors"]["tailings"] == pytest.approx(60.0 + ore)
+
+    def test_unknown_commodity_in_network_is_an_error(self) -> None:
+        with pytest.raises(InputError) as err:
+            levers.ore_grade(tiny_network(), OreGradeDecline("lithium", 0.01, 2019, 2030, SRC))
+        assert err.value.column == "ore_grade.lithium"
+
+
+class TestLightweighting:
+    def test_material_mass_scales_in_every_product(self) -> None:
+        G = tiny_network()
+        H = levers.lightweighting(G, Lightweighting("steel", -0.1, SRC))
+        assert amount(H, "material:steel", "component:body") == pytest.approx(0.9)
+        base, new = totals(G, {"ICEV": 1}), totals(H, {"ICEV": 1})
+        assert new["used"] == pytest.approx(0.9 * base["used"])
+        assert new["overburden"] == pytest.approx(0.9 * 3.0)
+
+    def test_material_metal_is_the_chief_supply(self) -> None:
+        G = tiny_network()
+        assert levers.material_metal(G, "material:copper_wire") == "copper"
+        assert levers.material_metal(G, "material:steel") == "iron_ore"
+
+
+class TestFleet:
+    fleet = pd.Series({"ICEV": 80.0, "HEV": 10.0, "BEV": 6.0, "PHEV": 4.0})
+
+    def test_nev_share_keeps_the_total_and_proportions(self) -> None:
+        out = levers.fleet_mix(self.fleet, FleetMix(0.5, None, None, SRC))
+        assert out.to_dict() == pytest.approx({"ICEV": 400 / 9, "HEV": 50 / 9, "BEV": 30.0, "PHEV": 20.0})
+        assert out.sum() == pytest.approx(100.0)
+
+    def test_total_and_split(self) -> None:
+        out = levers.fleet_mix(self.fleet, FleetMix(0.4, 200.0, MappingProxyType({"BEV": 0.75, "PHEV": 0.25}), SRC))
+        assert out["BEV"] == pytest.approx(60.0)
+        assert out["PHEV"] == pytest.approx(20.0)
+        assert out["ICEV"] + out["HEV"] == pytest.approx(120.0)
+        assert out["ICEV"] / out["HEV"] == pytest.approx(8.0)
+
+    def test_total_only_scales_everything(self) -> None:
+        out = levers.fleet_mix(self.fleet, FleetMix(None, 50.0, None, SRC))
+        assert np.allclose(out[self.fleet.index].to_numpy(), self.fleet.to_numpy() / 2)
+
+    def test_no_nev_to_scale_up_is_an_error(self) -> None:
+        with pytest.raises(InputError) as err:
+            levers.fleet_mix(pd.Series({"ICEV": 10.0}), FleetMix(0.5, None, None, SRC))
+        assert err.value.column == "fleet.nev_share"
+
+
+def test_levers_never_mutate_their_input() -> None:
+    G = tiny_network()
+    before = nx.to_dict_of_dicts(G), {n: dict(a, stressors=dict(a["stressors"])) for n, a in G.nodes(data=True)}
+    levers.ore_grade(G, OreGradeDecline("copper", 0.1, 2019, 2025, SRC))
+    levers.recycled_content(G, rc(0.5))
+    levers.clean_electricity(G, CleanElectricity(1.0, (), ("smelting",), MappingProxyType({}), SRC))
+    after = nx.to_dict_of_dicts(G), {n: dict(a, stressors=dict(a["stressors"])) for n, a in G.nodes(data=True)}
+    assert before == after

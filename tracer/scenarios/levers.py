@@ -1,0 +1,494 @@
+"""Levers: pure functions that return an edited copy of the network (or the fleet).
+
+Each lever reads only what docs/CONTRACTS.md promises (node `kind`, `country`,
+`commodity`, `stressors`; mine and beneficiation `grade`, `recovery`, `strip_ratio`;
+the fixed vehicle ids; edge `amount`) and never mutates its input: node attribute
+dicts are replaced, not edited, because `DiGraph.copy()` shares nested dicts.
+Where a lever cannot find the structure it needs it raises `InputError` naming the
+scenario key, rather than doing nothing silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+
+import networkx as nx
+import pandas as pd
+
+from mine_db.errors import InputError
+from tracer.scenarios.spec import (
+    CHEMISTRIES,
+    MATERIAL_COMMODITY,
+    NEV_VEHICLES,
+    SHARE_TOLERANCE,
+    BatteryMix,
+    CleanElectricity,
+    FleetMix,
+    Lightweighting,
+    OreGradeDecline,
+    RecycledContent,
+    Scenario,
+    Sourcing,
+)
+
+ORE_PROPORTIONAL = ("overburden", "waste_rock", "energy", "co2")
+"""Direct flows of a mine that grow with the ore it moves (per unit of its output)."""
+
+
+def _kind(G: nx.DiGraph, node: str) -> str:
+    return str(G.nodes[node].get("kind", ""))
+
+
+def _nodes_of_kind(G: nx.DiGraph, kind: str) -> list[str]:
+    return [n for n, k in G.nodes(data="kind") if k == kind]
+
+
+def _set_amount(G: nx.DiGraph, u: str, v: str, amount: float, source: str) -> None:
+    """Set (or add) an edge amount with the scenario's source; drop edges that reach 0."""
+    if amount <= 0.0:
+        if G.has_edge(u, v):
+            G.remove_edge(u, v)
+        return
+    if G.has_edge(u, v):
+        attrs = dict(G.edges[u, v])
+        attrs.update(amount=amount, source=f"{attrs.get('source', '')} | scenario: {source}".strip(" |"))
+        attrs["uncertainty"] = None
+        G.add_edge(u, v, **attrs)
+    else:
+        G.add_edge(u, v, amount=amount, source=f"scenario: {source}", uncertainty=None)
+
+
+def _add_process(
+    G: nx.DiGraph,
+    node: str,
+    *,
+    kind: str,
+    name: str,
+    country: str,
+    unit: str,
+    commodity: str | None,
+    stressors: Mapping[str, float],
+    source: str,
+) -> None:
+    """Add a process node introduced by a scenario, with its flows sourced."""
+    G.add_node(
+        node,
+        kind=kind,
+        name=name,
+        country=country,
+        unit=unit,
+        commodity=commodity,
+        mine_id=None,
+        stressors=dict(stressors),
+        stressor_sources={s: f"scenario: {source}" for s in stressors},
+        stressor_uncertainty={},
+    )
+
+
+# --- recycled content -------------------------------------------------------------
+
+
+def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
+    """Set the recycled share of a metal's supply into every material node to `rc.share`.
+
+    For each material node fed by the commodity, S = primary + existing secondary
+    supply (t metal per t material). Primary suppliers are rescaled to (1 - share) S
+    in their baseline proportions; the secondary route becomes one new recycling node
+    supplying share x S with the scenario's flows; existing recycling edges of that
+    commodity into the material are replaced (the share is set, not added).
+    """
+    H = G.copy()
+    key = f"recycled_content.{rc.material}"
+    secondary = f"recycling:{rc.material}:scenario:{rc.country}"
+    touched = 0
+    for m in _nodes_of_kind(G, "material"):
+        primary: dict[str, float] = {}
+        existing: dict[str, float] = {}
+        for u in G.predecessors(m):
+            if G.nodes[u].get("commodity") != rc.commodity:
+                continue
+            amount = float(G.edges[u, m]["amount"])
+            (existing if _kind(G, u) == "recycling" else primary)[u] = amount
+        total = sum(primary.values()) + sum(existing.values())
+        if total <= 0.0:
+            continue
+        if rc.share < 1.0 and sum(primary.values()) <= 0.0:
+            raise InputError(
+                f"material {m!r} has no primary {rc.commodity} supplier to keep {1 - rc.share:g} of its supply",
+                column=key,
+            )
+        touched += 1
+        primary_sum = sum(primary.values())
+        for u, amount in primary.items():
+            _set_amount(H, u, m, (1.0 - rc.share) * total * amount / primary_sum, rc.source)
+        for u in existing:
+            H.remove_edge(u, m)
+        if rc.share > 0.0:
+            if secondary not in H:
+                _add_process(
+                    H,
+                    secondary,
+                    kind="recycling",
+                    name=f"Secondary {rc.material} (scenario)",
+                    country=rc.country,
+                    unit="t",
+                    commodity=rc.commodity,
+                    stressors=rc.secondary_stressors,
+                    source=rc.source,
+                )
+            _set_amount(H, secondary, m, rc.share * total, rc.source)
+    if touched == 0:
+        raise InputError(f"no material node is supplied with {rc.commodity}", column=key)
+    return H
+
+
+# --- battery chemistry ----------------------------------------------------------
+
+
+def battery_packs(G: nx.DiGraph) -> dict[str, str]:
+    """The traction-battery component of each chemistry, found from the fixed vehicle ids.
+
+    The pack of chemistry c is the one component that feeds `BEV-c` and no other
+    single-chemistry BEV (body, motor and the rest are shared by all of them).
+    """
+    vehicles = {c: f"BEV-{c}" for c in CHEMISTRIES if f"BEV-{c}" in G}
+    inputs = {
+        c: {u for u in G.predecessors(v) if _kind(G, u) == "component"} for c, v in vehicles.items()
+    }
+    packs: dict[str, str] = {}
+    for c, own in inputs.items():
+        others = set().union(*(inputs[o] for o in inputs if o != c)) if len(inputs) > 1 else set()
+        exclusive = sorted(own - others)
+        if len(exclusive) != 1:
+            raise InputError(
+                f"cannot identify the {c} traction battery: BEV-{c} has {len(exclusive)} components "
+                f"no other BEV-<chemistry> uses ({', '.join(exclusive) or 'none'}); expected exactly one",
+                column="battery_mix",
+            )
+        packs[c] = exclusive[0]
+    return packs
+
+
+def battery_mix(G: nx.DiGraph, bm: BatteryMix) -> nx.DiGraph:
+    """Re-split every consumer's traction-battery input among chemistries by `bm.shares`.
+
+    Consumers are all users of a chemistry pack except the single-chemistry vehicles
+    (or `bm.consumers` when given). The battery input K (packs or kWh per unit, as the
+    network models it) is kept; chemistry c gets K x share_c.
+    """
+    H = G.copy()
+    packs = battery_packs(G)
+    for chem, share in bm.shares.items():
+        if share > 0.0 and chem not in packs:
+            raise InputError(f"the network has no BEV-{chem} to take the {chem} battery from",
+                             column=f"battery_mix.shares.{chem}")
+    single = {f"BEV-{c}" for c in CHEMISTRIES}
+    pack_nodes = set(packs.values())
+    users = sorted({v for p in pack_nodes for v in G.successors(p)} - single)
+    consumers = list(bm.consumers) or users
+    for i, consumer in enumerate(consumers):
+        if consumer not in G or consumer not in users:
+            raise InputError(f"{consumer!r} uses no traction battery of the network",
+                             column=f"battery_mix.consumers[{i}]")
+        k = sum(float(G.edges[p, consumer]["amount"]) for p in pack_nodes if G.has_edge(p, consumer))
+        for chem, pack in packs.items():
+            _set_amount(H, pack, consumer, k * bm.shares.get(chem, 0.0), bm.source)
+    return H
+
+
+# --- clean electricity ------------------------------------------------------------
+
+
+def is_electricity(G: nx.DiGraph, node: str) -> bool:
+    """An energy node that supplies electricity (by `carrier`, else by its id or name).
+
+    ADAPTER: CONTRACTS.md does not yet name an attribute for the energy carrier; the
+    id/name test stands in until graphs/ sets `carrier = "electricity"`.
+    """
+    attrs = G.nodes[node]
+    if attrs.get("kind") != "energy":
+        return False
+    if "carrier" in attrs:
+        return attrs["carrier"] == "electricity"
+    text = f"{node} {attrs.get('name', '')}".lower()
+    return "electricity" in text or "grid" in text
+
+
+def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx.DiGraph:
+    """Replace `ce.share` of the grid electricity of the chosen stages and countries.
+
+    Each consumer's electricity inputs are scaled by (1 - share) and the missing GJ
+    come from a clean supply node per country carrying the scenario's flows per GJ.
+    """
+    H = G.copy()
+    key = f"electricity[{index}]"
+    touched = 0
+    for j, attrs in G.nodes(data=True):
+        if attrs.get("kind") not in ce.stages:
+            continue
+        country = str(attrs.get("country", "WLD"))
+        if ce.countries and country not in ce.countries:
+            continue
+        grid = {u: float(G.edges[u, j]["amount"]) for u in G.predecessors(j) if is_electricity(G, u)}
+        gj = sum(grid.values())
+        if gj <= 0.0:
+            continue
+        touched += 1
+        for u, amount in grid.items():
+            _set_amount(H, u, j, (1.0 - ce.share) * amount, ce.source)
+        clean = f"energy:clean_electricity:scenario:{country}"
+        if clean not in H:
+            _add_process(
+                H,
+                clean,
+                kind="energy",
+                name=f"Clean electricity, {country} (scenario)",
+                country=country,
+                unit="GJ",
+                commodity=None,
+                stressors=ce.stressors,
+                source=ce.source,
+            )
+            H.nodes[clean]["carrier"] = "electricity"
+        _set_amount(H, clean, j, ce.share * gj, ce.source)
+    if touched == 0:
+        where = ", ".join(ce.countries) or "any country"
+        raise InputError(
+            f"no {'/'.join(ce.stages)} node in {where} uses grid electricity", column=key
+        )
+    return H
+
+
+# --- sourcing ---------------------------------------------------------------------
+
+
+def _supplier_countries(G: nx.DiGraph, market: str) -> dict[str, dict[str, float]]:
+    by_country: dict[str, dict[str, float]] = defaultdict(dict)
+    for u in G.predecessors(market):
+        if _kind(G, u) == "energy":
+            continue
+        by_country[str(G.nodes[u].get("country", "WLD"))][u] = float(G.edges[u, market]["amount"])
+    return dict(by_country)
+
+
+def sourcing_markets(G: nx.DiGraph, so: Sourcing) -> list[str]:
+    """The market(s) a sourcing entry acts on: the named node, or the commodity's
+    markets that mix suppliers from more than one country."""
+    if so.market is not None:
+        if so.market not in G or _kind(G, so.market) != "market":
+            raise InputError(f"no market node {so.market!r} in the network", column="sourcing.market")
+        return [so.market]
+    return [
+        m
+        for m in _nodes_of_kind(G, "market")
+        if G.nodes[m].get("commodity") == so.commodity and len(_supplier_countries(G, m)) > 1
+    ]
+
+
+def sourcing(G: nx.DiGraph, so: Sourcing, index: int = 0) -> nx.DiGraph:
+    """Set origin-country shares of the supply into the chosen market(s).
+
+    The market's total input K is kept. A named country gets share x K, split among
+    its suppliers in their baseline proportions; countries not named share the rest
+    in their baseline proportions.
+    """
+    H = G.copy()
+    key = f"sourcing[{index}]"
+    markets = sourcing_markets(G, so)
+    if not markets:
+        raise InputError(f"no {so.commodity} market mixes suppliers from several countries", column=key)
+    for market in markets:
+        groups = _supplier_countries(G, market)
+        total = sum(sum(g.values()) for g in groups.values())
+        for country in so.shares:
+            if country not in groups:
+                raise InputError(
+                    f"market {market!r} has no supplier in {country}; it has {', '.join(sorted(groups))}",
+                    column=f"{key}.shares.{country}",
+                )
+        rest = 1.0 - sum(so.shares.values())
+        rest_base = sum(sum(g.values()) for c, g in groups.items() if c not in so.shares)
+        if rest > SHARE_TOLERANCE and rest_base <= 0.0:
+            raise InputError(
+                f"shares sum to {1 - rest:g} but market {market!r} has no other supplier to cover the rest",
+                column=f"{key}.shares",
+            )
+        for country, suppliers in groups.items():
+            base = sum(suppliers.values())
+            target = so.shares[country] * total if country in so.shares else (
+                rest * total * base / rest_base if rest_base > 0 else 0.0
+            )
+            for u, amount in suppliers.items():
+                weight = amount / base if base > 0 else 1.0 / len(suppliers)
+                _set_amount(H, u, market, target * weight, so.source)
+    return H
+
+
+# --- ore grade --------------------------------------------------------------------
+
+
+def ore_grade(G: nx.DiGraph, og: OreGradeDecline) -> nx.DiGraph:
+    """Lower the head grade of a commodity's mines by `og.grade_factor` and recompute.
+
+    Ore per tonne of concentrate is c / (g R): at grade g' it grows by r = g / g'.
+    The concentrate's own mass does not change, so the extra ore all leaves as
+    tailings (tailings' = tailings + ore' - ore, from the mass balance ore = product
+    + tailings), and the concentrator's ore-throughput inputs (ore, electricity) and
+    its energy and CO2 grow by r. Per tonne of ore, the mine's strip ratio (waste
+    rock and overburden per t ore) is unchanged; it moves r times more ore.
+    Where a mine has no beneficiation node (it sells its ore or metal-in-ore), its
+    ore-proportional flows per unit of output scale by r and its tailings as above.
+    """
+    H = G.copy()
+    key = f"ore_grade.{og.commodity}"
+    r = 1.0 / og.grade_factor
+    mines = [m for m in _nodes_of_kind(G, "mine") if G.nodes[m].get("commodity") == og.commodity]
+    if not mines:
+        raise InputError(f"the network has no {og.commodity} mine", column=key)
+    for mine in mines:
+        _scale_grade_attr(H, mine, og.grade_factor)
+        concentrators = [b for b in G.successors(mine) if _kind(G, b) == "beneficiation"]
+        if concentrators:
+            for b in concentrators:
+                _rescale_concentrator(G, H, mine, b, r, og.grade_factor, og.source)
+        else:
+            _rescale_mine_output(G, H, mine, r)
+    return H
+
+
+def _scale_grade_attr(H: nx.DiGraph, node: str, factor: float) -> None:
+    grade = H.nodes[node].get("grade")
+    if grade is not None and math.isfinite(float(grade)):
+        H.nodes[node]["grade"] = float(grade) * factor
+
+
+def _ore_per_unit(G: nx.DiGraph, node: str) -> float:
+    """t ore behind one unit of a mine's output when that output is not ore itself."""
+    attrs = G.nodes[node]
+    grade, recovery = attrs.get("grade"), attrs.get("recovery")
+    if grade is None or recovery is None or float(grade) <= 0 or float(recovery) <= 0:
+        raise InputError(f"mine {node!r} lacks grade and recovery to recompute its flows", column="grade")
+    return 1.0 / (float(grade) * float(recovery))
+
+
+def _rescale_concentrator(
+    G: nx.DiGraph, H: nx.DiGraph, mine: str, b: str, r: float, factor: float, source: str
+) -> None:
+    ore = float(G.edges[mine, b]["amount"])
+    _set_amount(H, mine, b, ore * r, source)
+    for u in G.predecessors(b):
+        if u != mine and is_electricity(G, u):
+            _set_amount(H, u, b, float(G.edges[u, b]["amount"]) * r, source)
+    stress = dict(G.nodes[b].get("stressors") or {})
+    stress["tailings"] = float(stress.get("tailings", 0.0)) + ore * (r - 1.0)
+    for s in ("energy", "co2"):
+        if s in stress:
+            stress[s] = float(stress[s]) * r
+    H.nodes[b]["stressors"] = stress
+    _scale_grade_attr(H, b, factor)
+
+
+def _rescale_mine_output(G: nx.DiGraph, H: nx.DiGraph, mine: str, r: float) -> None:
+    attrs = G.nodes[mine]
+    stress = dict(attrs.get("stressors") or {})
+    unit_is_ore = str(attrs.get("unit", "t")) == "t" and attrs.get("output") == "ore"
+    if unit_is_ore:
+        return  # strip ratio per t ore is unchanged; consumers' ore demand carries the change
+    ore = _ore_per_unit(G, mine)
+    for s in ORE_PROPORTIONAL:
+        if s in stress:
+            stress[s] = float(stress[s]) * r
+    if "tailings" in stress:
+        stress["tailings"] = float(stress["tailings"]) + ore * (r - 1.0)
+    H.nodes[mine]["stressors"] = stress
+
+
+# --- lightweighting -------------------------------------------------------------
+
+
+def material_metal(G: nx.DiGraph, material: str) -> str | None:
+    """The commodity that supplies most of a material node's input mass (None if none)."""
+    mass: dict[str, float] = defaultdict(float)
+    for u in G.predecessors(material):
+        commodity = G.nodes[u].get("commodity")
+        if commodity:
+            mass[str(commodity)] += float(G.edges[u, material]["amount"])
+    return max(mass, key=mass.__getitem__) if mass else None
+
+
+def lightweighting(G: nx.DiGraph, lw: Lightweighting) -> nx.DiGraph:
+    """Scale the mass of a material in every product that uses it by (1 + mass_change).
+
+    The material's nodes are those whose input mass is chiefly the mapped commodity
+    (steel -> iron ore, aluminium -> bauxite, ...); all their output edges scale.
+    """
+    H = G.copy()
+    commodity = MATERIAL_COMMODITY[lw.material]
+    materials = [m for m in _nodes_of_kind(G, "material") if material_metal(G, m) == commodity]
+    if not materials:
+        raise InputError(f"no material node is made chiefly of {commodity}", column=f"lightweighting.{lw.material}")
+    for m in materials:
+        for v in G.successors(m):
+            _set_amount(H, m, v, float(G.edges[m, v]["amount"]) * (1.0 + lw.mass_change), lw.source)
+    return H
+
+
+# --- fleet ------------------------------------------------------------------------
+
+
+def fleet_mix(fleet: pd.Series, fm: FleetMix) -> pd.Series:
+    """Vehicles produced under a new NEV share, total and NEV split.
+
+    NEV = PHEV, BEV (any BEV-<chemistry> too) and FCV, as in Chinese statistics (HEV is
+    not an NEV). Without a split, NEV and non-NEV types keep their baseline proportions.
+    """
+    fleet = fleet.astype(float)
+    nev = [v for v in fleet.index if v in NEV_VEHICLES or str(v).startswith("BEV-")]
+    other = [v for v in fleet.index if v not in nev]
+    total = fm.total if fm.total is not None else float(fleet.sum())
+    nev_now = float(fleet[nev].sum())
+    share = fm.nev_share if fm.nev_share is not None else (nev_now / float(fleet.sum()) if fleet.sum() else 0.0)
+    out = pd.Series(0.0, index=fleet.index.union(list(fm.nev_split or {})), name=fleet.name)
+    if fm.nev_split is not None:
+        for v, s in fm.nev_split.items():
+            out[v] = share * total * s
+    elif share > 0:
+        if nev_now <= 0:
+            raise InputError("the fleet has no NEV to scale up; give fleet.nev_split", column="fleet.nev_share")
+        for v in nev:
+            out[v] = share * total * float(fleet[v]) / nev_now
+    other_now = float(fleet[other].sum())
+    if share < 1.0:
+        if other_now <= 0:
+            raise InputError("the fleet has no conventional vehicle to keep", column="fleet.nev_share")
+        for v in other:
+            out[v] = (1.0 - share) * total * float(fleet[v]) / other_now
+    return out
+
+
+# --- whole scenario ---------------------------------------------------------------
+
+
+def apply_network(G: nx.DiGraph, scenario: Scenario) -> nx.DiGraph:
+    """All network levers of a scenario, in a fixed order (upstream first)."""
+    H = G
+    for i, so in enumerate(scenario.sourcing):
+        H = sourcing(H, so, i)
+    for og in scenario.ore_grade:
+        H = ore_grade(H, og)
+    for i, ce in enumerate(scenario.electricity):
+        H = clean_electricity(H, ce, i)
+    for rc in scenario.recycled_content:
+        H = recycled_content(H, rc)
+    if scenario.battery_mix is not None:
+        H = battery_mix(H, scenario.battery_mix)
+    for lw in scenario.lightweighting:
+        H = lightweighting(H, lw)
+    return H if H is not G else G.copy()
+
+
+def apply_fleet(fleet: pd.Series, scenario: Scenario) -> pd.Series:
+    """The scenario's fleet (the given one when it has no fleet lever)."""
+    return fleet_mix(fleet, scenario.fleet) if scenario.fleet is not None else fleet.astype(float)
