@@ -1,0 +1,102 @@
+"""Vehicle classes: curb mass (with its range), lifetime and material content.
+
+A class ties the stock statistics (China's heavy, medium, light and mini trucks) to
+what one vehicle weighs, how long it lasts and what it is made of, so that units
+leaving the fleet can be turned into tonnes of steel, aluminium, copper and so on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from mine_db.errors import InputError
+from tracer.fleet.lifetimes import Lifetime
+from tracer.fleet.tables import read_table
+
+
+@dataclass(frozen=True)
+class VehicleClass:
+    """One class of vehicles; masses in tonnes per vehicle, lifetime in years."""
+
+    name: str
+    group: str
+    mass_t: float
+    mass_low_t: float
+    mass_high_t: float
+    lifetime_mean_years: float
+    weibull_shape: float
+
+    def lifetime(self, kind: str = "weibull") -> Lifetime:
+        """The class lifetime; normal and lognormal keep the Weibull's mean and spread."""
+        weibull = Lifetime.weibull_from_mean(self.lifetime_mean_years, self.weibull_shape)
+        if kind == "weibull":
+            return weibull
+        if kind == "fixed":
+            return Lifetime("fixed", mean=self.lifetime_mean_years)
+        return Lifetime(kind, mean=self.lifetime_mean_years, std=weibull_std(weibull))
+
+
+def weibull_std(lifetime: Lifetime) -> np.ndarray:
+    """Standard deviation of a Weibull lifetime (to give alternatives the same spread)."""
+    shape, scale = np.asarray(lifetime.shape, float), np.asarray(lifetime.scale, float)
+    return scale * np.sqrt(special.gamma(1 + 2 / shape) - special.gamma(1 + 1 / shape) ** 2)
+
+
+def load_classes(path: str | Path, weight_basis: str = "unit") -> dict[str, VehicleClass]:
+    """Read the class table; ``weight_basis='with_trailer'`` uses the trailer masses."""
+    prefix = "mass_with_trailer" if weight_basis == "with_trailer" else "mass"
+    df = read_table(
+        path, text=("vehicle_class", "group"),
+        numbers=(f"{prefix}_t", f"{prefix}_low_t", f"{prefix}_high_t", "lifetime_mean_years",
+                 "weibull_shape"),
+        key=("vehicle_class",))
+    classes = {}
+    for i, row in df.iterrows():
+        low, mid, high = row[f"{prefix}_low_t"], row[f"{prefix}_t"], row[f"{prefix}_high_t"]
+        if not low <= mid <= high:
+            raise InputError(f"need low <= central <= high mass, got {low}, {mid}, {high}",
+                             file=str(path), row=int(i) + 2, column=f"{prefix}_t")
+        for column in ("lifetime_mean_years", "weibull_shape"):
+            if row[column] <= 0:
+                raise InputError("must be positive", file=str(path), row=int(i) + 2, column=column)
+        classes[row["vehicle_class"]] = VehicleClass(
+            name=row["vehicle_class"], group=row["group"], mass_t=mid, mass_low_t=low,
+            mass_high_t=high, lifetime_mean_years=row["lifetime_mean_years"],
+            weibull_shape=row["weibull_shape"])
+    return classes
+
+
+def load_composition(path: str | Path) -> pd.DataFrame:
+    """Material composition by vehicle group: mass fractions and fixed kg per vehicle."""
+    df = read_table(path, text=("group", "material", "basis", "unit", "source"),
+                    numbers=("value",), key=("group", "material"))
+    bad = np.flatnonzero(~df["basis"].isin(["mass_fraction", "kg_per_vehicle"]).to_numpy())
+    if bad.size:
+        raise InputError("basis must be 'mass_fraction' or 'kg_per_vehicle'", file=str(path),
+                         row=int(bad[0]) + 2, column="basis")
+    for group, sub in df[df["basis"] == "mass_fraction"].groupby("group"):
+        if sub["value"].sum() > 1.0 + 1e-9:
+            raise InputError(f"mass fractions of group {group!r} add up to more than 1",
+                             file=str(path), column="value")
+    return df
+
+
+def content_per_vehicle(composition: pd.DataFrame, group: str, mass_t: np.ndarray | float
+                        ) -> dict[str, np.ndarray]:
+    """Tonnes of each material in one vehicle of the group with curb mass ``mass_t``."""
+    sub = composition[composition["group"] == group]
+    if sub.empty:
+        raise InputError(f"no composition for vehicle group {group!r}", column="group")
+    mass = np.asarray(mass_t, dtype=float)
+    out = {}
+    for row in sub.itertuples():
+        if row.basis == "mass_fraction":
+            out[row.material] = mass * row.value
+        else:
+            out[row.material] = np.full_like(mass, row.value / 1000.0)
+    return out

@@ -1,0 +1,109 @@
+"""The settings of one fleet run, read from TOML (``tracer fleet --config FILE``).
+
+A config names its data tables (relative to the config file, else the bundled ones)
+and the few modelling choices a user is expected to change. Unknown keys are errors,
+so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from mine_db.errors import InputError
+from tracer.fleet.lifetimes import KINDS
+from tracer.fleet.tables import DATA_DIR, resolve
+
+DEFAULT_CONFIG = DATA_DIR / "china_trucks.toml"
+
+
+@dataclass(frozen=True)
+class FleetConfig:
+    """One fleet study: which stock, which classes, which data, which choices."""
+
+    name: str
+    stock_file: str
+    total_class: str
+    classes: tuple[str, ...]
+    first_year: int = 1950
+    fit_statuses: tuple[str, ...] = ("yearbook", "orientation")
+    lifetime_kind: str = "weibull"
+    weight_basis: str = "unit"
+    classes_file: str = "vehicle_classes.csv"
+    composition_file: str = "composition.csv"
+    prices_file: str = "prices.csv"
+    factors_file: str = "recycling_factors.csv"
+    recovery_file: str = "recovery.csv"
+    collection_rate: float = 1.0
+    inflation_rate: float = 0.0
+    price_year: int = 2023
+    emission_path_start_year: int = 2023
+    emission_path_end_year: int = 2050
+    emission_path_end_fraction: float = 0.5
+    saturation_units: float | None = None
+    base_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.lifetime_kind in KINDS, "lifetime_kind", f"must be one of {', '.join(KINDS)}"),
+            (self.weight_basis in ("unit", "with_trailer"), "weight_basis",
+             "must be 'unit' or 'with_trailer'"),
+            (0.0 <= self.collection_rate <= 1.0, "collection_rate", "must lie in [0, 1]"),
+            (-0.5 < self.inflation_rate < 1.0, "inflation_rate", "must lie in (-0.5, 1)"),
+            (0.0 <= self.emission_path_end_fraction <= 1.0, "emission_path_end_fraction",
+             "must lie in [0, 1]"),
+            (self.emission_path_end_year > self.emission_path_start_year, "emission_path_end_year",
+             "must come after emission_path_start_year"),
+            (len(self.classes) > 0, "classes", "must name at least one class"),
+            (self.saturation_units is None or self.saturation_units > 0, "saturation_units",
+             "must be positive"),
+        ]
+        where = str(self.base_dir / "<config>") if self.base_dir else None
+        for ok, key, message in checks:
+            if not ok:
+                raise InputError(f"{key} {message}", file=where, column=key)
+
+    def path(self, name: str) -> Path:
+        """Resolve one of the config's table names to a file."""
+        return resolve(name, self.base_dir)
+
+    def with_changes(self, **changes: Any) -> FleetConfig:
+        return replace(self, **changes)
+
+
+def load_config(path: str | Path | None = None) -> FleetConfig:
+    """Read a TOML config; ``None`` gives China's trucks (the bundled default)."""
+    target = Path(path) if path is not None else DEFAULT_CONFIG
+    if not target.is_file():
+        raise InputError("config file not found", file=str(target))
+    try:
+        raw = tomllib.loads(target.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"invalid TOML: {exc}", file=str(target)) from exc
+    known = {f.name: f for f in fields(FleetConfig) if f.name != "base_dir"}
+    for key in raw:
+        if key not in known:
+            raise InputError(f"unknown setting (known: {', '.join(sorted(known))})",
+                             file=str(target), column=key)
+    for key in ("name", "stock_file", "total_class", "classes"):
+        if key not in raw:
+            raise InputError("required setting missing", file=str(target), column=key)
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        expected = str(known[key].type).replace(" | None", "")
+        if "tuple" in expected:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise InputError("must be a list of strings", file=str(target), column=key)
+            value = tuple(value)
+        elif expected == "float" and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        elif not isinstance(value, {"int": int, "float": float, "str": str}[expected]) or (
+                isinstance(value, bool)):
+            raise InputError(f"must be of type {expected}", file=str(target), column=key)
+        values[key] = value
+    try:
+        return FleetConfig(**values, base_dir=target.parent)
+    except InputError as exc:
+        raise InputError(exc.message, file=str(target), column=exc.column) from exc

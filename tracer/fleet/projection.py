@@ -1,0 +1,92 @@
+"""The stock path by class: historical statistics, logistic fit, class split.
+
+The total stock is fitted with a logistic curve over every observed year (one fit on
+22 points is far better determined than four fits on the two to four points each
+class has), then split by the class shares observed in the years where all classes
+are known: linear between those years, constant outside them (assumption A03).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mine_db.errors import InputError
+from tracer.fleet.config import FleetConfig
+from tracer.fleet.logistic import LogisticFit, fit_logistic
+from tracer.fleet.tables import read_table
+
+UNITS_PER_ROW_UNIT = 1e4  # the yearbooks count vehicles in units of 10 000
+
+
+@dataclass(frozen=True)
+class StockProjection:
+    """Stock by year and class (vehicles), with the fit and the shares behind it."""
+
+    years: np.ndarray
+    classes: tuple[str, ...]
+    stock: np.ndarray  # (years, classes)
+    shares: np.ndarray  # (years, classes)
+    fit: LogisticFit
+    observed: pd.DataFrame  # the rows of the stock table, in vehicles
+
+
+def load_stock(path: str | Path) -> pd.DataFrame:
+    """Read a stock table (year, vehicle_class, stock_10k_units, status, source)."""
+    df = read_table(path, text=("vehicle_class", "status", "source"),
+                    numbers=("year", "stock_10k_units"), key=("year", "vehicle_class"))
+    frac = np.flatnonzero((df["year"] % 1 != 0).to_numpy())
+    if frac.size:
+        raise InputError("year must be a whole number", file=str(path), row=int(frac[0]) + 2,
+                         column="year")
+    df["year"] = df["year"].astype(int)
+    df["stock_units"] = df["stock_10k_units"] * UNITS_PER_ROW_UNIT
+    return df.sort_values(["vehicle_class", "year"]).reset_index(drop=True)
+
+
+def class_shares(observed: pd.DataFrame, classes: tuple[str, ...], years: np.ndarray,
+                 file: str | None = None) -> np.ndarray:
+    """Share of each class in the stock, from the years where every class is known."""
+    wide = observed.pivot(index="year", columns="vehicle_class", values="stock_units")
+    missing = [c for c in classes if c not in wide.columns]
+    if missing:
+        raise InputError(f"no stock rows for class(es) {', '.join(missing)}", file=file,
+                         column="vehicle_class")
+    complete = wide[list(classes)].dropna()
+    totals = complete.sum(axis=1)
+    complete = complete[totals > 0]
+    if complete.empty:
+        raise InputError("no year in which every class has a stock figure", file=file,
+                         column="vehicle_class")
+    shares = complete.div(complete.sum(axis=1), axis=0)
+    known = shares.index.to_numpy(dtype=float)
+    return np.column_stack([np.interp(years, known, shares[c].to_numpy()) for c in classes])
+
+
+def project_stock(config: FleetConfig, to_year: int) -> StockProjection:
+    """Fit the total, split it by class and return the stock from ``first_year``."""
+    path = config.path(config.stock_file)
+    observed = load_stock(path)
+    total = observed[(observed["vehicle_class"] == config.total_class)
+                     & observed["status"].isin(config.fit_statuses)]
+    if len(total) < 4:
+        raise InputError(f"need at least 4 rows of class {config.total_class!r} with status in "
+                         f"{list(config.fit_statuses)} to fit the logistic, found {len(total)}",
+                         file=str(path), column="vehicle_class")
+    if to_year <= int(total["year"].max()):
+        raise InputError(f"--to {to_year} must lie after the last observed year "
+                         f"{int(total['year'].max())}")
+    try:
+        fit = fit_logistic(total["year"].to_numpy(), total["stock_units"].to_numpy(),
+                           saturation=config.saturation_units)
+    except ValueError as exc:
+        raise InputError(str(exc), file=str(path), column="stock_10k_units") from exc
+    years = np.arange(config.first_year, to_year + 1)
+    shares = class_shares(observed[observed["vehicle_class"] != config.total_class],
+                          config.classes, years.astype(float), file=str(path))
+    stock = fit(years)[:, None] * shares
+    return StockProjection(years=years, classes=config.classes, stock=stock, shares=shares,
+                           fit=fit, observed=observed)
