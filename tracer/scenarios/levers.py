@@ -17,6 +17,8 @@ from collections.abc import Mapping
 import networkx as nx
 import pandas as pd
 
+from graphs.model import Distribution
+
 from mine_db.errors import InputError
 from tracer.scenarios.spec import (
     CHEMISTRIES,
@@ -53,11 +55,21 @@ def _set_amount(G: nx.DiGraph, u: str, v: str, amount: float, source: str) -> No
         return
     if G.has_edge(u, v):
         attrs = dict(G.edges[u, v])
+        old = float(attrs["amount"])
+        attrs["uncertainty"] = _scaled(attrs.get("uncertainty"), amount / old) if old > 0 else None
         attrs.update(amount=amount, source=f"{attrs.get('source', '')} | scenario: {source}".strip(" |"))
-        attrs["uncertainty"] = None
         G.add_edge(u, v, **attrs)
     else:
         G.add_edge(u, v, amount=amount, source=f"scenario: {source}", uncertainty=None)
+
+
+def _scaled(dist: Distribution | None, factor: float) -> Distribution | None:
+    """The same relative uncertainty around a coefficient scaled by `factor`."""
+    if dist is None:
+        return None
+    if dist.kind == "lognormal":
+        return Distribution("lognormal", (dist.params[0] + math.log(factor), dist.params[1]))
+    return Distribution(dist.kind, tuple(p * factor for p in dist.params))
 
 
 def _add_process(
