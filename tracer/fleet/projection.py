@@ -3,7 +3,8 @@
 The total stock is fitted with a logistic curve over every observed year (one fit on
 22 points is far better determined than four fits on the two to four points each
 class has), then split by the class shares observed in the years where all classes
-are known: linear between those years, constant outside them (assumption A03).
+are known: a monotone cubic (PCHIP) between those years, so that new registrations
+do not jump at every observed year, and constant outside them (assumption A03).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.interpolate import PchipInterpolator
 
 from mine_db.errors import InputError
 from tracer.fleet.config import FleetConfig
@@ -63,7 +65,12 @@ def class_shares(observed: pd.DataFrame, classes: tuple[str, ...], years: np.nda
                          column="vehicle_class")
     shares = complete.div(complete.sum(axis=1), axis=0)
     known = shares.index.to_numpy(dtype=float)
-    return np.column_stack([np.interp(years, known, shares[c].to_numpy()) for c in classes])
+    inside = np.clip(years, known.min(), known.max())
+    if known.size == 1:
+        return np.tile(shares.to_numpy(), (years.size, 1))
+    # PCHIP keeps each share within its observed range; renormalise the small drift.
+    out = np.column_stack([PchipInterpolator(known, shares[c].to_numpy())(inside) for c in classes])
+    return out / out.sum(axis=1, keepdims=True)
 
 
 def project_stock(config: FleetConfig, to_year: int) -> StockProjection:
