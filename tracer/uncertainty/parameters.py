@@ -1,0 +1,136 @@
+"""Which coefficients of a compiled network are uncertain, and how a draw becomes matrix values.
+
+The declared distributions live next to the data (`uncertainty` on edges,
+`stressor_uncertainty` on nodes: docs/CONTRACTS.md). Here each one is tied to its
+position in the compiled A or B so that a chunk of draws (parameters x samples)
+becomes value matrices (nnz x samples) by one scatter, with no per-draw work.
+
+Sourcing shares stay shares: the inputs of a `market` node are its suppliers' trade
+shares, so after drawing they are rescaled, draw by draw, to their declared total.
+Without that a market could deliver 1.2 t per t, which is not uncertainty but error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from tracer.engine import CompiledNetwork
+from tracer.uncertainty.distributions import DTYPE, DistributionTable
+
+
+@dataclass(frozen=True, eq=False)
+class ParameterSet:
+    """The uncertain coefficients of one compiled network, in a fixed order.
+
+    `in_a[i]` says whether parameter i is an entry of A (else of B); `position[i]`
+    is its index in `A.data` or `B.data`. `group[i]` names the kind of coefficient
+    ("mine -> beneficiation", "tailings at mine") for grouped sensitivity indices.
+    """
+
+    names: tuple[str, ...]
+    group: tuple[str, ...]
+    table: DistributionTable
+    in_a: np.ndarray
+    position: np.ndarray
+    a_nominal: np.ndarray
+    b_nominal: np.ndarray
+    share_edges: np.ndarray
+    """A positions of market inputs to renormalise, sorted by market."""
+    share_starts: np.ndarray
+    share_total: np.ndarray
+    """Declared sum of each market's input shares."""
+
+    @property
+    def size(self) -> int:
+        """Number of uncertain coefficients."""
+        return self.table.size
+
+    def values(self, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Value matrices (nnz(A), S) and (nnz(B), S) for parameter draws (P, S)."""
+        n = draws.shape[1]
+        a = np.repeat(self.a_nominal.astype(DTYPE)[:, None], n, axis=1)
+        b = np.repeat(self.b_nominal.astype(DTYPE)[:, None], n, axis=1)
+        a[self.position[self.in_a]] = draws[self.in_a]
+        b[self.position[~self.in_a]] = draws[~self.in_a]
+        if self.share_edges.size:
+            shares = a[self.share_edges]
+            sums = np.add.reduceat(shares, self.share_starts, axis=0)
+            scale = self.share_total.astype(DTYPE)[:, None] / np.where(sums > 0, sums, 1)
+            a[self.share_edges] = shares * np.repeat(scale, np.diff(np.r_[self.share_starts, len(shares)]), axis=0)
+        return a, b
+
+
+def collect(G: nx.DiGraph, compiled: CompiledNetwork) -> ParameterSet:
+    """Gather every declared distribution of `G`, located in `compiled`'s matrices."""
+    A, B = compiled.A, compiled.B
+    index, kind = compiled.index, compiled.kind
+    dists, names, groups, in_a, position = [], [], [], [], []
+    a_pos = _positions_csc(A)
+    uncertain_markets: set[int] = set()
+    for supplier, consumer, attrs in G.edges(data=True):
+        dist = attrs.get("uncertainty")
+        if dist is None:
+            continue
+        i, j = index[str(supplier)], index[str(consumer)]
+        dists.append(dist)
+        names.append(f"edge {supplier} -> {consumer}")
+        groups.append(f"{kind[i]} -> {kind[j]}")
+        in_a.append(True)
+        position.append(a_pos[(i, j)])
+        if kind[j] == "market":
+            uncertain_markets.add(j)
+    row_of = {s: r for r, s in enumerate(compiled.stressors)}
+    for node, attrs in G.nodes(data=True):
+        for stressor, dist in (attrs.get("stressor_uncertainty") or {}).items():
+            if dist is None:
+                continue
+            j = index[str(node)]
+            r = row_of[stressor]
+            start, end = B.indptr[r], B.indptr[r + 1]
+            hit = start + np.searchsorted(B.indices[start:end], j)
+            dists.append(dist)
+            names.append(f"node {node}: {stressor}")
+            groups.append(f"{stressor} at {kind[j]}")
+            in_a.append(False)
+            position.append(int(hit))
+    table = DistributionTable.from_declared(dists, names)
+    share_edges, share_starts, share_total = _share_groups(A, sorted(uncertain_markets))
+    return ParameterSet(
+        names=tuple(names),
+        group=tuple(groups),
+        table=table,
+        in_a=np.array(in_a, dtype=bool),
+        position=np.array(position, dtype=np.int64),
+        a_nominal=np.asarray(A.data, dtype=float),
+        b_nominal=np.asarray(B.data, dtype=float),
+        share_edges=share_edges,
+        share_starts=share_starts,
+        share_total=share_total,
+    )
+
+
+def _positions_csc(A: object) -> dict[tuple[int, int], int]:
+    """(supplier, consumer) -> index into A.data for a CSC matrix."""
+    indptr, indices = A.indptr, A.indices  # type: ignore[attr-defined]
+    consumer = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    return {(int(i), int(j)): k for k, (i, j) in enumerate(zip(indices, consumer, strict=True))}
+
+
+def _share_groups(A: object, markets: list[int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Input edges of each market with an uncertain share (CSC columns are contiguous)."""
+    indptr, data = A.indptr, A.data  # type: ignore[attr-defined]
+    edges, starts, totals = [], [], []
+    for j in markets:
+        lo, hi = int(indptr[j]), int(indptr[j + 1])
+        if hi - lo < 2:
+            continue
+        starts.append(sum(len(e) for e in edges))
+        edges.append(np.arange(lo, hi))
+        totals.append(float(np.sum(data[lo:hi])))
+    if not edges:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    return np.concatenate(edges), np.array(starts, dtype=np.int64), np.array(totals)
