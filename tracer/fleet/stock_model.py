@@ -85,8 +85,7 @@ def run_stock_driven(
         gap = stock[t] - survivors
         new = np.where(gap > 0, gap / np.where(first_year > 0, first_year, 1.0), 0.0)
         # A falling stock that the survival curve cannot carry: retire the surplus early.
-        keep = np.divide(stock[t], survivors, out=np.ones_like(survivors), where=survivors > 0)
-        keep = np.where(gap < 0, keep, 1.0)
+        keep = np.divide(stock[t], survivors, out=np.ones_like(survivors), where=gap < 0)
         early[t] = survivors * (1.0 - keep)
         aged = aged * keep
         cohorts = np.concatenate([(new * first_year)[None], aged], axis=0)

@@ -11,11 +11,12 @@ relative uncertainty (20 % in issue 8).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import fields
 
 import numpy as np
 import pandas as pd
 
-from tracer.fleet.model import Draws, FleetSetup, simulate, yearly_totals
+from tracer.fleet.model import Draws, FleetSetup, Outcome, simulate, yearly_totals
 
 LIFETIME_SPREAD = 0.20
 PRICE_SPREAD = 0.20
@@ -52,7 +53,7 @@ def sample(setup: FleetSetup, n: int, rng: np.random.Generator) -> Draws:
                  co2_secondary=factor(setup.eol.co2_secondary_t_per_t))
 
 
-def _totals_by_draw(out, keep: np.ndarray) -> dict[str, np.ndarray]:
+def _totals_by_draw(out: Outcome, keep: np.ndarray) -> dict[str, np.ndarray]:
     """Per-year totals for every draw: name -> (years, draws)."""
     def total(a: np.ndarray) -> np.ndarray:
         a = a[keep]
@@ -74,14 +75,16 @@ def monte_carlo(setup: FleetSetup, n: int, seed: int = 0, from_year: int = 2000,
     """
     if n < 2:
         raise ValueError("a Monte Carlo needs at least 2 draws")
-    rng = np.random.default_rng(seed)
+    # Draw everything first (small arrays) so results do not depend on the chunk size.
+    draws = sample(setup, n, np.random.default_rng(seed))
     years = setup.projection.years
     keep = years >= from_year
     parts: dict[str, list[np.ndarray]] = {k: [] for k in TOTALS}
     done = 0
     while done < n:
         size = min(chunk, n - done)
-        totals = _totals_by_draw(simulate(setup, sample(setup, size, rng)), keep)
+        part = Draws(**{f.name: getattr(draws, f.name)[:, done:done + size] for f in fields(Draws)})
+        totals = _totals_by_draw(simulate(setup, part), keep)
         for k in TOTALS:
             parts[k].append(totals[k])
         done += size
