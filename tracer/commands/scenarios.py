@@ -1,9 +1,249 @@
-"""`tracer` commands of this room (filled in by its owner)."""
+"""`tracer scenarios list|show`, `tracer compare`, `tracer sweep`: what-ifs from the terminal.
+
+Everything is computed before anything is written; files go through tracer.io's
+atomic writers into --out only. With --json only JSON reaches stdout; the progress
+bar goes to stderr.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from mine_db.errors import InputError
+from tracer import api
+from tracer.io import to_json, write_json, write_table
+from tracer.scenarios.catalog import bundled_names, load_scenario
+from tracer.scenarios.compare import Comparison, compare
+from tracer.scenarios.sweep import SweepResult, sweep
+
+_out = Console()
+_err = Console(stderr=True)
+
+
+class TableFormat(str, Enum):
+    """File format of the written tables."""
+
+    parquet = "parquet"
+    csv = "csv"
+
+
+FleetOption = Annotated[
+    Path | None, typer.Option("--fleet", help="CSV with columns vehicle,count (default: China 2019 production).")
+]
+HomeOption = Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the domestic/abroad split.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
+FormatOption = Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")]
+
+scenarios_app = typer.Typer(help="Bundled what-if scenarios and their sourced assumptions.", no_args_is_help=True)
+
+
+@contextmanager
+def _progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar on stderr advancing once per scenario or sweep step."""
+    if quiet or not _err.is_terminal:
+        yield lambda _name: None
+        return
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=_err, transient=True) as progress:
+        task = progress.add_task("starting", total=total)
+        started = [False]
+
+        def step(name: str) -> None:
+            if started[0]:
+                progress.advance(task)
+            started[0] = True
+            progress.update(task, description=name)
+
+        yield step
+
+
+@scenarios_app.command("list")
+def list_command(as_json: JsonOption = False) -> None:
+    """Name the bundled scenarios (baseline first) and the levers each one sets."""
+    scenarios = [load_scenario(name) for name in bundled_names()]
+    if as_json:
+        typer.echo(
+            to_json(
+                [
+                    {"name": s.name, "title": s.title, "description": s.description, "file": s.file,
+                     "assumptions": s.assumptions()}
+                    for s in scenarios
+                ]
+            )
+        )
+        return
+    table = Table(title="Bundled scenarios", title_justify="left")
+    for column in ("name", "title", "levers"):
+        table.add_column(column)
+    for s in scenarios:
+        table.add_row(s.name, s.title, ", ".join(row["key"] for row in s.assumptions()) or "(none)")
+    _out.print(table)
+    _out.print("Show one with its sources: tracer scenarios show NAME")
+
+
+@scenarios_app.command("show")
+def show_command(
+    scenario: Annotated[str, typer.Argument(help="Bundled name or path to a scenario TOML file.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Print one scenario's levers, settings and sources."""
+    s = load_scenario(scenario)
+    if as_json:
+        typer.echo(to_json({"name": s.name, "title": s.title, "description": s.description, "file": s.file,
+                            "assumptions": s.assumptions()}))
+        return
+    _out.print(f"[bold]{s.name}[/]: {s.title}\n{s.description}\n")
+    table = Table(title="Assumptions", title_justify="left", show_lines=True)
+    for column in ("key", "setting", "source"):
+        table.add_column(column, overflow="fold")
+    for row in s.assumptions():
+        table.add_row(row["key"], row["setting"], row["source"])
+    _out.print(table)
+
+
+def _mt(value: float) -> str:
+    return "n/a" if not np.isfinite(value) else f"{value / 1e6:,.2f}"
+
+
+def _pct(value: float) -> str:
+    return "" if not np.isfinite(value) else f"{value:+.1f} %"
+
+
+def _print_comparison(c: Comparison) -> None:
+    totals = c.totals.set_index(["scenario", "metric"])
+    table = Table(title=f"Scenarios against {c.labels[0]} (Mt; home {c.home})", title_justify="left")
+    table.add_column("metric")
+    for label in c.labels:
+        table.add_column(label, justify="right")
+    metrics = ("total_tmr_t", "hidden_t", "overburden_t", "waste_rock_t", "tailings_t", "process_residue_t",
+               "used_t", "domestic_hidden_t", "abroad_hidden_t")
+    for metric in metrics:
+        cells = []
+        for i, label in enumerate(c.labels):
+            value = float(totals.at[(label, metric), "value"])
+            change = float(totals.at[(label, metric), "change_pct"])
+            cells.append(_mt(value) + ("" if i == 0 else f" ({_pct(change)})"))
+        table.add_row(metric.removesuffix("_t"), *cells)
+    _out.print(table)
+    per = c.breakdown[(c.breakdown["dimension"] == "per_vehicle") & (c.breakdown["measure"] == "hidden")]
+    vehicles = Table(title="Hidden flows per vehicle (t/vehicle)", title_justify="left")
+    vehicles.add_column("vehicle")
+    for label in c.labels:
+        vehicles.add_column(label, justify="right")
+    wide = per.pivot(index="key", columns="scenario", values="value").reindex(columns=c.labels)
+    for vehicle, row in wide.iterrows():
+        vehicles.add_row(str(vehicle), *(f"{v:,.1f}" for v in row))
+    _out.print(vehicles)
+
+
+def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
+    return [
+        write_table(c.totals, out / "comparison_totals", fmt.value),
+        write_table(c.breakdown, out / "comparison_breakdown", fmt.value),
+        write_table(c.assumptions, out / "comparison_assumptions", fmt.value),
+        write_json(c.to_dict(), out / "comparison.json"),
+    ]
+
+
+def compare_command(
+    scenarios: Annotated[list[str], typer.Argument(help="Bundled names or TOML files; the first is the reference.")],
+    fleet: FleetOption = None,
+    home: HomeOption = "CHN",
+    out: OutOption = None,
+    fmt: FormatOption = TableFormat.parquet,
+    as_json: JsonOption = False,
+) -> None:
+    """Compare scenarios: totals and change against the first by flow type, vehicle, country, material."""
+    base_fleet = api.load_fleet(fleet) if fleet else None
+    with _progress(len(scenarios), as_json) as step:
+        result = compare(scenarios, fleet=base_fleet, home=home, on_step=step)
+    written = _write_comparison(result, out, fmt) if out is not None else []
+    if as_json:
+        typer.echo(to_json(result.to_dict()))
+        return
+    _print_comparison(result)
+    for path in written:
+        _out.print(f"wrote {path}")
+
+
+def _values(start: float | None, stop: float | None, steps: int, values: str | None) -> list[float]:
+    if values is not None:
+        try:
+            return [float(v) for v in values.split(",") if v.strip()]
+        except ValueError:
+            raise InputError(f"--values must be numbers separated by commas, got {values!r}", column="--values") from None
+    if start is None or stop is None:
+        raise InputError("give --from and --to (and --steps), or --values", column="--values")
+    if steps < 2:
+        raise InputError(f"--steps must be at least 2, got {steps}", column="--steps")
+    return [float(v) for v in np.linspace(start, stop, steps)]
+
+
+def _print_sweep(s: SweepResult) -> None:
+    wide = s.table.pivot(index="value", columns="metric", values="amount").reindex(list(s.values))
+    change = s.table.pivot(index="value", columns="metric", values="change_pct").reindex(list(s.values))
+    how = "one factorisation, all steps in one solve" if s.reused_factorisation else "one network per step"
+    table = Table(title=f"Sweep of {s.parameter} on {s.base} (Mt; {how})", title_justify="left")
+    table.add_column(s.parameter, justify="right")
+    metrics = ("total_tmr_t", "hidden_t", "tailings_t", "domestic_hidden_t", "abroad_hidden_t")
+    for metric in metrics:
+        table.add_column(metric.removesuffix("_t"), justify="right")
+    for value in s.values:
+        table.add_row(
+            f"{value:g}",
+            *(f"{_mt(wide.at[value, m])} ({_pct(change.at[value, m])})" for m in metrics),
+        )
+    _out.print(table)
+
+
+def sweep_command(
+    parameter: Annotated[str, typer.Argument(help="Dotted scenario key, e.g. recycled_content.copper.share.")],
+    start: Annotated[float | None, typer.Option("--from", help="First value.")] = None,
+    stop: Annotated[float | None, typer.Option("--to", help="Last value.")] = None,
+    steps: Annotated[int, typer.Option("--steps", help="Number of evenly spaced values.")] = 7,
+    values: Annotated[str | None, typer.Option("--values", help="Explicit values, comma-separated.")] = None,
+    scenario: Annotated[
+        str, typer.Option("--scenario", help="Base scenario that sets the parameter (name or file).")
+    ] = "baseline",
+    fleet: FleetOption = None,
+    home: HomeOption = "CHN",
+    out: OutOption = None,
+    fmt: FormatOption = TableFormat.parquet,
+    as_json: JsonOption = False,
+) -> None:
+    """Sweep one scenario parameter over a range (e.g. copper recycled content 0 to 0.6)."""
+    grid = _values(start, stop, steps, values)
+    base_fleet = api.load_fleet(fleet) if fleet else None
+    with _progress(len(grid), as_json) as step:
+        result = sweep(parameter, grid, base=scenario, fleet=base_fleet, home=home, on_step=step)
+    written = []
+    if out is not None:
+        written = [
+            write_table(result.table, out / "sweep", fmt.value),
+            write_json(result.to_dict(), out / "sweep.json"),
+        ]
+    if as_json:
+        typer.echo(to_json(result.to_dict()))
+        return
+    _print_sweep(result)
+    for path in written:
+        _out.print(f"wrote {path}")
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach `scenarios`, `compare` and `sweep` to the root app."""
+    app.add_typer(scenarios_app, name="scenarios")
+    app.command("compare")(compare_command)
+    app.command("sweep")(sweep_command)
+
