@@ -96,6 +96,7 @@ _ALIASES: MappingProxyType[str, str] = MappingProxyType(
             "Micronesia": "FSM",
             "East Timor": "TLS",
             "Vatican": "VAT",
+            "Fiji Islands": "FJI",
         }.items()
     }
 )
