@@ -307,14 +307,15 @@ def _waste(folder: Path, minerals: pd.DataFrame) -> tuple[pd.Series, pd.Series, 
 
 
 def _sources(folder: Path, minerals: pd.DataFrame, metals: pd.DataFrame) -> pd.Series:
-    """Document names behind each (root, year)."""
+    """Document names behind the rows used for each (root, year)."""
     names: dict[str, str] = {}
     file = folder / "source_ids.csv"
     if file.is_file():
         table = pd.read_csv(file)
         if {"source_id", "sources"} <= set(table.columns):
             names = dict(zip(table["source_id"].astype("str"), table["sources"].astype("str"), strict=True))
-    ids = pd.concat([minerals[["root", "year", "source_id"]], metals[["root", "year", "source_id"]]]).dropna()
+    used = _roll_up(minerals, ["root", "year", "type", "material"])
+    ids = pd.concat([used[["root", "year", "source_id"]], metals[["root", "year", "source_id"]]]).dropna()
     ids["doc"] = ids["source_id"].astype("str").map(lambda s: names.get(s, s))
 
     def join(docs: pd.Series) -> str:

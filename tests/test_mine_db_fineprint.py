@@ -1,0 +1,137 @@
+"""FINEPRINT importer: rules on a hand-made fixture, facts on the shared copy (skipped when absent)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mine_db.errors import InputError
+from mine_db.fineprint import CITATION, read_fineprint
+from mine_db.schema import validate
+
+FIXTURE = Path(__file__).parent / "fixtures" / "mine_db" / "fineprint"
+SHARED = Path(os.environ.get("TRACER_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+FINEPRINT = SHARED / "data" / "fineprint-mine-production" / "final_2022-06"
+
+
+@pytest.fixture(scope="module")
+def fixture_import() -> pd.DataFrame:
+    return read_fineprint(FIXTURE)
+
+
+def _site(result, mine_id: str) -> pd.Series:  # type: ignore[no-untyped-def]
+    return result.sites.set_index("mine_id").loc[mine_id]
+
+
+def test_polymetallic_ore_allocated_by_tracked_metal_mass(fixture_import) -> None:  # type: ignore[no-untyped-def]
+    # Mine A 2019: 9,000,000 t ore processed by the main facility (the sub-site's 5,000,000 t is not added);
+    # Cu 72,000 t (= 9e6 x 1 % x 0.8, recovered); Zn 270,000 t = 9e6 x 3 % is contained metal -> x 0.9 = 243,000 t
+    # Cu share = 72,000 / (72,000 + 243,000) = 0.228571; gold (5 t) takes no share
+    cu, zn = _site(fixture_import, "FP-AAA00001-copper"), _site(fixture_import, "FP-AAA00001-zinc")
+    assert cu["metal_t"] == pytest.approx(72_000)
+    assert zn["metal_t"] == pytest.approx(243_000)
+    assert cu["ore_t"] == pytest.approx(2_057_142.857, abs=1e-3)
+    assert zn["ore_t"] == pytest.approx(6_942_857.143, abs=1e-3)
+    # waste rock 31,500,000 t split the same way: 7,200,000 and 24,300,000 t
+    assert cu["waste_rock_t"] == pytest.approx(7_200_000)
+    assert zn["waste_rock_t"] == pytest.approx(24_300_000)
+    assert (cu["grade"], cu["recovery"]) == (pytest.approx(0.01), pytest.approx(0.8))
+    # main facility open pit + sub-site underground = mixed
+    assert cu["mine_type"] == "mixed"
+    assert cu["source"] == f"{CITATION}, facility AAA00001, 2019: Company A (2020) Annual Report 2019"
+
+
+def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import) -> None:  # type: ignore[no-untyped-def]
+    li = _site(fixture_import, "FP-AAA00002-lithium")
+    # 10,000 t Li2O x 0.4646 = 4,646 t Li; 15,000 ppm Li2O x 0.4646 = 0.006969 Li
+    assert li["metal_t"] == pytest.approx(4_646)
+    assert li["grade"] == pytest.approx(0.006969)
+    # no waste in 2019; 2018 reported stripping ratio 3.0 is the mine's own: 3 x 1,000,000 t ore
+    assert (li["strip_ratio"], li["strip_ratio_fill"]) == (pytest.approx(3.0), "mine")
+    assert li["waste_rock_t"] == pytest.approx(3_000_000)
+    assert li["mine_type"] == "open_pit" and "open pit assumed" in li["source"]
+
+
+def test_bauxite_production_is_gross_ore(fixture_import) -> None:  # type: ignore[no-untyped-def]
+    bx = _site(fixture_import, "FP-AAA00005-bauxite")
+    assert bx["metal_t"] == bx["ore_t"] == 2_000_000
+    assert bx["overburden_t"] == pytest.approx(2_000_000)  # default strip ratio 1, bauxite -> overburden
+
+
+def test_skips_and_summary(fixture_import) -> None:  # type: ignore[no-untyped-def]
+    # the smelter is not a mine; Mine D has latitude -200: skipped with its reason
+    assert sorted(fixture_import.sites["mine_id"]) == ["FP-AAA00001-copper", "FP-AAA00001-zinc",
+                                                       "FP-AAA00002-lithium", "FP-AAA00005-bauxite"]
+    summary = fixture_import.summary()
+    assert summary["skipped"] == {"no valid coordinates": 1}
+    assert summary["by_commodity"]["copper"] == {"sites": 1, "with_grade": 1, "with_ore_t": 1, "with_waste": 1,
+                                                 "year_2019": 1}
+    assert summary["by_commodity"]["bauxite"]["with_grade"] == 0
+
+
+def test_missing_table_and_column(tmp_path: Path) -> None:
+    folder = tmp_path / "fp"
+    shutil.copytree(FIXTURE, folder)
+    (folder / "waste.csv").unlink()
+    with pytest.raises(InputError) as err:
+        read_fineprint(folder)
+    assert err.value.file == str(folder / "waste.csv")
+    shutil.copy(FIXTURE / "waste.csv", folder / "waste.csv")
+    pd.read_csv(FIXTURE / "minerals.csv").drop(columns="material").to_csv(folder / "minerals.csv", index=False)
+    with pytest.raises(InputError) as err:
+        read_fineprint(tmp_path)  # a parent folder with one FINEPRINT sub-folder is accepted
+    assert (err.value.file, err.value.row, err.value.column) == (str(folder / "minerals.csv"), 1, "material")
+
+
+def test_not_a_fineprint_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        read_fineprint(tmp_path)
+
+
+needs_shared = pytest.mark.skipif(not FINEPRINT.is_dir(), reason="shared FINEPRINT copy not available")
+
+
+@pytest.fixture(scope="module")
+def shared_import():  # type: ignore[no-untyped-def]
+    return read_fineprint(FINEPRINT)
+
+
+@needs_shared
+def test_los_pelambres_2019(shared_import) -> None:  # type: ignore[no-untyped-def]
+    # Checked against the raw FINEPRINT workbook (raw_input_2022-11, sheets minerals_ores_conce and
+    # commodities): ore processed 61,247 kt, Cu 363.4 kt at 0.700 % Cu, recovery 0.878,
+    # source "Antofagasta Plc. (2020) Q4 2019 Production Report"
+    lp = _site(shared_import, "FP-COM00747-copper")
+    assert lp["name"] == "Los Pelambres" and lp["country"] == "CHL" and lp["year"] == 2019
+    assert lp["ore_t"] == pytest.approx(61_247_000)
+    assert lp["metal_t"] == pytest.approx(363_400)
+    assert lp["grade"] == pytest.approx(0.007)
+    assert lp["recovery"] == pytest.approx(0.878)
+    assert "Antofagasta" in lp["source"]
+
+
+@needs_shared
+def test_antamina_copper_zinc_split(shared_import) -> None:  # type: ignore[no-untyped-def]
+    # Antamina, latest year 2018: 51,247,000 t ore, Cu 446,100 t, Zn 409,300 t
+    # Cu share = 446,100 / 855,400 = 0.521510 -> 26,725,844 t ore
+    # waste = total material 242,407,000 - ore mined 51,247,000 = 191,160,000 t x 446,100 / 855,400 = 99,691,929 t (Cu)
+    cu, zn = _site(shared_import, "FP-COM00048-copper"), _site(shared_import, "FP-COM00048-zinc")
+    assert cu["year"] == zn["year"] == 2018
+    assert cu["ore_t"] == pytest.approx(26_725_844, abs=1)
+    assert cu["ore_t"] + zn["ore_t"] == pytest.approx(51_247_000)
+    assert cu["waste_rock_t"] == pytest.approx(99_691_929, abs=1)
+
+
+@needs_shared
+def test_shared_import_is_canonical(shared_import) -> None:  # type: ignore[no-untyped-def]
+    sites = shared_import.sites
+    assert sites["source"].str.startswith(CITATION).all()
+    assert sites["mine_id"].is_unique
+    validate(sites)  # a second validation finds nothing
+    summary = shared_import.summary()
+    assert summary["by_commodity"]["copper"]["sites"] > 100
+    assert summary["sites"] == sum(c["sites"] for c in summary["by_commodity"].values())
