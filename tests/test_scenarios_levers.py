@@ -256,3 +256,36 @@ def test_levers_never_mutate_their_input() -> None:
     levers.clean_electricity(G, CleanElectricity(1.0, (), ("smelting",), MappingProxyType({}), SRC))
     after = nx.to_dict_of_dicts(G), {n: dict(a, stressors=dict(a["stressors"])) for n, a in G.nodes(data=True)}
     assert before == after
+
+
+def test_scaled_edges_keep_their_relative_uncertainty() -> None:
+    from graphs.model import Distribution
+
+    G = tiny_network()
+    G.edges["smelting:cu:CHN", "material:copper_wire"]["uncertainty"] = Distribution("triangular", (0.9, 1.0, 1.2))
+    G.edges["beneficiation:cu:CHL", "market:cu_conc:CHN"]["uncertainty"] = Distribution("lognormal", (0.0, 0.1))
+    H = levers.recycled_content(G, rc(0.5))
+    assert H.edges["smelting:cu:CHN", "material:copper_wire"]["uncertainty"].params == pytest.approx((0.45, 0.5, 0.6))
+    H = levers.sourcing(G, Sourcing("copper", None, MappingProxyType({"CHL": 0.3}), SRC))
+    mu, sigma = H.edges["beneficiation:cu:CHL", "market:cu_conc:CHN"]["uncertainty"].params
+    assert (mu, sigma) == pytest.approx((np.log(0.5), 0.1))
+
+
+def test_sourcing_targets_the_import_market_not_a_pool_feeding_it() -> None:
+    G = tiny_network()
+    # a pool of "other origins" (two countries) feeding the import market
+    for country in ("AUS", "MNG"):
+        G.add_node(f"beneficiation:cu:{country}", kind="beneficiation", country=country, commodity="copper",
+                   stressors={})
+    G.add_node("market:cu:other", kind="market", country="WLD", commodity="copper", stressors={})
+    G.add_edge("beneficiation:cu:AUS", "market:cu:other", amount=0.5, source="t")
+    G.add_edge("beneficiation:cu:MNG", "market:cu:other", amount=0.5, source="t")
+    G.add_edge("market:cu:other", "market:cu_conc:CHN", amount=0.2, source="t")
+    so = Sourcing("copper", None, MappingProxyType({"CHL": 0.5, "WLD": 0.1}), SRC)
+    assert levers.sourcing_markets(G, so) == ["market:cu_conc:CHN"]
+    H = levers.sourcing(G, so)
+    # K = 1.2: CHL 0.6, WLD pool 0.12, PER the rest 0.48
+    assert amount(H, "beneficiation:cu:CHL", "market:cu_conc:CHN") == pytest.approx(0.6)
+    assert amount(H, "market:cu:other", "market:cu_conc:CHN") == pytest.approx(0.12)
+    assert amount(H, "beneficiation:cu:PER", "market:cu_conc:CHN") == pytest.approx(0.48)
+    assert amount(H, "beneficiation:cu:AUS", "market:cu:other") == 0.5

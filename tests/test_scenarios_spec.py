@@ -178,3 +178,11 @@ def test_bundled_scenarios_all_validate_and_cite_sources() -> None:
         rows = s.assumptions()
         assert (s.name == "baseline") == (not rows)
         assert all(len(row["source"]) > 10 for row in rows)
+
+
+def test_the_example_user_scenario_uses_every_lever() -> None:
+    s = load_scenario(Path(__file__).parents[1] / "examples" / "scenario_custom.toml")
+    keys = {row["key"].split("[")[0].split(".")[0] for row in s.assumptions()}
+    assert keys == {"recycled_content", "battery_mix", "electricity", "sourcing", "ore_grade", "fleet",
+                    "lightweighting"}
+    assert s.ore_grade[0].grade_factor == pytest.approx(0.972**11)

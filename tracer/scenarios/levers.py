@@ -285,17 +285,23 @@ def _supplier_countries(G: nx.DiGraph, market: str) -> dict[str, dict[str, float
     return dict(by_country)
 
 
-def sourcing_markets(G: nx.DiGraph, so: Sourcing) -> list[str]:
-    """The market(s) a sourcing entry acts on: the named node, or the commodity's
-    markets that mix suppliers from more than one country."""
+def sourcing_markets(G: nx.DiGraph, so: Sourcing, key: str = "sourcing") -> list[str]:
+    """The market(s) a sourcing entry acts on.
+
+    The named node, or else the commodity's import markets: those that mix suppliers
+    from more than one country and feed no other market of the same commodity (a pool
+    of "other origins" that feeds the import market is part of it, not a target).
+    """
     if so.market is not None:
         if so.market not in G or _kind(G, so.market) != "market":
-            raise InputError(f"no market node {so.market!r} in the network", column="sourcing.market")
+            raise InputError(f"no market node {so.market!r} in the network", column=f"{key}.market")
         return [so.market]
+    markets = [m for m in _nodes_of_kind(G, "market") if G.nodes[m].get("commodity") == so.commodity]
     return [
         m
-        for m in _nodes_of_kind(G, "market")
-        if G.nodes[m].get("commodity") == so.commodity and len(_supplier_countries(G, m)) > 1
+        for m in markets
+        if len(_supplier_countries(G, m)) > 1
+        and not any(v in markets for v in G.successors(m))
     ]
 
 
@@ -308,7 +314,7 @@ def sourcing(G: nx.DiGraph, so: Sourcing, index: int = 0) -> nx.DiGraph:
     """
     H = G.copy()
     key = f"sourcing[{index}]"
-    markets = sourcing_markets(G, so)
+    markets = sourcing_markets(G, so, key)
     if not markets:
         raise InputError(f"no {so.commodity} market mixes suppliers from several countries", column=key)
     for market in markets:
