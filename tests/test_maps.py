@@ -86,8 +86,9 @@ def test_by_mine_strips_node_prefix_and_reports_unknown_mines(flows: pd.DataFram
 
 def test_domestic_abroad_split_sums_to_total(flows: pd.DataFrame) -> None:
     split = aggregate.domestic_abroad(flows, "CHN")
-    domestic = flows[(flows["country"] == "CHN") & flows["stressor"].isin(HIDDEN)]["value"].sum()
-    assert split.loc["hidden", "domestic"] == pytest.approx(domestic)
+    hidden = flows[flows["stressor"].isin(HIDDEN)]
+    assert split.loc["hidden", "domestic"] == pytest.approx(hidden[hidden["country"] == "CHN"]["value"].sum())
+    assert split.loc["hidden", "unknown"] == pytest.approx(hidden[hidden["country"] == "WLD"]["value"].sum())
     assert split.loc["hidden"].sum() == pytest.approx(_hidden_total(flows))
 
 
@@ -205,6 +206,7 @@ def test_vehicle_map_and_mine_map_and_domestic_view(tmp_path: Path, flows: pd.Da
     assert "Commodity" in texts["mines"] and "rest of country" in texts["mines"] and "copper" in texts["mines"]
     share = aggregate.domestic_abroad(flows, "CHN").loc["hidden"]
     assert f"{share['abroad'] / share.sum():.0%} abroad" in texts["home"]
+    assert "unknown origin" in texts["home"]
     assert "scenario minus baseline" in texts["diff"]
     assert "per vehicle" in texts["bars"]
 

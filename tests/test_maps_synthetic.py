@@ -63,18 +63,18 @@ def synthetic_flows(scale: float = 1.0) -> pd.DataFrame:
 
 
 def synthetic_summary(flows: pd.DataFrame) -> dict[str, object]:
-    """A summary dict in the spirit of the engine's summary.json."""
+    """A summary dict with the keys of the engine's summary.json that the report reads."""
     mass = flows[flows["unit"] == "t"]
     totals = mass.groupby("stressor")["value"].sum()
     hidden = float(totals[["overburden", "waste_rock", "tailings"]].sum())
     return {
         "home": "CHN",
-        "year": 2019,
-        "vehicles_produced": float(FLEET.sum()),
-        "tmr_t": float(totals.sum()),
+        "vehicles_produced": FLEET.to_dict(),
+        "total_tmr_t": float(totals.sum()),
         "hidden_t": hidden,
         "used_t": float(totals["used"]),
         "hidden_to_used": hidden / float(totals["used"]),
+        "energy_GJ": float(flows.loc[flows["stressor"] == "energy", "value"].sum()),
     }
 
 

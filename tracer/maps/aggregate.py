@@ -142,10 +142,13 @@ def unmapped_mines(flows: pd.DataFrame, mines: pd.DataFrame) -> list[str]:
 
 
 def domestic_abroad(flows: pd.DataFrame, home: str = "CHN", vehicles: Sequence[str] | None = None) -> pd.DataFrame:
-    """Tonnage stressors split into `domestic` (home country) and `abroad` (everything else, WLD included)."""
+    """Tonnage stressors split into `domestic` (home), `abroad` and `unknown` (WLD: origin not known).
+
+    Flows of unknown origin are neither domestic nor abroad, as in the engine's summary.
+    """
     wide = by_country(flows, vehicles).set_index("country")
-    where = np.where(wide.index == home, "domestic", "abroad")
-    split = wide.groupby(where).sum().reindex(["domestic", "abroad"], fill_value=0.0)
+    where = np.select([wide.index == home, wide.index == WORLD], ["domestic", "unknown"], "abroad")
+    split = wide.groupby(where).sum().reindex(["domestic", "abroad", "unknown"], fill_value=0.0)
     split.columns = [c.removesuffix("_t") for c in split.columns]
     return split.T.rename_axis(index="stressor", columns=None)
 
@@ -172,3 +175,8 @@ def scaled_unit(max_value: float, unit: str) -> tuple[float, str]:
         if abs(max_value) >= divisor:
             return divisor, label
     return 1.0, "t"
+
+
+def format_number(value: float) -> str:
+    """Three significant figures without scientific notation: 4.32, 49.3, 1,230."""
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"

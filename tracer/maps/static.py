@@ -26,7 +26,16 @@ from matplotlib.lines import Line2D
 from mine_db.boundaries import SOURCE as BOUNDARY_SOURCE
 from mine_db.boundaries import load_countries
 from tracer.io import atomic_path
-from tracer.maps.aggregate import FLOW_LABELS, HIDDEN, by_mine, difference, domestic_abroad, scaled_unit, select_flow
+from tracer.maps.aggregate import (
+    FLOW_LABELS,
+    HIDDEN,
+    WORLD,
+    by_mine,
+    difference,
+    domestic_abroad,
+    scaled_unit,
+    select_flow,
+)
 
 #: Equal Earth: an equal-area world projection, so waste areas are not inflated near the poles.
 PROJECTION = "EPSG:8857"
@@ -200,7 +209,7 @@ def domestic_abroad_map(
     """Where the hidden flows lie: the home country highlighted, abroad by country, and a split bar per flow."""
     rows, _ = select_flow(flows, "hidden", vehicles)
     values = rows.groupby("country")["value"].sum()
-    abroad = values.drop(home, errors="ignore")
+    abroad = values.drop([home, WORLD], errors="ignore")
     split = domestic_abroad(flows, home, vehicles)
     total = float(split.loc["hidden"].sum())
     share = float(split.loc["hidden", "abroad"]) / total if total > 0 else 0.0
@@ -211,15 +220,18 @@ def domestic_abroad_map(
     divisor, label = scaled_unit(float(abroad.max()) if len(abroad) else 0.0, "t")
     _colorbar(fig, ax, mappable, f"Hidden flows abroad ({label}, log scale)", divisor)
     parts = split.loc[list(HIDDEN)]
-    bar_divisor, bar_label = scaled_unit(float(parts.to_numpy().max()), "t")
+    bar_divisor, bar_label = scaled_unit(float(parts.sum(axis=1).max()), "t")
     labels = [FLOW_LABELS[s] for s in parts.index]
-    side.barh(labels, parts["domestic"] / bar_divisor, color=HOME_COLOUR, label=f"domestic ({home})")
-    side.barh(labels, parts["abroad"] / bar_divisor, left=parts["domestic"] / bar_divisor, color="#4292c6",
-              label="abroad")
+    left = np.zeros(len(parts))
+    segments = (("domestic", HOME_COLOUR, f"domestic ({home})"), ("abroad", "#4292c6", "abroad"),
+                ("unknown", "#bdbdbd", "unknown origin"))
+    for column, colour, name in segments:
+        side.barh(labels, parts[column] / bar_divisor, left=left, color=colour, label=name)
+        left += parts[column].to_numpy() / bar_divisor
     side.invert_yaxis()
     side.set_box_aspect(0.9)
     side.set_xlabel(bar_label)
-    side.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
+    side.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3, frameon=False)
     side.spines[["top", "right"]].set_visible(False)
     _source_line(fig, source)
     return fig
