@@ -91,11 +91,28 @@ class TestRecycledContent:
 
 
 class TestBatteryMix:
-    def test_packs_are_found_from_the_single_chemistry_vehicles(self) -> None:
-        assert levers.battery_packs(tiny_network()) == {
-            "NMC111": "component:traction_battery:NMC111",
-            "LFP": "component:traction_battery:LFP",
+    def test_packs_are_grouped_by_family_and_chemistry(self) -> None:
+        G = tiny_network()
+        G.add_node("component:pack_PHEV_LFP", kind="component", chemistry="LFP")
+        assert levers.pack_families(G) == {
+            "component:traction_battery:": {
+                "NMC111": "component:traction_battery:NMC111",
+                "LFP": "component:traction_battery:LFP",
+            },
+            "component:pack_PHEV_": {"LFP": "component:pack_PHEV_LFP"},
         }
+
+    def test_each_family_keeps_its_own_input(self) -> None:
+        G = tiny_network()
+        for chem in ("NMC111", "LFP"):
+            G.add_node(f"component:pack_PHEV_{chem}", kind="component", unit="unit", stressors={})
+        G.add_node("PHEV", kind="vehicle", unit="vehicle", stressors={})
+        G.add_edge("component:pack_PHEV_NMC111", "PHEV", amount=13.0, source="t")
+        H = levers.battery_mix(G, BatteryMix(MappingProxyType({"LFP": 0.25, "NMC111": 0.75}), (), SRC))
+        assert amount(H, "component:pack_PHEV_LFP", "PHEV") == pytest.approx(3.25)
+        assert amount(H, "component:pack_PHEV_NMC111", "PHEV") == pytest.approx(9.75)
+        assert amount(H, "component:traction_battery:LFP", "BEV") == pytest.approx(0.25)
+        assert not H.has_edge("component:traction_battery:LFP", "PHEV")
 
     def test_all_lfp_moves_the_whole_battery_input(self) -> None:
         H = levers.battery_mix(tiny_network(), BatteryMix(MappingProxyType({"LFP": 1.0}), (), SRC))

@@ -11,6 +11,7 @@ scenario key, rather than doing nothing silently.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Mapping
 
@@ -159,54 +160,65 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
 # --- battery chemistry ----------------------------------------------------------
 
 
-def battery_packs(G: nx.DiGraph) -> dict[str, str]:
-    """The traction-battery component of each chemistry, found from the fixed vehicle ids.
+def pack_chemistry(G: nx.DiGraph, node: str) -> str | None:
+    """Chemistry of a traction-battery component: its `chemistry` attribute, else the
+    id suffix of the graphs naming convention (`component:traction_battery_BEV_LFP`)."""
+    attrs = G.nodes[node]
+    if attrs.get("kind") != "component":
+        return None
+    if attrs.get("chemistry") in CHEMISTRIES:
+        return str(attrs["chemistry"])
+    return next((c for c in CHEMISTRIES if re.search(rf"[_:\-]{c}$", node)), None)
 
-    The pack of chemistry c is the one component that feeds `BEV-c` and no other
-    single-chemistry BEV (body, motor and the rest are shared by all of them).
+
+def pack_families(G: nx.DiGraph) -> dict[str, dict[str, str]]:
+    """Traction packs grouped by family (the id without its chemistry): family -> chemistry -> node.
+
+    A family is one use of a pack (BEV, PHEV) offered in several chemistries; a
+    consumer's battery input moves between packs of the same family only.
     """
-    vehicles = {c: f"BEV-{c}" for c in CHEMISTRIES if f"BEV-{c}" in G}
-    inputs = {
-        c: {u for u in G.predecessors(v) if _kind(G, u) == "component"} for c, v in vehicles.items()
-    }
-    packs: dict[str, str] = {}
-    for c, own in inputs.items():
-        others = set().union(*(inputs[o] for o in inputs if o != c)) if len(inputs) > 1 else set()
-        exclusive = sorted(own - others)
-        if len(exclusive) != 1:
-            raise InputError(
-                f"cannot identify the {c} traction battery: BEV-{c} has {len(exclusive)} components "
-                f"no other BEV-<chemistry> uses ({', '.join(exclusive) or 'none'}); expected exactly one",
-                column="battery_mix",
-            )
-        packs[c] = exclusive[0]
-    return packs
+    families: dict[str, dict[str, str]] = defaultdict(dict)
+    for node in _nodes_of_kind(G, "component"):
+        chem = pack_chemistry(G, node)
+        if chem is not None:
+            families[node[: len(node) - len(chem)]][chem] = node
+    return dict(families)
 
 
 def battery_mix(G: nx.DiGraph, bm: BatteryMix) -> nx.DiGraph:
     """Re-split every consumer's traction-battery input among chemistries by `bm.shares`.
 
     Consumers are all users of a chemistry pack except the single-chemistry vehicles
-    (or `bm.consumers` when given). The battery input K (packs or kWh per unit, as the
-    network models it) is kept; chemistry c gets K x share_c.
+    `BEV-<chemistry>` (or `bm.consumers` when given). For each consumer and pack
+    family, the battery input K (packs or kWh per unit, as the network models it) is
+    kept and chemistry c gets K x share_c.
     """
     H = G.copy()
-    packs = battery_packs(G)
-    for chem, share in bm.shares.items():
-        if share > 0.0 and chem not in packs:
-            raise InputError(f"the network has no BEV-{chem} to take the {chem} battery from",
-                             column=f"battery_mix.shares.{chem}")
+    families = pack_families(G)
+    family_of = {node: f for f, packs in families.items() for node in packs.values()}
     single = {f"BEV-{c}" for c in CHEMISTRIES}
-    pack_nodes = set(packs.values())
-    users = sorted({v for p in pack_nodes for v in G.successors(p)} - single)
+    users = sorted({v for p in family_of for v in G.successors(p)} - single)
     consumers = list(bm.consumers) or users
+    if not consumers:
+        raise InputError("the network has no consumer of a chemistry-specific traction battery",
+                         column="battery_mix")
     for i, consumer in enumerate(consumers):
-        if consumer not in G or consumer not in users:
-            raise InputError(f"{consumer!r} uses no traction battery of the network",
+        if consumer not in users:
+            raise InputError(f"{consumer!r} uses no chemistry-specific traction battery of the network",
                              column=f"battery_mix.consumers[{i}]")
-        k = sum(float(G.edges[p, consumer]["amount"]) for p in pack_nodes if G.has_edge(p, consumer))
-        for chem, pack in packs.items():
-            _set_amount(H, pack, consumer, k * bm.shares.get(chem, 0.0), bm.source)
+        inputs: dict[str, float] = defaultdict(float)
+        for pack in G.predecessors(consumer):
+            if pack in family_of:
+                inputs[family_of[pack]] += float(G.edges[pack, consumer]["amount"])
+        for family, k in inputs.items():
+            for chem, share in bm.shares.items():
+                if share > 0.0 and chem not in families[family]:
+                    raise InputError(
+                        f"{consumer!r} uses {family}* packs but the network has no {chem} one",
+                        column=f"battery_mix.shares.{chem}",
+                    )
+            for chem, pack in families[family].items():
+                _set_amount(H, pack, consumer, k * bm.shares.get(chem, 0.0), bm.source)
     return H
 
 
