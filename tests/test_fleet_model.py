@@ -162,3 +162,12 @@ def test_logistic_fit_needs_enough_positive_points():
         fit_logistic(np.array([2000, 2001, 2002]), np.array([1.0, 2.0, 3.0]))
     with pytest.raises(ValueError, match="positive"):
         fit_logistic(np.arange(5), np.array([0.0, 1, 2, 3, 4]))
+
+
+def test_weibull_coefficient_of_variation():
+    from tracer.fleet.lifetimes import weibull_cv
+
+    assert float(weibull_cv(1.0)) == pytest.approx(1.0)  # exponential: sd = mean
+    lt = Lifetime.weibull_from_mean(10.0, 3.0)
+    second, _ = integrate.quad(lambda t: 2 * t * float(lt.survival(t)), 0, 200)
+    assert float(weibull_cv(3.0)) == pytest.approx(np.sqrt(second - 100.0) / 10.0, rel=1e-6)

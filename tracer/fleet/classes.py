@@ -12,10 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from mine_db.errors import InputError
-from tracer.fleet.lifetimes import Lifetime
 from tracer.fleet.tables import read_table
 
 
@@ -30,21 +28,6 @@ class VehicleClass:
     mass_high_t: float
     lifetime_mean_years: float
     weibull_shape: float
-
-    def lifetime(self, kind: str = "weibull") -> Lifetime:
-        """The class lifetime; normal and lognormal keep the Weibull's mean and spread."""
-        weibull = Lifetime.weibull_from_mean(self.lifetime_mean_years, self.weibull_shape)
-        if kind == "weibull":
-            return weibull
-        if kind == "fixed":
-            return Lifetime("fixed", mean=self.lifetime_mean_years)
-        return Lifetime(kind, mean=self.lifetime_mean_years, std=weibull_std(weibull))
-
-
-def weibull_std(lifetime: Lifetime) -> np.ndarray:
-    """Standard deviation of a Weibull lifetime (to give alternatives the same spread)."""
-    shape, scale = np.asarray(lifetime.shape, float), np.asarray(lifetime.scale, float)
-    return scale * np.sqrt(special.gamma(1 + 2 / shape) - special.gamma(1 + 1 / shape) ** 2)
 
 
 def load_classes(path: str | Path, weight_basis: str = "unit") -> dict[str, VehicleClass]:

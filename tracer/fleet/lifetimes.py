@@ -100,3 +100,13 @@ class Lifetime:
         extra = np.broadcast_shapes(*(p.shape for p in params)) if params else ()
         ages = (np.arange(max_age + 1, dtype=float) + 0.5).reshape((-1,) + (1,) * len(extra))
         return self.survival(ages)
+
+
+def weibull_cv(shape: float | np.ndarray) -> np.ndarray:
+    """Coefficient of variation of a Weibull lifetime; it depends on the shape only.
+
+    Lets the normal and lognormal alternatives keep the Weibull's relative spread.
+    """
+    shape = np.asarray(shape, dtype=float)
+    g1, g2 = special.gamma(1 + 1 / shape), special.gamma(1 + 2 / shape)
+    return np.sqrt(g2 - g1**2) / g1

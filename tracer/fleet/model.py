@@ -15,7 +15,7 @@ from mine_db.errors import InputError
 from tracer.fleet.classes import VehicleClass, load_classes, load_composition
 from tracer.fleet.config import FleetConfig
 from tracer.fleet.eol import EolParameters, emission_path, load_eol_parameters, price_index
-from tracer.fleet.lifetimes import Lifetime
+from tracer.fleet.lifetimes import Lifetime, weibull_cv
 from tracer.fleet.projection import StockProjection, project_stock
 from tracer.fleet.stock_model import run_stock_driven
 
@@ -49,7 +49,9 @@ class FleetSetup:
 
     def central(self) -> Draws:
         """The central values as a single draw."""
-        col = lambda a: np.asarray(a, dtype=float)[:, None]  # noqa: E731
+        def col(values: object) -> np.ndarray:
+            return np.asarray(values, dtype=float)[:, None]
+
         return Draws(
             mass_t=col([c.mass_t for c in self.classes]),
             lifetime_mean_years=col([c.lifetime_mean_years for c in self.classes]),
@@ -114,11 +116,10 @@ def simulate(setup: FleetSetup, draws: Draws, lifetime_shift_years: float = 0.0)
     mean = draws.lifetime_mean_years + lifetime_shift_years
     if cfg.lifetime_kind == "weibull":
         lifetime = Lifetime.weibull_from_mean(mean, shapes)
-    else:
-        cv = np.array([c.lifetime("normal").std / c.lifetime_mean_years
-                       for c in setup.classes])[:, None]
-        lifetime = (Lifetime("fixed", mean=mean) if cfg.lifetime_kind == "fixed"
-                    else Lifetime(cfg.lifetime_kind, mean=mean, std=mean * cv))
+    elif cfg.lifetime_kind == "fixed":
+        lifetime = Lifetime("fixed", mean=mean)
+    else:  # normal or lognormal with the Weibull's relative spread
+        lifetime = Lifetime(cfg.lifetime_kind, mean=mean, std=mean * weibull_cv(shapes))
     survival = lifetime.survival_by_age(MAX_AGE)  # (ages, classes, n)
     stock = np.repeat(setup.projection.stock[:, :, None], n, axis=2)
     flows = run_stock_driven(stock, survival)
@@ -195,7 +196,10 @@ def run_fleet(config: FleetConfig, to_year: int = 2050, from_year: int = 2000,
 def yearly_totals(out: Outcome, keep: np.ndarray | None = None) -> pd.DataFrame:
     """Per-year totals over classes and materials (first draw), as printed by --json."""
     keep = np.ones(out.years.shape, bool) if keep is None else keep
-    total = lambda a: np.nansum(a[keep, ..., 0].reshape(int(keep.sum()), -1), axis=1)  # noqa: E731
+
+    def total(a: np.ndarray) -> np.ndarray:
+        return np.nansum(a[keep, ..., 0].reshape(int(keep.sum()), -1), axis=1)
+
     return pd.DataFrame({
         "year": out.years[keep],
         "stock_vehicles": total(out.stock),

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from tracer.fleet.model import FleetResult  # noqa: E402
-from tracer.io import atomic_path  # noqa: E402
+from tracer.fleet.model import FleetResult
+from tracer.io import atomic_path
 
 METALS_SHOWN = ("Fe", "Al", "Cu", "Pb")
 
 
-def _save(fig: plt.Figure, path: Path) -> Path:
+def _save(fig: Figure, path: Path) -> Path:
+    """Write without pyplot: no global state, no display backend needed."""
     with atomic_path(path) as tmp:
         fig.savefig(tmp, format="png", dpi=130, bbox_inches="tight")
-    plt.close(fig)
     return path
 
 
@@ -27,7 +24,8 @@ def eol_mass_by_class(result: FleetResult, path: Path, band: pd.DataFrame | None
     """Stacked end-of-life mass by class, with the Monte Carlo 90 % band if given."""
     wide = result.flows.pivot(index="year", columns="vehicle_class", values="eol_mass_t") / 1e6
     wide = wide[[c.name for c in result.setup.classes]]
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.subplots()
     ax.stackplot(wide.index, wide.T.to_numpy(), labels=wide.columns, alpha=0.85)
     if band is not None:
         b = band[band["variable"] == "eol_mass_t"]
@@ -45,7 +43,8 @@ def eol_mass_by_class(result: FleetResult, path: Path, band: pd.DataFrame | None
 
 def stock_and_flows(result: FleetResult, path: Path) -> Path:
     """Stock, inflow and outflow by class (vehicles)."""
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    fig = Figure(figsize=(13, 4))
+    axes = fig.subplots(1, 3)
     for ax, column, title in zip(axes, ("stock_vehicles", "inflow_vehicles", "outflow_vehicles"),
                                  ("stock", "inflow (new registrations)", "outflow (end of life)")):
         wide = result.flows.pivot(index="year", columns="vehicle_class", values=column) / 1e6
@@ -65,7 +64,8 @@ def stock_and_flows(result: FleetResult, path: Path) -> Path:
 def materials(result: FleetResult, path: Path) -> Path:
     """Recovered metal by material (Mt per year)."""
     by = result.materials.groupby(["year", "material"])["recovered_t"].sum().unstack() / 1e6
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig = Figure(figsize=(8, 4.5))
+    ax = fig.subplots()
     for m in METALS_SHOWN:
         if m in by.columns:
             ax.plot(by.index, by[m], label=m)
@@ -79,7 +79,8 @@ def materials(result: FleetResult, path: Path) -> Path:
 def benefits(result: FleetResult, path: Path) -> Path:
     """Value, energy and CO2 avoided (fixed and declining emission factors)."""
     s = result.summary
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    fig = Figure(figsize=(13, 4))
+    axes = fig.subplots(1, 3)
     axes[0].plot(s["year"], s["value_usd"] / 1e9)
     axes[0].set_title("value of recovered material")
     axes[0].set_ylabel("billion USD per year")

@@ -33,7 +33,7 @@ def read_table(
     if not path.is_file():
         raise InputError("file not found", file=str(path))
     try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot parse as CSV: {exc}", file=str(path)) from exc
     for column in (*text, *numbers, *optional_numbers):
