@@ -1,0 +1,191 @@
+"""The bundled default mine database: coverage, national totals, sources, freshness.
+
+The national totals below are the world totals printed in the 2019 tables the
+database is built from (domain file G_world_mine_production_2019.md): World Mining
+Data 2022 sums for copper, nickel and lead, USGS Minerals Yearbook totals (rounded by
+USGS) for the rest. If a row of national_production_2019.csv is lost or mistyped,
+these sums move.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+
+from mine_db import commodities
+from mine_db.boundaries import load_countries
+from mine_db.default import (
+    MATCH_TOLERANCE,
+    SOURCES_DIR,
+    build_default,
+    load_default,
+    load_reconciliation,
+    read_bibliography,
+    read_mines,
+    read_national,
+)
+
+PRINTED_WORLD_TOTAL_T = {
+    "copper": (20_650_346, 0.0001),  # WMD 2022, sum as printed (G1)
+    "nickel": (2_708_147, 0.0001),  # WMD 2022 (G4)
+    "lead": (4_940_473, 0.0001),  # WMD 2022 (G8)
+    "iron_ore": (1_520_000e3, 0.005),  # USGS MYB 2020 T9, Fe content, total rounded by USGS (G2)
+    "bauxite": (387_000e3, 0.005),  # USGS MYB 2020 T11 (G3)
+    "cobalt": (144_000, 0.005),  # USGS MYB 2019 T7 (G5)
+    "lithium": (84_000, 0.005),  # USGS MYB 2020 T4, excl. United States (W) (G6)
+    "manganese": (20_600e3, 0.005),  # USGS MYB 2020 T7, Mn content (G7)
+    "zinc": (12_700e3, 0.005),  # USGS MYB 2020 T11 (G9)
+    "pgm": (186.0 + 227.0, 0.005),  # USGS MYB 2020 T5, Pt 186,000 kg + Pd 227,000 kg (G10)
+    "graphite": (1_100_000, 0.005),  # USGS MYB 2019 T9 (G11)
+    "rare_earths": (219_000, 0.005),  # USGS MYB 2019 T8 (G12)
+}
+
+
+@pytest.fixture(scope="module")
+def shipped() -> pd.DataFrame:
+    return load_default()
+
+
+@pytest.fixture(scope="module")
+def fresh() -> tuple[pd.DataFrame, pd.DataFrame]:
+    return build_default()
+
+
+@pytest.fixture(scope="module")
+def national() -> pd.DataFrame:
+    return read_national()
+
+
+def test_all_twelve_commodities_have_named_mines_and_national_rows(shipped: pd.DataFrame) -> None:
+    assert set(shipped["commodity"]) == set(commodities.CODES)
+    named = shipped[shipped["resolution"] == "mine"]
+    assert set(named["commodity"]) == set(commodities.CODES)
+
+
+def test_at_least_150_named_mine_rows(shipped: pd.DataFrame) -> None:
+    named = shipped[shipped["resolution"] == "mine"]
+    assert len(named) >= 150
+    assert named["name"].nunique() >= 150
+
+
+def test_national_table_converts_units_explicitly() -> None:
+    raw = pd.read_csv(SOURCES_DIR / "national_production_2019.csv")
+    printed = raw["value_as_printed"].str.replace(",", "").astype(float)
+    np.testing.assert_allclose(raw["production_t"], printed * raw["t_per_unit"], rtol=1e-12)
+    assert set(raw["unit_as_printed"]) <= {"t", "thousand t", "kg"}
+    assert (raw["source"].str.len() > 0).all() and (raw["where_read"].str.len() > 0).all()
+
+
+@pytest.mark.parametrize("commodity", sorted(PRINTED_WORLD_TOTAL_T))
+def test_national_rows_add_up_to_the_printed_world_total(national: pd.DataFrame, commodity: str) -> None:
+    expected, rtol = PRINTED_WORLD_TOTAL_T[commodity]
+    total = national.loc[national["commodity"] == commodity, "national_t"].sum()
+    assert total == pytest.approx(expected, rel=rtol)
+
+
+def test_country_totals_match_national_production_or_are_explained(
+    shipped: pd.DataFrame, national: pd.DataFrame
+) -> None:
+    totals = shipped.groupby(["commodity", "country"])["metal_t"].sum()
+    reconciliation = load_reconciliation().set_index(["commodity", "country"])
+    checked = 0
+    for row in national.itertuples():
+        total = totals.get((row.commodity, row.iso3), 0.0)
+        if abs(total - row.national_t) <= MATCH_TOLERANCE * row.national_t:
+            checked += 1
+            continue
+        entry = reconciliation.loc[(row.commodity, row.iso3)]
+        assert entry["status"] == "named_exceed_national", (row.commodity, row.iso3)
+        assert isinstance(entry["reason"], str) and len(entry["reason"]) > 20
+        assert total == pytest.approx(entry["named_t"])  # kept as sourced, never rescaled
+    assert checked >= 0.97 * len(national)
+
+
+def test_rest_of_country_is_national_minus_named(shipped: pd.DataFrame, national: pd.DataFrame) -> None:
+    rest = shipped[shipped["resolution"] == "rest_of_country"]
+    assert (rest["metal_t"] > 0).all()
+    named = shipped[shipped["resolution"] == "mine"].groupby(["commodity", "country"])["metal_t"].sum()
+    nat = national.set_index(["commodity", "iso3"])["national_t"]
+    for row in rest.itertuples():
+        expected = nat[(row.commodity, row.country)] - named.get((row.commodity, row.country), 0.0)
+        assert row.metal_t == pytest.approx(expected, rel=1e-9)
+
+
+def test_reconciliation_covers_every_pair_and_explains_every_mismatch() -> None:
+    table = load_reconciliation()
+    assert not table.duplicated(["commodity", "country"]).any()
+    mismatch = table["status"].isin(["named_exceed_national", "no_national_figure"])
+    assert table.loc[mismatch, "reason"].fillna("").str.len().gt(20).all()
+    ok = table["status"].isin(["rest_of_country", "named_equal_national"])
+    assert table.loc[ok, "difference_pct"].abs().le(100 * MATCH_TOLERANCE).all()
+
+
+def test_every_row_has_a_source_and_every_cited_id_is_in_the_bibliography(shipped: pd.DataFrame) -> None:
+    assert shipped["source"].fillna("").str.strip().str.len().gt(20).all()
+    bibliography = read_bibliography()
+    assert not bibliography["id"].duplicated().any()
+    assert (bibliography["citation"].str.len() > 10).all() and (bibliography["where_read"].str.len() > 5).all()
+    cited = {i for ids in shipped["source_ids"] for i in str(ids).split(";") if i}
+    assert cited <= set(bibliography["id"])
+    mines = read_mines()
+    assert mines["where_read"].fillna("").str.len().gt(10).all()
+    assert mines["metal_method"].fillna("").str.len().gt(10).all()
+
+
+def test_no_duplicates(shipped: pd.DataFrame) -> None:
+    assert not shipped["mine_id"].duplicated().any()
+    assert not shipped.duplicated(["name", "country", "commodity"]).any()
+    rest = shipped[shipped["resolution"] == "rest_of_country"]
+    assert not rest.duplicated(["country", "commodity"]).any()
+
+
+def _normalised(df: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as objects with None for missing (Parquet round-trips may turn None into NaN)."""
+    out = df.reset_index(drop=True).copy()
+    for column in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[column]):
+            out[column] = out[column].astype("object").where(out[column].notna(), None)
+    return out
+
+
+def test_shipped_file_equals_a_fresh_build(shipped: pd.DataFrame, fresh: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    table, reconciliation = fresh
+    assert list(shipped.columns) == list(table.columns)
+    pd.testing.assert_frame_equal(
+        _normalised(shipped), _normalised(table), check_dtype=False, check_exact=False, rtol=1e-12
+    )
+    pd.testing.assert_frame_equal(
+        _normalised(load_reconciliation()), _normalised(reconciliation), check_dtype=False, check_exact=False, rtol=1e-9
+    )
+
+
+def test_coproduct_ore_is_shared_not_double_counted(shipped: pd.DataFrame) -> None:
+    grouped = shipped[shipped["coproduct_group"].notna() & shipped["mine_ore_t"].notna()]
+    assert len(grouped) > 20
+    for _, group in grouped.groupby("coproduct_group"):
+        assert group["ore_t"].sum() == pytest.approx(group["mine_ore_t"].iloc[0], rel=1e-9)
+        assert group["ore_share"].sum() == pytest.approx(1.0)
+
+
+def test_named_mines_lie_in_their_country(shipped: pd.DataFrame) -> None:
+    """Catches swapped latitude/longitude and wrong countries (1:110m outlines: 1.5 degree slack)."""
+    countries = load_countries().set_index("iso3")
+    named = shipped[shipped["resolution"] == "mine"]
+    far = []
+    for row in named.itertuples():
+        if row.country not in countries.index:
+            continue
+        point = shapely.Point(row.longitude, row.latitude)
+        if countries.geometry[row.country].distance(point) > 1.5:
+            far.append(row.mine_id)
+    assert far == []
+
+
+def test_hidden_flows_are_derived_for_every_row(shipped: pd.DataFrame) -> None:
+    for column in ("ore_t", "tailings_t", "hidden_t"):
+        assert shipped[column].notna().all() and (shipped[column] >= 0).all()
+    assert set(shipped["grade_fill"].dropna()) <= {"mine", "country", "global", "default"}
+    copper = shipped[shipped["commodity"] == "copper"]
+    assert 100 < copper["hidden_t"].sum() / copper["metal_t"].sum() < 1000  # E9: rock-to-metal of order 10^2
