@@ -60,6 +60,9 @@ class Commodity:
     production basis (1 where production is reported as content, 0.95 for graphite
     whose production is marketable concentrate at ~95 % graphitic carbon). Hence
     ore = metal_t * basis_content / (grade * recovery).
+    `direct_shipping` marks commodities often sold as mined or only screened and
+    washed (run-of-mine grade close to product grade), so a high ore grade is no sign
+    of a concentrate figure filed as ore.
     """
 
     code: str
@@ -73,6 +76,7 @@ class Commodity:
     concentrate_grade: Sourced
     strip_ratio: Sourced
     basis_content: Sourced = Sourced(1.0, "production is reported as content of the graded substance")
+    direct_shipping: bool = False
     brine_grade: Sourced | None = None
     brine_recovery: Sourced | None = None
 
@@ -88,6 +92,7 @@ _COMMODITIES: tuple[Commodity, ...] = (
         basis="iron (Fe) content of usable ore",
         unit="t Fe",
         graded_substance="Fe",
+        direct_shipping=True,
         stripping_waste="waste_rock",
         grade=_s(0.60, f"{_FP}: head grades Australia 59.5 %, Liberia 60.0 % Fe ({_E}, E6a; n = 4, thin)"),
         recovery=_s(0.85, "modelling assumption: no Fe recovery published; hematite ores dominate supply"),
@@ -100,6 +105,7 @@ _COMMODITIES: tuple[Commodity, ...] = (
         basis="bauxite, gross weight",
         unit="t bauxite",
         graded_substance="marketable bauxite",
+        direct_shipping=True,
         stripping_waste="overburden",
         grade=_s(1.0, "modelling assumption: bauxite is shipped as mined (direct-shipping ore, "
                  "no concentrator), so 1 t of ore is 1 t of product"),
@@ -169,6 +175,7 @@ _COMMODITIES: tuple[Commodity, ...] = (
         basis="manganese (Mn) content of mine output",
         unit="t Mn",
         graded_substance="Mn",
+        direct_shipping=True,
         stripping_waste="waste_rock",
         grade=_s(0.30, f"Eramet: Moanda (Gabon) run-of-mine ore ~30 % Mn ({_E}, E6b)"),
         recovery=_s(0.62, f"modelling assumption: equal to the median Mn concentrate/ore mass yield "

@@ -18,7 +18,10 @@ each a choice a reader may want to change:
   ore: its production is the bauxite tonnage itself, and its Al2O3 grade is not a
   grade on that basis (see `mine_db.commodities`), so it is not imported.
 * **Production (metal_t).** Metal reported in ore streams, else metal in concentrate,
-  else concentrate tonnage x its grade. In 737 of the 841 ore-stream rows that give
+  else concentrate tonnage x the commodity's default concentrate grade (said so in
+  the row's source). An ore-stream row graded at half the concentrate grade or more
+  is a concentrate figure filed as ore (Mt Cattlin's 5.9 % Li2O rows) and is not
+  used, except for direct-shipping commodities (iron ore, bauxite, manganese). In 737 of the 841 ore-stream rows that give
   ore, grade and recovery, the metal equals ore x grade x recovery (recovered metal);
   a row closer to ore x grade (contained metal) is multiplied by its recovery.
 * **Polymetallic ore.** The ore of a stream (O.bulk, O.sul, O.oxi, ...; ore processed,
@@ -36,7 +39,7 @@ each a choice a reader may want to change:
   commodity's kind (overburden for bauxite), waste rock for underground mines.
 * **Mine type** from the equipment text of the mine and its sub-sites (open pit / open
   cut / surface; underground; both = mixed), else the waste table's mining method,
-  else open pit, an assumption written into the row's source.
+  else open pit, noted in the row's source.
 * Mines without valid coordinates (none, or latitude/longitude out of range, as
   where FINEPRINT swapped them) or without any production figure are skipped, and
   counted in the summary with the reason. Values the schema would reject (grades
@@ -62,6 +65,8 @@ from mine_db.schema import validate
 CITATION = "FINEPRINT (Jasansky et al. 2023, Sci. Data 10:52)"
 LI_PER_LI2O = 0.4646
 PREFERRED_YEAR = 2019
+#: An ore graded at this fraction of the concentrate grade or more is a concentrate figure.
+CONCENTRATE_LIKE = 0.5
 ORE_TYPES = ("Ore processed", "Ore mined")
 
 #: FINEPRINT commodity code -> (our code, factor to our basis).
@@ -199,8 +204,18 @@ def _iso3(facility: pd.Series, file: str, row: int) -> str:
         raise
 
 
-def _metal_rows(folder: Path, minerals: pd.DataFrame) -> pd.DataFrame:
-    """Commodity rows of tracked metals in our basis, contained metal turned into recovered."""
+def _mine_id(root: str, code: str) -> str:
+    return f"FP-{root}-{code}"
+
+
+def _metal_rows(folder: Path, minerals: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:
+    """Commodity rows of tracked metals in our basis, contained metal turned into recovered.
+
+    An ore-stream row graded at half the commodity's concentrate grade or more
+    describes a concentrate (FINEPRINT's Mt Cattlin rows: 5.9 % Li2O, i.e. SC6
+    spodumene concentrate, filed as ore) and is left out, listed; direct-shipping
+    commodities (iron ore, bauxite, manganese) are exempt.
+    """
     com = _table(folder, "commodities")
     com = com[com["commodity"].isin(list(METALS))].copy()
     com["code"] = com["commodity"].map(lambda c: METALS[c][0])
@@ -219,7 +234,16 @@ def _metal_rows(folder: Path, minerals: pd.DataFrame) -> pd.DataFrame:
     has_pt_pd = com.assign(p=pt_pd).groupby(keys)["p"].transform("any")
     com = com[~((com["commodity"] == "Me.pgm") & has_pt_pd)]
     com = com[com["metal"].notna() & (com["metal"] > 0)]
-    return _roll_up(com, [*keys, "code"])
+    ceiling = com["code"].map(
+        lambda c: np.inf if commodities.get(c).direct_shipping else CONCENTRATE_LIKE * commodities.get(c).concentrate_grade.value
+    )
+    concentrate_like = ~com["material"].astype("str").str.startswith("Con.") & (com["grade"] >= ceiling)
+    dropped = [
+        {"mine_id": _mine_id(r.root, r.code), "column": "grade", "value": float(r.grade),
+         "reason": f"{int(r.year)} ore grade >= half the concentrate grade: a concentrate figure, not used"}
+        for r in com[concentrate_like].itertuples()
+    ]
+    return _roll_up(com[~concentrate_like], [*keys, "code"]), dropped
 
 
 def _stream_ore(minerals: pd.DataFrame) -> pd.DataFrame:
@@ -260,10 +284,32 @@ def _mine_year_commodity(minerals: pd.DataFrame, metals: pd.DataFrame) -> pd.Dat
     allocated = _allocate_ore(_stream_ore(minerals), ore_metal, metals)
     result = result.join(allocated, how="outer") if len(allocated) else result.assign(ore_t=np.nan)
     result = result.reset_index()
+    result = result.merge(_product_metal(minerals), on=["root", "year", "code"], how="outer")
+    numeric = ["metal_ore", "metal_con", "metal_product", "grade", "recovery", "concentrate_grade", "ore_t"]
+    result[numeric] = result[numeric].astype(float)
+    result["metal_t"] = result["metal_ore"].fillna(result["metal_con"]).fillna(result["metal_product"])
+    result["metal_note"] = np.where(
+        result["metal_ore"].isna() & result["metal_con"].isna() & result["metal_product"].notna(),
+        " (production = concentrate tonnage x default concentrate grade)", "",
+    )
     is_bauxite = result["code"] == "bauxite"
-    result["metal_t"] = result["metal_ore"].fillna(result["metal_con"])
     result.loc[is_bauxite, "metal_t"] = result.loc[is_bauxite, "ore_t"]
+    result.loc[is_bauxite, "metal_note"] = ""
     return result
+
+
+def _product_metal(minerals: pd.DataFrame) -> pd.DataFrame:
+    """Production from concentrate tonnage x the commodity's default concentrate grade, in its basis."""
+    con = minerals[(minerals["type"] == "Concentrate") & minerals["material"].isin(list(MATERIALS))].copy()
+    con["value_tonnes"] = pd.to_numeric(con["value_tonnes"], errors="coerce")
+    con = _roll_up(con, ["root", "year", "material"])
+    con["code"] = con["material"].map(MATERIALS)
+    per_t = con["code"].map(
+        lambda c: commodities.get(c).concentrate_grade.value / commodities.get(c).basis_content.value
+    )
+    con["metal_product"] = con["value_tonnes"] * per_t
+    grouped = con.groupby(["root", "year", "code"])["metal_product"].sum(min_count=1)
+    return grouped.dropna().reset_index()
 
 
 def _allocate_ore(stream_ore: pd.DataFrame, ore_metal: pd.DataFrame, metals: pd.DataFrame) -> pd.Series:
@@ -339,7 +385,7 @@ def read_fineprint(path: str | Path) -> FineprintImport:
     facilities = _facilities(folder)
     minerals = _table(folder, "minerals")
     minerals = minerals[minerals["root"].isin(facilities.index)]
-    metals = _metal_rows(folder, minerals)
+    metals, concentrate_like = _metal_rows(folder, minerals)
     metals = metals[metals["root"].isin(facilities.index)]
     table = _mine_year_commodity(minerals, metals)
     rock, tailings, strip = _waste(folder, minerals)
@@ -365,7 +411,7 @@ def read_fineprint(path: str | Path) -> FineprintImport:
         tails_t = tailings.get((rec.root, rec.year), np.nan) * share
         kind = "waste_rock" if mine_type == "underground" else commodities.get(rec.code).stripping_waste
         rows.append({
-            "mine_id": f"FP-{rec.root}-{rec.code}",
+            "mine_id": _mine_id(rec.root, rec.code),
             "name": facility["name"],
             "country": facility["country"],
             "latitude": facility["latitude"],
@@ -384,9 +430,11 @@ def read_fineprint(path: str | Path) -> FineprintImport:
             "waste_rock_t": waste_t if kind == "waste_rock" else np.nan,
             "tailings_t": tails_t,
             "source": f"{CITATION}, facility {rec.root}, {int(rec.year)}: "
-                      f"{sources.get((rec.root, rec.year), 'no source_id')}{type_note}",
+                      f"{sources.get((rec.root, rec.year), 'no source_id')}{rec.metal_note}{type_note}",
         })
     sites, dropped = _plausible(pd.DataFrame(rows))
+    chosen_ids = set(sites["mine_id"]) if len(sites) else set()
+    dropped += [d for d in concentrate_like if d["mine_id"] in chosen_ids]
     file = str(folder)
     canonical = derive_hidden_flows(fill_gaps(validate(sites, file=file)), file=file)
     return FineprintImport(
@@ -403,7 +451,7 @@ def _mine_type(facility: pd.Series) -> tuple[str, str]:
         return "underground", ""
     if facility["surface"]:
         return "open_pit", ""
-    return "open_pit", " (mine type not reported: open pit assumed)"
+    return "open_pit", " (mine type not reported, taken as open pit)"
 
 
 def _plausible(sites: pd.DataFrame) -> tuple[pd.DataFrame, list[dict[str, object]]]:

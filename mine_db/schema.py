@@ -36,7 +36,9 @@ DType = Literal["str", "float", "int"]
 MINE_TYPES: frozenset[str] = frozenset({"open_pit", "underground", "brine", "mixed"})
 RESOLUTIONS: frozenset[str] = frozenset({"mine", "rest_of_country"})
 STRIPPING_WASTES: frozenset[str] = frozenset({"overburden", "waste_rock"})
-FILL_LEVELS: frozenset[str] = frozenset({"mine", "country", "global", "default"})
+#: Gap-fill levels, best first (mine_db.gapfill).
+FILL_ORDER: tuple[str, ...] = ("mine", "country", "global", "default")
+FILL_LEVELS: frozenset[str] = frozenset(FILL_ORDER)
 FLOW_BASES: frozenset[str] = frozenset({"reported", "derived"})
 
 

@@ -53,7 +53,7 @@ def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import) -> None: 
     # no waste in 2019; 2018 reported stripping ratio 3.0 is the mine's own: 3 x 1,000,000 t ore
     assert (li["strip_ratio"], li["strip_ratio_fill"]) == (pytest.approx(3.0), "mine")
     assert li["waste_rock_t"] == pytest.approx(3_000_000)
-    assert li["mine_type"] == "open_pit" and "open pit assumed" in li["source"]
+    assert li["mine_type"] == "open_pit" and "taken as open pit" in li["source"]
 
 
 def test_bauxite_production_is_gross_ore(fixture_import) -> None:  # type: ignore[no-untyped-def]
@@ -62,10 +62,18 @@ def test_bauxite_production_is_gross_ore(fixture_import) -> None:  # type: ignor
     assert bx["overburden_t"] == pytest.approx(2_000_000)  # default strip ratio 1, bauxite -> overburden
 
 
+def test_production_from_concentrate_tonnage(fixture_import) -> None:  # type: ignore[no-untyped-def]
+    # Mine F reports only 100,000 t zinc concentrate (2017, no 2019): 100,000 x 0.5398 default = 53,980 t Zn
+    zn = _site(fixture_import, "FP-AAA00006-zinc")
+    assert (zn["year"], zn["metal_t"]) == (2017, pytest.approx(53_980))
+    assert zn["mine_type"] == "underground" and "default concentrate grade" in zn["source"]
+
+
 def test_skips_and_summary(fixture_import) -> None:  # type: ignore[no-untyped-def]
     # the smelter is not a mine; Mine D has latitude -200: skipped with its reason
     assert sorted(fixture_import.sites["mine_id"]) == ["FP-AAA00001-copper", "FP-AAA00001-zinc",
-                                                       "FP-AAA00002-lithium", "FP-AAA00005-bauxite"]
+                                                       "FP-AAA00002-lithium", "FP-AAA00005-bauxite",
+                                                       "FP-AAA00006-zinc"]
     summary = fixture_import.summary()
     assert summary["skipped"] == {"no valid coordinates": 1}
     assert summary["by_commodity"]["copper"] == {"sites": 1, "with_grade": 1, "with_ore_t": 1, "with_waste": 1,
@@ -124,6 +132,17 @@ def test_antamina_copper_zinc_split(shared_import) -> None:  # type: ignore[no-u
     assert cu["ore_t"] == pytest.approx(26_725_844, abs=1)
     assert cu["ore_t"] + zn["ore_t"] == pytest.approx(51_247_000)
     assert cu["waste_rock_t"] == pytest.approx(99_691_929, abs=1)
+
+
+@needs_shared
+def test_mt_cattlin_concentrate_filed_as_ore(shared_import) -> None:  # type: ignore[no-untyped-def]
+    # FINEPRINT files Mt Cattlin's 2019 "ore" at 59,300 ppm Li2O (= SC6 concentrate grade); the importer
+    # uses the 191,570 t concentrate instead: 191,570 x 6.0 % Li2O x 0.4645 = 5,339 t Li (not 46,709 t)
+    li = _site(shared_import, "FP-COM00862-lithium")
+    assert li["metal_t"] == pytest.approx(191_570 * 0.02787, rel=1e-9)
+    assert li["ore_t"] == pytest.approx(1_695_369)
+    dropped = shared_import.dropped
+    assert ((dropped["mine_id"] == "FP-COM00862-lithium") & (dropped["column"] == "grade")).any()
 
 
 @needs_shared
