@@ -1,0 +1,97 @@
+"""Assemble the default network: mines -> markets -> chain -> materials -> components -> vehicles.
+
+Why one entry point with file overrides: the tracer's questions are "what if my own
+mine database / bill of materials / sourcing shares?", so each bundled table can be
+swapped for a user's file of the same layout without touching code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from mine_db import commodities
+
+from graphs.chain import add_chain
+from graphs.mines import add_country_markets, add_mines, add_supply_markets, read_sourcing
+from graphs.parameters import Parameter, Parameters, load_parameters
+from graphs.products import add_products
+
+BASE_YEAR = 2019
+
+
+def commodity_parameters() -> dict[str, Parameter]:
+    """`conc_grade_<code>` and `basis_content_<code>` from mine_db's commodity registry.
+
+    The chain must use the same concentrate grade as mine_db used for the tailings,
+    or the mass of a concentrate would be counted twice or not at all.
+    """
+    params: dict[str, Parameter] = {}
+    for code, c in commodities.COMMODITIES.items():
+        for name, sourced, unit in (
+            (f"conc_grade_{code}", c.concentrate_grade, f"{c.graded_substance} mass fraction of concentrate"),
+            (f"basis_content_{code}", c.basis_content, f"{c.graded_substance} mass fraction of the basis"),
+        ):
+            params[name] = Parameter(name, sourced.value, unit, "sourced", f"mine_db.commodities: {sourced.source}",
+                                     repr(sourced.value))
+    return params
+
+
+def default_parameters(
+    parameters: str | Path | None = None,
+    assumptions: str | Path | None = None,
+    overrides: Mapping[str, float] | None = None,
+) -> Parameters:
+    """The parameter registry the default network is built from."""
+    return load_parameters(parameters, assumptions, extra=commodity_parameters(), overrides=overrides)
+
+
+def load_mines(mines: pd.DataFrame | str | Path | None) -> tuple[pd.DataFrame, str]:
+    """The mine table: mine_db's bundled default, a user's file, or a DataFrame as given."""
+    import mine_db
+
+    if mines is None:
+        return mine_db.load_default(), "mine_db default database"
+    if isinstance(mines, pd.DataFrame):
+        return mines, "mine table"
+    return mine_db.load(mines), str(mines)
+
+
+def build_default_network(
+    mines: pd.DataFrame | str | Path | None = None,
+    *,
+    bom: str | Path | None = None,
+    vehicle_components: str | Path | None = None,
+    sourcing: str | Path | None = None,
+    parameters: str | Path | None = None,
+    assumptions: str | Path | None = None,
+    overrides: Mapping[str, float] | None = None,
+) -> nx.DiGraph:
+    """China's 2019 passenger-car supply chain as a `networkx.DiGraph` (docs/CONTRACTS.md).
+
+    `mines`: None for mine_db.load_default(), a path mine_db can read, or a canonical
+    DataFrame. `bom`, `vehicle_components`, `sourcing`, `parameters`, `assumptions`:
+    paths replacing the bundled tables of the same layout. `overrides`: parameter
+    values by name (e.g. {"cn_coal_share": 0.3}). The graph is not validated here;
+    call `graphs.validate(G)`.
+    """
+    params = default_parameters(parameters, assumptions, overrides)
+    table, label = load_mines(mines)
+    notes: list[str] = []
+    G = nx.DiGraph(
+        name="China 2019 passenger-car supply chain",
+        base_year=BASE_YEAR,
+        home="CHN",
+        mine_source=label,
+        notes=notes,
+        assumptions={p.name: {"value": p.value, "unit": p.unit, "reason": p.reason} for p in params.assumptions()},
+    )
+    outputs = add_mines(G, table, label)
+    production = add_country_markets(G, outputs)
+    add_supply_markets(G, read_sourcing(params, sourcing), production, notes)
+    add_chain(G, params)
+    add_products(G, params, bom=bom, vehicle_components=vehicle_components)
+    return G

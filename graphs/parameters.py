@@ -1,0 +1,221 @@
+"""Named, sourced coefficients and the small formula language the tables use.
+
+Why formulas: most coefficients of the chain are *derived* from published numbers
+(1 / recovery, ore per tonne from a grade, coal per GJ from a plant's coal rate).
+Writing the formula in the table, over named parameters that each carry a source,
+keeps the arithmetic visible and lets a user change one published number in one
+place. Parameters come from two tables: `parameters.csv` (sourced or derived) and
+`assumptions.csv`, the one table of modelling assumptions, each with its reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from mine_db.errors import InputError
+
+from graphs.model import Distribution
+from graphs.tables import Row, bundled, read_rows
+
+STATUSES: tuple[str, ...] = ("sourced", "derived", "assumption")
+_BINARY = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One coefficient: its value, unit, status, source and (optional) uncertainty."""
+
+    name: str
+    value: float
+    unit: str
+    status: str
+    source: str
+    expression: str
+    reason: str = ""
+    uncertainty: Distribution | None = None
+
+    def describe(self) -> str:
+        """`name = value unit (source)`: the text an edge cites for it."""
+        basis = self.reason if self.status == "assumption" else self.source
+        tag = "assumption: " if self.status == "assumption" else ""
+        return f"{self.name} = {self.value:.6g} {self.unit} ({tag}{basis})"
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """The value of a formula and the parameters it used."""
+
+    value: float
+    names: tuple[str, ...]
+
+
+class Parameters(Mapping[str, Parameter]):
+    """Read-only registry of parameters by name, and the formula evaluator."""
+
+    def __init__(self, params: Mapping[str, Parameter]) -> None:
+        self._params = dict(params)
+
+    def __getitem__(self, name: str) -> Parameter:
+        return self._params[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._params)
+
+    def __len__(self) -> int:
+        return len(self._params)
+
+    def value(self, name: str) -> float:
+        """The value of one parameter."""
+        return self._params[name].value
+
+    def evaluate(self, expression: str, row: Row, column: str) -> Evaluated:
+        """Evaluate `expression` (numbers, parameter names, + - * / ** and brackets)."""
+        return _evaluate(expression, {k: p.value for k, p in self._params.items()}, row, column)
+
+    def cite(self, evaluated: Evaluated, expression: str) -> str:
+        """Source text for a derived coefficient: its formula and each parameter's source."""
+        if not evaluated.names:
+            return ""
+        parts = "; ".join(self._params[n].describe() for n in evaluated.names)
+        if expression.strip() in evaluated.names:
+            return parts
+        return f"= {expression.strip()}, with {parts}"
+
+    def uncertainty_of(self, expression: str) -> Distribution | None:
+        """A formula that is exactly one parameter inherits that parameter's uncertainty."""
+        param = self._params.get(expression.strip())
+        return param.uncertainty if param is not None else None
+
+    def assumptions(self) -> list[Parameter]:
+        """The modelling assumptions, for reporting next to results."""
+        return [p for p in self._params.values() if p.status == "assumption"]
+
+
+def load_parameters(
+    parameters: str | Path | None = None,
+    assumptions: str | Path | None = None,
+    extra: Mapping[str, Parameter] | None = None,
+    overrides: Mapping[str, float] | None = None,
+) -> Parameters:
+    """Read the parameter and assumption tables (bundled by default) and evaluate them.
+
+    `extra` adds parameters defined in code (the commodity registry of mine_db);
+    `overrides` replaces values by name, e.g. for a sensitivity run; an override of
+    an unknown name is an error, so a typo cannot pass silently.
+    """
+    rows: list[tuple[Row, str]] = []
+    for row in read_rows(parameters or bundled("parameters.csv"), ("name", "value", "unit", "status")):
+        status = row.text("status")
+        if status not in ("sourced", "derived"):
+            raise row.error("status", f"{status!r} must be 'sourced' or 'derived' (assumptions go in assumptions.csv)")
+        rows.append((row, status))
+    for row in read_rows(assumptions or bundled("assumptions.csv"), ("name", "value", "unit", "reason")):
+        row.text("reason")
+        rows.append((row, "assumption"))
+    known: dict[str, Parameter] = dict(extra or {})
+    pending: dict[str, tuple[Row, str]] = {}
+    for row, status in rows:
+        name = row.text("name")
+        if not name.isidentifier():
+            raise row.error("name", f"{name!r} is not a valid name (letters, digits, underscores)")
+        if name in known or name in pending:
+            raise row.error("name", f"parameter {name!r} is defined twice")
+        pending[name] = (row, status)
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(pending) - set(known))
+    if unknown:
+        raise InputError(f"override of unknown parameter(s): {', '.join(unknown)}")
+    for name in list(known):
+        if name in overrides:
+            known[name] = _replace_value(known[name], overrides[name])
+    while pending:
+        progressed = False
+        for name, (row, status) in list(pending.items()):
+            expression = row.text("value")
+            if name in overrides:
+                expression = repr(float(overrides[name]))
+            needed = _names(expression, row, "value") - set(known)
+            if needed - set(pending):
+                raise row.error("value", f"unknown parameter(s) {', '.join(sorted(needed - set(pending)))}")
+            if needed:
+                continue
+            value = _evaluate(expression, {k: p.value for k, p in known.items()}, row, "value").value
+            if value < 0:
+                raise row.error("value", f"{value} is negative")
+            known[name] = Parameter(
+                name=name,
+                value=value,
+                unit=row.text("unit"),
+                status=status,
+                source=row.text("source"),
+                expression=expression,
+                reason=row.text("reason", required=False),
+                uncertainty=row.distribution("uncertainty"),
+            )
+            del pending[name]
+            progressed = True
+        if not progressed:
+            row = next(iter(pending.values()))[0]
+            raise row.error("value", f"circular definition among {', '.join(sorted(pending))}")
+    return Parameters(known)
+
+
+def _replace_value(param: Parameter, value: float) -> Parameter:
+    return Parameter(param.name, float(value), param.unit, param.status, param.source, repr(float(value)),
+                     param.reason, param.uncertainty)
+
+
+def _parse(expression: str, row: Row, column: str) -> ast.Expression:
+    try:
+        return ast.parse(expression, mode="eval")
+    except SyntaxError:
+        raise row.error(column, f"cannot read the formula {expression!r}") from None
+
+
+def _names(expression: str, row: Row, column: str) -> set[str]:
+    return {n.id for n in ast.walk(_parse(expression, row, column)) if isinstance(n, ast.Name)}
+
+
+def _evaluate(expression: str, values: Mapping[str, float], row: Row, column: str) -> Evaluated:
+    used: list[str] = []
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
+            node.value, bool
+        ):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            if node.id not in values:
+                raise row.error(column, f"unknown parameter {node.id!r} in {expression!r}")
+            if node.id not in used:
+                used.append(node.id)
+            return values[node.id]
+        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+            return _BINARY[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+            return _UNARY[type(node.op)](walk(node.operand))
+        raise row.error(column, f"{expression!r}: only numbers, names, + - * / ** and brackets are allowed")
+
+    try:
+        value = walk(_parse(expression, row, column))
+    except ZeroDivisionError:
+        raise row.error(column, f"{expression!r} divides by zero") from None
+    except OverflowError:
+        raise row.error(column, f"{expression!r} overflows") from None
+    if not math.isfinite(value):
+        raise row.error(column, f"{expression!r} is not finite")
+    return Evaluated(value, tuple(used))
