@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from matplotlib.image import imread
 
 from mine_db.errors import InputError
@@ -82,6 +83,18 @@ def test_by_mine_strips_node_prefix_and_reports_unknown_mines(flows: pd.DataFram
     assert table["hidden_t"].sum() == pytest.approx(at_mines)
     assert set(table["mine_id"]) == set(mines["mine_id"])
     assert aggregate.unmapped_mines(prefixed, mines.iloc[1:]) == [mines["mine_id"].iloc[0]]
+
+
+def test_mines_without_coordinates_get_their_country_point(mines: pd.DataFrame) -> None:
+    from mine_db.boundaries import load_countries
+
+    placed = aggregate.place_mines(mines).set_index("mine_id")
+    assert placed[["latitude", "longitude"]].notna().all().all()
+    china = load_countries().set_index("iso3").loc["CHN", "geometry"]
+    point = placed.loc["CN-ROC-AL"]
+    assert china.contains(shapely.Point(point["longitude"], point["latitude"]))
+    nowhere = mines.assign(country=mines["country"].where(mines["mine_id"] != "CN-ROC-AL", "ZZZ"))
+    assert "CN-ROC-AL" not in set(aggregate.place_mines(nowhere)["mine_id"])
 
 
 def test_domestic_abroad_split_sums_to_total(flows: pd.DataFrame) -> None:

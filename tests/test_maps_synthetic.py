@@ -19,7 +19,7 @@ MINES = [
     ("CD-KOL", "Kolwezi", "COD", "cobalt", "mine", -10.72, 25.47),
     ("ID-NIC", "Sulawesi nickel", "IDN", "nickel", "mine", -2.55, 121.37),
     ("CN-ROC-FE", "China rest of country (iron ore)", "CHN", "iron_ore", "rest_of_country", 33.0, 108.0),
-    ("CN-ROC-AL", "China rest of country (bauxite)", "CHN", "bauxite", "rest_of_country", 35.0, 112.0),
+    ("CN-ROC-AL", "China rest of country (bauxite)", "CHN", "bauxite", "rest_of_country", None, None),
 ]
 # material -> (mine_id, component)
 SUPPLY = {
@@ -35,8 +35,11 @@ FLEET = pd.Series({"ICEV": 1000.0, "BEV-NMC811": 100.0, "BEV-LFP": 80.0})
 
 
 def synthetic_mines() -> pd.DataFrame:
-    """Mine table with the mine_db columns the maps use."""
-    return pd.DataFrame(MINES, columns=["mine_id", "name", "country", "commodity", "resolution", "latitude", "longitude"])
+    """Mine table with mine_db's required columns; one rest-of-country row has no coordinates, as allowed."""
+    table = pd.DataFrame(MINES, columns=["mine_id", "name", "country", "commodity", "resolution", "latitude", "longitude"])
+    return table.assign(
+        mine_type="open_pit", year=2019, metal_t=1000.0, source=[f"synthetic source {i}" for i in range(len(table))]
+    )
 
 
 def synthetic_flows(scale: float = 1.0) -> pd.DataFrame:

@@ -1,9 +1,251 @@
-"""`tracer` commands of this room (filled in by its owner)."""
+"""`tracer map`, `tracer sankey`, `tracer report`: pictures, GIS files and the run report.
+
+Each command either traces the default (or a given) fleet with `tracer.api.run`, or
+reads the tables a previous `tracer run --out DIR` wrote (`--flows`, `--summary`), so
+maps of a long run need not recompute it. Files go under `--out` through atomic
+writers; with `--json` only JSON reaches stdout.
+"""
 
 from __future__ import annotations
 
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
 import typer
+from rich.console import Console
+
+from mine_db.errors import InputError
+from tracer.io import to_json, write_table
+from tracer.maps import aggregate, geodata, interactive, report, sankey, static
+
+_out = Console()
+
+IMAGE = set(static.IMAGE_FORMATS)
+GEO = set(geodata.GEO_FORMATS)
+MAP_FORMATS = (*static.IMAGE_FORMATS, *geodata.GEO_FORMATS, "html")
+SANKEY_FORMATS = ("html", *static.IMAGE_FORMATS)
+SOURCE = "hidden-flow tracer"
+
+
+class By(str, Enum):
+    """What a map shows: producing countries (choropleth) or mine sites (points)."""
+
+    country = "country"
+    mine = "mine"
+
+
+class View(str, Enum):
+    """Which country map: plain, home vs abroad, or the change from a baseline run."""
+
+    standard = "standard"
+    domestic = "domestic"
+    difference = "difference"
+
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+FlowsOption = Annotated[
+    Path | None,
+    typer.Option("--flows", help="flows.parquet (or .csv) written by `tracer run --out`; default: trace now."),
+]
+FleetOption = Annotated[Path | None, typer.Option("--fleet", help="CSV vehicle,count when tracing now.")]
+HomeOption = Annotated[str, typer.Option("--home", help="Home country for the domestic vs abroad split.")]
+MinesOption = Annotated[
+    Path | None, typer.Option("--mines", help="Mine table (any mine_db format); default: the bundled database.")
+]
+FlowOption = Annotated[str, typer.Option("--flow", help=f"One of {', '.join(aggregate.FLOW_GROUPS)}.")]
+VehicleOption = Annotated[
+    list[str] | None, typer.Option("--vehicle", help="Only this vehicle type (repeatable); default: all.")
+]
+
+
+def _formats(text: str, allowed: tuple[str, ...]) -> list[str]:
+    chosen = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in allowed]
+    if unknown or not chosen:
+        raise InputError(f"unknown format(s) {unknown or [text]}; choose from {', '.join(allowed)}", column="--format")
+    return list(dict.fromkeys(chosen))
+
+
+def read_flows(path: Path) -> pd.DataFrame:
+    """Read a flows table written by `tracer run` (Parquet or CSV) and check its columns."""
+    if not path.is_file():
+        raise InputError("flows file not found", file=str(path))
+    try:
+        flows = pd.read_csv(path) if path.suffix.lower() == ".csv" else pd.read_parquet(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the flows table: {exc}", file=str(path)) from None
+    try:
+        return aggregate.check_flows(flows)
+    except InputError as exc:
+        raise InputError(exc.message, file=str(path), row=exc.row, column=exc.column) from None
+
+
+def _read_json(path: Path, what: str) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the {what} as JSON: {exc}", file=str(path)) from None
+    if not isinstance(data, dict):
+        raise InputError(f"the {what} must be a JSON object", file=str(path))
+    return data
+
+
+def _trace(fleet: Path | None, home: str) -> Any:
+    from tracer import api
+
+    return api.run(fleet=api.load_fleet(fleet) if fleet else None, home=home)
+
+
+def _flows_and_summary(
+    flows_path: Path | None, summary_path: Path | None, fleet: Path | None, home: str
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Flows and summary from files when given, else from a fresh run."""
+    if flows_path is None:
+        result = _trace(fleet, home)
+        return result.flows, dict(result.summary)
+    summary = _read_json(summary_path, "summary") if summary_path else {}
+    summary.setdefault("home", home)
+    return read_flows(flows_path), summary
+
+
+def _mines(path: Path | None) -> pd.DataFrame:
+    import mine_db
+
+    return mine_db.load(path) if path else mine_db.load_default()
+
+
+def _stem(*parts: str | None) -> str:
+    return "_".join(p.replace(",", "+") for p in parts if p)
+
+
+def _report_files(files: list[Path], as_json: bool, extra: dict[str, Any]) -> None:
+    if as_json:
+        typer.echo(to_json({"files": [str(f) for f in files], **extra}))
+        return
+    for path in files:
+        _out.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    for key, value in extra.items():
+        _out.print(f"{key}: {value}")
+
+
+def map_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the files.")],
+    by: Annotated[By, typer.Option("--by", help="country (choropleth) or mine (points).")] = By.country,
+    flow: FlowOption = "hidden",
+    vehicle: VehicleOption = None,
+    fmt: Annotated[str, typer.Option("--format", help=f"Comma-separated: {','.join(MAP_FORMATS)}.")] = "png,svg",
+    view: Annotated[View, typer.Option("--view", help="Country maps: standard, domestic (home vs abroad), difference.")] = View.standard,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Baseline flows file for --view difference.")] = None,
+    flows_path: FlowsOption = None,
+    mines_path: MinesOption = None,
+    fleet: FleetOption = None,
+    home: HomeOption = "CHN",
+    as_json: JsonOption = False,
+) -> None:
+    """World map of hidden flows by producing country or mine: PNG, SVG, GeoJSON, GeoPackage, GeoParquet, HTML."""
+    formats = _formats(fmt, MAP_FORMATS)
+    if view is View.difference and baseline is None:
+        raise InputError("--view difference needs --baseline FLOWS_FILE", column="--baseline")
+    if view is not View.standard and by is By.mine:
+        raise InputError(f"--view {view.value} is a country map; use --by country", column="--view")
+    flows, summary = _flows_and_summary(flows_path, None, fleet, home)
+    home = str(summary.get("home", home))
+    aggregate.select_flow(flows, flow, vehicle)  # fail on a bad flow or vehicle before drawing anything
+    mines = _mines(mines_path) if by is By.mine else None
+    stem = out / _stem(flow if by is By.country else "hidden", "by", by.value, ",".join(vehicle or []) or None,
+                       None if view is View.standard else view.value)
+    files: list[Path] = []
+    images = [f for f in formats if f in IMAGE]
+    if images:
+        if by is By.mine:
+            figure = static.mine_map(flows, mines, vehicle, SOURCE)
+        elif view is View.domestic:
+            figure = static.domestic_abroad_map(flows, home, vehicle, SOURCE)
+        elif view is View.difference:
+            figure = static.difference_map(flows, read_flows(baseline), flow, SOURCE)
+        else:
+            figure = static.country_map(flows, flow, vehicle, SOURCE)
+        files += static.save_figure(figure, stem, images)
+    for geo_format in (f for f in formats if f in GEO):
+        layer = geodata.mine_layer(flows, mines, vehicle) if by is By.mine else geodata.country_layer(flows, vehicle, home)
+        files.append(geodata.write_layer(layer, stem, geo_format, "mines" if by is By.mine else "countries"))
+    if "html" in formats:
+        page = interactive.map_page(flows, mines if by is By.mine else None, flow, vehicle, SOURCE)
+        files.append(interactive.write_html(page, stem.with_suffix(".html")))
+    extra: dict[str, Any] = {}
+    if by is By.country:
+        unmapped = geodata.unmapped_countries(flows, vehicle)
+        extra["unmapped_countries_hidden_t"] = dict(zip(unmapped["country"], unmapped["hidden_t"], strict=True))
+    else:
+        extra["unmapped_mines"] = aggregate.unmapped_mines(flows, mines)
+    _report_files(files, as_json, extra)
+
+
+def sankey_command(
+    out: Annotated[Path, typer.Option("--out", help="Directory for the files.")],
+    flow: FlowOption = "hidden",
+    vehicle: VehicleOption = None,
+    fmt: Annotated[str, typer.Option("--format", help=f"Comma-separated: {','.join(SANKEY_FORMATS)}.")] = "html,png,svg",
+    top_countries: Annotated[int, typer.Option("--top-countries", min=1, help="Countries shown; the rest pooled.")] = 8,
+    top_components: Annotated[int, typer.Option("--top-components", min=1, help="Components shown; the rest pooled.")] = 8,
+    flows_path: FlowsOption = None,
+    fleet: FleetOption = None,
+    home: HomeOption = "CHN",
+    as_json: JsonOption = False,
+) -> None:
+    """Sankey diagram producing country -> material -> component -> vehicle (HTML, PNG, SVG, links CSV)."""
+    formats = _formats(fmt, SANKEY_FORMATS)
+    flows, _ = _flows_and_summary(flows_path, None, fleet, home)
+    links = sankey.sankey_links(flows, flow, vehicle, top_countries, top_components)
+    stem = out / _stem("sankey", flow, ",".join(vehicle or []) or None)
+    title = f"{aggregate.FLOW_LABELS[flow]} from producing country to vehicle"
+    files: list[Path] = [write_table(links, stem.with_name(stem.name + "_links"), "csv")]
+    if "html" in formats:
+        body = interactive.figure_div(sankey.sankey_figure(links, title))
+        files.append(interactive.write_html(interactive.html_page(title, body), stem.with_suffix(".html")))
+    images = [f for f in formats if f in IMAGE]
+    if images:
+        files += static.save_figure(sankey.sankey_static(links, title, SOURCE), stem, images)
+    total = float(sankey.check_balance(links)[0])
+    _report_files(files, as_json, {"total": total, "unit": links.attrs["unit"]})
+
+
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
+    flows_path: FlowsOption = None,
+    summary_path: Annotated[
+        Path | None, typer.Option("--summary", help="summary.json written by `tracer run --out` (with --flows).")
+    ] = None,
+    ranges_path: Annotated[
+        Path | None,
+        typer.Option("--ranges", help='JSON {"ranges": {"hidden_t": [low, high], ...}, "label": "90 % interval"}.'),
+    ] = None,
+    mines_path: MinesOption = None,
+    fleet: FleetOption = None,
+    home: HomeOption = "CHN",
+    title: Annotated[str, typer.Option("--title", help="Page title.")] = "Hidden material flows of the traced fleet",
+    as_json: JsonOption = False,
+) -> None:
+    """One self-contained HTML report: headline numbers, per-vehicle bars, map, Sankey, tables, sources."""
+    if summary_path is not None and flows_path is None:
+        raise InputError("--summary needs --flows (the two files of one run)", column="--summary")
+    flows, summary = _flows_and_summary(flows_path, summary_path, fleet, home)
+    ranges: dict[str, Any] = {}
+    label = "90 % interval"
+    if ranges_path is not None:
+        data = _read_json(ranges_path, "ranges file")
+        ranges, label = data.get("ranges", {}), str(data.get("label", label))
+    page = report.build_report(flows, summary, mines=_mines(mines_path), ranges=ranges, range_label=label, title=title)
+    path = interactive.write_html(page, out)
+    values = report.headline_values(flows, str(summary.get("home", home)), None)
+    _report_files([path], as_json, {k: v for k, v in values.items() if v is not None})
 
 
 def register(app: typer.Typer) -> None:
     """Attach this module's commands to the root app."""
+    app.command("map")(map_command)
+    app.command("sankey")(sankey_command)
+    app.command("report")(report_command)

@@ -131,14 +131,29 @@ def by_mine(flows: pd.DataFrame, mines: pd.DataFrame, vehicles: Sequence[str] | 
     wide["hidden"] = wide.sum(axis=1)
     wide.columns = [f"{c}_t" for c in wide.columns]
     keep = [c for c in ("mine_id", "name", "country", "commodity", "resolution", "latitude", "longitude") if c in mines]
-    table = mines[keep].drop_duplicates("mine_id").merge(wide.reset_index(), on="mine_id", how="inner")
+    table = place_mines(mines[keep].drop_duplicates("mine_id")).merge(wide.reset_index(), on="mine_id", how="inner")
     return table.sort_values("hidden_t", ascending=False, ignore_index=True)
 
 
+def place_mines(mines: pd.DataFrame) -> pd.DataFrame:
+    """Give sites without coordinates (rest-of-country rows may have none) their country's representative point."""
+    from mine_db.boundaries import representative_points
+
+    missing = mines["latitude"].isna() | mines["longitude"].isna()
+    if not missing.any():
+        return mines
+    points = representative_points().set_index("iso3")
+    placed = mines.copy()
+    placed.loc[missing, "longitude"] = placed.loc[missing, "country"].map(points["longitude"])
+    placed.loc[missing, "latitude"] = placed.loc[missing, "country"].map(points["latitude"])
+    return placed.dropna(subset=["latitude", "longitude"])
+
+
 def unmapped_mines(flows: pd.DataFrame, mines: pd.DataFrame) -> list[str]:
-    """Mine ids that carry flows but are absent from the mine table (they cannot be placed)."""
+    """Mine ids that carry flows but cannot be placed (absent from the mine table, or no coordinates at all)."""
     ids = set(mine_ids(flows["mine"]).dropna())
-    return sorted(ids - set(mines["mine_id"].astype(str)))
+    placed = place_mines(mines[["mine_id", "country", "latitude", "longitude"]])
+    return sorted(ids - set(placed["mine_id"].astype(str)))
 
 
 def domestic_abroad(flows: pd.DataFrame, home: str = "CHN", vehicles: Sequence[str] | None = None) -> pd.DataFrame:

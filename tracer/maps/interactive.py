@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,7 @@ from plotly.offline import get_plotlyjs
 
 from mine_db.boundaries import SOURCE as BOUNDARY_SOURCE
 from mine_db.boundaries import load_countries
+from tracer.io import atomic_path
 from tracer.maps.aggregate import FLOW_LABELS, HIDDEN, by_mine, format_number, scaled_unit, select_flow
 
 #: Base layers plotly may draw from its topojson; seeded empty so that drawing them is a no-op.
@@ -228,3 +231,11 @@ def map_page(
     credits = f"Source: {html.escape(source)}. " if source else ""
     body = f'{figure_div(fig)}\n<p class="source">{credits}Boundaries: {html.escape(BOUNDARY_SOURCE)}.</p>'
     return html_page(f"{FLOW_LABELS[flow]} by producing country", body)
+
+
+def write_html(page: str, path: str | os.PathLike[str]) -> Path:
+    """Write an HTML page atomically (UTF-8); returns the path."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(page, encoding="utf-8")
+    return target
