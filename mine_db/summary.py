@@ -18,14 +18,16 @@ from mine_db import commodities
 from mine_db.gapfill import FILLED
 from mine_db.schema import FILL_ORDER
 
-#: Source texts containing one of these words mark the row's numbers as not measured.
-ASSUMPTION_MARKERS: tuple[str, ...] = ("assumption", "assumed", "unsourced", "placeholder")
+#: A source text that *starts* with one of these marks the row's production as not taken from a
+#: publication (docs/CONTRACTS.md); an assumption about a secondary attribute later in the text
+#: (mining method, location) leaves the production figure sourced.
+ASSUMPTION_MARKERS: tuple[str, ...] = ("modelling assumption", "assumption", "unsourced", "placeholder")
 
 
 def is_named_source(source: pd.Series) -> pd.Series:
     """True where the source names a publication rather than declaring an assumption."""
-    text = source.astype("str").str.lower()
-    return ~text.str.contains("|".join(ASSUMPTION_MARKERS))
+    text = source.astype("str").str.strip().str.lower()
+    return ~text.str.startswith(ASSUMPTION_MARKERS)
 
 
 def _share(weights: pd.Series, mask: pd.Series) -> float | None:
