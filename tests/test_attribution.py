@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from test_engine_networks import chain_network, random_network, recycling_network
 
 from tracer import indicators
-from tracer.attribution import FLOW_COLUMNS, NONE_LABEL, attribute, prepare
+from tracer.attribution import FLOW_COLUMNS, LABELS, NONE_LABEL, attribute, attribute_demand, prepare
 from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS, compile_network, multipliers, solve
 from tracer.paths import top_paths
 
@@ -182,3 +182,27 @@ def test_paths_through_a_loop_stop_at_the_cutoff() -> None:
     values = [p.value for p in result.paths]
     assert values == sorted(values, reverse=True)
     assert result.paths[0].value == pytest.approx(8.0)  # ICEV <- copper <- refining <- mine, no recycling
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), mask=st.integers(0, 2**6 - 1))
+def test_split_equals_grouped_full_table(seed: int, mask: int) -> None:
+    """A marginal computed from the factors equals the full table summed over the rest."""
+    c = compile_network(random_network(seed, cyclic=seed % 2 == 0))
+    result = attribute_demand(prepare(c), c.demand({v: 3.0 for v in c.vehicles}))
+    by = [label for bit, label in enumerate(LABELS[:6]) if mask >> bit & 1]
+    full = result.table()
+    expected = full.groupby([*by, "stressor"], observed=True)["value"].sum()
+    expected = expected[expected != 0]
+    got = result.split(by).set_index([*by, "stressor"])["value"]
+    assert len(got) == len(expected)
+    pd.testing.assert_series_equal(
+        got.sort_index(), expected.sort_index(), check_names=False, check_index_type=False, rtol=1e-9, atol=1e-12
+    )
+    assert list(result.split(by).columns) == [*by, "stressor", "value", "unit"]
+
+
+def test_split_rejects_unknown_labels() -> None:
+    c = compile_network(chain_network())
+    with pytest.raises(ValueError, match="cannot split by"):
+        attribute_demand(prepare(c), c.demand({"BEV": 1})).split(["colour"])

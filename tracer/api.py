@@ -126,7 +126,7 @@ def run(
     y = compiled.demand(fleet_series)
     plan = attribution.prepare(compiled)
     step("attributing flows")
-    flows = attribution.to_table(plan, attribution.flow_arrays(plan, y))
+    flows = attribution.attribute_demand(plan, y).table()
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)

@@ -1,7 +1,7 @@
 """Attribute every flow to vehicle, country, mine, material, first-tier component and stage.
 
-All splits come from matrices in one pass, never from enumerating paths. Walks from a
-vehicle up its supply chain are partitioned twice, exactly:
+All splits come from matrices, never from enumerating paths. Walks from a vehicle up
+its supply chain are partitioned twice, exactly:
 
 * by their first step: into a first-tier component c (activity L[:, c] A[c, v] f_v),
   or into anything else, the vehicle's own assembly included (component "(none)");
@@ -11,19 +11,26 @@ vehicle up its supply chain are partitioned twice, exactly:
   no material give N F d (material "(none)").
 
 So the flow of stressor s at node j for vehicle v, component c, material k is
-B[s, j] L[j, k] (F d_{v,c})[k]. Summing any split returns the total B L y; the tests
-hold the engine to that. `stage` is the kind of node j, `mine` its mine_id.
+B[s, j] L[j, k] (F d_{v,c})[k]. This joint array factorises: W_s = B[s] L[:, materials]
+summed over the nodes of each place (country, mine, stage) depends only on the
+network and is prepared once; the fleet enters only through the small factor F D.
+`split()` multiplies the factors out for the labels asked for, so a marginal (say,
+hidden flows by country and vehicle) never materialises the joint table, and the
+full table is just the split by every label. Every split sums to the total B L y.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from mine_db.errors import InputError
 from tracer.engine import CompiledNetwork, Method, Solver, make_solver, solver_for
 
 NONE_LABEL = "(none)"
@@ -40,6 +47,8 @@ FLOW_COLUMNS: tuple[str, ...] = (
     "value",
     "unit",
 )
+LABELS: tuple[str, ...] = FLOW_COLUMNS[:7]
+_PLACE_FIELDS: tuple[str, ...] = ("country", "mine", "stage")
 
 
 @dataclass(frozen=True, eq=False)
@@ -47,94 +56,127 @@ class AttributionPlan:
     """Everything about a network that does not depend on the fleet, computed once.
 
     Holds both factorisations (of I - A and of the material cut I - A N) and the
-    stressor-weighted upstream inverse of each material, so that attributing another
-    fleet (a scenario, a Monte Carlo draw of the fleet) costs one multi-column solve.
+    stressor-weighted upstream inverse of every material, aggregated by place, so that
+    attributing another fleet (a scenario, a Monte Carlo draw of the fleet) costs one
+    small multi-column solve. Rows of the stacked matrices are (stressor, place)
+    pairs, row = stressor * n_places + place.
     """
 
     compiled: CompiledNetwork
     solver: Solver
     cut_solver: Solver
+    downstream: np.ndarray
+    """Nodes that walks from vehicles reach before crossing a material (vehicles,
+    components, materials, ...), sorted. Rows of F D outside them are zero for vehicle
+    demand, so the cut system stays small however large the mining side grows."""
     materials: np.ndarray
-    """Node indices of the material nodes (code k = position here; k = K is "(none)")."""
+    """Node indices of the material nodes; factor rows k follow this order."""
     is_material: np.ndarray
-    mat_s: np.ndarray
-    mat_j: np.ndarray
-    mat_k: np.ndarray
-    mat_w: np.ndarray
-    """Non-zeros of B[s, j] L[j, k] over material nodes k, sorted by k."""
-    none_s: np.ndarray
-    none_j: np.ndarray
-    none_b: np.ndarray
-    """Non-zeros of B[s, j] at non-material nodes j, sorted by j."""
     place: np.ndarray
-    """Code of each node's (country, mine, stage) triple."""
-    places: tuple[tuple[str, str, str], ...]
+    """Place code of every node; a place is a distinct (country, mine, stage) triple."""
+    place_codes: Mapping[str, np.ndarray]
+    """For each place field, the category code of every place."""
+    via_material: sp.csr_matrix
+    """(stressor, place) x materials: sum over the place's nodes j of B[s, j] L[j, k]."""
+    direct: sp.csr_matrix
+    """(stressor, place) x nodes: B[s, j] at non-material node j."""
+    dtypes: Mapping[str, pd.CategoricalDtype]
+    """Categories of every label column and of `unit`."""
+
+    @property
+    def n_places(self) -> int:
+        """Number of distinct (country, mine, stage) places."""
+        return len(self.place_codes["country"])
 
 
 @dataclass(frozen=True, eq=False)
-class FlowArrays:
-    """The attribution as parallel integer-coded arrays (the fast, table-free form).
+class Attribution:
+    """The flows of one fleet in factorised form; `split` and `table` multiply them out.
 
-    vehicle and component are node indices (component -1 = "(none)"); material is a
-    position in `plan.materials` (K = "(none)"); place indexes `plan.places`.
+    Column p of the factors is one (vehicle, first-tier component) pair; component -1
+    stands for "(none)".
     """
 
-    vehicle: np.ndarray
-    component: np.ndarray
-    material: np.ndarray
-    place: np.ndarray
-    stressor: np.ndarray
-    value: np.ndarray
+    plan: AttributionPlan
+    demand: np.ndarray
+    pair_vehicle: np.ndarray
+    pair_component: np.ndarray
+    first_material: sp.csr_matrix
+    """materials x pairs: activity that first reaches material k, (F D)[k, p]."""
+    no_material: sp.csr_matrix
+    """nodes x pairs: activity at non-material nodes on walks that cross no material."""
+
+    def split(self, by: Sequence[str]) -> pd.DataFrame:
+        """Totals by any subset of the labels, e.g. ("country",); see `split`."""
+        return split(self, by)
+
+    def table(self) -> pd.DataFrame:
+        """The full long table: one row per distinct combination of all labels."""
+        return split(self, LABELS)
+
+
+def _codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes of values and the distinct values in order of first appearance."""
+    categories = list(dict.fromkeys(values))
+    position = {v: i for i, v in enumerate(categories)}
+    return np.fromiter((position[v] for v in values), dtype=np.int64, count=len(values)), categories
 
 
 def prepare(compiled: CompiledNetwork, method: Method = "auto", solver: Solver | None = None) -> AttributionPlan:
     """Factorise the network and its material cut and precompute fleet-independent parts."""
     solver = solver or solver_for(compiled, method)
+    vehicles = compiled.indices_of_kind("vehicle")
+    if vehicles.size == 0:
+        raise InputError("the network has no vehicle nodes: nothing to attribute flows to")
     is_material = compiled.kind == "material"
     materials = np.flatnonzero(is_material)
-    cut = compiled.A @ sp.diags((~is_material).astype(float))
-    cut_solver = make_solver(cut, method, compiled.nodes)
+    cut = sp.csc_matrix(compiled.A @ sp.diags((~is_material).astype(float)))
+    downstream = _reached_before_materials(cut, vehicles)
+    cut_solver = make_solver(cut[downstream][:, downstream], method, tuple(compiled.nodes[i] for i in downstream))
 
-    K = materials.size
-    unit_cols = sp.csc_matrix((np.ones(K), (materials, np.arange(K))), shape=(compiled.n, K))
-    L_mat = solver.solve(unit_cols) if K else np.zeros((compiled.n, 0))
-    B = compiled.B.tocsr()
-    s_parts, j_parts, k_parts, w_parts = [], [], [], []
-    for s in range(B.shape[0]):
-        row = B.getrow(s)
-        js, bs = row.indices, row.data
-        weighted = L_mat[js] * bs[:, None]
-        jj, kk = np.nonzero(weighted)
-        s_parts.append(np.full(jj.size, s))
-        j_parts.append(js[jj])
-        k_parts.append(kk)
-        w_parts.append(weighted[jj, kk])
-    mat_s, mat_j, mat_k, mat_w = (np.concatenate(p) if p else np.zeros(0) for p in (s_parts, j_parts, k_parts, w_parts))
-    order = np.argsort(mat_k, kind="stable")
+    n, K, S = compiled.n, materials.size, len(compiled.stressors)
+    place, places = _codes(list(zip(compiled.country, compiled.mine_id, compiled.kind, strict=True)))
+    n_places = len(places)
+    place_codes, dtypes = {}, {}
+    for f, field in enumerate(_PLACE_FIELDS):
+        place_codes[field], categories = _codes([p[f] for p in places])
+        dtypes[field] = pd.CategoricalDtype(categories)
+    nodes = np.array(compiled.nodes, dtype=object)
+    dtypes["vehicle"] = pd.CategoricalDtype(list(nodes[vehicles]))
+    dtypes["component"] = pd.CategoricalDtype([*nodes[compiled.indices_of_kind("component")], NONE_LABEL])
+    dtypes["material"] = pd.CategoricalDtype([*nodes[materials], NONE_LABEL])
+    dtypes["stressor"] = pd.CategoricalDtype(list(compiled.stressors))
+    dtypes["unit"] = pd.CategoricalDtype(list(dict.fromkeys(compiled.stressor_unit(s) for s in compiled.stressors)))
 
-    coo = B.tocoo()
-    keep = ~is_material[coo.col]
-    none_order = np.argsort(coo.col[keep], kind="stable")
-
-    triples = list(zip(compiled.country, compiled.mine_id, compiled.kind, strict=True))
-    places = tuple(dict.fromkeys(triples))
-    place_code = {p: i for i, p in enumerate(places)}
+    unit_cols = sp.csc_matrix((np.ones(K), (materials, np.arange(K))), shape=(n, K))
+    L_mat = sp.csr_matrix(solver.solve(unit_cols)) if K else sp.csr_matrix((n, 0))
+    B = compiled.B.tocoo()
+    stacked = sp.csr_matrix((B.data, (B.row * n_places + place[B.col], B.col)), shape=(S * n_places, n))
     return AttributionPlan(
         compiled=compiled,
         solver=solver,
         cut_solver=cut_solver,
+        downstream=downstream,
         materials=materials,
         is_material=is_material,
-        mat_s=mat_s[order].astype(np.int64),
-        mat_j=mat_j[order].astype(np.int64),
-        mat_k=mat_k[order].astype(np.int64),
-        mat_w=mat_w[order],
-        none_s=coo.row[keep][none_order].astype(np.int64),
-        none_j=coo.col[keep][none_order].astype(np.int64),
-        none_b=coo.data[keep][none_order],
-        place=np.array([place_code[t] for t in triples], dtype=np.int64),
-        places=places,
+        place=place,
+        place_codes=MappingProxyType(place_codes),
+        via_material=sp.csr_matrix(stacked @ L_mat),
+        direct=sp.csr_matrix(stacked @ sp.diags((~is_material).astype(float))),
+        dtypes=MappingProxyType(dtypes),
     )
+
+
+def _reached_before_materials(cut: sp.csc_matrix, vehicles: np.ndarray) -> np.ndarray:
+    """Nodes on walks from any vehicle that have not yet passed a material node, sorted."""
+    suppliers_of = cut.T.tocsr()  # row j: suppliers of j (empty for material j)
+    seen = np.zeros(cut.shape[0], dtype=bool)
+    frontier = np.unique(vehicles)
+    while frontier.size:
+        seen[frontier] = True
+        frontier = np.unique(suppliers_of[frontier].indices)
+        frontier = frontier[~seen[frontier]]
+    return np.flatnonzero(seen)
 
 
 def _entry_demands(plan: AttributionPlan, y: np.ndarray) -> tuple[sp.csc_matrix, np.ndarray, np.ndarray]:
@@ -144,105 +186,53 @@ def _entry_demands(plan: AttributionPlan, y: np.ndarray) -> tuple[sp.csc_matrix,
     own activity f_v (the walk of length zero) is added after the solve, since walks
     that start at v itself would pass through its components again.
     """
-    compiled = plan.compiled
-    A = compiled.A
-    is_component = compiled.kind == "component"
-    rows, cols, vals, pair_vehicle, pair_component = [], [], [], [], []
+    A = plan.compiled.A
+    is_component = plan.compiled.kind == "component"
+    rows: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    pair_vehicle: list[int] = []
+    pair_component: list[int] = []
     for v in np.flatnonzero(y):
-        f = y[v]
-        start, end = A.indptr[v], A.indptr[v + 1]
-        suppliers, amounts = A.indices[start:end], A.data[start:end]
+        suppliers = A.indices[A.indptr[v] : A.indptr[v + 1]]
+        amounts = A.data[A.indptr[v] : A.indptr[v + 1]] * y[v]
         comp = is_component[suppliers]
-        col = len(pair_vehicle)
-        pair_vehicle.append(v)
-        pair_component.append(-1)
-        rows.extend(suppliers[~comp])
-        vals.extend(amounts[~comp] * f)
-        cols.extend([col] * int((~comp).sum()))
-        for c, a in zip(suppliers[comp], amounts[comp], strict=True):
-            pair_vehicle.append(v)
-            pair_component.append(c)
-            rows.append(c)
-            vals.append(a * f)
-            cols.append(len(pair_vehicle) - 1)
-    D = sp.csc_matrix((vals, (rows, cols)), shape=(compiled.n, len(pair_vehicle)))
-    return D, np.array(pair_vehicle, dtype=np.int64), np.array(pair_component, dtype=np.int64)
+        first = len(pair_vehicle)
+        pair_vehicle.extend([int(v)] * (1 + int(comp.sum())))
+        pair_component.extend([-1, *suppliers[comp].tolist()])
+        rows += [suppliers[~comp], suppliers[comp]]
+        vals += [amounts[~comp], amounts[comp]]
+        cols += [np.full(int((~comp).sum()), first), first + 1 + np.arange(int(comp.sum()))]
+    shape = (plan.compiled.n, len(pair_vehicle))
+    if not pair_vehicle:
+        return sp.csc_matrix(shape)[plan.downstream], np.zeros(0, np.int64), np.zeros(0, np.int64)
+    D = sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
+    return D[plan.downstream], np.array(pair_vehicle, dtype=np.int64), np.array(pair_component, dtype=np.int64)
 
 
-def _join(left_key: np.ndarray, right: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pair every left entry with every non-zero of `right`'s row `left_key`.
-
-    Returns (left position, right column, right value) of the outer join; left_key
-    must be sorted, which keeps memory linear in the output.
-    """
-    counts = np.diff(right.indptr)[left_key]
-    total = int(counts.sum())
-    left_pos = np.repeat(np.arange(left_key.size), counts)
-    offset = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    right_pos = right.indptr[left_key][left_pos] + offset
-    return left_pos, right.indices[right_pos], right.data[right_pos]
-
-
-def flow_arrays(plan: AttributionPlan, y: np.ndarray) -> FlowArrays:
+def attribute_demand(plan: AttributionPlan, y: np.ndarray) -> Attribution:
     """Attribute the flows caused by demand y (vehicle counts on vehicle nodes)."""
     D, pair_vehicle, pair_component = _entry_demands(plan, y)
-    FD = plan.cut_solver.solve(D)
+    n, P = plan.compiled.n, D.shape[1]
+    FD_down = plan.cut_solver.solve(D) if P else np.zeros((plan.downstream.size, 0))
     own = np.flatnonzero(pair_component == -1)
-    FD[pair_vehicle[own], own] += y[pair_vehicle[own]]
-    K = plan.materials.size
-
-    via_material = sp.csr_matrix(FD[plan.materials]) if K else sp.csr_matrix((0, D.shape[1]))
-    left, pair, amount = _join(plan.mat_k, via_material)
-    m_val = plan.mat_w[left] * amount
-
-    no_material = sp.csr_matrix(FD * (~plan.is_material)[:, None])
-    n_left, n_pair, n_amount = _join(plan.none_j, no_material)
-    n_val = plan.none_b[n_left] * n_amount
-
-    pair_all = np.concatenate([pair, n_pair])
-    return FlowArrays(
-        vehicle=pair_vehicle[pair_all],
-        component=pair_component[pair_all],
-        material=np.concatenate([plan.mat_k[left], np.full(n_left.size, K, dtype=np.int64)]),
-        place=plan.place[np.concatenate([plan.mat_j[left], plan.none_j[n_left]])],
-        stressor=np.concatenate([plan.mat_s[left], plan.none_s[n_left]]),
-        value=np.concatenate([m_val, n_val]),
+    FD_down[np.searchsorted(plan.downstream, pair_vehicle[own]), own] += y[pair_vehicle[own]]
+    rows, cols = np.nonzero(FD_down)
+    nodes = plan.downstream[rows]
+    material = plan.is_material[nodes]
+    k_of = np.full(n, -1, dtype=np.int64)
+    k_of[plan.materials] = np.arange(plan.materials.size)
+    values = FD_down[rows, cols]
+    return Attribution(
+        plan=plan,
+        demand=y,
+        pair_vehicle=pair_vehicle,
+        pair_component=pair_component,
+        first_material=sp.csr_matrix(
+            (values[material], (k_of[nodes[material]], cols[material])), shape=(plan.materials.size, P)
+        ),
+        no_material=sp.csr_matrix((values[~material], (nodes[~material], cols[~material])), shape=(n, P)),
     )
-
-
-def to_table(plan: AttributionPlan, arrays: FlowArrays) -> pd.DataFrame:
-    """Aggregate coded flows to the tidy long table, one row per distinct label combination."""
-    compiled = plan.compiled
-    K = plan.materials.size
-    n = compiled.n
-    comp = arrays.component + 1  # -1 ("(none)") -> 0
-    dims = (n, n + 1, K + 1, len(plan.places), len(compiled.stressors))
-    key = np.ravel_multi_index((arrays.vehicle, comp, arrays.material, arrays.place, arrays.stressor), dims)
-    unique_key, inverse = np.unique(key, return_inverse=True)
-    value = np.bincount(inverse, weights=arrays.value, minlength=unique_key.size)
-    vehicle, comp, material, place, stressor = np.unravel_index(unique_key, dims)
-
-    nodes = np.array(compiled.nodes, dtype=object)
-    material_names = np.append(nodes[plan.materials], NONE_LABEL)
-    component_names = np.append(np.array([NONE_LABEL], dtype=object), nodes)
-    places = np.array(plan.places, dtype=object).reshape(-1, 3)
-    stressor_names = np.array(compiled.stressors, dtype=object)
-    units = np.array([compiled.stressor_unit(s) for s in compiled.stressors], dtype=object)
-    table = pd.DataFrame(
-        {
-            "vehicle": nodes[vehicle],
-            "country": places[place, 0],
-            "mine": places[place, 1],
-            "material": material_names[material],
-            "component": component_names[comp],
-            "stage": places[place, 2],
-            "stressor": stressor_names[stressor],
-            "value": value,
-            "unit": units[stressor],
-        },
-        columns=list(FLOW_COLUMNS),
-    )
-    return table[table["value"] != 0].reset_index(drop=True)
 
 
 def attribute(
@@ -250,6 +240,89 @@ def attribute(
     fleet: Mapping[str, float] | pd.Series,
     plan: AttributionPlan | None = None,
 ) -> pd.DataFrame:
-    """The long flow table for a fleet (vehicle id -> count); values are fleet totals."""
+    """The full long flow table for a fleet (vehicle id -> count); values are fleet totals."""
     plan = plan or prepare(compiled)
-    return to_table(plan, flow_arrays(plan, compiled.demand(fleet)))
+    return attribute_demand(plan, compiled.demand(fleet)).table()
+
+
+def _group(codes: list[np.ndarray], size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Group items by equal code tuples: (group of each item, first item of each group)."""
+    if not codes:
+        return np.zeros(size, dtype=np.int64), np.zeros(min(size, 1), dtype=np.int64)
+    key = np.ravel_multi_index(codes, [int(c.max()) + 1 if c.size else 1 for c in codes])
+    _, first, group = np.unique(key, return_index=True, return_inverse=True)
+    return group.astype(np.int64), first
+
+
+def _join(left: sp.coo_matrix, right: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """All (row of left, shared k, column of right, left * right) with left[., k] and right[k, .] non-zero.
+
+    Memory is linear in the output.
+    """
+    counts = np.diff(right.indptr)[left.col]
+    total = int(counts.sum())
+    left_pos = np.repeat(np.arange(left.nnz), counts)
+    offset = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    right_pos = right.indptr[left.col][left_pos] + offset
+    return left.row[left_pos], left.col[left_pos], right.indices[right_pos], left.data[left_pos] * right.data[right_pos]
+
+
+def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
+    """Totals of every stressor by the chosen labels (a subset of vehicle, country, mine,
+    material, component, stage; stressor and unit are always kept).
+
+    Label columns are categorical; rows with a zero total are left out. The joint over
+    materials is formed only when "material" is asked for; otherwise the factors are
+    multiplied out as sparse matrices.
+    """
+    unknown = set(by) - set(LABELS)
+    if unknown:
+        raise ValueError(f"cannot split by {sorted(unknown)}; choose from {list(LABELS)}")
+    plan = attribution.plan
+    n_places, S, K = plan.n_places, len(plan.compiled.stressors), plan.materials.size
+    place_fields = [f for f in _PLACE_FIELDS if f in by]
+    place_group, place_first = _group([plan.place_codes[f] for f in place_fields], n_places)
+    n_groups = place_first.size
+    G = sp.csr_matrix(
+        (np.ones(S * n_places), ((np.arange(S)[:, None] * n_groups + place_group).ravel(), np.arange(S * n_places))),
+        shape=(S * n_groups, S * n_places),
+    )
+    vehicle_code = np.searchsorted(plan.compiled.indices_of_kind("vehicle"), attribution.pair_vehicle)
+    component_code = np.where(
+        attribution.pair_component < 0,
+        len(plan.dtypes["component"].categories) - 1,
+        np.searchsorted(plan.compiled.indices_of_kind("component"), attribution.pair_component),
+    )
+    pair_codes = {"vehicle": vehicle_code, "component": component_code}
+    pair_fields = [f for f in ("vehicle", "component") if f in by]
+    n_pairs = attribution.pair_vehicle.size
+    pair_group, pair_first = _group([pair_codes[f] for f in pair_fields], n_pairs)
+    H = sp.csr_matrix((np.ones(n_pairs), (np.arange(n_pairs), pair_group)), shape=(n_pairs, pair_first.size))
+
+    F = sp.csr_matrix(attribution.first_material @ H)
+    W = sp.csr_matrix(G @ plan.via_material)
+    direct = sp.csr_matrix(G @ plan.direct @ (attribution.no_material @ H))
+    if "material" in by:
+        Wc, Dc = W.tocoo(), direct.tocoo()
+        row, material, pair, value = _join(Wc, F)
+        row = np.concatenate([row, Dc.row])
+        material = np.concatenate([material, np.full(Dc.nnz, K)])
+        pair = np.concatenate([pair, Dc.col])
+        value = np.concatenate([value, Dc.data])
+    else:
+        joint = sp.csr_matrix(W @ F + direct).tocoo()
+        row, pair, value = joint.row, joint.col, joint.data
+        material = np.full(row.size, K)
+    keep = value != 0
+    row, material, pair, value = row[keep], material[keep], pair[keep], value[keep]
+    stressor, group = np.divmod(row.astype(np.int64), n_groups)
+    codes = {f: plan.place_codes[f][place_first][group] for f in place_fields}
+    codes |= {f: pair_codes[f][pair_first][pair] for f in pair_fields}
+    codes |= {"material": material, "stressor": stressor}
+    unit_of = np.array([plan.dtypes["unit"].categories.get_loc(plan.compiled.stressor_unit(s)) for s in plan.compiled.stressors])
+    columns: dict[str, Any] = {
+        f: pd.Categorical.from_codes(codes[f], dtype=plan.dtypes[f]) for f in LABELS if f in by or f == "stressor"
+    }
+    columns["value"] = value
+    columns["unit"] = pd.Categorical.from_codes(unit_of[stressor] if stressor.size else stressor, dtype=plan.dtypes["unit"])
+    return pd.DataFrame(columns)

@@ -1,0 +1,219 @@
+"""Engine speed and memory on synthetic supply chains, against a plain LU and bw2calc.
+
+Builds networks shaped like the default one: at scale 1, 2,402 nodes (2,000 mines in
+60 countries, 11 metals, 297 processing and market nodes, 40 materials, 60
+components, 5 vehicles) and 14,592 edges; at scales 10 and 100 the mining and
+processing side (and the edge count) grows tenfold and a hundredfold while the
+product side stays as it is. Reports, per scale, the median of repeated runs:
+
+* compile: networkx graph -> sparse matrices (once per network);
+* prepare: both factorisations and the per-material multipliers (once per network);
+* attribute: the factorised attribution of all vehicles (per fleet);
+* splits: totals by each label alone (vehicle, country, mine, material, component,
+  stage), each with the stressor, multiplied out from the factors;
+* table: the full joint long table (one row per label combination);
+* plain LU: scipy splu of (I - A) and one multi-vehicle solve, the floor;
+* bw2calc: LCA from in-memory matrices, factorised once, one lci per vehicle
+  (only when bw2calc is installed: pip install -e ".[bench]").
+
+Peak memory: Python-level peak (tracemalloc) of prepare + attribute + table, and the
+process's peak resident set size at the end. Not part of the test run.
+
+    python benchmarks/bench_engine.py [--scales 1 10 100] [--repeat 20] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import time
+import tracemalloc
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
+
+from tracer.attribution import LABELS, attribute_demand, prepare
+from tracer.engine import compile_network
+
+BASE_EDGES = 14_592
+METALS = 11
+MATERIALS = 40
+COMPONENTS = 60
+VEHICLES = ("ICEV", "HEV", "PHEV", "BEV-NMC811", "BEV-LFP")
+
+
+def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
+    """A contract-shaped network: mines -> beneficiation -> smelting -> refining -> market -> material -> component -> vehicle."""
+    rng = np.random.default_rng(seed)
+    countries = [f"C{i:02d}" for i in range(60)]
+    G = nx.DiGraph()
+    mines_of: dict[int, list[str]] = {}
+    stage_nodes: dict[tuple[int, str], list[str]] = {}
+    per_metal = {"beneficiation": 8, "smelting": 7, "refining": 6, "market": 6}
+    for metal in range(METALS):
+        for stage, count in per_metal.items():
+            nodes = []
+            for i in range(count * scale):
+                node = f"{stage}:m{metal}:{i}"
+                G.add_node(node, kind=stage, country=str(rng.choice(countries)), commodity=f"m{metal}", unit="t",
+                           stressors={"process_residue": float(rng.uniform(0, 3)), "energy": float(rng.uniform(1, 50))})
+                nodes.append(node)
+            stage_nodes[(metal, stage)] = nodes
+        mines_of[metal] = []
+    for m in range(2000 * scale):
+        metal = m % METALS
+        node = f"mine:{m}"
+        G.add_node(node, kind="mine", country=str(rng.choice(countries)), mine_id=f"M{m}", commodity=f"m{metal}", unit="t",
+                   stressors={"overburden": float(rng.uniform(0, 200)), "waste_rock": float(rng.uniform(0, 50)),
+                              "tailings": float(rng.uniform(0, 100))})
+        mines_of[metal].append(node)
+        G.add_edge(node, str(rng.choice(stage_nodes[(metal, "beneficiation")])), amount=float(rng.uniform(1, 50)))
+    chain = ("beneficiation", "smelting", "refining", "market")
+    for metal in range(METALS):
+        for upper, lower in zip(chain, chain[1:], strict=False):
+            for node in stage_nodes[(metal, lower)]:
+                for supplier in rng.choice(stage_nodes[(metal, upper)], size=2, replace=False):
+                    G.add_edge(str(supplier), node, amount=float(rng.uniform(0.5, 3)))
+    materials = [f"material:{k}" for k in range(MATERIALS)]
+    for k, node in enumerate(materials):
+        G.add_node(node, kind="material", country="CHN", unit="t", stressors={"used": 1.0, "process_residue": 0.05})
+        for metal in {k % METALS, (3 * k + 1) % METALS}:
+            for market in rng.choice(stage_nodes[(metal, "market")], size=2, replace=False):
+                G.add_edge(str(market), node, amount=float(rng.uniform(0.1, 1.2)))
+    components = [f"component:{c}" for c in range(COMPONENTS)]
+    for c, node in enumerate(components):
+        G.add_node(node, kind="component", country="CHN", unit="unit", stressors={"process_residue": 0.01})
+        for material in rng.choice(materials, size=8, replace=False):
+            G.add_edge(str(material), node, amount=float(rng.uniform(0.001, 0.2)))
+        for sub in rng.choice(components[:c], size=min(c, 2), replace=False) if c else ():
+            G.add_edge(str(sub), node, amount=1.0)
+    for vehicle in VEHICLES:
+        G.add_node(vehicle, kind="vehicle", country="CHN", unit="vehicle", stressors={"process_residue": 0.1})
+        for comp in rng.choice(components, size=30, replace=False):
+            G.add_edge(str(comp), vehicle, amount=float(rng.integers(1, 4)))
+    # top up with further mine -> beneficiation supply links to reach the edge target
+    target = BASE_EDGES * scale
+    while G.number_of_edges() < target:
+        metal = int(rng.integers(METALS))
+        G.add_edge(str(rng.choice(mines_of[metal])), str(rng.choice(stage_nodes[(metal, "beneficiation")])),
+                   amount=float(rng.uniform(1, 50)))
+    return G
+
+
+def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
+    fn()  # warm-up
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def _bw2calc_timing(compiled, repeat: int) -> float | None:
+    """bw2calc 2.5-style LCA from in-memory matrices: build, factorise, one lci per vehicle."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import bw2calc
+            import bw_processing as bwp
+    except ImportError:
+        return None
+    n = compiled.n
+    A = compiled.A.tocoo()
+    B = compiled.B.tocoo()
+    tech_idx = np.array(
+        list(zip(np.r_[np.arange(n), A.row], np.r_[np.arange(n), A.col], strict=True)), dtype=bwp.INDICES_DTYPE
+    )
+    tech_data = np.r_[np.ones(n), A.data]
+    flip = np.r_[np.zeros(n, dtype=bool), np.ones(A.nnz, dtype=bool)]
+    bio_idx = np.array(list(zip(B.row + n, B.col, strict=True)), dtype=bwp.INDICES_DTYPE)
+    dp = bwp.create_datapackage()
+    dp.add_persistent_vector(matrix="technosphere_matrix", indices_array=tech_idx, data_array=tech_data, flip_array=flip)
+    dp.add_persistent_vector(matrix="biosphere_matrix", indices_array=bio_idx, data_array=B.data)
+    vehicles = [compiled.index[v] for v in compiled.vehicles]
+
+    def run() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lca = bw2calc.LCA({vehicles[0]: 1.0}, data_objs=[dp])
+            lca.lci(factorize=True)
+            for v in vehicles[1:]:
+                lca.lci(demand={v: 1.0})
+
+    return _median_ms(run, repeat)
+
+
+def bench(scale: int, repeat: int) -> dict[str, Any]:
+    """Time and measure one scale."""
+    G = synthetic_network(scale)
+    start = time.perf_counter()
+    compiled = compile_network(G)
+    compile_ms = 1e3 * (time.perf_counter() - start)
+    y = compiled.demand(dict.fromkeys(VEHICLES, 1000.0))
+    plan = prepare(compiled)
+    result = attribute_demand(plan, y)
+    table = result.table()
+
+    def all_splits() -> None:
+        for label in LABELS[:6]:
+            result.split([label])
+
+    def plain_lu() -> None:
+        lu = spla.splu((sp.identity(compiled.n, format="csc") - compiled.A).tocsc())
+        lu.solve(np.column_stack([compiled.demand({v: 1.0}) for v in VEHICLES]))
+
+    tracemalloc.start()
+    attribute_demand(prepare(compiled), y).table()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    prepare_ms = _median_ms(lambda: prepare(compiled), repeat)
+    attribute_ms = _median_ms(lambda: attribute_demand(plan, y), repeat)
+    splits_ms = _median_ms(all_splits, repeat)
+    return {
+        "scale": scale,
+        "nodes": compiled.n,
+        "edges": compiled.A.nnz,
+        "solver": plan.solver.method,
+        "compile_ms": compile_ms,
+        "prepare_ms": prepare_ms,
+        "attribute_ms": attribute_ms,
+        "splits_ms": splits_ms,
+        "engine_total_ms": prepare_ms + attribute_ms + splits_ms,
+        "table_ms": _median_ms(result.table, max(3, repeat // 4)),
+        "table_rows": len(table),
+        "plain_lu_ms": _median_ms(plain_lu, repeat),
+        "bw2calc_ms": _bw2calc_timing(compiled, max(3, repeat // 4)),
+        "python_peak_MiB": peak / 2**20,
+        "process_peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def main() -> None:
+    """Command-line entry: print a table (or JSON) of the measurements."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results = [bench(scale, args.repeat if scale < 100 else max(3, args.repeat // 5)) for scale in args.scales]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    columns = ("scale", "nodes", "edges", "solver", "compile_ms", "prepare_ms", "attribute_ms", "splits_ms",
+               "engine_total_ms", "table_ms",
+               "table_rows", "plain_lu_ms", "bw2calc_ms", "python_peak_MiB", "process_peak_rss_MiB")
+    print(" | ".join(columns))
+    for r in results:
+        print(" | ".join(f"{r[c]:.2f}" if isinstance(r[c], float) else str(r[c]) for c in columns))
+
+
+if __name__ == "__main__":
+    main()
