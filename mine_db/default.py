@@ -159,7 +159,7 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame
     out["ore_t"] = out["ore_t"] * share
     text = []
     for position, row in mines.reset_index(drop=True).iterrows():
-        parts = [f"{row['metal_method']}.", _citations(row["source_ids"], cite)]
+        parts = [f"{row['metal_method']}.", _citations(row["source_ids"], cite) + "."]
         if isinstance(row["note"], str) and row["note"]:
             parts.append(f"Note: {row['note']}")
         if grouped.iloc[position]:
@@ -268,13 +268,18 @@ def _rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
                 "metal_method": "derived: 2019 national mine production minus the named mines of this country",
                 "source_ids": nat["source_id"],
                 "source": (
-                    f"derived: national 2019 production {nat['national_t']:,.6g} t ({nat['quantity']}) minus named "
+                    f"derived: national 2019 production {_tonnes(nat['national_t'])} ({nat['quantity']}) minus named "
                     f"mines; {nat['source']}. Mining method: {why}. Location: representative point of the country "
                     "(Natural Earth 1:110m, public domain), not a mine."
                 ),
             }
         )
     return pd.DataFrame.from_records(records)
+
+
+def _tonnes(value: float) -> str:
+    """Tonnes for people: thousands separated, small (PGM) figures with their decimals."""
+    return f"{value:,.0f} t" if value >= 100 else f"{value:.4g} t"
 
 
 def _representative_points() -> dict[str, tuple[float, float]]:
