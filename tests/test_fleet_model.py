@@ -72,13 +72,6 @@ def test_alternative_lifetimes_have_the_stated_mean(kind):
     assert float(lt.survival(0.0)) == 1.0
 
 
-def test_lifetime_shift_moves_the_mean_by_one_year():
-    lt = Lifetime.weibull_from_mean(np.array([8.0, 12.8]), np.array([3.0, 2.0]))
-    np.testing.assert_allclose(lt.shifted(1.0).expected(), [9.0, 13.8])
-    np.testing.assert_allclose(lt.shifted(-1.0).expected(), [7.0, 11.8])
-    np.testing.assert_allclose(lt.shifted(1.0).shape, lt.shape)
-
-
 def test_bad_lifetime_parameters_are_rejected():
     with pytest.raises(ValueError, match="positive scale"):
         Lifetime("weibull", shape=2.0, scale=-1.0)

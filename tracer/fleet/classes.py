@@ -67,19 +67,3 @@ def load_composition(path: str | Path) -> pd.DataFrame:
             raise InputError(f"mass fractions of group {group!r} add up to more than 1",
                              file=str(path), column="value")
     return df
-
-
-def content_per_vehicle(composition: pd.DataFrame, group: str, mass_t: np.ndarray | float
-                        ) -> dict[str, np.ndarray]:
-    """Tonnes of each material in one vehicle of the group with curb mass ``mass_t``."""
-    sub = composition[composition["group"] == group]
-    if sub.empty:
-        raise InputError(f"no composition for vehicle group {group!r}", column="group")
-    mass = np.asarray(mass_t, dtype=float)
-    out = {}
-    for row in sub.itertuples():
-        if row.basis == "mass_fraction":
-            out[row.material] = mass * row.value
-        else:
-            out[row.material] = np.full_like(mass, row.value / 1000.0)
-    return out

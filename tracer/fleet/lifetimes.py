@@ -58,18 +58,6 @@ class Lifetime:
             return np.asarray(self.scale) * special.gamma(1.0 + 1.0 / np.asarray(self.shape))
         return np.asarray(self.mean, dtype=float)
 
-    def shifted(self, years: float) -> Lifetime:
-        """The same distribution with its mean moved by ``years`` (shape and spread kept).
-
-        Used for the lifespan sensitivity (one year longer or shorter).
-        """
-        new_mean = self.expected() + years
-        if np.any(new_mean <= 0):
-            raise ValueError(f"shifting the lifetime by {years} years makes it non-positive")
-        if self.kind == "weibull":
-            return Lifetime.weibull_from_mean(new_mean, self.shape)
-        return Lifetime(self.kind, mean=new_mean, std=self.std)
-
     def survival(self, age: np.ndarray) -> np.ndarray:
         """Share of a cohort still in the stock at ``age`` years (1 for age <= 0)."""
         age = np.asarray(age, dtype=float)
