@@ -210,14 +210,13 @@ class TestOreGrade:
         assert new["waste_rock"] == pytest.approx(base["waste_rock"] / 0.95**5)
         assert new["tailings"] > base["tailings"] / 0.95**5 * 0.99
 
-    def test_mine_without_concentrator_scales_per_unit_flows(self) -> None:
+    def test_mine_without_concentrator_is_an_error(self) -> None:
         G = nx.DiGraph()
         G.add_node("mine:x", kind="mine", commodity="nickel", grade=0.02, recovery=0.8, unit="t",
-                   stressors={"waste_rock": 100.0, "tailings": 60.0})
-        H = levers.ore_grade(G, OreGradeDecline("nickel", 0.5, 2019, 2020, SRC))
-        ore = 1 / (0.02 * 0.8)
-        assert H.nodes["mine:x"]["stressors"]["waste_rock"] == pytest.approx(200.0)
-        assert H.nodes["mine:x"]["stressors"]["tailings"] == pytest.approx(60.0 + ore)
+                   stressors={"waste_rock": 100.0})
+        with pytest.raises(InputError) as err:
+            levers.ore_grade(G, OreGradeDecline("nickel", 0.5, 2019, 2020, SRC))
+        assert err.value.column == "ore_grade.nickel"
 
     def test_unknown_commodity_in_network_is_an_error(self) -> None:
         with pytest.raises(InputError) as err:

@@ -36,10 +36,6 @@ from tracer.scenarios.spec import (
     Sourcing,
 )
 
-ORE_PROPORTIONAL = ("overburden", "waste_rock", "energy", "co2")
-"""Direct flows of a mine that grow with the ore it moves (per unit of its output)."""
-
-
 def _kind(G: nx.DiGraph, node: str) -> str:
     return str(G.nodes[node].get("kind", ""))
 
@@ -362,14 +358,14 @@ def sourcing(G: nx.DiGraph, so: Sourcing, index: int = 0) -> nx.DiGraph:
 def ore_grade(G: nx.DiGraph, og: OreGradeDecline) -> nx.DiGraph:
     """Lower the head grade of a commodity's mines by `og.grade_factor` and recompute.
 
-    Ore per tonne of concentrate is c / (g R): at grade g' it grows by r = g / g'.
-    The concentrate's own mass does not change, so the extra ore all leaves as
-    tailings (tailings' = tailings + ore' - ore, from the mass balance ore = product
-    + tailings), and the concentrator's ore-throughput inputs (ore, electricity) and
-    its energy and CO2 grow by r. Per tonne of ore, the mine's strip ratio (waste
-    rock and overburden per t ore) is unchanged; it moves r times more ore.
-    Where a mine has no beneficiation node (it sells its ore or metal-in-ore), its
-    ore-proportional flows per unit of output scale by r and its tailings as above.
+    Ore per unit of a site's output is basis_content / (grade x recovery) (mine_db),
+    so at grade g' = f g the concentrator draws r = 1 / f times the ore. The
+    concentrate's own mass does not change, so all the extra ore leaves as tailings
+    (tailings = ore - concentrate, mine_db.flows): tailings' = tailings + ore (r - 1).
+    The strip ratio is a property of the deposit per tonne of ore, so the mine's
+    overburden and waste rock per t ore stay and grow with the r times more ore it
+    moves. The concentrator's throughput-driven inputs (electricity) and its energy
+    and CO2 scale with the ore as well. The `grade` attributes are updated.
     """
     H = G.copy()
     key = f"ore_grade.{og.commodity}"
@@ -378,61 +374,39 @@ def ore_grade(G: nx.DiGraph, og: OreGradeDecline) -> nx.DiGraph:
     if not mines:
         raise InputError(f"the network has no {og.commodity} mine", column=key)
     for mine in mines:
-        _scale_grade_attr(H, mine, og.grade_factor)
-        concentrators = [b for b in G.successors(mine) if _kind(G, b) == "beneficiation"]
-        if concentrators:
-            for b in concentrators:
-                _rescale_concentrator(G, H, mine, b, r, og.grade_factor, og.source)
-        else:
-            _rescale_mine_output(G, H, mine, r)
+        plants = [b for b in G.successors(mine) if _kind(G, b) == "beneficiation"]
+        if not plants:
+            raise InputError(
+                f"mine {mine!r} feeds no beneficiation node: cannot place the extra tailings", column=key
+            )
+        _scale_grade(H, mine, og.grade_factor)
+        for plant in plants:
+            _rescale_concentrator(G, H, mine, plant, r, og.source)
+            _scale_grade(H, plant, og.grade_factor)
     return H
 
 
-def _scale_grade_attr(H: nx.DiGraph, node: str, factor: float) -> None:
+def _scale_grade(H: nx.DiGraph, node: str, factor: float) -> None:
     grade = H.nodes[node].get("grade")
     if grade is not None and math.isfinite(float(grade)):
         H.nodes[node]["grade"] = float(grade) * factor
 
 
-def _ore_per_unit(G: nx.DiGraph, node: str) -> float:
-    """t ore behind one unit of a mine's output when that output is not ore itself."""
-    attrs = G.nodes[node]
-    grade, recovery = attrs.get("grade"), attrs.get("recovery")
-    if grade is None or recovery is None or float(grade) <= 0 or float(recovery) <= 0:
-        raise InputError(f"mine {node!r} lacks grade and recovery to recompute its flows", column="grade")
-    return 1.0 / (float(grade) * float(recovery))
-
-
-def _rescale_concentrator(
-    G: nx.DiGraph, H: nx.DiGraph, mine: str, b: str, r: float, factor: float, source: str
-) -> None:
-    ore = float(G.edges[mine, b]["amount"])
-    _set_amount(H, mine, b, ore * r, source)
-    for u in G.predecessors(b):
+def _rescale_concentrator(G: nx.DiGraph, H: nx.DiGraph, mine: str, plant: str, r: float, source: str) -> None:
+    ore = float(G.edges[mine, plant]["amount"])
+    _set_amount(H, mine, plant, ore * r, source)
+    for u in G.predecessors(plant):
         if u != mine and is_electricity(G, u):
-            _set_amount(H, u, b, float(G.edges[u, b]["amount"]) * r, source)
-    stress = dict(G.nodes[b].get("stressors") or {})
+            _set_amount(H, u, plant, float(G.edges[u, plant]["amount"]) * r, source)
+    stress = dict(G.nodes[plant].get("stressors") or {})
     stress["tailings"] = float(stress.get("tailings", 0.0)) + ore * (r - 1.0)
     for s in ("energy", "co2"):
         if s in stress:
             stress[s] = float(stress[s]) * r
-    H.nodes[b]["stressors"] = stress
-    _scale_grade_attr(H, b, factor)
-
-
-def _rescale_mine_output(G: nx.DiGraph, H: nx.DiGraph, mine: str, r: float) -> None:
-    attrs = G.nodes[mine]
-    stress = dict(attrs.get("stressors") or {})
-    unit_is_ore = str(attrs.get("unit", "t")) == "t" and attrs.get("output") == "ore"
-    if unit_is_ore:
-        return  # strip ratio per t ore is unchanged; consumers' ore demand carries the change
-    ore = _ore_per_unit(G, mine)
-    for s in ORE_PROPORTIONAL:
-        if s in stress:
-            stress[s] = float(stress[s]) * r
-    if "tailings" in stress:
-        stress["tailings"] = float(stress["tailings"]) + ore * (r - 1.0)
-    H.nodes[mine]["stressors"] = stress
+    H.nodes[plant]["stressors"] = stress
+    sources = dict(G.nodes[plant].get("stressor_sources") or {})
+    sources["tailings"] = f"{sources.get('tailings', '')} | scenario: ore grade x{1 / r:.4g}: {source}".strip(" |")
+    H.nodes[plant]["stressor_sources"] = sources
 
 
 # --- lightweighting -------------------------------------------------------------
