@@ -12,7 +12,6 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -72,36 +71,10 @@ def normalise_fleet(fleet: Mapping[str, float] | pd.Series, file: str | None = N
 
 
 def load_fleet(path: str | os.PathLike[str]) -> pd.Series:
-    """Read a fleet file: CSV with columns `vehicle` and `count` (one row per vehicle type).
+    """A fleet CSV (columns vehicle, count), read and checked by the graphs package."""
+    from graphs import load_fleet as graphs_load_fleet
 
-    Errors name the file, the spreadsheet row (header = 1) and the column.
-    """
-    file = str(path)
-    if not Path(path).is_file():
-        raise InputError("fleet file not found", file=file)
-    try:
-        table = pd.read_csv(path, dtype={"vehicle": str})
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the fleet file as CSV: {exc}", file=file) from None
-    for column in ("vehicle", "count"):
-        if column not in table.columns:
-            raise InputError(f"missing column {column!r}; expected columns vehicle,count", file=file, column=column)
-    for position, (vehicle, count) in enumerate(zip(table["vehicle"], table["count"], strict=True)):
-        row = position + 2
-        if pd.isna(vehicle) or not str(vehicle).strip():
-            raise InputError("empty vehicle id", file=file, row=row, column="vehicle")
-        try:
-            value = float(count)
-        except (TypeError, ValueError):
-            raise InputError(f"count is not a number: {count!r}", file=file, row=row, column="count") from None
-        if not math.isfinite(value) or value < 0:
-            raise InputError(f"count must be finite and >= 0, got {count!r}", file=file, row=row, column="count")
-    table["vehicle"] = table["vehicle"].str.strip()
-    duplicated = table["vehicle"].duplicated()
-    if duplicated.any():
-        row = int(duplicated.to_numpy().argmax()) + 2
-        raise InputError(f"vehicle {table['vehicle'][row - 2]!r} listed twice", file=file, row=row, column="vehicle")
-    return normalise_fleet(pd.Series(table["count"].astype(float).to_numpy(), index=table["vehicle"].to_numpy()), file)
+    return graphs_load_fleet(path)
 
 
 def run(
