@@ -6,6 +6,8 @@ import math
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mine_db.errors import InputError
 from mine_db.flows import derive_hidden_flows
@@ -131,3 +133,29 @@ def test_concentrate_heavier_than_ore_is_an_error() -> None:
     with pytest.raises(InputError) as err:
         _derive(_site(grade_pct=30, recovery=1.0, concentrate_grade=0.25))
     assert (err.value.file, err.value.row, err.value.column) == ("example.csv", 2, "concentrate_grade")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    metal=st.floats(0.0, 1e7),
+    grade=st.floats(1e-6, 0.6),
+    recovery=st.floats(0.05, 1.0),
+    excess=st.floats(0.0, 1.0),
+    strip=st.floats(0.0, 20.0),
+    mine_type=st.sampled_from(["open_pit", "underground", "mixed"]),
+    commodity=st.sampled_from(["copper", "bauxite", "nickel", "graphite"]),
+)
+def test_mass_balance_invariants(metal: float, grade: float, recovery: float, excess: float, strip: float,
+                                 mine_type: str, commodity: str) -> None:
+    # any concentrate grade between g * r (no tailings) and 1 is consistent
+    conc = grade * recovery + excess * (1 - grade * recovery)
+    r = _derive(_site(commodity=commodity, mine_type=mine_type, metal_t=metal, grade=grade, recovery=recovery,
+                      concentrate_grade=conc, strip_ratio=strip))
+    assert r["ore_t"] >= r["concentrate_t"] * (1 - 1e-9)
+    assert r["tailings_t"] == pytest.approx(max(r["ore_t"] - r["concentrate_t"], 0.0), rel=1e-9, abs=1e-6)
+    assert r["overburden_t"] + r["waste_rock_t"] == pytest.approx(strip * r["ore_t"], rel=1e-9, abs=1e-6)
+    assert r["hidden_t"] == pytest.approx(r["overburden_t"] + r["waste_rock_t"] + r["tailings_t"])
+    if mine_type == "underground":
+        assert r["overburden_t"] == 0.0
+    if metal > 0:
+        assert r["hidden_per_t"] * metal == pytest.approx(r["hidden_t"], rel=1e-9)
