@@ -105,7 +105,7 @@ def _add_packs(G: nx.DiGraph, params: Parameters, battery: str | Path | None, pa
             component = f"traction_battery_{use}_{chemistry}"
             _add_component(G, row, component, f"Traction battery, {chemistry}, {kwh.value:.3g} kWh ({use})",
                            "traction_battery", f"{chemistry} pack of {kwh.describe()}")
-            G.nodes[component_id(component)]["kwh"] = kwh.value
+            G.nodes[component_id(component)].update(kwh=kwh.value, chemistry=chemistry, application=use)
             for mrow, material, kg, source in per_kwh[chemistry]:
                 _flow(G, mrow, "material", material_id(material), component_id(component), kg * kwh.value / 1000,
                       f"{source} x {size_name} (kg/kWh x kWh / 1000)")

@@ -7,7 +7,8 @@ What is checked (each an error unless said otherwise):
 - dangling inputs: a node that only an edge created (no kind), and a processing,
   market, material, component or vehicle node with no inputs unless it is declared a
   `boundary` (its upstream deliberately untraced);
-- material nodes do not feed material nodes (docs/CONTRACTS.md);
+- material nodes do not feed material nodes, directly or through other nodes, so
+  every mine-to-vehicle path crosses exactly one material node (docs/CONTRACTS.md);
 - mass balance: a node whose output is in tonnes must not put out more than its
   tonne-inputs plus its declared `external_mass` (e.g. oxygen from air), within
   MASS_TOLERANCE; a market's input shares must sum to 1 within the same tolerance;
@@ -86,6 +87,7 @@ def check(G: nx.DiGraph, tolerance: float = MASS_TOLERANCE) -> ValidationReport:
         findings.extend(_edge_findings(G, u, v, data))
     for nid, data in G.nodes(data=True):
         findings.extend(_input_findings(G, nid, data, tolerance))
+    findings.extend(_material_path_findings(G))
     cycles = _cycles(G)
     if cycles:
         shown = "; ".join(" -> ".join(c) for c in cycles[:SHOWN_CYCLES])
@@ -151,9 +153,32 @@ def _edge_findings(G: nx.DiGraph, u: str, v: str, data: dict) -> list[Finding]:
         out.append(Finding("error", "source", where, "edge has no source"))
     if data.get("uncertainty") is not None and not isinstance(data["uncertainty"], Distribution):
         out.append(Finding("error", "uncertainty", where, "uncertainty is not a Distribution"))
-    if G.nodes[u].get("kind") == "material" and G.nodes[v].get("kind") == "material":
-        out.append(Finding("error", "material", where, "a material feeds a material; every mine-to-vehicle "
-                                                       "path must cross exactly one material node"))
+    return out
+
+
+def _material_path_findings(G: nx.DiGraph) -> list[Finding]:
+    """A path from one material node to another (direct or through non-materials) is an error.
+
+    Paths stop at vehicles: what follows a vehicle (end of life, recycling) closes a
+    loop, which is allowed, and is not a supply path.
+    """
+    materials = {n for n, d in G.nodes(data=True) if d.get("kind") == "material"}
+    out = []
+    for start in sorted(materials):
+        seen: set[str] = set()
+        stack = list(G.successors(start))
+        while stack:
+            node = stack.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            if node in materials:
+                out.append(Finding("error", "material", f"{start} -> {node}",
+                                   "a material feeds another material; every mine-to-vehicle path must cross "
+                                   "exactly one material node"))
+                continue
+            if G.nodes[node].get("kind") != "vehicle":
+                stack.extend(G.successors(node))
     return out
 
 

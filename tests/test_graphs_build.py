@@ -1,0 +1,237 @@
+"""Builders: hand-worked numbers on a fixture mine table, and invariants of the default network."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import graphs
+from graphs.mines import MINE_COLUMNS, supply_market
+from graphs.model import MASS_STRESSORS, VEHICLE_IDS
+from mine_db.errors import InputError
+
+
+def _site(mine_id: str, country: str, commodity: str, metal: float, ore: float, ob: float, wr: float,
+          tail: float) -> dict:
+    return {"mine_id": mine_id, "name": mine_id.upper(), "country": country, "commodity": commodity,
+            "mine_type": "open_pit", "resolution": "mine", "metal_t": metal, "ore_t": ore, "grade": 0.01,
+            "recovery": 0.9, "strip_ratio": 1.0, "overburden_t": ob, "waste_rock_t": wr, "tailings_t": tail,
+            "source": f"fixture {mine_id}"}
+
+
+@pytest.fixture
+def mines() -> pd.DataFrame:
+    rows = [
+        _site("cl1", "CHL", "copper", 10, 1000, 2000, 500, 950),
+        _site("cl2", "CHL", "copper", 30, 2000, 1000, 0, 1900),
+        _site("pe1", "PER", "copper", 20, 1500, 0, 300, 1400),
+        _site("cn1", "CHN", "copper", 5, 800, 400, 0, 780),
+        _site("closed", "CHN", "copper", 0, 0, 0, 0, 0),
+        _site("au1", "AUS", "lithium", 40, 3000, 9000, 0, 2600),
+    ]
+    return pd.DataFrame(rows, columns=MINE_COLUMNS)
+
+
+@pytest.fixture
+def sourcing(tmp_path: Path) -> Path:
+    path = tmp_path / "sourcing.csv"
+    path.write_text(
+        "commodity,origin,amount,content_factor,unit,source\n"
+        "copper,CHL,3,1,t Cu,fixture\n"
+        "copper,other,0.5,1,t Cu,fixture\n"
+        "copper,AUS,0.5,1,t Cu,fixture: no Australian copper sites\n"
+        "copper,CHN,2 * 0.5,1,t Cu,fixture\n"
+        "lithium,AUS,1,1,t Li,fixture\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_mine_and_beneficiation_coefficients_by_hand(mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(mines, sourcing=sourcing)
+    assert G.nodes["mine:cl1"]["stressors"] == {"overburden": 2.0, "waste_rock": 0.5}
+    assert G.nodes["beneficiation:cl1"]["stressors"] == {"tailings": 95.0}
+    assert G.edges["mine:cl1", "beneficiation:cl1"]["amount"] == 100.0
+    assert G.nodes["mine:cl1"]["mine_id"] == "cl1" and G.nodes["beneficiation:cl1"]["mine_id"] == "cl1"
+    assert G.nodes["beneficiation:cl1"]["basis"] == "t Cu"
+    assert "mine:closed" not in G
+
+
+def test_country_markets_mix_sites_by_production(mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(mines, sourcing=sourcing)
+    assert G.edges["beneficiation:cl1", "market:copper:CHL"]["amount"] == pytest.approx(0.25)
+    assert G.edges["beneficiation:cl2", "market:copper:CHL"]["amount"] == pytest.approx(0.75)
+    assert G.nodes["market:copper:CHL"]["country"] == "CHL"
+
+
+def test_supply_market_shares_pool_and_moved_origin(mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(mines, sourcing=sourcing)
+    supply = supply_market("copper")
+    # CHL 3, pool 0.5 + AUS 0.5 (no Australian copper sites -> moved to the pool), CHN 1; total 5
+    assert G.edges["market:copper:CHL", supply]["amount"] == pytest.approx(0.6)
+    assert G.edges["market:copper:other", supply]["amount"] == pytest.approx(0.2)
+    assert G.edges["market:copper:CHN", supply]["amount"] == pytest.approx(0.2)
+    assert G.edges["market:copper:PER", "market:copper:other"]["amount"] == pytest.approx(1.0)
+    assert G.nodes["market:copper:other"]["country"] == "WLD"
+    notes = G.graph["notes"]
+    assert any("AUS has no sites" in n for n in notes)
+    # commodities without sites become untraced boundary markets, and the network still validates
+    assert G.nodes[supply_market("nickel")]["boundary"] is True
+    assert graphs.validate(G).ok
+
+
+def test_pool_without_members_is_spread_over_listed_origins(mines: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("commodity,origin,amount,content_factor,unit,source\n"
+                    "copper,CHL,1,1,t,f\ncopper,PER,1,1,t,f\ncopper,CHN,2,1,t,f\ncopper,other,4,1,t,f\n",
+                    encoding="utf-8")
+    G = graphs.build_default_network(mines, sourcing=path)
+    supply = supply_market("copper")
+    assert G.edges["market:copper:CHN", supply]["amount"] == pytest.approx(0.5)
+    assert "market:copper:other" not in G
+    assert any("no unlisted producers" in n for n in G.graph["notes"])
+
+
+def test_bad_mine_rows_are_located(mines: pd.DataFrame) -> None:
+    bad = mines.copy()
+    bad.loc[2, "tailings_t"] = float("nan")
+    with pytest.raises(InputError) as info:
+        graphs.build_default_network(bad)
+    assert (info.value.row, info.value.column) == (4, "tailings_t")
+    with pytest.raises(InputError, match="unknown commodity"):
+        graphs.build_default_network(mines.assign(commodity="gold"))
+    with pytest.raises(InputError, match="lacks column"):
+        graphs.build_default_network(mines.drop(columns=["ore_t"]))
+
+
+def test_bad_sourcing_rows_are_located(mines: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("commodity,origin,amount,content_factor,unit,source\ncopper,Chile,1,1,t,f\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        graphs.build_default_network(mines, sourcing=path)
+    assert (info.value.row, info.value.column) == (2, "origin")
+
+
+@pytest.fixture(scope="module")
+def default() -> nx.DiGraph:
+    return graphs.build_default_network()
+
+
+def test_default_network_validates_clean(default: nx.DiGraph) -> None:
+    report = graphs.validate(default)
+    assert report.ok and report.cycles == 0
+    assert default.graph["notes"] == []
+
+
+def test_default_network_has_every_kind_and_vehicle(default: nx.DiGraph) -> None:
+    kinds = {d["kind"] for _, d in default.nodes(data=True)}
+    assert kinds >= {"mine", "beneficiation", "smelting", "refining", "market", "material", "component",
+                     "vehicle", "energy"}
+    for vehicle in VEHICLE_IDS:
+        assert default.nodes[vehicle]["unit"] == "vehicle"
+        assert all(default.nodes[c]["kind"] == "component" for c in default.predecessors(vehicle))
+
+
+def test_every_coefficient_has_a_source(default: nx.DiGraph) -> None:
+    from graphs.summary import summarize
+
+    summary = summarize(default)
+    assert summary["share_with_source"] == 1.0
+    assert summary["coefficients_citing_assumptions"] > 0
+    assert summary["assumptions"] == len(default.graph["assumptions"]) > 0
+
+
+def test_materials_carry_used_one(default: nx.DiGraph) -> None:
+    for nid, data in default.nodes(data=True):
+        if data["kind"] == "material":
+            assert data["stressors"]["used"] == 1.0, nid
+        else:
+            assert "used" not in data["stressors"], nid
+
+
+def test_supply_and_country_markets_sum_to_one(default: nx.DiGraph) -> None:
+    for nid, data in default.nodes(data=True):
+        if data["kind"] == "market" and not data.get("boundary"):
+            total = math.fsum(default.edges[p, nid]["amount"] for p in default.predecessors(nid))
+            assert total == pytest.approx(1.0, abs=1e-12), nid
+
+
+def test_default_coefficients_by_hand(default: nx.DiGraph) -> None:
+    # coal overburden: 13 % open pit x 4.22 bcm/t x 1.22 t/bcm (E8, E10)
+    assert default.nodes["energy:coal:CHN"]["stressors"]["overburden"] == pytest.approx(0.13 * 4.22 * 1.22)
+    # copper smelting: 1 / (0.975 recovery x 0.2497 concentrate grade) - 1 of slag and sulfur per t anode
+    assert default.nodes["smelting:copper:CHN"]["stressors"]["process_residue"] == pytest.approx(
+        1 / (0.975 * 0.2497) - 1)
+    assert default.edges["energy:coal_power:CHN", "energy:grid:CHN"]["amount"] == 0.62
+    # China's copper supply: domestic 1,683,450 t Cu against imports of 21,981,863 t concentrate at 24.97 % Cu
+    share = 1683450 / (21981863 * 0.2497 + 1683450)
+    assert default.edges["market:copper:CHN", supply_market("copper")]["amount"] == pytest.approx(share)
+    # bauxite: China 105 Mt against 100.6 Mt imports (D2.1 B: 51.1 %)
+    assert default.edges["market:bauxite:CHN", supply_market("bauxite")]["amount"] == pytest.approx(
+        105e6 / (105e6 + 100607339))
+
+
+def test_battery_packs_by_hand(default: nx.DiGraph) -> None:
+    bev_kwh = (42.2e6 - 13 * 230000) / 830000
+    pack = "component:traction_battery_BEV_NMC622"
+    assert default.nodes[pack]["kwh"] == pytest.approx(bev_kwh)
+    assert default.nodes[pack]["chemistry"] == "NMC622"
+    mass = math.fsum(default.edges[m, pack]["amount"] for m in default.predecessors(pack))
+    assert mass == pytest.approx(5.23 * bev_kwh / 1000)
+    assert default.edges["material:nickel_sulfate", pack]["amount"] == pytest.approx(0.5463 * bev_kwh / 1000)
+    shares = {p: default.edges[p, "BEV"]["amount"] for p in default.predecessors("BEV") if "traction" in p}
+    assert math.fsum(shares.values()) == pytest.approx(1.0)
+    assert shares["component:traction_battery_BEV_LFP"] == pytest.approx(2.0 / 41.6)
+    assert default.edges["component:traction_battery_BEV_LFP", "BEV-LFP"]["amount"] == 1.0
+
+
+def test_icev_embodies_its_bill_of_materials(default: nx.DiGraph) -> None:
+    used = math.fsum(
+        default.edges[m, c]["amount"] * default.edges[c, "ICEV"]["amount"]
+        for c in default.predecessors("ICEV") for m in default.predecessors(c)
+    )
+    # hand sum of the ICEV rows of bom.csv (kg): body+chassis 840.4254, ICE powertrain 190.2075,
+    # transmission 56.6, lead-acid 15.35, catalyst 0.0045, harness 12.6
+    assert used == pytest.approx(1.1151874)
+
+
+def test_mass_closes_along_the_copper_chain(default: nx.DiGraph) -> None:
+    """Per t cathode, concentrate mass in = cathode + smelter and refinery residues."""
+    smelt, refine = default.nodes["smelting:copper:CHN"], default.nodes["refining:copper:CHN"]
+    anode = default.edges["smelting:copper:CHN", "refining:copper:CHN"]["amount"]
+    cu_in = anode * default.edges[supply_market("copper"), "smelting:copper:CHN"]["amount"]
+    concentrate = cu_in / 0.2497
+    residues = refine["stressors"]["process_residue"] + anode * smelt["stressors"]["process_residue"]
+    assert concentrate == pytest.approx(1.0 + residues)
+
+
+def test_overrides_and_user_bom(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.csv"
+    bom.write_text("component,material,kg_per_unit,source\nbody_chassis_ICEV,steel,1000,my teardown\n",
+                   encoding="utf-8")
+    G = graphs.build_default_network(bom=bom, overrides={"cn_coal_share": 0.3})
+    assert G.edges["energy:coal_power:CHN", "energy:grid:CHN"]["amount"] == 0.3
+    assert G.edges["energy:other_power:CHN", "energy:grid:CHN"]["amount"] == pytest.approx(0.7)
+    assert G.edges["material:steel", "component:body_chassis_ICEV"]["amount"] == 1.0
+    assert "my teardown" in G.edges["material:steel", "component:body_chassis_ICEV"]["source"]
+    assert not G.has_edge("material:glass", "component:body_chassis_ICEV")
+
+
+def test_user_bom_errors_are_located(tmp_path: Path) -> None:
+    bom = tmp_path / "bom.csv"
+    bom.write_text("component,material,kg_per_unit,source\nbody_chassis_ICEV,unobtainium,1,x\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        graphs.build_default_network(bom=bom)
+    assert (info.value.file, info.value.row, info.value.column) == (str(bom), 2, "material")
+
+
+def test_hidden_flows_only_on_mines_beneficiation_and_coal(default: nx.DiGraph) -> None:
+    for nid, data in default.nodes(data=True):
+        hidden = {s for s in ("overburden", "waste_rock", "tailings") if data["stressors"].get(s)}
+        if hidden:
+            assert data["kind"] in ("mine", "beneficiation") or nid.startswith("energy:coal:"), nid
+        assert set(data["stressors"]) <= set(MASS_STRESSORS) | {"energy", "co2"}
