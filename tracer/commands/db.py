@@ -99,8 +99,9 @@ def import_fineprint(
     from mine_db.fineprint import read_fineprint
     from mine_db.loaders import write_sites
 
-    result = read_fineprint(path)
-    written = write_sites(result.sites, out)
+    with Console(stderr=True).status(f"Importing FINEPRINT from {path} ..."):
+        result = read_fineprint(path)
+        written = write_sites(result.sites, out)
     summary = {"out": str(written), **result.summary()}
     if json_:
         typer.echo(to_json(summary))
