@@ -96,6 +96,8 @@ def run(
     fleet_series = normalise_fleet(default_fleet() if fleet is None else fleet)
     step("compiling and factorising")
     compiled = compile_network(graph)
+    # a zero count for a vehicle type this network lacks demands nothing: drop it
+    fleet_series = fleet_series[(fleet_series > 0) | fleet_series.index.isin(compiled.vehicles)]
     y = compiled.demand(fleet_series)
     plan = attribution.prepare(compiled)
     step("attributing flows")
