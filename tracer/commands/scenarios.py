@@ -120,31 +120,47 @@ def _pct(value: float) -> str:
     return "" if not np.isfinite(value) else f"{value:+.1f} %"
 
 
-def _print_comparison(c: Comparison) -> None:
+def _print_comparison(c: Comparison, top: int = 8) -> None:
+    reference = c.labels[0]
     totals = c.totals.set_index(["scenario", "metric"])
-    table = Table(title=f"Scenarios against {c.labels[0]} (Mt; home {c.home})", title_justify="left")
+    table = Table(title=f"Totals: {reference} in Mt, the others as change against it (home {c.home})",
+                  title_justify="left")
     table.add_column("metric")
-    for label in c.labels:
+    table.add_column(f"{reference} Mt", justify="right")
+    for label in c.labels[1:]:
         table.add_column(label, justify="right")
     metrics = ("total_tmr_t", "hidden_t", "overburden_t", "waste_rock_t", "tailings_t", "process_residue_t",
-               "used_t", "domestic_hidden_t", "abroad_hidden_t")
+               "used_t", "domestic_hidden_t", "abroad_hidden_t", "vehicles")
     for metric in metrics:
-        cells = []
-        for i, label in enumerate(c.labels):
-            value = float(totals.at[(label, metric), "value"])
-            change = float(totals.at[(label, metric), "change_pct"])
-            cells.append(_mt(value) + ("" if i == 0 else f" ({_pct(change)})"))
-        table.add_row(metric.removesuffix("_t"), *cells)
+        base = float(totals.at[(reference, metric), "value"])
+        first = f"{base:,.0f}" if metric == "vehicles" else _mt(base)
+        changes = [_pct(float(totals.at[(label, metric), "change_pct"])) for label in c.labels[1:]]
+        table.add_row(metric.removesuffix("_t"), first, *changes)
     _out.print(table)
-    per = c.breakdown[(c.breakdown["dimension"] == "per_vehicle") & (c.breakdown["measure"] == "hidden")]
-    vehicles = Table(title="Hidden flows per vehicle (t/vehicle)", title_justify="left")
-    vehicles.add_column("vehicle")
-    for label in c.labels:
-        vehicles.add_column(label, justify="right")
-    wide = per.pivot(index="key", columns="scenario", values="value").reindex(columns=c.labels)
-    for vehicle, row in wide.iterrows():
-        vehicles.add_row(str(vehicle), *(f"{v:,.1f}" for v in row))
-    _out.print(vehicles)
+    _print_dimension(c, "per_vehicle", "hidden", "Hidden flows per vehicle (t/vehicle)", None, absolute=True)
+    _print_dimension(c, "country", "hidden", f"Hidden flows by country: top {top}, change in Mt", top)
+    _print_dimension(c, "material", "hidden", f"Hidden flows by material: top {top}, change in Mt", top)
+
+
+def _print_dimension(
+    c: Comparison, dimension: str, measure: str, title: str, top: int | None, absolute: bool = False
+) -> None:
+    """One row per key (largest in the reference first), one column per scenario."""
+    rows = c.breakdown[(c.breakdown["dimension"] == dimension) & (c.breakdown["measure"] == measure)]
+    column = "value" if absolute else "change"
+    wide = rows.pivot(index="key", columns="scenario", values=column).reindex(columns=c.labels)
+    order = rows[rows["scenario"] == c.labels[0]].set_index("key")["value"].sort_values(ascending=False)
+    keys = list(order.index[:top] if top else order.index)
+    table = Table(title=title, title_justify="left")
+    table.add_column(dimension)
+    table.add_column(f"{c.labels[0]}" + ("" if absolute else " Mt"), justify="right")
+    for label in c.labels[1:]:
+        table.add_column(label, justify="right")
+    for key in keys:
+        first = f"{order[key]:,.1f}" if absolute else _mt(order[key])
+        cells = [f"{v:,.1f}" if absolute else f"{v / 1e6:+,.2f}" for v in wide.loc[key, c.labels[1:]]]
+        table.add_row(str(key), first, *cells)
+    _out.print(table)
 
 
 def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
