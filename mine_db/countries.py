@@ -24,8 +24,8 @@ REGION_CODES: frozenset[str] = frozenset({"WLD"})
 
 
 def _key(name: str) -> str:
-    """Normalise a spelling: no accents, lower case, punctuation as single spaces."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    """Normalise a spelling: no accents, lower case, any punctuation (’ too) as one space."""
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
 
 

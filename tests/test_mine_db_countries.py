@@ -15,7 +15,7 @@ from mine_db.errors import InputError
         ("DR Congo", "COD"), ("Congo (Kinshasa)", "COD"), ("Congo, D.R.", "COD"), ("Congo", "COG"),
         ("Congo, Brazzaville", "COG"), ("Russia", "RUS"), ("Laos", "LAO"), ("Bolivia", "BOL"),
         ("Iran", "IRN"), ("Korea, North", "PRK"), ("Korea, South", "KOR"), ("Korea, Republic of", "KOR"),
-        ("Türkiye", "TUR"), ("Turkey", "TUR"), ("Côte d'Ivoire", "CIV"), ("Cote d'Ivoire", "CIV"),
+        ("Türkiye", "TUR"), ("Turkey", "TUR"), ("Côte d'Ivoire", "CIV"), ("Cote d'Ivoire", "CIV"), ("Côte d’Ivoire", "CIV"),
         ("Kosovo", "XKX"), ("Burma", "MMR"), ("Myanmar", "MMR"), ("Vietnam", "VNM"), ("Tanzania", "TZA"),
         ("Venezuela", "VEN"), ("Czechia", "CZE"), ("Bosnia-Herzegovina", "BIH"), ("Macedonia", "MKD"),
         ("United States", "USA"), ("  Australia ", "AUS"), ("World", "WLD"), ("WLD", "WLD"),
