@@ -191,6 +191,7 @@ def sankey_command(
     fmt: Annotated[str, typer.Option("--format", help=f"Comma-separated: {','.join(SANKEY_FORMATS)}.")] = "html,png,svg",
     top_countries: Annotated[int, typer.Option("--top-countries", min=1, help="Countries shown; the rest pooled.")] = 8,
     top_components: Annotated[int, typer.Option("--top-components", min=1, help="Components shown; the rest pooled.")] = 8,
+    top_materials: Annotated[int, typer.Option("--top-materials", min=1, help="Materials shown; the rest pooled.")] = 10,
     flows_path: FlowsOption = None,
     fleet: FleetOption = None,
     home: HomeOption = "CHN",
@@ -199,7 +200,7 @@ def sankey_command(
     """Sankey diagram producing country -> material -> component -> vehicle (HTML, PNG, SVG, links CSV)."""
     formats = _formats(fmt, SANKEY_FORMATS)
     flows, _ = _flows_and_summary(flows_path, None, fleet, home)
-    links = sankey.sankey_links(flows, flow, vehicle, top_countries, top_components)
+    links = sankey.sankey_links(flows, flow, vehicle, top_countries, top_components, top_materials)
     stem = out / _stem("sankey", flow, ",".join(vehicle or []) or None)
     title = f"{aggregate.FLOW_LABELS[flow]} from producing country to vehicle"
     files: list[Path] = [write_table(links, stem.with_name(stem.name + "_links"), "csv")]

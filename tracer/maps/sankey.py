@@ -9,6 +9,7 @@ with matplotlib (plotly's static export needs kaleido and a browser, which we av
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import matplotlib
@@ -25,6 +26,11 @@ from tracer.maps.aggregate import FLOW_LABELS, WORLD, format_number, scaled_unit
 LEVELS = ("country", "material", "component", "vehicle")
 LEVEL_TITLES = {"country": "Producing country", "material": "Material", "component": "Component", "vehicle": "Vehicle"}
 NO_VALUE = {"material": "(no material)", "component": "(direct to vehicle)"}
+#: The engine's placeholder for "no such node on this path".
+NONE_LABELS = {"", "(none)"}
+#: Components are per vehicle type in the network (`body_chassis_BEV`, `traction_battery_BEV_LFP`); the
+#: diagram pools them by part, because the vehicle column already tells the types apart.
+_VEHICLE_SUFFIX = re.compile(r"_(ICEV|HEV|PHEV|BEV|FCV)(_(NMC\d{3}|NCA|LFP))?$")
 
 
 def _country_names(codes: pd.Series) -> pd.Series:
@@ -47,6 +53,7 @@ def sankey_links(
     vehicles: Sequence[str] | None = None,
     top_countries: int = 8,
     top_components: int = 8,
+    top_materials: int = 10,
 ) -> pd.DataFrame:
     """Links between adjacent levels: columns source_level, source, target_level, target, value; and the unit.
 
@@ -54,18 +61,21 @@ def sankey_links(
     """
     rows, unit = select_flow(flows, flow, vehicles)
     rows = rows[rows["value"] != 0]
+    material = rows["material"].astype("string").str.removeprefix("material:")
+    component = rows["component"].astype("string").str.removeprefix("component:").str.replace(_VEHICLE_SUFFIX, "", regex=True)
     labels = pd.DataFrame(
         {
-            "country": _country_names(rows["country"].fillna(WORLD)),
-            "material": rows["material"].astype("string").str.removeprefix("material:").str.replace("_", " "),
-            "component": rows["component"].astype("string").str.removeprefix("component:").str.replace("_", " "),
+            "country": _country_names(rows["country"].astype("string").fillna(WORLD)),
+            "material": material.str.replace("_", " "),
+            "component": component.str.replace("_", " "),
             "vehicle": rows["vehicle"].astype("string"),
         }
     )
     for level, missing in NO_VALUE.items():
-        labels[level] = labels[level].fillna(missing).replace("", missing)
+        labels[level] = labels[level].where(~labels[level].isin(NONE_LABELS), pd.NA).fillna(missing)
     value = rows["value"].astype(float)
     labels["country"] = _pool(labels["country"], value, top_countries, "Other countries")
+    labels["material"] = _pool(labels["material"], value, top_materials, "Other materials")
     labels["component"] = _pool(labels["component"], value, top_components, "Other components")
     labels["value"] = value
     links = []
@@ -154,7 +164,7 @@ def sankey_static(links: pd.DataFrame, title: str | None = None, source: str | N
     order = _node_order(links)
     total = float(links.loc[links["source_level"] == LEVELS[0], "value"].sum())
     divisor, label = scaled_unit(total, unit)
-    gap = 0.02 * total
+    gap = 0.03 * total
     node_width = 0.06
     xs = {level: i for i, level in enumerate(LEVELS)}
     height = 1.15 * total + gap * max(len(v) for v in order.values())

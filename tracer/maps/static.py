@@ -66,7 +66,7 @@ def _new_map(title: str, with_side_panel: bool = False) -> tuple[Figure, Axes, A
         fig = Figure(figsize=(13, 4.8))
         ax, side = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3.2, 1]})
     else:
-        fig = Figure(figsize=(10, 5.4))
+        fig = Figure(figsize=(10, 5.0))
         ax = fig.subplots()
         side = None
     ax.set_axis_off()
@@ -184,10 +184,8 @@ def mine_map(
     ax.scatter(order.geometry.x, order.geometry.y, s=area(order["hidden_t"]), c=face, edgecolors=edge, linewidths=1.0)
     handles = [Line2D([], [], marker="o", ls="", color=palette[c], label=c.replace("_", " ")) for c in commodities]
     legend_style = {"fontsize": 7, "title_fontsize": 8, "frameon": False, "alignment": "left"}
-    commodity_legend = ax.legend(
-        handles=handles, title="Commodity", loc="upper left", bbox_to_anchor=(1.0, 1.0), **legend_style
-    )
-    ax.add_artist(commodity_legend)
+    fig.subplots_adjust(right=0.86)  # room for the commodity legend right of the map
+    fig.legend(handles=handles, title="Commodity", loc="upper left", bbox_to_anchor=(0.87, 0.85), **legend_style)
     references = sorted({_nice(largest), _nice(largest / 10), _nice(largest / 100)} - {0.0}, reverse=True)
     ring = {"marker": "o", "ls": "", "markerfacecolor": "none"}
     size_handles = [
@@ -195,8 +193,8 @@ def mine_map(
         for v in references
     ]
     size_handles.append(Line2D([], [], **ring, markeredgecolor="#333333", label="hollow: rest of country"))
-    ax.legend(
-        handles=size_handles, title="Hidden flows", loc="lower left", bbox_to_anchor=(1.0, 0.0),
+    ax.legend(  # over the south-east Pacific, where there is nothing to hide
+        handles=size_handles, title="Hidden flows", loc="lower left", bbox_to_anchor=(0.0, 0.0),
         labelspacing=2.0, handletextpad=1.5, borderpad=1.2, **legend_style,
     )
     _source_line(fig, source)
