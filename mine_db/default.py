@@ -172,7 +172,7 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame
     return out
 
 
-def _reason(named: pd.DataFrame, national_t: float, flag: str) -> str:
+def _reason(named: pd.DataFrame, flag: str) -> str:
     """Why named mines exceed a national figure, from what the rows say about themselves."""
     reasons = []
     other_years = named.loc[named["year"] != BASE_YEAR]
@@ -226,7 +226,7 @@ def reconcile(named: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame
         else:
             rest.append(0.0)
             status.append("named_exceed_national")
-            reason.append(_reason(mines, row.national_t, str(row.flag or "")))
+            reason.append(_reason(mines, str(row.flag or "")))
     table["rest_t"] = rest
     table["status"] = status
     table["reason"] = reason

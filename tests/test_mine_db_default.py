@@ -25,7 +25,10 @@ from mine_db.default import (
     read_bibliography,
     read_mines,
     read_national,
+    reconcile,
 )
+from mine_db.default import _named_rows  # the allocation rule is the unit under test
+from mine_db.errors import InputError
 
 PRINTED_WORLD_TOTAL_T = {
     "copper": (20_650_346, 0.0001),  # WMD 2022, sum as printed (G1)
@@ -189,3 +192,66 @@ def test_hidden_flows_are_derived_for_every_row(shipped: pd.DataFrame) -> None:
     assert set(shipped["grade_fill"].dropna()) <= {"mine", "country", "global", "default"}
     copper = shipped[shipped["commodity"] == "copper"]
     assert 100 < copper["hidden_t"].sum() / copper["metal_t"].sum() < 1000  # E9: rock-to-metal of order 10^2
+
+
+def _named(rows: list[tuple[str, str, float, int, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"mine_id": f"m{i}", "name": f"Mine {i}", "commodity": c, "country": k, "metal_t": t, "year": y,
+             "metal_method": method}
+            for i, (c, k, t, y, method) in enumerate(rows)
+        ]
+    )
+
+
+def test_reconcile_rest_equal_exceed_and_missing_cases() -> None:
+    national = pd.DataFrame(
+        {
+            "commodity": ["copper", "copper", "zinc"],
+            "iso3": ["CHL", "PER", "IRL"],
+            "national_t": [1000.0, 500.0, 100.0],
+            "flag": [None, None, "e"],
+            "source_id": ["wmd2022", "wmd2022", "usgs_myb2020_zinc"],
+        }
+    )
+    named = _named(
+        [
+            ("copper", "CHL", 400.0, 2019, "production as reported"),
+            ("copper", "PER", 498.0, 2019, "production as reported"),
+            ("zinc", "IRL", 130.0, 2018, "metal in concentrate"),
+            ("lithium", "USA", 5.0, 2019, "derived: x"),
+        ]
+    )
+    rest, table = reconcile(named, national)
+    assert rest.to_dict(orient="records") == [{"commodity": "copper", "country": "CHL", "rest_t": 600.0}]
+    status = table.set_index(["commodity", "country"])["status"]
+    assert status[("copper", "PER")] == "named_equal_national"
+    assert status[("zinc", "IRL")] == "named_exceed_national"
+    assert status[("lithium", "USA")] == "no_national_figure"
+    reason = table.set_index(["commodity", "country"]).loc[("zinc", "IRL"), "reason"]
+    assert "Mine 2 2018" in reason and "estimate" in reason
+    exceed = table.set_index(["commodity", "country"]).loc[("zinc", "IRL")]
+    assert exceed["difference_t"] == pytest.approx(30.0) and exceed["rest_t"] == 0.0
+
+
+def test_coproduct_allocation_by_recovered_mass() -> None:
+    mines = pd.DataFrame(
+        {
+            "mine_id": ["a-zn", "a-pb", "b-cu"], "name": ["A", "A", "B"], "country": ["AUS"] * 3,
+            "latitude": [-20.0] * 3, "longitude": [140.0] * 3, "commodity": ["zinc", "lead", "copper"],
+            "mine_type": ["underground"] * 3, "year": [2019] * 3, "metal_t": [300.0, 100.0, 50.0],
+            "ore_t": [4000.0, 4000.0, 9000.0], "grade": [np.nan] * 3, "recovery": [np.nan] * 3,
+            "strip_ratio": [np.nan] * 3, "product_t": [np.nan] * 3, "product_grade": [np.nan] * 3,
+            "coproduct_group": ["a", "a", None], "metal_method": ["production as reported"] * 3,
+            "source_ids": ["s1"] * 3, "note": [None] * 3,
+        }
+    )
+    bibliography = pd.DataFrame({"id": ["s1"], "citation": ["A report"]})
+    out = _named_rows(mines, bibliography).set_index("mine_id")
+    assert out.loc["a-zn", "ore_t"] == pytest.approx(3000.0)
+    assert out.loc["a-pb", "ore_t"] == pytest.approx(1000.0)
+    assert out.loc["b-cu", "ore_t"] == pytest.approx(9000.0) and np.isnan(out.loc["b-cu", "ore_share"])
+    assert "allocated by recovered metal mass" in out.loc["a-pb", "source"]
+    bad = bibliography.assign(id=["other"])
+    with pytest.raises(InputError, match="not in sources.csv"):
+        _named_rows(mines, bad)
