@@ -87,3 +87,22 @@ def test_hidden_flows_fall_with_each_years_recycled_share():
         assert flows.loc[(year, "process_residue"), "value"] == pytest.approx(
             share * steel * RESIDUE_PER_T_SECONDARY)
         assert flows.loc[(year, "used"), "value"] == pytest.approx(steel)
+
+
+def test_network_metal_demand_is_material_output_times_supplier_amounts():
+    from tracer import api
+    from tracer.fleet.coupling import network_metal_demand
+
+    result = api.run(fleet={"ICEV": 40.0}, network=steel_network())
+    demand = network_metal_demand(result).set_index("commodity")["demand_t"]
+    assert demand.to_dict() == pytest.approx({"iron_ore": 40.0 * STEEL_PER_TRUCK * 1.0})
+
+
+def test_bundled_secondary_routes_load_with_sources():
+    from tracer.fleet.coupling import load_routes
+    from tracer.fleet.tables import DATA_DIR
+
+    routes = load_routes(DATA_DIR / "secondary_routes.csv")
+    assert set(routes) == {"bauxite", "copper"}
+    assert routes["copper"].stressors == {"overburden": 10.0}
+    assert "MIPS" in routes["bauxite"].source

@@ -3,8 +3,9 @@ each year's new vehicles.
 
 1. :func:`secondary_supply`: metal recovered per year (t), at the stated collection
    and recovery rates, by mine_db commodity code, in a tidy table.
-2. :func:`recycled_shares`: that supply as a share of a metal demand (by default the
-   fleet's own new vehicles: inflow x content), capped at 1 with the surplus kept.
+2. :func:`recycled_shares`: that supply as a share of a metal demand (the fleet's own
+   new vehicles, :func:`fleet_metal_demand`, or a traced production,
+   :func:`network_metal_demand`), capped at 1 with the surplus kept.
 3. :func:`hidden_flows_by_year`: for each year, sets those shares with the scenarios
    room's ``recycled_content`` lever on a network and traces that year's new vehicles
    with ``tracer.api.run``; returns the flows by year and stressor.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 
 import networkx as nx
@@ -22,6 +24,7 @@ import pandas as pd
 
 from tracer import api
 from tracer.fleet.model import FleetResult
+from tracer.fleet.tables import read_table
 from tracer.scenarios.levers import recycled_content
 from tracer.scenarios.spec import RecycledContent
 
@@ -72,6 +75,39 @@ def fleet_metal_demand(result: FleetResult) -> pd.DataFrame:
     long["commodity"] = long["material"].map(COMMODITY)
     keep = long["year"] >= int(result.summary["year"].min())
     return long[keep].groupby(["year", "commodity"], as_index=False)["demand_t"].sum()
+
+
+def network_metal_demand(result: api.RunResult) -> pd.DataFrame:
+    """Metal a traced production draws, by commodity (t of metal supplied to materials).
+
+    For every material node, its output (the ``used`` flow) times the amounts of its
+    suppliers of each commodity: the quantity the ``recycled_content`` lever splits.
+    """
+    G = result.network
+    used = result.flows[result.flows["stressor"] == "used"].groupby("material")["value"].sum()
+    demand: dict[str, float] = {}
+    for material, tonnes in used.items():
+        if material not in G:
+            continue
+        for supplier in G.predecessors(material):
+            node = G.nodes[supplier]
+            commodity = node.get("commodity")
+            if commodity and node.get("kind") != "energy":
+                amount = float(G.edges[supplier, material]["amount"])
+                demand[commodity] = demand.get(commodity, 0.0) + float(tonnes) * amount
+    return pd.DataFrame({"commodity": list(demand), "demand_t": list(demand.values())})
+
+
+def load_routes(path: str | Path) -> dict[str, SecondaryRoute]:
+    """Secondary routes by commodity from a table (commodity, stressor, value, country, source)."""
+    df = read_table(path, text=("commodity", "stressor", "country", "source"), numbers=("value",),
+                    key=("commodity", "stressor"))
+    routes = {}
+    for commodity, rows in df.groupby("commodity"):
+        routes[commodity] = SecondaryRoute(
+            stressors=MappingProxyType(dict(zip(rows["stressor"], rows["value"]))),
+            country=rows["country"].iloc[0], source="; ".join(dict.fromkeys(rows["source"])))
+    return routes
 
 
 def recycled_shares(supply: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
