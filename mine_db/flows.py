@@ -24,6 +24,8 @@ hidden flows of extraction, and are not counted here; `ore_t` of a brine row is 
 brine processed, shown for information only.
 
 Per-tonne columns (`*_per_t`) divide by metal_t and are empty where metal_t is 0.
+Tonnages an earlier derivation produced (`*_basis == "derived"`, a table this package
+wrote) are derived again, so a reloaded table follows its edited inputs.
 A derived concentrate heavier than the ore means grade, recovery and concentrate
 grade contradict each other: that is an `InputError`, not a negative tailings mass.
 """
@@ -50,16 +52,20 @@ def _stripping_kind(df: pd.DataFrame) -> pd.Series:
 def derive_hidden_flows(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     """Add ore, concentrate, overburden, waste rock, tailings (t and per t) to a filled table."""
     out = df.copy()
+    for columns, basis in ((["ore_t"], "ore_basis"), (["overburden_t", "waste_rock_t"], "waste_basis"),
+                           (["tailings_t"], "tailings_basis")):
+        derived_before = out[basis] == "derived"
+        out[columns] = out[columns].where(~derived_before, np.nan)
     brine = (out["mine_type"] == "brine").to_numpy()
     basis_content = out["commodity"].map(lambda code: commodities.get(code).basis_content.value).astype(float)
     substance = out["metal_t"] * basis_content
 
-    out["ore_basis"] = np.where(out["ore_t"].notna(), out["ore_basis"].astype("object").fillna("reported"), "derived")
+    out["ore_basis"] = np.where(out["ore_t"].notna(), "reported", "derived")
     out["ore_t"] = out["ore_t"].fillna(substance / (out["grade"] * out["recovery"]))
     out["concentrate_t"] = np.where(brine, np.nan, substance / out["concentrate_grade"])
 
     reported_waste = out["overburden_t"].notna() | out["waste_rock_t"].notna()
-    out["waste_basis"] = np.where(reported_waste, out["waste_basis"].astype("object").fillna("reported"), "derived")
+    out["waste_basis"] = np.where(reported_waste, "reported", "derived")
     stripping = out["strip_ratio"] * out["ore_t"]
     kind = _stripping_kind(out)
     for column, name in (("overburden_t", "overburden"), ("waste_rock_t", "waste_rock")):
@@ -67,9 +73,7 @@ def derive_hidden_flows(df: pd.DataFrame, file: str | None = None) -> pd.DataFra
         out[column] = np.where(reported_waste, out[column].fillna(0.0), derived)
 
     reported_tailings = out["tailings_t"].notna()
-    out["tailings_basis"] = np.where(
-        reported_tailings, out["tailings_basis"].astype("object").fillna("reported"), "derived"
-    )
+    out["tailings_basis"] = np.where(reported_tailings, "reported", "derived")
     derived_tailings = pd.Series(np.where(brine, 0.0, out["ore_t"] - out["concentrate_t"]), index=out.index)
     tolerance = 1e-9 * out["ore_t"].abs()
     impossible = ~reported_tailings & (derived_tailings < -tolerance)

@@ -72,11 +72,17 @@ def _weighted_means(values: pd.Series, weights: pd.Series, keys: list[pd.Series]
 
 
 def _own_strip_ratio(df: pd.DataFrame) -> pd.Series:
-    """Strip ratio from the mine's own reported waste and ore where it gave no ratio."""
-    reported = df["overburden_t"].notna() | df["waste_rock_t"].notna()
-    waste = df["overburden_t"].fillna(0.0) + df["waste_rock_t"].fillna(0.0)
-    usable = reported & (df["ore_t"] > 0)
-    derived = (waste / df["ore_t"]).where(usable)
+    """Strip ratio from the mine's own reported waste and ore where it gave no ratio.
+
+    Tonnages an earlier derivation produced (`*_basis == "derived"`) are not reports.
+    """
+    waste_reported = df["waste_basis"] != "derived"
+    overburden = df["overburden_t"].where(waste_reported)
+    waste_rock = df["waste_rock_t"].where(waste_reported)
+    ore = df["ore_t"].where(df["ore_basis"] != "derived")
+    reported = overburden.notna() | waste_rock.notna()
+    usable = reported & (ore > 0)
+    derived = ((overburden.fillna(0.0) + waste_rock.fillna(0.0)) / ore).where(usable)
     return df["strip_ratio"].fillna(derived)
 
 
@@ -90,10 +96,14 @@ def _lookup(means: pd.Series, keys: list[pd.Series]) -> pd.Series:
 def fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
     """Fill grade, recovery, strip_ratio (and concentrate_grade) on a validated table.
 
-    Values already flagged by an earlier fill (a table this package wrote) keep their
-    flag; any other present value is the mine's own.
+    A value flagged `mine` (or unflagged) is data; a value an earlier fill put there
+    (flag `country`, `global`, `default`: a table this package wrote) is filled again,
+    so edited or added mine data propagate when a saved table is reloaded.
     """
     out = df.copy()
+    for var in (*FILLED, "concentrate_grade"):
+        filled_before = out[f"{var}_fill"].notna() & (out[f"{var}_fill"] != "mine")
+        out[var] = out[var].where(~filled_before)
     out["strip_ratio"] = _own_strip_ratio(out)
     method = out["mine_type"].map(_METHOD_OF_TYPE)
     country_keys = [out["commodity"], method, out["country"]]
@@ -108,26 +118,22 @@ def fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
     }
 
     for var in FILLED:
-        flag_col = f"{var}_fill"
-        present = out[var].notna()
-        flags = out[flag_col].astype("object").where(present, None)
-        flags = flags.where(~(present & flags.isna()), "mine")
-        own = out[var].where(flags == "mine")
+        own = out[var]
+        flags = pd.Series(np.where(own.notna(), "mine", None), index=out.index, dtype="object")
         levels = (
             ("country", _lookup(_weighted_means(own, out["metal_t"], country_keys), country_keys)),
             ("global", _lookup(_weighted_means(own, out["metal_t"], global_keys), global_keys)),
             ("default", defaults[var]),
         )
-        values = out[var].copy()
+        values = own.copy()
         for level, candidate in levels:
             gap = values.isna() & candidate.notna()
             values = values.where(~gap, candidate)
             flags = flags.where(~gap, level)
         out[var] = values
-        out[flag_col] = flags.astype("str")
+        out[f"{var}_fill"] = flags.astype("str")
 
     present = out["concentrate_grade"].notna()
-    flags = out["concentrate_grade_fill"].astype("object").where(present, None)
-    out["concentrate_grade_fill"] = flags.where(~(present & flags.isna()), "mine").where(present, "default").astype("str")
+    out["concentrate_grade_fill"] = pd.Series(np.where(present, "mine", "default"), index=out.index).astype("str")
     out["concentrate_grade"] = out["concentrate_grade"].fillna(defaults["concentrate_grade"])
     return out
