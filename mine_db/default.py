@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pycountry
 
 from mine_db import commodities
 from mine_db.atomic import atomic_path
@@ -255,8 +256,7 @@ def _rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
         records.append(
             {
                 "mine_id": f"{row.country.lower()}-rest-{row.commodity}",
-                "name": f"Rest of {nat['country_as_printed'].split(';')[0].split(',')[0].split(':')[0].strip()} "
-                        f"({commodities.get(row.commodity).name.lower()})",
+                "name": f"Rest of {_country_name(row.country)} ({commodities.get(row.commodity).name.lower()})",
                 "country": row.country,
                 "latitude": lat,
                 "longitude": lon,
@@ -275,6 +275,14 @@ def _rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame.from_records(records)
+
+
+def _country_name(iso3: str) -> str:
+    """A readable country name for row labels (ISO 3166 common name where there is one)."""
+    country = pycountry.countries.get(alpha_3=iso3)
+    if country is None:
+        return {"XKX": "Kosovo"}.get(iso3, iso3)
+    return getattr(country, "common_name", country.name)
 
 
 def _tonnes(value: float) -> str:
