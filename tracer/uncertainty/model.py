@@ -86,14 +86,17 @@ class BatchModel:
     down_inject: np.ndarray
     down_entry: np.ndarray
     down_node: np.ndarray
-    down_rows: sp.csr_matrix
+    down_collect: sp.csr_matrix
+    """(indicator rows hit x down entries) ones."""
+    down_target: np.ndarray
     up: Propagation
     up_inject: np.ndarray
     up_entry: np.ndarray
     up_node: np.ndarray
     up_collect: sp.csr_matrix
     q_material: np.ndarray
-    q_starts: np.ndarray
+    q_collect: sp.csr_matrix
+    """(indicator rows hit x Q rows) ones: sums material-weighted Q rows into indicators."""
     q_target: np.ndarray
     components: Components | None
 
@@ -111,13 +114,13 @@ class BatchModel:
 
         X = self.down.run(a, np.repeat(self.down_inject[:, :, None], S, axis=2))
         flows = ext[self.down_entry][:, None, :] * X[self.down_node]
-        out += (self.down_rows @ flows.reshape(len(self.down_entry), C * S)).reshape(self.n_rows, C, S)
+        out[self.down_target] += (self.down_collect @ flows.reshape(len(self.down_entry), C * S)).reshape(-1, C, S)
 
         Z = self.up.run(a, np.repeat(self.up_inject[:, None, None], S, axis=2))[:, 0, :]
         Q = np.asarray(self.up_collect @ (ext[self.up_entry] * Z[self.up_node]), dtype=DTYPE)
         if Q.shape[0]:
             scaled = Q[:, None, :] * X[self.q_material]
-            out[self.q_target] += np.add.reduceat(scaled, self.q_starts, axis=0)
+            out[self.q_target] += (self.q_collect @ scaled.reshape(Q.shape[0], -1)).reshape(-1, C, S)
 
         if self.components is not None:
             self._add_components(a, ext, X.shape[0], Q, out)
@@ -145,11 +148,14 @@ def build(
     vehicles: Sequence[str] | None = None,
     split_stressors: Sequence[str] = ("hidden", "tmr"),
     splits: Sequence[str] = SPLITS,
+    mine_stressors: Sequence[str] = ("hidden",),
 ) -> BatchModel:
     """Prepare `compiled` for batched evaluation.
 
     `vehicles` (default: every vehicle node) get a column each, per one vehicle;
-    `fleet` (vehicle id -> count) adds the column "fleet".
+    `fleet` (vehicle id -> count) adds the column "fleet". The mine split, whose
+    groups number in the hundreds, is kept to `mine_stressors` (hidden flows are what
+    a mine moves; its TMR differs only by residues booked elsewhere).
     """
     unknown = [s for s in splits if s not in SPLITS]
     if unknown:
@@ -174,7 +180,8 @@ def build(
 
     ext_names, ext_k, ext_j, derive = _extend(compiled)
     split_k = [ext_names.index(s) for s in split_stressors if s in ext_names]
-    rows = _RowIndex(ext_names, set(split_k), splits)
+    mine_k = {ext_names.index(s) for s in mine_stressors if s in ext_names}
+    rows = _RowIndex(ext_names, set(split_k), splits, mine_k)
 
     # down pass over the nodes reached without crossing a material
     down_nodes = _reach(A, np.flatnonzero(demand.any(axis=0)), stop=is_mat)
@@ -235,7 +242,10 @@ def build(
     )
     q_row = np.array([r for r, _ in ordered], dtype=np.int64)
     q_material = local[materials[np.array([mi for _, mi in ordered], dtype=np.int64)]] if ordered else _empty()
-    q_starts = np.flatnonzero(np.r_[True, q_row[1:] != q_row[:-1]]) if q_row.size else _empty()
+    q_target, q_hit = np.unique(q_row, return_inverse=True)
+    q_collect = sp.csr_matrix(
+        (np.ones(q_row.size, dtype=DTYPE), (q_hit, np.arange(q_row.size))), shape=(q_target.size, q_row.size)
+    )
 
     components = None
     if "component" in splits and split_k:
@@ -244,8 +254,9 @@ def build(
             supplier, consumer, edge, is_mat,
         )
 
-    down_rows = sp.csr_matrix(
-        (np.ones(len(r_idx), dtype=DTYPE), (r_idx, e_idx)), shape=(rows.count, down_entry.size)
+    down_target, down_hit = np.unique(np.array(r_idx, dtype=np.int64), return_inverse=True)
+    down_collect = sp.csr_matrix(
+        (np.ones(len(r_idx), dtype=DTYPE), (down_hit, e_idx)), shape=(down_target.size, down_entry.size)
     )
     return BatchModel(
         columns=columns,
@@ -255,15 +266,16 @@ def build(
         down_inject=down_inject,
         down_entry=down_entry,
         down_node=local[ext_j[down_entry]],
-        down_rows=down_rows,
+        down_collect=down_collect,
+        down_target=down_target,
         up=up,
         up_inject=up_inject,
         up_entry=up_entry_a,
         up_node=up_node_a,
         up_collect=up_collect,
         q_material=q_material,
-        q_starts=q_starts,
-        q_target=q_row[q_starts] if q_row.size else _empty(),
+        q_collect=q_collect,
+        q_target=q_target,
         components=components,
     )
 
@@ -271,9 +283,10 @@ def build(
 class _RowIndex:
     """Assigns indicator rows (split, group, extended stressor) as they are first named."""
 
-    def __init__(self, ext_names: list[str], split_k: set[int], splits: Sequence[str]) -> None:
+    def __init__(self, ext_names: list[str], split_k: set[int], splits: Sequence[str], mine_k: set[int]) -> None:
         self.ext_names = ext_names
         self.split_k = split_k
+        self.mine_k = mine_k
         self.splits = tuple(splits)
         self.index: dict[tuple[str, str, int], int] = {}
         for k in range(len(ext_names)):
@@ -297,7 +310,9 @@ class _RowIndex:
             "mine": str(compiled.mine_id[j]) or NONE_LABEL,
             "material": material,
         }
-        out.extend(self.row(s, labels[s], k) for s in self.splits if s in labels)
+        out.extend(
+            self.row(s, labels[s], k) for s in self.splits if s in labels and (s != "mine" or k in self.mine_k)
+        )
         return out
 
     def table(self) -> pd.DataFrame:

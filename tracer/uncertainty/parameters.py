@@ -44,6 +44,32 @@ class ParameterSet:
     """Declared sum of each market's input shares."""
 
     @property
+    def a_params(self) -> np.ndarray:
+        return np.flatnonzero(self.in_a)
+
+    @property
+    def b_params(self) -> np.ndarray:
+        return np.flatnonzero(~self.in_a)
+
+    @property
+    def a_position(self) -> np.ndarray:
+        return self.position[self.in_a]
+
+    @property
+    def b_position(self) -> np.ndarray:
+        return self.position[~self.in_a]
+
+    @staticmethod
+    def _fill(nominal: np.ndarray, params: np.ndarray, position: np.ndarray, draws: np.ndarray, n: int) -> np.ndarray:
+        """Nominal values with the drawn entries put in; the draws themselves when they cover all, in order."""
+        every = np.arange(nominal.size)
+        if draws.shape[0] == nominal.size and np.array_equal(position, every) and np.array_equal(params, every):
+            return draws
+        out = np.repeat(nominal.astype(DTYPE)[:, None], n, axis=1)
+        out[position] = draws[params]
+        return out
+
+    @property
     def size(self) -> int:
         """Number of uncertain coefficients."""
         return self.table.size
@@ -51,10 +77,8 @@ class ParameterSet:
     def values(self, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Value matrices (nnz(A), S) and (nnz(B), S) for parameter draws (P, S)."""
         n = draws.shape[1]
-        a = np.repeat(self.a_nominal.astype(DTYPE)[:, None], n, axis=1)
-        b = np.repeat(self.b_nominal.astype(DTYPE)[:, None], n, axis=1)
-        a[self.position[self.in_a]] = draws[self.in_a]
-        b[self.position[~self.in_a]] = draws[~self.in_a]
+        a = self._fill(self.a_nominal, self.a_params, self.a_position, draws, n)
+        b = self._fill(self.b_nominal, self.b_params, self.b_position, draws, n)
         if self.share_edges.size:
             shares = a[self.share_edges]
             sums = np.add.reduceat(shares, self.share_starts, axis=0)
@@ -96,6 +120,10 @@ def collect(G: nx.DiGraph, compiled: CompiledNetwork) -> ParameterSet:
             groups.append(f"{stressor} at {kind[j]}")
             in_a.append(False)
             position.append(int(hit))
+    # matrix order (A then B, by position): draws then land in place without a scatter
+    order = sorted(range(len(dists)), key=lambda i: (not in_a[i], position[i]))
+    dists, names, groups = [dists[i] for i in order], [names[i] for i in order], [groups[i] for i in order]
+    in_a, position = [in_a[i] for i in order], [position[i] for i in order]
     table = DistributionTable.from_declared(dists, names)
     share_edges, share_starts, share_total = _share_groups(A, sorted(uncertain_markets))
     return ParameterSet(

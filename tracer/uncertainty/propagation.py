@@ -17,8 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from mine_db.errors import InputError
+from tracer.uncertainty.distributions import DTYPE
 
 CYCLE_RTOL = 1e-6
 """Convergence tolerance of the fixed-point iteration (float32 resolution is ~1e-7)."""
@@ -33,26 +35,30 @@ class Sweep:
     value: np.ndarray
     """Row of each edge in the batch's value matrix."""
     source: np.ndarray
-    starts: np.ndarray
-    """Offset of each target's run of edges (for np.add.reduceat)."""
+    collect: sp.csr_matrix
+    """(targets x edges) ones: sums each target's edges (compiled, fixed order)."""
     target: np.ndarray
-    """Target node of each run (unique)."""
+    """Target node of each row of `collect` (unique)."""
 
     @classmethod
     def of(cls, value: np.ndarray, source: np.ndarray, target: np.ndarray) -> Sweep:
         """Group edges by target (stable, so summation order is fixed)."""
         order = np.argsort(target, kind="stable")
         target = target[order]
-        starts = np.flatnonzero(np.r_[True, target[1:] != target[:-1]]) if target.size else np.zeros(0, int)
-        return cls(value=value[order], source=source[order], starts=starts, target=target[starts])
+        unique, row = np.unique(target, return_inverse=True)
+        collect = sp.csr_matrix(
+            (np.ones(target.size, dtype=DTYPE), (row, np.arange(target.size))), shape=(unique.size, target.size)
+        )
+        return cls(value=value[order], source=source[order], collect=collect, target=unique)
 
     def apply(self, values: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
-        """out[target] += segment sums of values[value] * X[source] (X, out: (n, C, S))."""
+        """out[target] += per-target sums of values[value] * X[source] (X, out: (n, C, S))."""
         if not self.value.size:
             return
         contrib = X[self.source]
         contrib *= values[self.value][:, None, :]
-        out[self.target] += np.add.reduceat(contrib, self.starts, axis=0)
+        summed = self.collect @ contrib.reshape(self.value.size, -1)
+        out[self.target] += summed.reshape(self.target.size, *X.shape[1:])
 
 
 @dataclass(frozen=True, eq=False)

@@ -1,0 +1,82 @@
+"""Run Monte Carlo chunks on dask.distributed: a LocalCluster or an existing scheduler.
+
+Why dask (see /work/shared/ECOSYSTEM.md): light, loopback-only by default, and the
+same client code reaches a cluster through `--scheduler ADDRESS`. Results are
+identical to the single-process run because chunks carry their block index and the
+accumulator folds blocks in order (tracer.uncertainty.montecarlo); the workers only
+change who computes a chunk, never what it computes.
+
+The run's Setup (network matrices, distributions, grids) is scattered to every
+worker once; each task then ships only (first block, draws) out and a chunk summary
+back. At most `2 x workers` chunks are in flight, which bounds memory on both sides.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+
+from tracer.uncertainty.statistics import ChunkSummary
+
+Executor = Callable[[object, list[tuple[int, int]], Callable[[ChunkSummary], None]], int]
+
+
+@contextlib.contextmanager
+def local_cluster(workers: int) -> Iterator[object]:
+    """A client on a fresh LocalCluster of `workers` single-threaded processes (closed on exit)."""
+    from dask.distributed import Client, LocalCluster
+
+    if workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    with (
+        LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+@contextlib.contextmanager
+def connect(address: str) -> Iterator[object]:
+    """A client on an existing scheduler (`tcp://host:port`)."""
+    from dask.distributed import Client
+
+    with Client(address, timeout="30s") as client:
+        yield client
+
+
+def _run_chunk(setup: object, first_block: int, n: int) -> ChunkSummary:
+    return setup.chunk(first_block, n)  # type: ignore[attr-defined]
+
+
+def dask_executor(client: object) -> Executor:
+    """An executor for `montecarlo.run` that spreads chunks over `client`'s workers."""
+    from dask.distributed import as_completed
+
+    def execute(setup: object, plan: list[tuple[int, int]], take: Callable[[ChunkSummary], None]) -> int:
+        workers = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))  # type: ignore[attr-defined]
+        [shared] = client.scatter([setup], broadcast=True)  # type: ignore[attr-defined]
+        pending = iter(plan)
+        window = 2 * workers
+        futures = as_completed()
+        for first, n in _take(pending, window):
+            futures.add(client.submit(_run_chunk, shared, first, n, pure=False))  # type: ignore[attr-defined]
+        for future in futures:
+            take(future.result())
+            future.release()
+            for first, n in _take(pending, 1):
+                futures.add(client.submit(_run_chunk, shared, first, n, pure=False))  # type: ignore[attr-defined]
+        return workers
+
+    return execute
+
+
+def _take(items: Iterator[tuple[int, int]], k: int) -> list[tuple[int, int]]:
+    out = []
+    for _ in range(k):
+        item = next(items, None)
+        if item is None:
+            break
+        out.append(item)
+    return out

@@ -1,0 +1,245 @@
+"""Chunked, vectorised, seeded Monte Carlo over every indicator and split.
+
+A run is cut into blocks of `BLOCK` draws. Block b draws its random numbers from
+`SeedSequence(seed, spawn_key=(b,))` (numpy's spawned child b), so every draw is
+fixed by the seed and its block, not by who computes it: chunks are whole blocks,
+workers take chunks in any order, and the statistics fold block by block in order
+(tracer.uncertainty.statistics). Same seed -> identical results for any chunk size
+(a multiple of BLOCK) and any number of workers.
+
+Per chunk: draw (parameters x samples), scatter into A and B values (nnz x samples),
+evaluate every indicator for the whole chunk (tracer.uncertainty.model), reduce to
+moments and histograms. Peak memory per worker is about
+    chunk_size x (nnz(A) + nnz(B) + 2 x upstream edges + rows x columns) x 4 bytes
+plus the histogram (rows x columns x (BINS + 2) x 8 bytes), whatever the iterations.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from mine_db.errors import InputError
+from tracer.engine import CompiledNetwork, compile_network
+from tracer.uncertainty import model as batch
+from tracer.uncertainty.parameters import ParameterSet, collect
+from tracer.uncertainty.distributions import DTYPE
+from tracer.uncertainty.statistics import Accumulator, ChunkSummary, Grid, block_moments, histogram
+
+BLOCK = 128
+"""Draws per seeding block: the unit of reproducibility (chunks are whole blocks)."""
+BATCH = BLOCK
+"""Draws evaluated together inside a chunk: small enough for the CPU cache."""
+PILOT = 1024
+"""Draws used to place each row's histogram grid (the run's first draws)."""
+PERCENTILES: tuple[float, ...] = (5.0, 50.0, 95.0)
+DEFAULT_CHUNK = 2048
+
+Progress = Callable[[int], None]
+"""Told how many more draws have been folded in."""
+
+
+@dataclass(frozen=True, eq=False)
+class Setup:
+    """Everything a worker needs to evaluate a chunk: picklable, built once per run."""
+
+    model: batch.BatchModel
+    params: ParameterSet
+    seed: int
+    keep: np.ndarray
+    """Flat (row, column) positions that are not structurally zero."""
+    ref: np.ndarray
+    grid: Grid | None = None
+
+    def draws(self, first_block: int, n: int) -> np.ndarray:
+        """Parameter draws (P, n) for the n draws starting at block `first_block`."""
+        blocks = []
+        left = n
+        b = first_block
+        while left > 0:
+            rng = np.random.Generator(np.random.SFC64(np.random.SeedSequence(self.seed, spawn_key=(b,))))
+            take = min(BLOCK, left)
+            blocks.append(self.params.table.sample(rng, BLOCK)[:, :take])
+            left -= take
+            b += 1
+        return np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
+
+    def indicators(self, first_block: int, n: int) -> np.ndarray:
+        """Indicator values (kept rows, n) for n draws starting at block `first_block`."""
+        a, b = self.params.values(self.draws(first_block, n))
+        out = self.model.evaluate(a, b)
+        return out.reshape(-1, n)[self.keep]
+
+    def chunk(self, first_block: int, n: int) -> ChunkSummary:
+        """Evaluate and reduce one chunk (what a worker runs).
+
+        Draws are evaluated in batches of `BATCH` (whose temporaries stay in cache);
+        the histogram is taken once over the whole chunk (its cost is per chunk).
+        """
+        assert self.grid is not None, "the grid is placed from the pilot before chunks run"
+        values = np.empty((self.keep.size, n), dtype=DTYPE)
+        counts, s1, s2 = [], [], []
+        for start in range(0, n, BATCH):
+            m = min(BATCH, n - start)
+            part = self.indicators(first_block + start // BLOCK, m)
+            values[:, start : start + m] = part
+            c, a, b = block_moments(part, self.ref, BLOCK)
+            counts.append(c)
+            s1.append(a)
+            s2.append(b)
+        return ChunkSummary(
+            first_block=first_block,
+            counts=np.concatenate(counts),
+            s1=np.concatenate(s1),
+            s2=np.concatenate(s2),
+            hist=histogram(values, self.grid),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class MonteCarloResult:
+    """Tidy statistics per indicator row plus how the run was made."""
+
+    table: pd.DataFrame
+    """vehicle, split, group, stressor, unit, nominal, mean, sd, p5, p50, p95."""
+    iterations: int
+    seed: int
+    chunk_size: int
+    workers: int
+    parameters: int
+    seconds: float
+    outside_grid: int
+    info: Mapping[str, object] = field(default_factory=dict)
+
+
+def prepare(
+    G: nx.DiGraph,
+    seed: int,
+    fleet: Mapping[str, float] | pd.Series | None = None,
+    vehicles: Sequence[str] | None = None,
+    compiled: CompiledNetwork | None = None,
+    split_stressors: Sequence[str] = ("hidden", "tmr"),
+    splits: Sequence[str] = batch.SPLITS,
+) -> Setup:
+    """Compile the network, collect its distributions and index the non-zero indicator rows."""
+    compiled = compiled or compile_network(G)
+    params = collect(G, compiled)
+    if params.size == 0:
+        raise InputError("the network declares no uncertainty: no edge 'uncertainty' or node 'stressor_uncertainty'")
+    model = batch.build(compiled, fleet=fleet, vehicles=vehicles, split_stressors=split_stressors, splits=splits)
+    a = params.a_nominal[:, None].astype(np.float32)
+    b = params.b_nominal[:, None].astype(np.float32)
+    nominal = model.evaluate(a, b).reshape(-1).astype(np.float64)
+    keep = np.flatnonzero(nominal != 0)
+    return Setup(model=model, params=params, seed=int(seed), keep=keep, ref=nominal[keep])
+
+
+def chunks(iterations: int, chunk_size: int) -> Iterator[tuple[int, int]]:
+    """(first block, draws) of each chunk, in order."""
+    per = chunk_size // BLOCK
+    start = 0
+    while start < iterations:
+        n = min(chunk_size, iterations - start)
+        yield start // BLOCK, n
+        start += per * BLOCK
+
+
+def check_run(iterations: int, chunk_size: int) -> None:
+    """Refuse run shapes that would break reproducibility or the statistics."""
+    if iterations < 2:
+        raise InputError(f"--iterations must be at least 2, got {iterations}", column="iterations")
+    if chunk_size < BLOCK or chunk_size % BLOCK:
+        raise InputError(
+            f"--chunk-size must be a positive multiple of {BLOCK} (the seeding block), got {chunk_size}",
+            column="chunk-size",
+        )
+
+
+def with_grid(setup: Setup, iterations: int) -> Setup:
+    """Place the histogram grids from the run's first draws (identical for every layout)."""
+    n = min(PILOT, iterations)
+    pilot = setup.indicators(0, n)
+    return Setup(setup.model, setup.params, setup.seed, setup.keep, setup.ref, Grid.from_pilot(pilot, setup.ref))
+
+
+def run(
+    setup: Setup,
+    iterations: int,
+    chunk_size: int = DEFAULT_CHUNK,
+    percentiles: tuple[float, ...] = PERCENTILES,
+    progress: Progress | None = None,
+    executor: Callable[[Setup, list[tuple[int, int]], Callable[[ChunkSummary], None]], int] | None = None,
+) -> MonteCarloResult:
+    """Run `iterations` draws in chunks; `executor` (see tracer.uncertainty.distributed) spreads them.
+
+    Without an executor the chunks run here, one after another.
+    """
+    check_run(iterations, chunk_size)
+    started = time.perf_counter()
+    setup = with_grid(setup, iterations)
+    assert setup.grid is not None
+    acc = Accumulator(setup.ref, setup.grid)
+    plan = list(chunks(iterations, chunk_size))
+
+    def take(summary: ChunkSummary) -> None:
+        acc.add(summary)
+        if progress is not None:
+            progress(int(summary.counts.sum()))
+
+    if executor is None:
+        workers = 1
+        for first, n in plan:
+            take(setup.chunk(first, n))
+    else:
+        workers = executor(setup, plan, take)
+    if not acc.complete or acc.n != iterations:
+        raise RuntimeError(f"only {acc.n} of {iterations} draws came back from the workers")
+    table = _table(setup, acc, percentiles)
+    _, outside = acc.percentiles(percentiles)
+    return MonteCarloResult(
+        table=table,
+        iterations=iterations,
+        seed=setup.seed,
+        chunk_size=chunk_size,
+        workers=workers,
+        parameters=setup.params.size,
+        seconds=time.perf_counter() - started,
+        outside_grid=outside,
+    )
+
+
+def percentile_column(q: float) -> str:
+    """Column name of a percentile: 5 -> p5, 2.5 -> p2.5."""
+    return f"p{q:g}"
+
+
+def _table(setup: Setup, acc: Accumulator, qs: tuple[float, ...]) -> pd.DataFrame:
+    rows = setup.model.rows
+    C = len(setup.model.columns)
+    row = setup.keep // C
+    col = setup.keep % C
+    table = pd.DataFrame(
+        {
+            "vehicle": np.array(setup.model.columns, dtype=object)[col],
+            "split": rows["split"].to_numpy()[row],
+            "group": rows["group"].to_numpy()[row],
+            "stressor": rows["stressor"].to_numpy()[row],
+            "unit": rows["unit"].to_numpy()[row],
+            "nominal": setup.ref,
+            "mean": acc.mean(),
+            "sd": acc.sd(),
+        }
+    )
+    values, _ = acc.percentiles(qs)
+    for q, v in zip(qs, values, strict=True):
+        table[percentile_column(q)] = v
+    order = {s: i for i, s in enumerate(batch.SPLITS)}
+    table["_split"] = table["split"].map(order)
+    table = table.sort_values(["_split", "vehicle", "stressor", "mean"], ascending=[True, True, True, False], kind="stable")
+    return table.drop(columns="_split").reset_index(drop=True)
+
