@@ -39,7 +39,7 @@ def coefficient(params: Parameters, row: Row, column: str) -> Coefficient:
         raise row.error(column, f"{expression!r} is negative ({evaluated.value})")
     cited = params.cite(evaluated, expression)
     source = row.text("source") + (f" [{cited}]" if cited else "")
-    uncertainty = row.distribution("uncertainty") or params.uncertainty_of(expression)
+    uncertainty = row.distribution("uncertainty") or params.uncertainty_of(expression, row, column)
     return Coefficient(evaluated.value, source, uncertainty)
 
 

@@ -11,6 +11,7 @@ place. Parameters come from two tables: `parameters.csv` (sourced or derived) an
 from __future__ import annotations
 
 import ast
+import itertools
 import math
 import operator
 from collections.abc import Iterator, Mapping
@@ -65,7 +66,12 @@ class Parameters(Mapping[str, Parameter]):
     """Read-only registry of parameters by name, and the formula evaluator."""
 
     def __init__(self, params: Mapping[str, Parameter]) -> None:
+        """`params` in definition order: every parameter after those its formula uses."""
         self._params = dict(params)
+        self._trees = {n: ast.parse(p.expression, mode="eval") for n, p in self._params.items()}
+        self._dependencies = {
+            n: tuple(sorted({x.id for x in ast.walk(t) if isinstance(x, ast.Name)})) for n, t in self._trees.items()
+        }
 
     def __getitem__(self, name: str) -> Parameter:
         return self._params[name]
@@ -93,10 +99,61 @@ class Parameters(Mapping[str, Parameter]):
             return parts
         return f"= {expression.strip()}, with {parts}"
 
-    def uncertainty_of(self, expression: str) -> Distribution | None:
-        """A formula that is exactly one parameter inherits that parameter's uncertainty."""
+    def uncertainty_of(self, expression: str, row: Row, column: str) -> Distribution | None:
+        """The uncertainty of a formula, propagated from the uncertain parameters behind it.
+
+        A formula that is exactly one parameter inherits that parameter's distribution.
+        Otherwise every uncertain (uniform or triangular) parameter it depends on,
+        directly or through derived parameters, is set to its low and high end in
+        every combination; the formula's extremes over those corners and its nominal
+        value give a triangular(low, nominal, high). This is a first-order, deliberately
+        wide range (corners assume the inputs move together); normal and lognormal
+        parameters are not propagated.
+        """
         param = self._params.get(expression.strip())
-        return param.uncertainty if param is not None else None
+        if param is not None and param.uncertainty is not None:
+            return param.uncertainty
+        roots = self._uncertain_roots(expression, row, column)
+        if not roots:
+            return None
+        nominal = self.evaluate(expression, row, column).value
+        values = [nominal]
+        for corner in itertools.product(*[_bounds(self._params[r].uncertainty) for r in roots]):
+            changed = self._values_with(dict(zip(roots, corner, strict=True)))
+            values.append(_evaluate(expression, changed, row, column).value)
+        low, high = min(values), max(values)
+        if high - low <= 1e-12 * max(1.0, abs(nominal)):
+            return None
+        return Distribution("triangular", (low, nominal, high))
+
+    def _uncertain_roots(self, expression: str, row: Row, column: str) -> list[str]:
+        """Uncertain uniform/triangular parameters a formula depends on, in definition order."""
+        pending, found = list(_names(expression, row, column)), set()
+        seen: set[str] = set()
+        while pending:
+            name = pending.pop()
+            if name in seen or name not in self._params:
+                continue
+            seen.add(name)
+            param = self._params[name]
+            dist = param.uncertainty
+            if dist is not None and dist.kind in ("uniform", "triangular"):
+                found.add(name)
+            else:
+                pending.extend(self._dependencies.get(name, ()))
+        return [n for n in self._params if n in found]
+
+    def _values_with(self, changes: Mapping[str, float]) -> dict[str, float]:
+        """All parameter values with `changes` applied and derived parameters recomputed."""
+        values: dict[str, float] = {}
+        for name, param in self._params.items():
+            if name in changes:
+                values[name] = changes[name]
+            elif self._dependencies.get(name):
+                values[name] = _evaluate_ast(self._trees[name], values)
+            else:
+                values[name] = param.value
+        return values
 
     def assumptions(self) -> list[Parameter]:
         """The modelling assumptions, for reporting next to results."""
@@ -219,3 +276,28 @@ def _evaluate(expression: str, values: Mapping[str, float], row: Row, column: st
     if not math.isfinite(value):
         raise row.error(column, f"{expression!r} is not finite")
     return Evaluated(value, tuple(used))
+
+
+def _bounds(dist: Distribution | None) -> tuple[float, float]:
+    """Low and high end of a uniform or triangular distribution."""
+    assert dist is not None
+    return dist.params[0], dist.params[-1]
+
+
+def _evaluate_ast(tree: ast.Expression, values: Mapping[str, float]) -> float:
+    """Evaluate a formula already checked at load time (no error locating needed)."""
+
+    def walk(node: ast.AST) -> float:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.BinOp):
+            return _BINARY[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.UnaryOp):
+            return _UNARY[type(node.op)](walk(node.operand))
+        raise ValueError(f"unexpected formula element {ast.dump(node)}")
+
+    return walk(tree)

@@ -47,7 +47,7 @@ def test_cite_lists_every_parameter_of_a_formula(tmp_path: Path) -> None:
     cited = p.cite(evaluated, "a / b")
     assert cited.startswith("= a / b, with a = 2 t (paper A); b = 4 t (paper B)")
     assert p.cite(p.evaluate("a", row, "amount"), "a") == "a = 2 t (paper A)"
-    assert p.uncertainty_of("a") is None
+    assert p.uncertainty_of("a", row, "amount") is None
 
 
 def test_overrides_replace_values_and_propagate(tmp_path: Path) -> None:
@@ -107,3 +107,21 @@ def test_distribution_text_round_trip_and_checks() -> None:
         Distribution("uniform", (1.0,))
     with pytest.raises(ValueError):
         Distribution.from_text("normal(1, nan)")
+
+
+def test_uncertainty_propagates_through_formulas_by_hand(tmp_path: Path) -> None:
+    p = _params(
+        tmp_path,
+        "a,2,t,sourced,s,\"uniform(1, 3)\"\n"
+        "b,a * 2,t,derived,s,\n"
+        "c,10,t,sourced,s,\"triangular(8, 10, 11)\"\n"
+        "d,4,t,sourced,s,\n",
+    )
+    row = read_rows(_write(tmp_path, "x.csv", "amount,source\nx,s\n"), ("amount",))[0]
+    assert p.uncertainty_of("a", row, "amount") == Distribution("uniform", (1.0, 3.0))
+    assert p.uncertainty_of("1 / a", row, "amount") == Distribution("triangular", (1 / 3, 0.5, 1.0))
+    # through the derived b = 2a: b + 1 spans 3 .. 7 around 5
+    assert p.uncertainty_of("b + 1", row, "amount") == Distribution("triangular", (3.0, 5.0, 7.0))
+    # two uncertain inputs: extremes over the four corners (a, c) in {1, 3} x {8, 11}
+    assert p.uncertainty_of("c / a", row, "amount") == Distribution("triangular", (8 / 3, 5.0, 11.0))
+    assert p.uncertainty_of("d * 2", row, "amount") is None
