@@ -16,7 +16,7 @@ product side stays as it is. Reports, per scale, the median of repeated runs:
 * bw2calc: LCA from in-memory matrices, factorised once, one lci per vehicle
   (only when bw2calc is installed: pip install -e ".[bench]").
 
-Peak memory: Python-level peak (tracemalloc) of prepare + attribute + table, and the
+Peak memory: Python-level peak (tracemalloc) of prepare + attribute + splits (+ table), and the
 process's peak resident set size at the end. Not part of the test run.
 
     python benchmarks/bench_engine.py [--scales 1 10 100] [--repeat 20] [--json]
@@ -151,8 +151,8 @@ def _bw2calc_timing(compiled, repeat: int) -> float | None:
     return _median_ms(run, repeat)
 
 
-def bench(scale: int, repeat: int) -> dict[str, Any]:
-    """Time and measure one scale."""
+def bench(scale: int, repeat: int, with_table: bool) -> dict[str, Any]:
+    """Time and measure one scale; the full joint table only when `with_table`."""
     G = synthetic_network(scale)
     start = time.perf_counter()
     compiled = compile_network(G)
@@ -160,7 +160,6 @@ def bench(scale: int, repeat: int) -> dict[str, Any]:
     y = compiled.demand(dict.fromkeys(VEHICLES, 1000.0))
     plan = prepare(compiled)
     result = attribute_demand(plan, y)
-    table = result.table()
 
     def all_splits() -> None:
         for label in LABELS[:6]:
@@ -171,7 +170,10 @@ def bench(scale: int, repeat: int) -> dict[str, Any]:
         lu.solve(np.column_stack([compiled.demand({v: 1.0}) for v in VEHICLES]))
 
     tracemalloc.start()
-    attribute_demand(prepare(compiled), y).table()
+    traced = attribute_demand(prepare(compiled), y)
+    for label in LABELS[:6]:
+        traced.split([label])
+    table = traced.table() if with_table else None
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     prepare_ms = _median_ms(lambda: prepare(compiled), repeat)
@@ -187,8 +189,8 @@ def bench(scale: int, repeat: int) -> dict[str, Any]:
         "attribute_ms": attribute_ms,
         "splits_ms": splits_ms,
         "engine_total_ms": prepare_ms + attribute_ms + splits_ms,
-        "table_ms": _median_ms(result.table, max(3, repeat // 4)),
-        "table_rows": len(table),
+        "table_ms": _median_ms(result.table, max(3, repeat // 4)) if with_table else None,
+        "table_rows": None if table is None else len(table),
         "plain_lu_ms": _median_ms(plain_lu, repeat),
         "bw2calc_ms": _bw2calc_timing(compiled, max(3, repeat // 4)),
         "python_peak_MiB": peak / 2**20,
@@ -201,9 +203,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--table-scales", type=int, nargs="*", default=[1],
+                        help="scales at which to also build the full joint table (it grows with mines x materials x components)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = [bench(scale, args.repeat if scale < 100 else max(3, args.repeat // 5)) for scale in args.scales]
+    results = [
+        bench(scale, args.repeat if scale < 100 else max(3, args.repeat // 5), scale in args.table_scales)
+        for scale in args.scales
+    ]
     if args.json:
         print(json.dumps(results, indent=2))
         return
@@ -212,7 +219,7 @@ def main() -> None:
                "table_rows", "plain_lu_ms", "bw2calc_ms", "python_peak_MiB", "process_peak_rss_MiB")
     print(" | ".join(columns))
     for r in results:
-        print(" | ".join(f"{r[c]:.2f}" if isinstance(r[c], float) else str(r[c]) for c in columns))
+        print(" | ".join(f"{r[c]:.2f}" if isinstance(r[c], float) else str(r[c]) for c in columns), flush=True)
 
 
 if __name__ == "__main__":

@@ -169,7 +169,7 @@ def test_paths_country_view_by_hand() -> None:
     c = compile_network(chain_network())
     result = top_paths(c, c.demand({"BEV": 10}), view="country", top=1, cutoff=0.0)
     (best,) = result.paths
-    assert best.labels == ("BEV", "component:motor", "material:copper", "refining:CHN", "mine:CHL")
+    assert best.labels == ("BEV", "component:motor", "material:copper", "refining:CHN:copper", "mine:CHL:copper")
     assert best.value == pytest.approx(130 * 0.189 * 2 / 3)
     assert result.coverage == pytest.approx(best.value / result.total)
 

@@ -107,7 +107,7 @@ def test_coefficients_and_paths(chain: None, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     found = json.loads(result.stdout)
     assert found["total"] == pytest.approx(33.39)
-    assert [p["path"][-1] for p in found["paths"]] == ["mine:CHL", "mine:CHL"]
+    assert [p["path"][-1] for p in found["paths"]] == ["mine:CHL:copper", "mine:CHL:copper"]
 
 
 def test_default_network_end_to_end(tmp_path: Path) -> None:

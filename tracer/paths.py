@@ -3,7 +3,7 @@
 Totals never come from here: the solve already sums every path exactly. Listing paths
 only shows *which* routes carry the flows, so it works on an aggregated view (nodes
 merged by stage and country, or by stage and metal) where a path reads like
-"mine:CHL -> smelting:CHN -> refining:CHN -> material:copper -> BEV".
+"mine:CHL:copper -> smelting:CHN:copper -> refining:CHN:copper -> material:copper -> BEV".
 
 The view is aggregated with the solved activities as weights,
 A_agg[G, H] = sum_{i in G, j in H} A[i, j] x_j / X_H, which reproduces the exact
@@ -72,7 +72,8 @@ def group_labels(compiled: CompiledNetwork, view: View) -> list[str]:
         if kind in _NAMED_KINDS:
             labels.append(node)
         elif view == "country":
-            labels.append(f"{kind}:{country}")
+            # metals stay apart: a merged "refining:CHN" would route steel through copper mines
+            labels.append(f"{kind}:{country}:{commodity}" if commodity else f"{kind}:{country}")
         else:
             labels.append(f"{kind}:{commodity}" if commodity else kind)
     return labels

@@ -213,7 +213,7 @@ def coefficients_command(
 
 def paths_command(
     vehicle_id: Annotated[str | None, typer.Option("--vehicle", help="Only this vehicle (default: the whole fleet).")] = None,
-    view: Annotated[View, typer.Option("--view", help="Aggregate nodes by country or by metal.")] = View.country,
+    view: Annotated[View, typer.Option("--view", help="Merge nodes by stage, country and metal (country) or by stage and metal (metal).")] = View.country,
     top: Annotated[int, typer.Option("--top", min=1, help="Number of paths to list.")] = 15,
     cutoff: Annotated[float, typer.Option("--cutoff", min=0.0, help="Ignore paths below this share of the total.")] = 1e-4,
     as_json: JsonOption = False,
