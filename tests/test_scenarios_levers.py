@@ -142,8 +142,24 @@ class TestBatteryMix:
 
 class TestCleanElectricity:
     def ce(self, share: float, countries: tuple[str, ...] = ()) -> CleanElectricity:
-        return CleanElectricity(share, countries, ("smelting", "refining"),
+        return CleanElectricity(share, countries, ("smelting", "refining"), None,
                                 MappingProxyType({"co2": 0.01}), SRC)
+
+    def test_clean_share_can_come_from_a_network_node(self) -> None:
+        G = tiny_network()
+        G.add_edge("energy:other_power:CHN", "smelting:cu:CHN", amount=2.0, source="t")  # already 2 GJ clean
+        ce = CleanElectricity(0.5, (), ("smelting",), "energy:other_power:{country}", None, SRC)
+        H = levers.clean_electricity(G, ce)
+        # 12 GJ of electricity: grid 10 -> 5, non-coal 2 -> 1 + 6 = 7
+        assert amount(H, "energy:electricity:CHN", "smelting:cu:CHN") == pytest.approx(5.0)
+        assert amount(H, "energy:other_power:CHN", "smelting:cu:CHN") == pytest.approx(7.0)
+        assert "energy:clean_electricity:scenario:CHN" not in H
+
+    def test_missing_supply_node_is_an_error(self) -> None:
+        ce = CleanElectricity(0.5, (), ("smelting",), "energy:wind:{country}", None, SRC)
+        with pytest.raises(InputError) as err:
+            levers.clean_electricity(tiny_network(), ce, 1)
+        assert err.value.column == "electricity[1].supply"
 
     def test_share_of_grid_electricity_is_replaced(self) -> None:
         H = levers.clean_electricity(tiny_network(), self.ce(0.5, ("CHN",)))
@@ -269,7 +285,7 @@ def test_levers_never_mutate_their_input() -> None:
     before = nx.to_dict_of_dicts(G), {n: dict(a, stressors=dict(a["stressors"])) for n, a in G.nodes(data=True)}
     levers.ore_grade(G, OreGradeDecline("copper", 0.1, 2019, 2025, SRC))
     levers.recycled_content(G, rc(0.5))
-    levers.clean_electricity(G, CleanElectricity(1.0, (), ("smelting",), MappingProxyType({}), SRC))
+    levers.clean_electricity(G, CleanElectricity(1.0, (), ("smelting",), None, MappingProxyType({}), SRC))
     after = nx.to_dict_of_dicts(G), {n: dict(a, stressors=dict(a["stressors"])) for n, a in G.nodes(data=True)}
     assert before == after
 

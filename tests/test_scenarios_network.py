@@ -4,8 +4,9 @@ Copper: two mines (CHL, PER) at 1 % Cu, recovery 0.9, strip ratio 2, each with a
 concentrator making 25 % Cu concentrate (ore per t concentrate = 0.25 / (0.01 x 0.9)
 = 27.777...; tailings = ore - 1). China's concentrate market takes 0.6 from CHL and
 0.4 from PER; the Chinese smelter needs 4 t concentrate and 10 GJ grid electricity
-per t Cu. Steel comes from one smelter. Two battery packs (NMC111, LFP) and a body
-make the vehicles; BEV takes 0.9 NMC111 + 0.1 LFP packs.
+per t Cu (a non-coal power node with no flows stands by for the clean-energy lever).
+Steel comes from one smelter. Two battery packs (NMC111, LFP) and a body make the
+vehicles; BEV takes 0.9 NMC111 + 0.1 LFP packs.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def tiny_network() -> nx.DiGraph:
     _edge(G, "beneficiation:cu:CHL", "market:cu_conc:CHN", 0.6)
     _edge(G, "beneficiation:cu:PER", "market:cu_conc:CHN", 0.4)
     _node(G, "energy:electricity:CHN", "energy", unit="GJ", stressors={"overburden": 0.05, "co2": 0.2})
+    _node(G, "energy:other_power:CHN", "energy", unit="GJ")  # non-coal power, nothing traced upstream
     _node(G, "smelting:cu:CHN", "smelting", commodity="copper", stressors={"process_residue": 2.0})
     _edge(G, "market:cu_conc:CHN", "smelting:cu:CHN", 4.0)
     _edge(G, "energy:electricity:CHN", "smelting:cu:CHN", 10.0)

@@ -236,11 +236,23 @@ def is_electricity(G: nx.DiGraph, node: str) -> bool:
     return "electricity" in text or "grid" in text
 
 
+def _clean_supply(G: nx.DiGraph, ce: CleanElectricity, country: str, key: str) -> str:
+    """The node that supplies the clean share to consumers in `country`."""
+    if ce.supply is None:
+        return f"energy:clean_electricity:scenario:{country}"
+    node = ce.supply.replace("{country}", country)
+    if node not in G or _kind(G, node) != "energy":
+        raise InputError(f"no energy node {node!r} in the network to supply clean electricity in {country}",
+                         column=f"{key}.supply")
+    return node
+
+
 def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx.DiGraph:
     """Replace `ce.share` of the grid electricity of the chosen stages and countries.
 
     Each consumer's electricity inputs are scaled by (1 - share) and the missing GJ
-    come from a clean supply node per country carrying the scenario's flows per GJ.
+    come from the clean supply of its country: the network's node named by
+    `ce.supply`, or a new node carrying the scenario's flows per GJ.
     """
     H = G.copy()
     key = f"electricity[{index}]"
@@ -258,7 +270,7 @@ def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx
         touched += 1
         for u, amount in grid.items():
             _set_amount(H, u, j, (1.0 - ce.share) * amount, ce.source)
-        clean = f"energy:clean_electricity:scenario:{country}"
+        clean = _clean_supply(G, ce, country, key)
         if clean not in H:
             _add_process(
                 H,
@@ -268,11 +280,12 @@ def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx
                 country=country,
                 unit="GJ",
                 commodity=None,
-                stressors=ce.stressors,
+                stressors=ce.stressors or {},
                 source=ce.source,
             )
             H.nodes[clean]["carrier"] = "electricity"
-        _set_amount(H, clean, j, ce.share * gj, ce.source)
+        kept = float(H.edges[clean, j]["amount"]) if H.has_edge(clean, j) else 0.0
+        _set_amount(H, clean, j, kept + ce.share * gj, ce.source)
     if touched == 0:
         where = ", ".join(ce.countries) or "any country"
         raise InputError(

@@ -90,14 +90,17 @@ class BatteryMix:
 class CleanElectricity:
     """Replace `share` of the grid electricity used by `stages` in `countries`.
 
-    An empty `countries` means every country. The clean supply's direct flows per GJ
+    An empty `countries` means every country. The clean supply is either a node of
+    the network, `supply` with `{country}` standing for the consumer's country
+    (e.g. `energy:other_power:{country}`), or a new node whose direct flows per GJ
     are `stressors`.
     """
 
     share: float
     countries: tuple[str, ...]
     stages: tuple[str, ...]
-    stressors: Mapping[str, float]
+    supply: str | None
+    stressors: Mapping[str, float] | None
     source: str
 
 
@@ -404,7 +407,9 @@ def _array_of_tables(r: _Reader, value: Any, path: str) -> list[tuple[str, dict[
 def _electricity(r: _Reader, value: Any) -> tuple[CleanElectricity, ...]:
     out = []
     for path, t in _array_of_tables(r, value, "electricity"):
-        r.only(t, path, ("share", "countries", "stages", "stressors", "source"))
+        r.only(t, path, ("share", "countries", "stages", "supply", "stressors", "source"))
+        if ("supply" in t) == ("stressors" in t):
+            raise r.fail(path, "give exactly one of 'supply' (a network node) or 'stressors' (a new node)")
         listed = r.strings(t.get("countries", []), f"{path}.countries")
         countries = tuple(r.country(c, f"{path}.countries[{i}]") for i, c in enumerate(listed))
         stages = r.strings(t.get("stages", ["smelting", "refining"]), f"{path}.stages")
@@ -416,7 +421,10 @@ def _electricity(r: _Reader, value: Any) -> tuple[CleanElectricity, ...]:
                 share=r.number(r.required(t, path, "share"), f"{path}.share", 0.0, 1.0),
                 countries=countries,
                 stages=stages,
-                stressors=MappingProxyType(r.stressors(r.required(t, path, "stressors"), f"{path}.stressors")),
+                supply=r.text(t["supply"], f"{path}.supply") if "supply" in t else None,
+                stressors=MappingProxyType(r.stressors(t["stressors"], f"{path}.stressors"))
+                if "stressors" in t
+                else None,
                 source=r.source(t, path),
             )
         )
