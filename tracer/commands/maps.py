@@ -128,7 +128,8 @@ def _report_files(files: list[Path], as_json: bool, extra: dict[str, Any]) -> No
     for path in files:
         _out.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
     for key, value in extra.items():
-        _out.print(f"{key}: {value}")
+        if value or value == 0:
+            _out.print(f"{key}: {value}")
 
 
 def map_command(
