@@ -51,8 +51,11 @@ def _print_info(summary: dict[str, object], title: str) -> None:
     for var, shares in levels.items():
         fills.add_row(var, *(_pct(shares[level]) for level in ("mine", "country", "global", "default")))
     console.print(fills)
+    countries: dict[str, int] = summary["by_country"]  # type: ignore[assignment]
+    top = sorted(countries.items(), key=lambda item: (-item[1], item[0]))[:10]
+    console.print("Most sites: " + ", ".join(f"{iso3} {n}" for iso3, n in top))
     console.print(
-        f"{summary['sites']} sites in {len(summary['by_country'])} countries "  # type: ignore[arg-type]
+        f"{summary['sites']} sites in {len(countries)} countries "  # type: ignore[arg-type]
         f"({', '.join(f'{k}: {v}' for k, v in summary['by_resolution'].items())}); "  # type: ignore[attr-defined]
         f"hidden flows {summary['hidden_t']:,.0f} t, "
         f"{_pct(summary['named_source_share_of_hidden_t'])} of them on rows with a named source."  # type: ignore[arg-type]
