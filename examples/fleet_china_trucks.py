@@ -34,7 +34,7 @@ def main(out: Path) -> None:
         return f"{s.loc[year, column] / scale:.{digits}f} ({lo:.{digits}f}-{hi:.{digits}f})"
 
     print("| year | EoL trucks (million) | EoL mass (Mt) | value (bn USD 2023) | "
-          "energy avoided (PJ) | CO2 avoided, fixed factors (Mt) | CO2 avoided, declining (Mt) |")
+          "energy avoided (PJ) | CO2 avoided, fixed factors (Mt) | CO2 avoided, declining factors (Mt) |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for y in YEARS:
         print(f"| {y} | {cell(y, 'outflow_vehicles', 1e6, 2)} | {cell(y, 'eol_mass_t', 1e6)} | "
