@@ -102,6 +102,9 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "waste": ("facility_id", "year", "type_mining", "waste_type", "value_tonnes", "total_material_tonnes",
               "stripping_ratio", "waste_to_ore_ratio"),
 }
+_SITE_COLUMNS = ("mine_id", "name", "country", "latitude", "longitude", "commodity", "mine_type", "year",
+                 "resolution", "metal_t", "ore_t", "grade", "recovery", "concentrate_grade", "strip_ratio",
+                 "overburden_t", "waste_rock_t", "tailings_t", "source")
 _GEOM = re.compile(r"c\(\s*([-+0-9.eE]+|NaN)\s*,\s*([-+0-9.eE]+|NaN)")
 
 
@@ -432,7 +435,7 @@ def read_fineprint(path: str | Path) -> FineprintImport:
             "source": f"{CITATION}, facility {rec.root}, {int(rec.year)}: "
                       f"{sources.get((rec.root, rec.year), 'no source_id')}{rec.metal_note}{type_note}",
         })
-    sites, dropped = _plausible(pd.DataFrame(rows))
+    sites, dropped = _plausible(pd.DataFrame(rows, columns=_SITE_COLUMNS))
     chosen_ids = set(sites["mine_id"]) if len(sites) else set()
     dropped += [d for d in concentrate_like if d["mine_id"] in chosen_ids]
     file = str(folder)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from mine_db.errors import InputError
-from mine_db.fineprint import CITATION, read_fineprint
+from mine_db.fineprint import CITATION, FineprintImport, read_fineprint
 from mine_db.schema import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mine_db" / "fineprint"
@@ -19,15 +19,15 @@ FINEPRINT = SHARED / "data" / "fineprint-mine-production" / "final_2022-06"
 
 
 @pytest.fixture(scope="module")
-def fixture_import() -> pd.DataFrame:
+def fixture_import() -> FineprintImport:
     return read_fineprint(FIXTURE)
 
 
-def _site(result, mine_id: str) -> pd.Series:  # type: ignore[no-untyped-def]
+def _site(result: FineprintImport, mine_id: str) -> pd.Series:
     return result.sites.set_index("mine_id").loc[mine_id]
 
 
-def test_polymetallic_ore_allocated_by_tracked_metal_mass(fixture_import) -> None:  # type: ignore[no-untyped-def]
+def test_polymetallic_ore_allocated_by_tracked_metal_mass(fixture_import: FineprintImport) -> None:
     # Mine A 2019: 9,000,000 t ore processed by the main facility (the sub-site's 5,000,000 t is not added);
     # Cu 72,000 t (= 9e6 x 1 % x 0.8, recovered); Zn 270,000 t = 9e6 x 3 % is contained metal -> x 0.9 = 243,000 t
     # Cu share = 72,000 / (72,000 + 243,000) = 0.228571; gold (5 t) takes no share
@@ -45,7 +45,7 @@ def test_polymetallic_ore_allocated_by_tracked_metal_mass(fixture_import) -> Non
     assert cu["source"] == f"{CITATION}, facility AAA00001, 2019: Company A (2020) Annual Report 2019"
 
 
-def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import) -> None:  # type: ignore[no-untyped-def]
+def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import: FineprintImport) -> None:
     li = _site(fixture_import, "FP-AAA00002-lithium")
     # 10,000 t Li2O x 0.4646 = 4,646 t Li; 15,000 ppm Li2O x 0.4646 = 0.006969 Li
     assert li["metal_t"] == pytest.approx(4_646)
@@ -56,20 +56,20 @@ def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import) -> None: 
     assert li["mine_type"] == "open_pit" and "taken as open pit" in li["source"]
 
 
-def test_bauxite_production_is_gross_ore(fixture_import) -> None:  # type: ignore[no-untyped-def]
+def test_bauxite_production_is_gross_ore(fixture_import: FineprintImport) -> None:
     bx = _site(fixture_import, "FP-AAA00005-bauxite")
     assert bx["metal_t"] == bx["ore_t"] == 2_000_000
     assert bx["overburden_t"] == pytest.approx(2_000_000)  # default strip ratio 1, bauxite -> overburden
 
 
-def test_production_from_concentrate_tonnage(fixture_import) -> None:  # type: ignore[no-untyped-def]
+def test_production_from_concentrate_tonnage(fixture_import: FineprintImport) -> None:
     # Mine F reports only 100,000 t zinc concentrate (2017, no 2019): 100,000 x 0.5398 default = 53,980 t Zn
     zn = _site(fixture_import, "FP-AAA00006-zinc")
     assert (zn["year"], zn["metal_t"]) == (2017, pytest.approx(53_980))
     assert zn["mine_type"] == "underground" and "default concentrate grade" in zn["source"]
 
 
-def test_skips_and_summary(fixture_import) -> None:  # type: ignore[no-untyped-def]
+def test_skips_and_summary(fixture_import: FineprintImport) -> None:
     # the smelter is not a mine; Mine D has latitude -200: skipped with its reason
     assert sorted(fixture_import.sites["mine_id"]) == ["FP-AAA00001-copper", "FP-AAA00001-zinc",
                                                        "FP-AAA00002-lithium", "FP-AAA00005-bauxite",
@@ -95,6 +95,16 @@ def test_missing_table_and_column(tmp_path: Path) -> None:
     assert (err.value.file, err.value.row, err.value.column) == (str(folder / "minerals.csv"), 1, "material")
 
 
+def test_no_usable_mine_gives_an_empty_table(tmp_path: Path) -> None:
+    folder = tmp_path / "fp"
+    shutil.copytree(FIXTURE, folder)
+    pd.read_csv(FIXTURE / "facilities.csv").assign(geom="numeric(0)").to_csv(folder / "facilities.csv", index=False)
+    result = read_fineprint(folder)
+    # the five chosen mine+commodity rows and Mine D all lack coordinates now
+    assert len(result.sites) == 0
+    assert result.summary()["skipped"] == {"no valid coordinates": 6}
+
+
 def test_not_a_fineprint_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         read_fineprint(tmp_path)
@@ -104,12 +114,12 @@ needs_shared = pytest.mark.skipif(not FINEPRINT.is_dir(), reason="shared FINEPRI
 
 
 @pytest.fixture(scope="module")
-def shared_import():  # type: ignore[no-untyped-def]
+def shared_import() -> FineprintImport:
     return read_fineprint(FINEPRINT)
 
 
 @needs_shared
-def test_los_pelambres_2019(shared_import) -> None:  # type: ignore[no-untyped-def]
+def test_los_pelambres_2019(shared_import: FineprintImport) -> None:
     # Checked against the raw FINEPRINT workbook (raw_input_2022-11, sheets minerals_ores_conce and
     # commodities): ore processed 61,247 kt, Cu 363.4 kt at 0.700 % Cu, recovery 0.878,
     # source "Antofagasta Plc. (2020) Q4 2019 Production Report"
@@ -123,7 +133,7 @@ def test_los_pelambres_2019(shared_import) -> None:  # type: ignore[no-untyped-d
 
 
 @needs_shared
-def test_antamina_copper_zinc_split(shared_import) -> None:  # type: ignore[no-untyped-def]
+def test_antamina_copper_zinc_split(shared_import: FineprintImport) -> None:
     # Antamina, latest year 2018: 51,247,000 t ore, Cu 446,100 t, Zn 409,300 t
     # Cu share = 446,100 / 855,400 = 0.521510 -> 26,725,844 t ore
     # waste = total material 242,407,000 - ore mined 51,247,000 = 191,160,000 t x 446,100 / 855,400 = 99,691,929 t (Cu)
@@ -135,7 +145,7 @@ def test_antamina_copper_zinc_split(shared_import) -> None:  # type: ignore[no-u
 
 
 @needs_shared
-def test_mt_cattlin_concentrate_filed_as_ore(shared_import) -> None:  # type: ignore[no-untyped-def]
+def test_mt_cattlin_concentrate_filed_as_ore(shared_import: FineprintImport) -> None:
     # FINEPRINT files Mt Cattlin's 2019 "ore" at 59,300 ppm Li2O (= SC6 concentrate grade); the importer
     # uses the 191,570 t concentrate instead: 191,570 x 6.0 % Li2O x 0.4645 = 5,339 t Li (not 46,709 t)
     li = _site(shared_import, "FP-COM00862-lithium")
@@ -146,7 +156,7 @@ def test_mt_cattlin_concentrate_filed_as_ore(shared_import) -> None:  # type: ig
 
 
 @needs_shared
-def test_shared_import_is_canonical(shared_import) -> None:  # type: ignore[no-untyped-def]
+def test_shared_import_is_canonical(shared_import: FineprintImport) -> None:
     sites = shared_import.sites
     assert sites["source"].str.startswith(CITATION).all()
     assert sites["mine_id"].is_unique
