@@ -16,7 +16,7 @@ import pandas as pd
 from mine_db import commodities
 
 from graphs.chain import add_chain
-from graphs.mines import add_country_markets, add_mines, add_supply_markets, read_sourcing
+from graphs.mines import add_country_markets, add_mine_power, add_mines, add_supply_markets, read_sourcing
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
 
@@ -93,5 +93,6 @@ def build_default_network(
     production = add_country_markets(G, outputs)
     add_supply_markets(G, read_sourcing(params, sourcing), production, notes)
     add_chain(G, params)
+    add_mine_power(G, params, outputs)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)
     return G

@@ -22,12 +22,14 @@ import pycountry
 from mine_db import commodities
 from mine_db.errors import InputError
 
-from graphs.model import add_flow, add_node
+from graphs.model import Distribution, add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
 
 HOME = "CHN"
 POOL = "other"
+#: Parameter name prefix of mine-site electricity, kWh per t ore, by commodity.
+POWER_PREFIX = "mine_power_kwh_per_t_ore_"
 #: Columns of the canonical mine table (docs/CONTRACTS.md, mine_db -> graphs) used here.
 MINE_COLUMNS: tuple[str, ...] = (
     "mine_id",
@@ -59,6 +61,7 @@ class SiteOutput:
     country: str
     node: str
     metal_t: float
+    ore_t: float
 
 
 def supply_market(commodity: str) -> str:
@@ -137,7 +140,7 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
             values["ore_t"] / values["metal_t"],
             f"ore_t / metal_t of site {mine_id}: t ore per {commodity.unit} (mine_db: {source})",
         )
-        outputs.append(SiteOutput(code, country, plant, values["metal_t"]))
+        outputs.append(SiteOutput(code, country, plant, values["metal_t"], values["ore_t"]))
     return outputs
 
 
@@ -248,6 +251,29 @@ def add_supply_markets(
         for origin, weight in sorted(weights.items()):
             add_flow(G, country_market(code, origin), market, weight / total,
                      f"share of China's 2019 {commodity.unit} supply: " + " | ".join(sources[origin]))
+
+
+def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput]) -> None:
+    """Electricity of mining and concentrating, drawn by each site's beneficiation node.
+
+    kWh per t ore comes from `mine_power_kwh_per_t_ore_<commodity>` (no parameter, no
+    edge: a stated gap); the site's own ore per tonne turns it into GJ per t of basis.
+    The grid is the producing country's where the network models it, else the world
+    average (`energy:grid:WLD`).
+    """
+    for site in outputs:
+        name = f"{POWER_PREFIX}{site.commodity}"
+        if name not in params:
+            continue
+        per_ore = params[name]
+        grid = f"energy:grid:{site.country}" if f"energy:grid:{site.country}" in G else "energy:grid:WLD"
+        factor = site.ore_t / site.metal_t * params.value("kwh_gj")
+        dist = per_ore.uncertainty
+        scaled = Distribution(dist.kind, tuple(p * factor for p in dist.params)) if dist and dist.kind in (
+            "uniform", "triangular") else None
+        add_flow(G, grid, site.node, per_ore.value * factor,
+                 f"mine and concentrator electricity: {per_ore.describe()} x ore_t / metal_t "
+                 f"{site.ore_t / site.metal_t:.6g} x 0.0036 GJ/kWh; grid {grid}", scaled)
 
 
 def _add_pool(G: nx.DiGraph, code: str, members: Mapping[str, float]) -> None:

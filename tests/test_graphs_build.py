@@ -235,3 +235,14 @@ def test_hidden_flows_only_on_mines_beneficiation_and_coal(default: nx.DiGraph) 
         if hidden:
             assert data["kind"] in ("mine", "beneficiation") or nid.startswith("energy:coal:"), nid
         assert set(data["stressors"]) <= set(MASS_STRESSORS) | {"energy", "co2"}
+
+
+def test_mine_site_electricity_by_hand(mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(mines, sourcing=sourcing)
+    # copper: 39 kWh per t ore (Calvo et al. 2016 median) x ore per t Cu x 0.0036 GJ/kWh
+    assert G.edges["energy:grid:WLD", "beneficiation:cl1"]["amount"] == pytest.approx(39 * 100 * 0.0036)
+    assert G.edges["energy:grid:CHN", "beneficiation:cn1"]["amount"] == pytest.approx(39 * 160 * 0.0036)
+    assert G.edges["energy:grid:WLD", "beneficiation:cl1"]["uncertainty"].params == pytest.approx(
+        (20 * 100 * 0.0036, 112 * 100 * 0.0036))
+    # no published mine electricity for lithium: no edge (a stated gap)
+    assert not any(G.nodes[p]["kind"] == "energy" for p in G.predecessors("beneficiation:au1"))
