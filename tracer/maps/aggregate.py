@@ -101,14 +101,6 @@ def by_country(flows: pd.DataFrame, vehicles: Sequence[str] | None = None) -> pd
     return wide.reset_index().rename_axis(columns=None).sort_values("tmr_t", ascending=False, ignore_index=True)
 
 
-def flow_by(flows: pd.DataFrame, key: str, flow: str = "hidden", vehicles: Sequence[str] | None = None) -> pd.Series:
-    """Sum of `flow` grouped by one column (`country`, `mine`, `vehicle`, ...), largest first."""
-    rows, _ = select_flow(flows, flow, vehicles)
-    if key == "mine":
-        rows = rows.assign(mine=mine_ids(rows["mine"])).dropna(subset=["mine"])
-    return rows.groupby(key)["value"].sum().sort_values(ascending=False)
-
-
 def mine_ids(column: pd.Series) -> pd.Series:
     """Normalise the flows' `mine` column to mine_db ids (drop a `mine:` node prefix; blanks -> NA)."""
     ids = column.astype("string").str.removeprefix("mine:").str.strip()

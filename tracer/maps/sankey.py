@@ -199,7 +199,6 @@ def sankey_static(links: pd.DataFrame, title: str | None = None, source: str | N
     # Ribbons: leave each source in target order, enter each target in source order.
     rank = {(level, name): i for level in LEVELS for i, name in enumerate(order[level])}
     out_used = dict.fromkeys(top, 0.0)
-    in_used = dict.fromkeys(top, 0.0)
     ordered = links.assign(
         s_rank=[rank[(lvl, n)] for lvl, n in zip(links["source_level"], links["source"], strict=True)],
         t_rank=[rank[(lvl, n)] for lvl, n in zip(links["target_level"], links["target"], strict=True)],
