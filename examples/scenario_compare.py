@@ -6,6 +6,12 @@ and abroad, and per vehicle. Same as `tracer compare baseline copper_recycling l
 clean_energy combined nev_2030`.
 
     python examples/scenario_compare.py
+
+Output: one row per scenario with hidden flows (Mt), their change against the
+baseline, and the part abroad and at home; then the hidden flows per BEV of the
+2019 chemistry mix (the LFP scenario roughly halves them: the cobalt mined in the
+DR Congo goes); then every assumption with its source. The README's scenario table
+was measured the same way.
 """
 
 from __future__ import annotations

@@ -147,6 +147,7 @@ def test_include_merges_levers_and_rejects_contradictions(tmp_path: Path) -> Non
     ok = write(tmp_path, f'include = ["{tmp_path / "cu.toml"}", "lfp"]\n[scenario]\nname = "ok"\n', "ok.toml")
     s = load_scenario(ok)
     assert s.name == "ok" and s.recycled_content[0].share == 0.1 and s.battery_mix is not None
+    assert s.includes == (str(tmp_path / "cu.toml"), "lfp")
     clash = write(tmp_path, f'include = ["{tmp_path / "cu.toml"}", "{tmp_path / "full.toml"}"]\n'
                   '[scenario]\nname = "clash"\n', "clash.toml")
     with pytest.raises(InputError) as err:

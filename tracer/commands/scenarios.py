@@ -24,6 +24,7 @@ from tracer import api
 from tracer.io import to_json, write_json, write_table
 from tracer.scenarios.catalog import bundled_names, load_scenario
 from tracer.scenarios.compare import Comparison, compare
+from tracer.scenarios.spec import Scenario
 from tracer.scenarios.sweep import SweepResult, sweep
 
 _out = Console()
@@ -68,6 +69,11 @@ def _progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
         yield step
 
 
+def _describe(s: Scenario) -> dict[str, object]:
+    return {"name": s.name, "title": s.title, "description": s.description, "file": s.file,
+            "includes": list(s.includes), "assumptions": s.assumptions()}
+
+
 @scenarios_app.command("list")
 def list_command(as_json: JsonOption = False) -> None:
     """Name the bundled scenarios (baseline first) and the levers each one sets."""
@@ -76,8 +82,7 @@ def list_command(as_json: JsonOption = False) -> None:
         typer.echo(
             to_json(
                 [
-                    {"name": s.name, "title": s.title, "description": s.description, "file": s.file,
-                     "assumptions": s.assumptions()}
+                    _describe(s)
                     for s in scenarios
                 ]
             )
@@ -100,8 +105,7 @@ def show_command(
     """Print one scenario's levers, settings and sources."""
     s = load_scenario(scenario)
     if as_json:
-        typer.echo(to_json({"name": s.name, "title": s.title, "description": s.description, "file": s.file,
-                            "assumptions": s.assumptions()}))
+        typer.echo(to_json(_describe(s)))
         return
     _out.print(f"[bold]{s.name}[/]: {s.title}\n{s.description}\n")
     table = Table(title="Assumptions", title_justify="left", show_lines=True)

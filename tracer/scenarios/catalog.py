@@ -36,10 +36,10 @@ def bundled_names() -> list[str]:
 def resolve(ref: str | Path) -> Path:
     """A bundled name (`lfp`) or a path to a TOML file."""
     path = Path(ref)
-    if path.suffix == ".toml" or path.exists():
-        if not path.is_file():
-            raise InputError("scenario file not found", file=str(path))
+    if path.is_file():
         return path
+    if path.suffix == ".toml":
+        raise InputError("scenario file not found", file=str(path))
     candidate = bundled_dir() / f"{ref}.toml"
     if candidate.is_file():
         return candidate
@@ -78,6 +78,8 @@ def _merged_document(path: Path, chain: tuple[Path, ...]) -> dict[str, Any]:
     own = {k: v for k, v in doc.items() if k != "include"}
     _merge(merged, own, str(path))
     merged["scenario"] = doc["scenario"]
+    if "include" in doc:
+        merged["include"] = list(doc["include"])  # recorded on the Scenario; already resolved
     return merged
 
 
