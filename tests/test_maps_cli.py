@@ -133,3 +133,26 @@ def test_broken_flows_file_names_file_and_column(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["report", "--flows", str(tmp_path / "nope.parquet"), "--out", str(tmp_path / "r.html")])
     assert "not found" in str(missing.exception)
     assert not (tmp_path / "r.html").exists()
+
+
+def test_default_run_end_to_end(tmp_path: Path) -> None:
+    """On the bundled engine and mine database: layers and the Sankey balance against the run's flows."""
+    from tracer import api
+
+    flows = api.run().flows
+    flows_file = tmp_path / "flows.parquet"
+    flows.to_parquet(flows_file, index=False)
+    hidden = flows[flows["stressor"].isin(HIDDEN)]
+    countries = _invoke("map", "--format", "gpkg", "--flows", str(flows_file), "--out", str(tmp_path))
+    layer = gpd.read_file(tmp_path / "hidden_by_country.gpkg", layer="countries")
+    unmapped = sum(countries["unmapped_countries_hidden_t"].values())
+    assert layer["hidden_t"].sum() + unmapped == pytest.approx(hidden["value"].sum(), rel=1e-9)
+    assert len(layer) > 20 and layer["iso3"].is_unique
+    mines = _invoke("map", "--by", "mine", "--format", "parquet", "--flows", str(flows_file), "--out", str(tmp_path))
+    assert mines["unmapped_mines"] == []
+    sites = gpd.read_parquet(tmp_path / "hidden_by_mine.parquet")
+    at_mines = hidden[hidden["mine"].astype(str) != ""]["value"].sum()
+    assert sites["hidden_t"].sum() == pytest.approx(at_mines, rel=1e-9)
+    assert sites.geometry.notna().all() and not sites.geometry.is_empty.any()
+    sankey = _invoke("sankey", "--format", "png", "--flows", str(flows_file), "--out", str(tmp_path))
+    assert sankey["total"] == pytest.approx(hidden["value"].sum(), rel=1e-9)
