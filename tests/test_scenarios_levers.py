@@ -8,6 +8,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_scenarios_network import ORE_PER_CONC, tiny_network
 
 from mine_db.errors import InputError
@@ -321,3 +323,28 @@ def test_sourcing_targets_the_import_market_not_a_pool_feeding_it() -> None:
     assert amount(H, "market:cu:other", "market:cu_conc:CHN") == pytest.approx(0.12)
     assert amount(H, "beneficiation:cu:PER", "market:cu_conc:CHN") == pytest.approx(0.48)
     assert amount(H, "beneficiation:cu:AUS", "market:cu:other") == 0.5
+
+
+def _inflow(G: nx.DiGraph, node: str, kinds: tuple[str, ...] | None = None) -> float:
+    return sum(float(G.edges[u, node]["amount"]) for u in G.predecessors(node)
+               if kinds is None or G.nodes[u].get("kind") in kinds)
+
+
+@settings(max_examples=40, deadline=None)
+@given(share=st.floats(0.0, 1.0), chl=st.floats(0.0, 1.0), lfp=st.floats(0.0, 1.0), clean=st.floats(0.0, 1.0))
+def test_levers_conserve_what_they_only_redistribute(share: float, chl: float, lfp: float, clean: float) -> None:
+    """Recycling keeps each material's metal input, sourcing the market's, the battery
+    mix the vehicle's pack input and clean power the smelter's GJ; used mass never moves."""
+    G = tiny_network()
+    H = levers.recycled_content(G, rc(share))
+    assert _inflow(H, "material:copper_wire") == pytest.approx(_inflow(G, "material:copper_wire"))
+    H = levers.sourcing(H, Sourcing("copper", None, MappingProxyType({"CHL": chl}), SRC))
+    assert _inflow(H, "market:cu_conc:CHN") == pytest.approx(_inflow(G, "market:cu_conc:CHN"))
+    H = levers.battery_mix(H, BatteryMix(MappingProxyType({"LFP": lfp, "NMC111": 1 - lfp}), (), SRC))
+    assert _inflow(H, "BEV", ("component",)) == pytest.approx(_inflow(G, "BEV", ("component",)))
+    H = levers.clean_electricity(H, CleanElectricity(clean, (), ("smelting",), "energy:other_power:{country}",
+                                                     None, SRC))
+    assert _inflow(H, "smelting:cu:CHN", ("energy",)) == pytest.approx(10.0)
+    fleet = {"BEV": 1.0, "ICEV": 1.0}
+    # used mass moves only with the pack copper per BEV: 0.02 (1 - lfp) + 0.03 lfp instead of 0.021
+    assert totals(H, fleet)["used"] == pytest.approx(totals(G, fleet)["used"] + 0.01 * lfp - 0.001)
