@@ -16,7 +16,14 @@ import pandas as pd
 from mine_db import commodities
 
 from graphs.chain import add_chain
-from graphs.mines import add_country_markets, add_mine_power, add_mines, add_supply_markets, read_sourcing
+from graphs.mines import (
+    add_country_markets,
+    add_mine_power,
+    add_mines,
+    add_supply_markets,
+    read_sourcing,
+    supply_concentrate,
+)
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
 
@@ -37,6 +44,27 @@ def commodity_parameters() -> dict[str, Parameter]:
         ):
             params[name] = Parameter(name, sourced.value, unit, "sourced", f"mine_db.commodities: {sourced.source}",
                                      repr(sourced.value))
+    return params
+
+
+def concentrate_parameters(G: nx.DiGraph) -> dict[str, Parameter]:
+    """`concentrate_per_t_<code>`: concentrate mass per t of basis in China's supply.
+
+    Derived from the mine layer just built, so the smelters' residues account for
+    exactly the concentrate mass that mine_db did not count as tailings.
+    """
+    params: dict[str, Parameter] = {}
+    for code, c in commodities.COMMODITIES.items():
+        found = supply_concentrate(G, code)
+        name = f"concentrate_per_t_{code}"
+        if found is None:
+            value = c.basis_content.value / c.concentrate_grade.value
+            source = f"no traced sites: basis content / concentrate grade (mine_db.commodities: {c.concentrate_grade.source})"
+        else:
+            value, sites = found
+            source = (f"mean of concentrate_t / metal_t of {sites} sites (mine_db), weighted by their share of "
+                      f"China's supply")
+        params[name] = Parameter(name, value, f"t concentrate per {c.unit}", "derived", source, repr(value))
     return params
 
 
@@ -92,6 +120,7 @@ def build_default_network(
     outputs = add_mines(G, table, label)
     production = add_country_markets(G, outputs)
     add_supply_markets(G, read_sourcing(params, sourcing), production, notes)
+    params = params.extended(concentrate_parameters(G))
     add_chain(G, params)
     add_mine_power(G, params, outputs)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)

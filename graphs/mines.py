@@ -62,6 +62,7 @@ class SiteOutput:
     node: str
     metal_t: float
     ore_t: float
+    concentrate_per_t: float
 
 
 def supply_market(commodity: str) -> str:
@@ -100,6 +101,7 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
         mine, plant = f"mine:{mine_id}", f"beneficiation:{mine_id}"
         extra = {k: _scalar(site[k]) for k in _OPTIONAL_ATTRS if k in site and _scalar(site[k]) is not None}
         attrs = {k: _number(site[k], label, row, k) for k in _SITE_ATTRS}
+        concentrate, concentrate_source = _concentrate_per_t(site, values["metal_t"], commodity, label, row)
         common = dict(country=country, commodity=code, mine_id=mine_id, **attrs, **extra)
         try:
             add_node(
@@ -129,6 +131,8 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
                 stressors={"tailings": values["tailings_t"] / values["metal_t"]},
                 stressor_sources={"tailings": f"tailings_t / metal_t of site {mine_id} (mine_db: {source})"},
                 basis=commodity.unit,
+                concentrate_per_t=concentrate,
+                concentrate_source=concentrate_source,
                 **common,
             )
         except ValueError as exc:
@@ -140,7 +144,7 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
             values["ore_t"] / values["metal_t"],
             f"ore_t / metal_t of site {mine_id}: t ore per {commodity.unit} (mine_db: {source})",
         )
-        outputs.append(SiteOutput(code, country, plant, values["metal_t"], values["ore_t"]))
+        outputs.append(SiteOutput(code, country, plant, values["metal_t"], values["ore_t"], concentrate))
     return outputs
 
 
@@ -285,6 +289,48 @@ def _add_pool(G: nx.DiGraph, code: str, members: Mapping[str, float]) -> None:
     for country, tonnes in sorted(members.items()):
         add_flow(G, country_market(code, country), pool, tonnes / total,
                  f"{country}'s share of the mine production of countries not listed in the sourcing table (mine_db)")
+
+
+def _concentrate_per_t(site: Mapping[str, object], metal_t: float, commodity: commodities.Commodity, label: str,
+                       row: int) -> tuple[float, str]:
+    """Physical tonnes of concentrate (or shipped product) per tonne of the site's basis.
+
+    mine_db counts ore minus concentrate as tailings, so the concentrate's own mass is
+    what the smelter or refinery must account for. Brine sites ship no solid
+    concentrate (mine_db traces no brine mass): only the contained metal, 1 t per t.
+    """
+    value = site.get("concentrate_t")
+    if value is not None and _scalar(value) is not None:
+        tonnes = _number(value, label, row, "concentrate_t")
+        if tonnes > 0:
+            return tonnes / metal_t, "concentrate_t / metal_t (mine_db)"
+    if site.get("mine_type") == "brine":
+        return 1.0, "brine site: no solid concentrate, the contained metal only"
+    default = commodity.basis_content.value / commodity.concentrate_grade.value
+    return default, f"basis content / concentrate grade of {commodity.code} (mine_db.commodities)"
+
+
+def supply_concentrate(G: nx.DiGraph, code: str) -> tuple[float, int] | None:
+    """Concentrate tonnes per tonne of basis in China's supply of `code`, and the site count.
+
+    The mean of the sites' `concentrate_per_t` weighted by each site's share of the
+    supply market (through country markets and the pool); None for an untraced market.
+    """
+    weights: dict[str, float] = defaultdict(float)
+    stack = [(supply_market(code), 1.0)]
+    while stack:
+        node, weight = stack.pop()
+        for pred in G.predecessors(node):
+            share = weight * G.edges[pred, node]["amount"]
+            if G.nodes[pred]["kind"] == "beneficiation":
+                weights[pred] += share
+            elif G.nodes[pred]["kind"] == "market":
+                stack.append((pred, share))
+    total = math.fsum(weights.values())
+    if total <= 0:
+        return None
+    mean = math.fsum(w * G.nodes[n]["concentrate_per_t"] for n, w in weights.items()) / total
+    return mean, len(weights)
 
 
 def _number(value: object, label: str, row: int, column: str) -> float:

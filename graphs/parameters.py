@@ -82,6 +82,13 @@ class Parameters(Mapping[str, Parameter]):
     def __len__(self) -> int:
         return len(self._params)
 
+    def extended(self, extra: Mapping[str, Parameter]) -> Parameters:
+        """A registry with `extra` parameters added (constants; a name clash is an error)."""
+        clash = sorted(set(extra) & set(self._params))
+        if clash:
+            raise InputError(f"parameter(s) {', '.join(clash)} defined twice")
+        return Parameters({**self._params, **extra})
+
     def value(self, name: str) -> float:
         """The value of one parameter."""
         return self._params[name].value

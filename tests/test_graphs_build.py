@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import graphs
-from graphs.mines import MINE_COLUMNS, supply_market
+from graphs.mines import MINE_COLUMNS, supply_concentrate, supply_market
 from graphs.model import MASS_STRESSORS, VEHICLE_IDS
 from mine_db.errors import InputError
 
@@ -33,7 +33,9 @@ def mines() -> pd.DataFrame:
         _site("closed", "CHN", "copper", 0, 0, 0, 0, 0),
         _site("au1", "AUS", "lithium", 40, 3000, 9000, 0, 2600),
     ]
-    return pd.DataFrame(rows, columns=MINE_COLUMNS)
+    table = pd.DataFrame(rows, columns=MINE_COLUMNS)
+    table["concentrate_t"] = [40, 90, 100, float("nan"), 0, float("nan")]
+    return table
 
 
 @pytest.fixture
@@ -163,9 +165,6 @@ def test_supply_and_country_markets_sum_to_one(default: nx.DiGraph) -> None:
 def test_default_coefficients_by_hand(default: nx.DiGraph) -> None:
     # coal overburden: 13 % open pit x 4.22 bcm/t x 1.22 t/bcm (E8, E10)
     assert default.nodes["energy:coal:CHN"]["stressors"]["overburden"] == pytest.approx(0.13 * 4.22 * 1.22)
-    # copper smelting: 1 / (0.975 recovery x 0.2497 concentrate grade) - 1 of slag and sulfur per t anode
-    assert default.nodes["smelting:copper:CHN"]["stressors"]["process_residue"] == pytest.approx(
-        1 / (0.975 * 0.2497) - 1)
     assert default.edges["energy:coal_power:CHN", "energy:grid:CHN"]["amount"] == 0.62
     # China's copper supply: domestic 1,683,450 t Cu against imports of 21,981,863 t concentrate at 24.97 % Cu
     share = 1683450 / (21981863 * 0.2497 + 1683450)
@@ -204,7 +203,7 @@ def test_mass_closes_along_the_copper_chain(default: nx.DiGraph) -> None:
     smelt, refine = default.nodes["smelting:copper:CHN"], default.nodes["refining:copper:CHN"]
     anode = default.edges["smelting:copper:CHN", "refining:copper:CHN"]["amount"]
     cu_in = anode * default.edges[supply_market("copper"), "smelting:copper:CHN"]["amount"]
-    concentrate = cu_in / 0.2497
+    concentrate = cu_in * supply_concentrate(default, "copper")[0]
     residues = refine["stressors"]["process_residue"] + anode * smelt["stressors"]["process_residue"]
     assert concentrate == pytest.approx(1.0 + residues)
 
@@ -246,3 +245,14 @@ def test_mine_site_electricity_by_hand(mines: pd.DataFrame, sourcing: Path) -> N
         (20 * 100 * 0.0036, 112 * 100 * 0.0036))
     # no published mine electricity for lithium: no edge (a stated gap)
     assert not any(G.nodes[p]["kind"] == "energy" for p in G.predecessors("beneficiation:au1"))
+
+
+def test_smelter_residue_uses_the_supply_weighted_concentrate_mass(mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(mines, sourcing=sourcing)
+    assert G.nodes["beneficiation:cl1"]["concentrate_per_t"] == 4.0
+    default = 1 / 0.2497  # no concentrate_t: basis content / concentrate grade of copper (mine_db.commodities)
+    assert G.nodes["beneficiation:cn1"]["concentrate_per_t"] == pytest.approx(default)
+    # supply shares CHL 0.6 (cl1 0.25 at 4.0, cl2 0.75 at 3.0), pool 0.2 (pe1 at 5.0), CHN 0.2 (cn1)
+    mean = 0.6 * (0.25 * 4.0 + 0.75 * 3.0) + 0.2 * 5.0 + 0.2 * default
+    assert supply_concentrate(G, "copper") == (pytest.approx(mean), 4)
+    assert G.nodes["smelting:copper:CHN"]["stressors"]["process_residue"] == pytest.approx(mean / 0.975 - 1)
