@@ -237,9 +237,11 @@ def _metal_rows(folder: Path, minerals: pd.DataFrame) -> tuple[pd.DataFrame, lis
     has_pt_pd = com.assign(p=pt_pd).groupby(keys)["p"].transform("any")
     com = com[~((com["commodity"] == "Me.pgm") & has_pt_pd)]
     com = com[com["metal"].notna() & (com["metal"] > 0)]
-    ceiling = com["code"].map(
-        lambda c: np.inf if commodities.get(c).direct_shipping else CONCENTRATE_LIKE * commodities.get(c).concentrate_grade.value
-    )
+    def ceiling_of(code: str) -> float:
+        commodity = commodities.get(code)
+        return np.inf if commodity.direct_shipping else CONCENTRATE_LIKE * commodity.concentrate_grade.value
+
+    ceiling = com["code"].map(ceiling_of)
     concentrate_like = ~com["material"].astype("str").str.startswith("Con.") & (com["grade"] >= ceiling)
     dropped = [
         {"mine_id": _mine_id(r.root, r.code), "column": "grade", "value": float(r.grade),
@@ -277,7 +279,9 @@ def _mine_year_commodity(minerals: pd.DataFrame, metals: pd.DataFrame) -> pd.Dat
         "grade": g["gw"].sum(min_count=1) / g["gwn"].sum(min_count=1),
         "recovery": g["rw"].sum(min_count=1) / g["rwn"].sum(min_count=1),
     })
-    con = con_metal.assign(cw=con_metal["grade"] * con_metal["metal"], cwn=con_metal["metal"].where(con_metal["grade"].notna()))
+    con = con_metal.assign(
+        cw=con_metal["grade"] * con_metal["metal"], cwn=con_metal["metal"].where(con_metal["grade"].notna())
+    )
     gc = con.groupby(["root", "year", "code"])
     result = result.join(pd.DataFrame({
         "metal_con": gc["metal"].sum(),
@@ -344,7 +348,8 @@ def _waste(folder: Path, minerals: pd.DataFrame) -> tuple[pd.Series, pd.Series, 
     rock = waste[kind.isin(["Waste rock", "Overburden"])].groupby(["root", "year"])["value_tonnes"].sum(min_count=1)
     tailings = waste[kind.isin(["Tailings", "Dry tailings"])].groupby(["root", "year"])["value_tonnes"].sum(min_count=1)
     total = waste.groupby(["root", "year"])["total_material_tonnes"].sum(min_count=1)
-    mined = minerals[minerals["type"] == "Ore mined"].assign(v=lambda d: pd.to_numeric(d["value_tonnes"], errors="coerce"))
+    mined = minerals[minerals["type"] == "Ore mined"]
+    mined = mined.assign(v=pd.to_numeric(mined["value_tonnes"], errors="coerce"))
     mined = _roll_up(mined, ["root", "year"]).groupby(["root", "year"])["v"].sum(min_count=1)
     from_total = (total - mined.reindex(total.index)).where(lambda x: x > 0)
     rock = rock.combine_first(from_total).dropna()

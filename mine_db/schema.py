@@ -57,12 +57,18 @@ class Column:
     high: float | None = None
 
 
+def _fraction(name: str, unit: str, description: str) -> Column:
+    """An optional column holding a share in (0, 1]."""
+    return Column(name, "float", False, unit, description, low=0.0, low_inclusive=False, high=1.0)
+
+
+_WHERE = "; empty only for rest_of_country rows"
 _COLUMNS: tuple[Column, ...] = (
     Column("mine_id", "str", True, "", "unique site identifier"),
     Column("name", "str", True, "", "site name"),
     Column("country", "str", True, "ISO3", "producing country (any spelling on input, ISO3 stored)"),
-    Column("latitude", "float", True, "degree", "WGS84 latitude; empty only for rest_of_country rows", low=-90, high=90),
-    Column("longitude", "float", True, "degree", "WGS84 longitude; empty only for rest_of_country rows", low=-180, high=180),
+    Column("latitude", "float", True, "degree", f"WGS84 latitude{_WHERE}", low=-90, high=90),
+    Column("longitude", "float", True, "degree", f"WGS84 longitude{_WHERE}", low=-180, high=180),
     Column("commodity", "str", True, "", "commodity code (mine_db.commodities)", allowed=frozenset(commodities.CODES)),
     Column("mine_type", "str", True, "", "mining method", allowed=MINE_TYPES),
     Column("year", "int", True, "year", "production year", low=1900, high=2100),
@@ -70,14 +76,15 @@ _COLUMNS: tuple[Column, ...] = (
     Column("metal_t", "float", True, "t (commodity basis)", "production in the commodity's basis", low=0),
     Column("source", "str", True, "", "where the row's numbers come from"),
     Column("ore_t", "float", False, "t", "ore mined or processed", low=0),
-    Column("grade", "float", False, "mass fraction", "head grade of the graded substance", low=0, low_inclusive=False, high=1),
-    Column("recovery", "float", False, "fraction", "share of the graded substance recovered", low=0, low_inclusive=False, high=1),
+    _fraction("grade", "mass fraction", "head grade of the graded substance"),
+    _fraction("recovery", "fraction", "share of the graded substance recovered"),
     Column("strip_ratio", "float", False, "t/t", "stripping waste per t ore", low=0),
-    Column("concentrate_grade", "float", False, "mass fraction", "graded substance in concentrate", low=0, low_inclusive=False, high=1),
+    _fraction("concentrate_grade", "mass fraction", "graded substance in concentrate"),
     Column("overburden_t", "float", False, "t", "overburden removed", low=0),
     Column("waste_rock_t", "float", False, "t", "waste rock mined", low=0),
     Column("tailings_t", "float", False, "t", "tailings (ore minus concentrate)", low=0),
-    Column("stripping_waste", "str", False, "", "override of the commodity's kind of stripping waste", allowed=STRIPPING_WASTES),
+    Column("stripping_waste", "str", False, "", "override of the commodity's stripping waste kind",
+           allowed=STRIPPING_WASTES),
     Column("grade_fill", "str", False, "", "gap-fill level of grade", allowed=FILL_LEVELS),
     Column("recovery_fill", "str", False, "", "gap-fill level of recovery", allowed=FILL_LEVELS),
     Column("strip_ratio_fill", "str", False, "", "gap-fill level of strip ratio", allowed=FILL_LEVELS),
