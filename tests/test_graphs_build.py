@@ -256,3 +256,42 @@ def test_smelter_residue_uses_the_supply_weighted_concentrate_mass(mines: pd.Dat
     mean = 0.6 * (0.25 * 4.0 + 0.75 * 3.0) + 0.2 * 5.0 + 0.2 * default
     assert supply_concentrate(G, "copper") == (pytest.approx(mean), 4)
     assert G.nodes["smelting:copper:CHN"]["stressors"]["process_residue"] == pytest.approx(mean / 0.975 - 1)
+
+
+def test_mass_closes_over_the_whole_default_network(default: nx.DiGraph) -> None:
+    """For the 2019 fleet: ore + coal + untraced inputs = tailings + process residues + used.
+
+    Every tonne that enters (ore mined, coal, boundary materials, oxygen taken up, the
+    lithium of brine whose brine mass mine_db does not trace) must leave as tailings,
+    a residue or mass embodied in a vehicle; overburden and waste rock never enter.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spl
+
+    nodes = list(default.nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    rows, cols, vals = zip(*[(index[u], index[v], d["amount"]) for u, v, d in default.edges(data=True)],
+                           strict=True)
+    A = sp.csc_matrix((vals, (rows, cols)), shape=(len(nodes), len(nodes)))
+    y = np.zeros(len(nodes))
+    for vehicle, count in graphs.default_fleet().items():
+        y[index[vehicle]] = count
+    x = spl.spsolve((sp.identity(len(nodes), format="csc") - A).tocsc(), y)
+    data = [default.nodes[n] for n in nodes]
+    entering = math.fsum(
+        xi * (
+            (d["kind"] == "mine" and d.get("mine_type") != "brine")
+            + n.startswith("energy:coal:")
+            + (bool(d.get("boundary")) and d["unit"] == "t")
+            + d.get("external_mass", 0.0)
+            + (d["kind"] == "beneficiation" and d["commodity"] == "lithium" and d["concentrate_per_t"] == 1.0)
+        )
+        for n, d, xi in zip(nodes, data, x, strict=True)
+    )
+    leaving = math.fsum(
+        xi * sum(d["stressors"].get(s, 0.0) for s in ("tailings", "process_residue", "used"))
+        for d, xi in zip(data, x, strict=True)
+    )
+    assert leaving == pytest.approx(entering, rel=1e-6)
+    assert entering > 1e8
