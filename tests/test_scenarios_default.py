@@ -9,7 +9,7 @@ import pytest
 
 from tracer.scenarios.compare import Comparison, compare
 
-NAMES = ["baseline", "copper_recycling", "lfp", "clean_energy", "combined", "nev_2030"]
+NAMES = ["baseline", "copper_recycling", "lfp", "clean_energy", "combined", "nev_2030", "copper_grade_2030"]
 
 
 @pytest.fixture(scope="module")
@@ -72,4 +72,15 @@ def test_every_split_adds_up_in_every_scenario(result: Comparison) -> None:
         for dimension in ("country", "material", "vehicle", "location"):
             total = rows[rows["dimension"] == dimension]["value"].sum()
             assert total == pytest.approx(t[(label, "hidden_t")], rel=1e-9)
-    assert isinstance(result.assumptions, pd.DataFrame) and len(result.assumptions) == 7
+    assert isinstance(result.assumptions, pd.DataFrame) and len(result.assumptions) == 8
+
+
+def test_falling_copper_grades_move_more_rock_per_car(result: Comparison) -> None:
+    factor = 1 / (1 - 0.0284) ** 11 - 1  # extra ore per t copper
+    copper = split(result, "baseline", "material", "material:copper", "value")
+    grown = split(result, "copper_grade_2030", "material", "material:copper")
+    # tailings grow by all the extra ore, so faster than the ore itself
+    assert grown > factor * copper * 0.9
+    assert change(result, "copper_grade_2030", "tailings_t") > 0
+    assert change(result, "copper_grade_2030", "waste_rock_t") > 0
+    assert change(result, "copper_grade_2030", "used_t") == pytest.approx(0.0, abs=1e-6)

@@ -177,7 +177,7 @@ def test_overrides_set_a_dotted_key_before_validation(tmp_path: Path) -> None:
 def test_bundled_scenarios_all_validate_and_cite_sources() -> None:
     names = bundled_names()
     assert names[0] == "baseline"
-    assert {"copper_recycling", "lfp", "clean_energy", "combined", "nev_2030"} <= set(names)
+    assert {"copper_recycling", "lfp", "clean_energy", "combined", "nev_2030", "copper_grade_2030"} <= set(names)
     for s in load_all_bundled():
         rows = s.assumptions()
         assert (s.name == "baseline") == (not rows)
