@@ -6,9 +6,10 @@ recoveries, concentrates and waste per facility and year. Why an importer: a use
 downloads it gets mine-level resolution for the tracer in one command. The rules,
 each a choice a reader may want to change:
 
-* **Layout.** A folder holding `facilities.csv`, `minerals.csv`, `commodities.csv`,
-  `waste.csv` and optionally `source_ids.csv` (or one sub-folder that does). Masses
-  are tonnes, grades ppm (x 1e-6 -> mass fraction).
+* **Layout.** A folder holding `facilities.csv` (geometry `geom` as R text
+  `c(lon, lat)` or as WKT), `minerals.csv`, `commodities.csv`, `waste.csv` and
+  optionally `source_ids.csv` (or one sub-folder that does). Masses are tonnes,
+  grades ppm (x 1e-6 -> mass fraction).
 * **Sites.** Only facilities whose type includes "Mine". Sub-sites (`.01`, `.02`, ...)
   roll up to their main facility (`.00`): per year and stream, the main facility's own
   figure is used when it reports one, else the sum over its sub-sites.
@@ -54,6 +55,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely.errors
+import shapely.wkt
 
 from mine_db import commodities
 from mine_db.countries import to_iso3
@@ -178,9 +181,9 @@ def _facilities(folder: Path) -> pd.DataFrame:
     file = str(folder / "facilities.csv")
     raw = raw.assign(position=np.arange(len(raw)))
     raw = raw[raw["facility_type"].astype("str").str.contains("Mine", na=False)].copy()
-    coords = raw["geom"].astype("str").str.extract(_GEOM).apply(pd.to_numeric, errors="coerce")
-    valid = coords[0].between(-180, 180) & coords[1].between(-90, 90)
-    raw["longitude"], raw["latitude"] = coords[0].where(valid), coords[1].where(valid)
+    lon, lat = _coordinates(raw["geom"])
+    valid = lon.between(-180, 180) & lat.between(-90, 90)
+    raw["longitude"], raw["latitude"] = lon.where(valid), lat.where(valid)
     text = raw["facility_equipment"].fillna("").astype("str").str.lower()
     raw["surface"] = text.str.contains("open pit|open cut|surface|strip")
     raw["underground"] = text.str.contains("underground")
@@ -194,6 +197,25 @@ def _facilities(folder: Path) -> pd.DataFrame:
     return pd.DataFrame(
         {"name": first["facility_name"].astype("str"), "country": countries}
     ).join(located).join(methods)
+
+
+def _coordinates(geom: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Longitude and latitude from FINEPRINT's R text `c(lon, lat)` or from WKT (`POINT (lon lat)`).
+
+    A MULTIPOINT gives its first point; `c(NaN, NaN)`, `numeric(0)` and empty cells none.
+    """
+    text = geom.astype("str")
+    r_style = text.str.extract(_GEOM).apply(pd.to_numeric, errors="coerce")
+    lon, lat = r_style[0].copy(), r_style[1].copy()
+    for idx in text.index[r_style[0].isna() & text.str.upper().str.contains("POINT")]:
+        try:
+            shape = shapely.wkt.loads(text[idx])
+        except shapely.errors.ShapelyError:
+            continue
+        point = shape.geoms[0] if hasattr(shape, "geoms") and len(shape.geoms) else shape
+        if not point.is_empty:
+            lon[idx], lat[idx] = point.x, point.y
+    return lon, lat
 
 
 def _iso3(facility: pd.Series, file: str, row: int) -> str:

@@ -105,6 +105,19 @@ def test_no_usable_mine_gives_an_empty_table(tmp_path: Path) -> None:
     assert result.summary()["skipped"] == {"no valid coordinates": 6}
 
 
+def test_wkt_geometry(tmp_path: Path) -> None:
+    folder = tmp_path / "fp"
+    shutil.copytree(FIXTURE, folder)
+    facilities = pd.read_csv(FIXTURE / "facilities.csv")
+    facilities.loc[0, "geom"] = "MULTIPOINT ((-77.5 -9.25), (-77.0 -9.0))"
+    facilities.loc[2, "geom"] = "POINT (118.25 -22.5)"
+    facilities.to_csv(folder / "facilities.csv", index=False)
+    result = read_fineprint(folder)
+    a, b = _site(result, "FP-AAA00001-copper"), _site(result, "FP-AAA00002-lithium")
+    assert (a["longitude"], a["latitude"]) == (-77.5, -9.25)
+    assert (b["longitude"], b["latitude"]) == (118.25, -22.5)
+
+
 def test_not_a_fineprint_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError):
         read_fineprint(tmp_path)
