@@ -1,9 +1,195 @@
-"""`tracer` commands of this room (filled in by its owner)."""
+"""`tracer mc` and `tracer sensitivity`: ranges and drivers of the headline numbers.
+
+Everything is computed before anything is written; files go through tracer.io's
+atomic writers under --out. With --json only JSON reaches stdout; the progress bar
+goes to stderr.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import pandas as pd
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from tracer import api
+from tracer.io import to_json, write_json, write_table
+from tracer.uncertainty import montecarlo, sensitivity
+from tracer.uncertainty.distributed import connect, dask_executor, local_cluster
+
+_out = Console()
+_err = Console(stderr=True)
+
+FleetOption = Annotated[
+    Path | None, typer.Option("--fleet", help="CSV with columns vehicle,count (default: China 2019 production).")
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed: the same seed gives identical results on any layout.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
+OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
+
+
+@contextlib.contextmanager
+def _bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr (silent with --json or when stderr is not a terminal)."""
+    if quiet or not _err.is_terminal:
+        yield lambda _n: None
+        return
+    columns = (
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
+    )  # fmt: skip
+    with Progress(*columns, console=_err, transient=True) as progress:
+        task = progress.add_task(label, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
+def _setup(fleet: Path | None, seed: int, quiet: bool) -> montecarlo.Setup:
+    with _bar("building the network", 1, quiet):
+        network = api.default_network()
+        counts = api.load_fleet(fleet) if fleet else api.normalise_fleet(api.default_fleet())
+        return montecarlo.prepare(network, seed=seed, fleet=counts)
+
+
+@contextlib.contextmanager
+def _executor(workers: int, scheduler: str | None) -> Iterator[montecarlo.Executor | None]:
+    """No dask for one local worker; a LocalCluster for more; the given scheduler if any."""
+    if scheduler:
+        with connect(scheduler) as client:
+            yield dask_executor(client)
+    elif workers > 1:
+        with local_cluster(workers) as client:
+            yield dask_executor(client)
+    else:
+        yield None
+
+
+def _headline(table: pd.DataFrame) -> pd.DataFrame:
+    """Totals of TMR and hidden flows per column (fleet first)."""
+    rows = table[(table["split"] == "total") & table["stressor"].isin(sensitivity.HEADLINE)]
+    return rows.assign(_fleet=rows["vehicle"] != "fleet").sort_values(["stressor", "_fleet", "vehicle"]).drop(columns="_fleet")
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict(orient="records")]
+
+
+def _fmt(value: float) -> str:
+    return "n/a" if pd.isna(value) else f"{value:,.4g}"
+
+
+def mc_command(
+    iterations: Annotated[int, typer.Option("--iterations", "-n", help="Monte Carlo draws.")] = 10_000,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Local dask worker processes (1 = no dask).")
+    ] = os.cpu_count() or 1,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Address of an existing dask scheduler (tcp://host:port).")
+    ] = None,
+    seed: SeedOption = 1,
+    chunk_size: Annotated[
+        int, typer.Option("--chunk-size", help=f"Draws per task, a multiple of {montecarlo.BLOCK}.")
+    ] = montecarlo.DEFAULT_CHUNK,
+    fleet: FleetOption = None,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Monte Carlo ranges (mean, sd, p5, p50, p95) of every indicator and split."""
+    montecarlo.check_run(iterations, chunk_size)
+    setup = _setup(fleet, seed, as_json)
+    with _executor(workers, scheduler) as executor, _bar("Monte Carlo", iterations, as_json) as advance:
+        result = montecarlo.run(setup, iterations, chunk_size, progress=advance, executor=executor)
+    summary = {
+        "iterations": result.iterations,
+        "seed": result.seed,
+        "chunk_size": result.chunk_size,
+        "workers": result.workers,
+        "uncertain_parameters": result.parameters,
+        "seconds": round(result.seconds, 3),
+        "percentiles_outside_grid": result.outside_grid,
+        "headline": _records(_headline(result.table)),
+    }
+    written = []
+    if out is not None:
+        written = [write_table(result.table, out / "montecarlo"), write_json(summary, out / "montecarlo.json")]
+    if as_json:
+        typer.echo(to_json(summary))
+        return
+    table = Table(title=f"Headline ranges ({result.iterations:,} draws, seed {result.seed})", title_justify="left")
+    for column in ("vehicle", "indicator", "unit", "nominal", "mean", "sd", "p5", "p50", "p95"):
+        table.add_column(column, justify="left" if column in ("vehicle", "indicator", "unit") else "right")
+    for row in _headline(result.table).itertuples():
+        table.add_row(
+            row.vehicle, row.stressor, row.unit, *(_fmt(getattr(row, c)) for c in ("nominal", "mean", "sd", "p5", "p50", "p95"))
+        )
+    _out.print(table)
+    _out.print(
+        f"{result.iterations:,} draws of {result.parameters:,} uncertain coefficients in {result.seconds:.1f} s "
+        f"({result.iterations / result.seconds:,.0f} draws/s, {result.workers} worker(s))"
+    )
+    for path in written:
+        _out.print(f"wrote {path}")
+
+
+def sensitivity_command(
+    samples: Annotated[int, typer.Option("--samples", help="Sobol base sample size (a power of 2).")] = 512,
+    top: Annotated[int, typer.Option("--top", help="Coefficients shown per indicator in the tornado.")] = 10,
+    seed: SeedOption = 1,
+    fleet: FleetOption = None,
+    out: OutOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """One-at-a-time tornado and grouped Sobol indices of the fleet's TMR and hidden flows."""
+    if samples < 2 or samples & (samples - 1):
+        raise typer.BadParameter(f"--samples must be a power of 2, got {samples}", param_hint="--samples")
+    setup = _setup(fleet, seed, as_json)
+    headline = sensitivity.Headline.of(setup, columns=("fleet",))
+    with _bar("tornado (one at a time)", 2 * setup.params.size, as_json) as advance:
+        tornado = sensitivity.tornado(setup, headline, progress=advance)
+    with _bar("Sobol indices", sensitivity.sobol_evaluations(setup, samples), as_json) as advance:
+        sobol = sensitivity.sobol(setup, headline, n=samples, seed=seed, progress=advance)
+    top_rows = tornado.groupby(["vehicle", "indicator"], sort=False).head(top)
+    summary = {
+        "uncertain_parameters": setup.params.size,
+        "sobol_samples": samples,
+        "seed": seed,
+        "tornado_top": _records(top_rows),
+        "sobol": _records(sobol),
+    }
+    written = []
+    if out is not None:
+        written = [
+            write_table(tornado, out / "tornado"),
+            write_table(sobol, out / "sobol"),
+            write_json(summary, out / "sensitivity.json"),
+        ]
+    if as_json:
+        typer.echo(to_json(summary))
+        return
+    for indicator, part in top_rows.groupby("indicator", sort=False):
+        table = Table(title=f"Tornado: fleet {indicator} (each coefficient alone at p5 / p95)", title_justify="left")
+        for column in ("coefficient", "at p5", "at p95", "swing"):
+            table.add_column(column, justify="left" if column == "coefficient" else "right")
+        for row in part.itertuples():
+            table.add_row(row.parameter, _fmt(row.indicator_at_low), _fmt(row.indicator_at_high), _fmt(row.swing))
+        _out.print(table)
+    for indicator, part in sobol.groupby("indicator", sort=False):
+        table = Table(title=f"Sobol indices: fleet {indicator} (by kind of coefficient)", title_justify="left")
+        for column in ("group", "S1", "ST"):
+            table.add_column(column, justify="left" if column == "group" else "right")
+        for row in part.itertuples():
+            table.add_row(row.group, f"{row.S1:.3f} ± {row.S1_conf:.3f}", f"{row.ST:.3f} ± {row.ST_conf:.3f}")
+        _out.print(table)
+    for path in written:
+        _out.print(f"wrote {path}")
 
 
 def register(app: typer.Typer) -> None:
-    """Attach this module's commands to the root app."""
+    """Attach `mc` and `sensitivity` to the root app."""
+    app.command("mc")(mc_command)
+    app.command("sensitivity")(sensitivity_command)

@@ -16,9 +16,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 
+from tracer.uncertainty.montecarlo import Executor, Setup
 from tracer.uncertainty.statistics import ChunkSummary
-
-Executor = Callable[[object, list[tuple[int, int]], Callable[[ChunkSummary], None]], int]
 
 
 @contextlib.contextmanager
@@ -30,7 +29,7 @@ def local_cluster(workers: int) -> Iterator[object]:
         raise ValueError(f"workers must be >= 1, got {workers}")
     with (
         LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
         ) as cluster,
         Client(cluster) as client,
     ):
@@ -46,15 +45,15 @@ def connect(address: str) -> Iterator[object]:
         yield client
 
 
-def _run_chunk(setup: object, first_block: int, n: int) -> ChunkSummary:
-    return setup.chunk(first_block, n)  # type: ignore[attr-defined]
+def _run_chunk(setup: Setup, first_block: int, n: int) -> ChunkSummary:
+    return setup.chunk(first_block, n)
 
 
 def dask_executor(client: object) -> Executor:
     """An executor for `montecarlo.run` that spreads chunks over `client`'s workers."""
     from dask.distributed import as_completed
 
-    def execute(setup: object, plan: list[tuple[int, int]], take: Callable[[ChunkSummary], None]) -> int:
+    def execute(setup: Setup, plan: list[tuple[int, int]], take: Callable[[ChunkSummary], None]) -> int:
         workers = max(1, len(client.scheduler_info(n_workers=-1)["workers"]))  # type: ignore[attr-defined]
         [shared] = client.scatter([setup], broadcast=True)  # type: ignore[attr-defined]
         pending = iter(plan)

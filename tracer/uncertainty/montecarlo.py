@@ -43,6 +43,10 @@ DEFAULT_CHUNK = 2048
 Progress = Callable[[int], None]
 """Told how many more draws have been folded in."""
 
+Executor = Callable[["Setup", list[tuple[int, int]], Callable[[ChunkSummary], None]], int]
+"""Runs every (first block, draws) chunk of a plan, hands each summary to the callback
+(in any order) and returns the number of workers used."""
+
 
 @dataclass(frozen=True, eq=False)
 class Setup:
@@ -173,7 +177,7 @@ def run(
     chunk_size: int = DEFAULT_CHUNK,
     percentiles: tuple[float, ...] = PERCENTILES,
     progress: Progress | None = None,
-    executor: Callable[[Setup, list[tuple[int, int]], Callable[[ChunkSummary], None]], int] | None = None,
+    executor: Executor | None = None,
 ) -> MonteCarloResult:
     """Run `iterations` draws in chunks; `executor` (see tracer.uncertainty.distributed) spreads them.
 

@@ -70,6 +70,14 @@ class ParameterSet:
         return out
 
     @property
+    def nominal(self) -> np.ndarray:
+        """The compiled (deterministic) value of each parameter."""
+        out = np.empty(self.size)
+        out[self.in_a] = self.a_nominal[self.a_position]
+        out[~self.in_a] = self.b_nominal[self.b_position]
+        return out
+
+    @property
     def size(self) -> int:
         """Number of uncertain coefficients."""
         return self.table.size
