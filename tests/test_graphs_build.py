@@ -295,3 +295,19 @@ def test_mass_closes_over_the_whole_default_network(default: nx.DiGraph) -> None
     )
     assert leaving == pytest.approx(entering, rel=1e-6)
     assert entering > 1e8
+
+
+FINEPRINT = Path("/work/shared/data/fineprint-mine-production/final_2022-06")
+
+
+@pytest.mark.skipif(not FINEPRINT.exists(), reason="shared FINEPRINT copy not available")
+def test_network_from_a_fineprint_import() -> None:
+    from mine_db.fineprint import read_fineprint
+
+    G = graphs.build_default_network(read_fineprint(FINEPRINT).sites)
+    assert graphs.validate(G).ok
+    notes = G.graph["notes"]
+    # FINEPRINT has no Chinese iron-ore sites: China's share moves to the pool, and it says so
+    assert "iron_ore: origin CHN has no sites in the mine table; its share goes to the pool" in notes
+    assert any(n.startswith("graphite: no producing sites") for n in notes)
+    assert G.nodes[supply_market("graphite")]["boundary"] is True
