@@ -223,7 +223,10 @@ def report_command(
     ] = None,
     ranges_path: Annotated[
         Path | None,
-        typer.Option("--ranges", help='JSON {"ranges": {"hidden_t": [low, high], ...}, "label": "90 % interval"}.'),
+        typer.Option(
+            "--ranges",
+            help='montecarlo.json of `tracer mc --out`, or JSON {"ranges": {"hidden_t": [low, high], ...}, "label": ...}.',
+        ),
     ] = None,
     mines_path: MinesOption = None,
     fleet: FleetOption = None,
@@ -239,7 +242,12 @@ def report_command(
     label = "90 % interval"
     if ranges_path is not None:
         data = _read_json(ranges_path, "ranges file")
-        ranges, label = data.get("ranges", {}), str(data.get("label", label))
+        if "headline" in data:  # montecarlo.json of `tracer mc --out`
+            ranges, label = report.ranges_from_montecarlo(data)
+        elif isinstance(data.get("ranges"), dict):
+            ranges, label = data["ranges"], str(data.get("label", label))
+        else:
+            raise InputError("expected tracer mc's montecarlo.json or {\"ranges\": {...}}", file=str(ranges_path))
     page = report.build_report(flows, summary, mines=_mines(mines_path), ranges=ranges, range_label=label, title=title)
     path = interactive.write_html(page, out)
     values = report.headline_values(flows, str(summary.get("home", home)), None)

@@ -67,12 +67,34 @@ h1{font-size:1.7rem;margin-bottom:0.2rem} h2{margin-top:2.2rem;border-bottom:1px
 .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(210px,1fr));gap:0.8rem;margin:1rem 0}
 .card{border:1px solid #ddd;border-radius:6px;padding:0.7rem 0.9rem;background:#fafafa}
 .card .label{font-size:0.85rem;color:#555}.card .value{font-size:1.6rem;font-weight:600}
-.card .range{font-size:0.8rem;color:#666}
+.card .range{font-size:0.8rem;color:#666}.card .warn{color:#b2182b}
 table{border-collapse:collapse;margin:0.6rem 0 1.2rem;font-size:0.88rem}
 th,td{padding:0.25rem 0.6rem;border-bottom:1px solid #eee;text-align:right}
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:600;padding:0.3rem 0}
 """
+
+
+#: Monte Carlo indicator names (tracer mc) -> our headline and per-vehicle keys.
+_MC_KEYS = {"hidden": "hidden_t", "tmr": "total_tmr_t"}
+_MC_VEHICLE_KEYS = {"hidden": "per_vehicle_hidden_t", "tmr": "per_vehicle_tmr_t"}
+
+
+def ranges_from_montecarlo(result: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
+    """Ranges and their label from `tracer mc`'s montecarlo.json (p5-p95 of the `total` split)."""
+    ranges: dict[str, Any] = {}
+    for row in result.get("headline") or []:
+        stressor, vehicle = row.get("stressor"), row.get("vehicle")
+        if row.get("split") != "total" or stressor not in _MC_KEYS or row.get("p5") is None or row.get("p95") is None:
+            continue
+        interval = [float(row["p5"]), float(row["p95"])]
+        if vehicle == "fleet":
+            ranges[_MC_KEYS[stressor]] = interval
+        else:
+            ranges.setdefault(_MC_VEHICLE_KEYS[stressor], {})[str(vehicle)] = interval
+    draws = result.get("iterations")
+    label = f"90 % interval ({draws:,} Monte Carlo draws)" if isinstance(draws, int) else "90 % interval"
+    return ranges, label
 
 
 def headline_values(flows: pd.DataFrame, home: str, fleet: pd.Series | None) -> dict[str, float | None]:
@@ -117,6 +139,9 @@ def _cards(values: Mapping[str, float | None], ranges: Mapping[str, Sequence[flo
             low, high = ranges[key]
             extra = (f'<div class="range">{html.escape(range_label)}: '
                      f"{_format(low, kind, unit)} – {_format(high, kind, unit)}</div>")
+            if value is not None and not low <= value <= high:
+                extra += '<div class="range warn">The interval does not contain this run\'s value.</div>'
+
         cards.append(
             f'<div class="card"><div class="label">{html.escape(label)}</div>'
             f'<div class="value">{_format(value, kind, unit)}</div>{extra}</div>'
@@ -180,7 +205,11 @@ def vehicle_figure(flows: pd.DataFrame, fleet: pd.Series | None) -> go.Figure:
     return fig
 
 
-def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None) -> str:
+def _range_column(values: Mapping[str, Sequence[float]], vehicles: pd.Index) -> list[str]:
+    return [f"{format_number(values[v][0])} – {format_number(values[v][1])}" if v in values else "" for v in vehicles]
+
+
+def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping[str, Any], range_label: str) -> str:
     mass = flows[flows["stressor"].isin(TMR_PARTS)]
     wide = mass.pivot_table(index="vehicle", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
     wide = wide.reindex(columns=list(TMR_PARTS), fill_value=0.0)
@@ -196,6 +225,9 @@ def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None) -> str:
             frame["TMR (t per vehicle)"] = tmr / counts
             frame["Hidden flows (t per vehicle)"] = hidden / counts
         formats |= {"Vehicles produced": "count", "TMR (t per vehicle)": "ratio", "Hidden flows (t per vehicle)": "ratio"}
+        for key, name in (("per_vehicle_tmr_t", "TMR"), ("per_vehicle_hidden_t", "Hidden flows")):
+            if isinstance(ranges.get(key), Mapping):
+                frame[f"{name}, {range_label} (t per vehicle)"] = _range_column(ranges[key], wide.index)
     divisor, label = scaled_unit(float(tmr.max()) if len(tmr) else 0.0, "t")
     frame[f"Fleet TMR ({label})"] = tmr
     frame[f"Fleet hidden flows ({label})"] = hidden
@@ -323,7 +355,7 @@ def build_report(
         _cards(values, all_ranges, range_label),
         "<h2>Per vehicle</h2>",
         figure_div(vehicle_figure(flows, fleet)),
-        _vehicle_table(flows, fleet),
+        _vehicle_table(flows, fleet, all_ranges, range_label),
         "<h2>Where the hidden flows lie</h2>",
         figure_div(mapped),
         _country_table(flows, top),
