@@ -4,9 +4,13 @@ directions. (Sizes are reported in the README; here only directions and invarian
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
+import graphs
+from tracer.scenarios import apply_network, load_scenario
 from tracer.scenarios.compare import Comparison, compare
 
 NAMES = ["baseline", "copper_recycling", "lfp", "clean_energy", "combined", "nev_2030", "copper_grade_2030"]
@@ -84,3 +88,10 @@ def test_falling_copper_grades_move_more_rock_per_car(result: Comparison) -> Non
     assert change(result, "copper_grade_2030", "tailings_t") > 0
     assert change(result, "copper_grade_2030", "waste_rock_t") > 0
     assert change(result, "copper_grade_2030", "used_t") == pytest.approx(0.0, abs=1e-6)
+
+
+def test_every_scenario_network_still_validates(result: Comparison) -> None:
+    """New recycling and clean-power nodes are boundaries; markets still sum to 1."""
+    base = result.runs[0].result.network
+    for name in [*NAMES[1:], str(Path(__file__).parents[1] / "examples" / "scenario_custom.toml")]:
+        graphs.validate(apply_network(base, load_scenario(name)))

@@ -81,7 +81,11 @@ def _add_process(
     stressors: Mapping[str, float],
     source: str,
 ) -> None:
-    """Add a process node introduced by a scenario, with its flows sourced."""
+    """Add a process node introduced by a scenario, with its flows sourced.
+
+    It is a `boundary` node (graphs.validate): its inputs (scrap, wind) are not traced;
+    the scenario's flows per unit stand for them.
+    """
     G.add_node(
         node,
         kind=kind,
@@ -93,6 +97,7 @@ def _add_process(
         stressors=dict(stressors),
         stressor_sources={s: f"scenario: {source}" for s in stressors},
         stressor_uncertainty={},
+        boundary=True,
     )
 
 
