@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from graphs.chain import coefficient
-from graphs.model import VEHICLE_IDS, add_flow, add_node
+from graphs.model import VEHICLE_IDS, Distribution, add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
 
@@ -78,9 +78,9 @@ def _add_component(G: nx.DiGraph, row: Row, component: str, name: str, group: st
 
 
 def _flow(G: nx.DiGraph, row: Row, column: str, supplier: str, consumer: str, amount: float, source: str,
-          uncertainty: object = None) -> None:
+          uncertainty: Distribution | None = None) -> None:
     try:
-        add_flow(G, supplier, consumer, amount, source, uncertainty)  # type: ignore[arg-type]
+        add_flow(G, supplier, consumer, amount, source, uncertainty)
     except ValueError as exc:
         raise row.error(column, str(exc)) from None
 

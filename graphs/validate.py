@@ -102,7 +102,7 @@ def validate(G: nx.DiGraph, tolerance: float = MASS_TOLERANCE) -> ValidationRepo
     report = check(G, tolerance)
     if report.errors:
         lines = "\n  ".join(str(f) for f in report.errors)
-        raise InputError(f"the network has {len(report.errors)} error(s):\n  {lines}", column=report.errors[0].where)
+        raise InputError(f"the network has {len(report.errors)} error(s):\n  {lines}")
     return report
 
 
