@@ -221,6 +221,21 @@ class TestOreGrade:
         assert H.nodes["mine:cu:CHL"]["grade"] == pytest.approx(0.01 * 0.98**10)
         assert H.nodes["mine:cu:CHL"]["stressors"]["waste_rock"] == 2.0  # strip ratio per t ore unchanged
 
+    def test_tailings_uncertainty_follows_the_new_value(self) -> None:
+        from graphs.model import Distribution
+
+        G = tiny_network()
+        tailings = ORE_PER_CONC - 1.0
+        G.nodes["beneficiation:cu:CHL"]["stressor_uncertainty"] = {
+            "tailings": Distribution("uniform", (0.9 * tailings, 1.1 * tailings))}
+        H = levers.ore_grade(G, OreGradeDecline("copper", 0.5, 2019, 2020, SRC))
+        new = H.nodes["beneficiation:cu:CHL"]["stressors"]["tailings"]
+        assert new == pytest.approx(2 * ORE_PER_CONC - 1.0)
+        low, high = H.nodes["beneficiation:cu:CHL"]["stressor_uncertainty"]["tailings"].params
+        assert (low, high) == pytest.approx((0.9 * new, 1.1 * new))
+        assert "scenario: ore grade x0.5" in H.nodes["beneficiation:cu:CHL"]["stressor_sources"]["tailings"]
+        assert G.nodes["beneficiation:cu:CHL"]["stressor_uncertainty"]["tailings"].params[0] == 0.9 * tailings
+
     def test_waste_rock_grows_with_the_ore_moved(self) -> None:
         G = tiny_network()
         H = levers.ore_grade(G, OreGradeDecline("copper", 0.05, 2019, 2024, SRC))

@@ -51,6 +51,7 @@ def tiny_network() -> nx.DiGraph:
     _edge(G, "beneficiation:cu:PER", "market:cu_conc:CHN", 0.4)
     _node(G, "energy:electricity:CHN", "energy", unit="GJ", stressors={"overburden": 0.05, "co2": 0.2})
     _node(G, "energy:other_power:CHN", "energy", unit="GJ")  # non-coal power, nothing traced upstream
+    G.nodes["energy:other_power:CHN"]["name"] = "Non-coal electricity, China"
     _node(G, "smelting:cu:CHN", "smelting", commodity="copper", stressors={"process_residue": 2.0})
     _edge(G, "market:cu_conc:CHN", "smelting:cu:CHN", 4.0)
     _edge(G, "energy:electricity:CHN", "smelting:cu:CHN", 10.0)

@@ -19,7 +19,6 @@ import networkx as nx
 import pandas as pd
 
 from graphs.model import Distribution
-
 from mine_db.errors import InputError
 from tracer.scenarios.spec import (
     CHEMISTRIES,
@@ -35,6 +34,7 @@ from tracer.scenarios.spec import (
     Scenario,
     Sourcing,
 )
+
 
 def _kind(G: nx.DiGraph, node: str) -> str:
     return str(G.nodes[node].get("kind", ""))
@@ -241,23 +241,30 @@ def is_electricity(G: nx.DiGraph, node: str) -> bool:
     return "electricity" in text or "grid" in text
 
 
-def _clean_supply(G: nx.DiGraph, ce: CleanElectricity, country: str, key: str) -> str:
-    """The node that supplies the clean share to consumers in `country`."""
-    if ce.supply is None:
-        return f"energy:clean_electricity:scenario:{country}"
-    node = ce.supply.replace("{country}", country)
-    if node not in G or _kind(G, node) != "energy":
-        raise InputError(f"no energy node {node!r} in the network to supply clean electricity in {country}",
-                         column=f"{key}.supply")
+def _clean_supply(H: nx.DiGraph, ce: CleanElectricity, country: str, key: str) -> str:
+    """The node that supplies the clean share of a grid in `country` (added if new)."""
+    if ce.supply is not None:
+        node = ce.supply.replace("{country}", country)
+        if node not in H or _kind(H, node) != "energy":
+            raise InputError(f"no energy node {node!r} in the network to replace the {country} grid",
+                             column=f"{key}.supply")
+        return node
+    node = f"energy:clean_electricity:scenario:{country}"
+    if node not in H:
+        _add_process(H, node, kind="energy", name=f"Clean electricity, {country} (scenario)", country=country,
+                     unit="GJ", commodity=None, stressors=ce.stressors or {}, source=ce.source)
+        H.nodes[node]["carrier"] = "electricity"
     return node
 
 
 def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx.DiGraph:
-    """Replace `ce.share` of the grid electricity of the chosen stages and countries.
+    """Replace `ce.share` of the grid electricity of the chosen stages in the chosen countries.
 
-    Each consumer's electricity inputs are scaled by (1 - share) and the missing GJ
-    come from the clean supply of its country: the network's node named by
-    `ce.supply`, or a new node carrying the scenario's flows per GJ.
+    Each electricity input of a consumer keeps (1 - share) of its GJ; the rest comes
+    from the clean supply of that grid's country: the network node named by
+    `ce.supply` (`{country}` = the grid's country, so a mine on the world-average
+    grid draws on the world's non-coal power), or a new node carrying the scenario's
+    flows per GJ.
     """
     H = G.copy()
     key = f"electricity[{index}]"
@@ -265,37 +272,21 @@ def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx
     for j, attrs in G.nodes(data=True):
         if attrs.get("kind") not in ce.stages:
             continue
-        country = str(attrs.get("country", "WLD"))
-        if ce.countries and country not in ce.countries:
+        if ce.countries and str(attrs.get("country", "WLD")) not in ce.countries:
             continue
-        grid = {u: float(G.edges[u, j]["amount"]) for u in G.predecessors(j) if is_electricity(G, u)}
-        gj = sum(grid.values())
-        if gj <= 0.0:
-            continue
-        touched += 1
-        for u, amount in grid.items():
-            _set_amount(H, u, j, (1.0 - ce.share) * amount, ce.source)
-        clean = _clean_supply(G, ce, country, key)
-        if clean not in H:
-            _add_process(
-                H,
-                clean,
-                kind="energy",
-                name=f"Clean electricity, {country} (scenario)",
-                country=country,
-                unit="GJ",
-                commodity=None,
-                stressors=ce.stressors or {},
-                source=ce.source,
-            )
-            H.nodes[clean]["carrier"] = "electricity"
-        kept = float(H.edges[clean, j]["amount"]) if H.has_edge(clean, j) else 0.0
-        _set_amount(H, clean, j, kept + ce.share * gj, ce.source)
+        grids = [u for u in G.predecessors(j) if is_electricity(G, u)]
+        for u in grids:
+            gj = float(G.edges[u, j]["amount"])
+            clean = _clean_supply(H, ce, str(G.nodes[u].get("country", "WLD")), key)
+            if clean == u:
+                continue
+            _set_amount(H, u, j, (1.0 - ce.share) * gj, ce.source)
+            kept = float(H.edges[clean, j]["amount"]) if H.has_edge(clean, j) else 0.0
+            _set_amount(H, clean, j, kept + ce.share * gj, ce.source)
+            touched += 1
     if touched == 0:
         where = ", ".join(ce.countries) or "any country"
-        raise InputError(
-            f"no {'/'.join(ce.stages)} node in {where} uses grid electricity", column=key
-        )
+        raise InputError(f"no {'/'.join(ce.stages)} node in {where} uses grid electricity", column=key)
     return H
 
 
@@ -416,15 +407,29 @@ def _rescale_concentrator(G: nx.DiGraph, H: nx.DiGraph, mine: str, plant: str, r
     for u in G.predecessors(plant):
         if u != mine and is_electricity(G, u):
             _set_amount(H, u, plant, float(G.edges[u, plant]["amount"]) * r, source)
-    stress = dict(G.nodes[plant].get("stressors") or {})
-    stress["tailings"] = float(stress.get("tailings", 0.0)) + ore * (r - 1.0)
-    for s in ("energy", "co2"):
-        if s in stress:
-            stress[s] = float(stress[s]) * r
-    H.nodes[plant]["stressors"] = stress
-    sources = dict(G.nodes[plant].get("stressor_sources") or {})
-    sources["tailings"] = f"{sources.get('tailings', '')} | scenario: ore grade x{1 / r:.4g}: {source}".strip(" |")
-    H.nodes[plant]["stressor_sources"] = sources
+    old = dict(G.nodes[plant].get("stressors") or {})
+    new = {**old, "tailings": float(old.get("tailings", 0.0)) + ore * (r - 1.0)}
+    for name in ("energy", "co2"):
+        if name in old:
+            new[name] = float(old[name]) * r
+    _replace_stressors(G, H, plant, new, f"ore grade x{1 / r:.4g}: {source}")
+
+
+def _replace_stressors(G: nx.DiGraph, H: nx.DiGraph, node: str, new: dict[str, float], why: str) -> None:
+    """New direct flows for a node; changed ones cite the scenario and keep their relative uncertainty."""
+    old = G.nodes[node].get("stressors") or {}
+    sources = dict(G.nodes[node].get("stressor_sources") or {})
+    spread = dict(G.nodes[node].get("stressor_uncertainty") or {})
+    for name, value in new.items():
+        before = float(old.get(name, 0.0))
+        if value == before:
+            continue
+        sources[name] = f"{sources.get(name, '')} | scenario: {why}".strip(" |")
+        if name in spread:
+            spread[name] = _scaled(spread[name], value / before) if before > 0 else None
+    H.nodes[node]["stressors"] = new
+    H.nodes[node]["stressor_sources"] = sources
+    H.nodes[node]["stressor_uncertainty"] = {k: v for k, v in spread.items() if v is not None}
 
 
 # --- lightweighting -------------------------------------------------------------
