@@ -96,7 +96,7 @@ def test_commands_trace_when_no_flows_file_is_given(monkeypatch: pytest.MonkeyPa
     flows = synthetic_flows()
     calls = []
 
-    def fake_trace(fleet: Path | None, home: str) -> SimpleNamespace:
+    def fake_trace(fleet: Path | None, home: str, scenario: str | None = None) -> SimpleNamespace:
         calls.append(home)
         return SimpleNamespace(flows=flows, summary=synthetic_summary(flows))
 
@@ -104,6 +104,24 @@ def test_commands_trace_when_no_flows_file_is_given(monkeypatch: pytest.MonkeyPa
     _invoke("report", "--mines", str(run_dir / "mines.csv"), "--out", str(tmp_path / "r.html"))
     _invoke("sankey", "--format", "html", "--out", str(tmp_path))
     assert calls == ["CHN", "CHN"]
+
+
+def test_scenario_difference_traces_both_runs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`--view difference --scenario X` maps X's run minus the run without a scenario."""
+    runs = {None: synthetic_flows(), "lfp": synthetic_flows(scale=0.5)}
+    calls = []
+
+    def fake_trace(fleet: Path | None, home: str, scenario: str | None = None) -> SimpleNamespace:
+        calls.append(scenario)
+        return SimpleNamespace(flows=runs[scenario], summary=synthetic_summary(runs[scenario]))
+
+    monkeypatch.setattr(maps_command, "_trace", fake_trace)
+    report = _invoke("map", "--view", "difference", "--scenario", "lfp", "--format", "svg", "--out", str(tmp_path))
+    assert sorted(calls, key=str) == [None, "lfp"]
+    svg = Path(report["files"][0]).read_text(encoding="utf-8")
+    assert Path(report["files"][0]).name == "hidden_by_country_lfp_difference.svg"
+    net = -0.5 * synthetic_flows().query("stressor in @HIDDEN")["value"].sum() / 1e6
+    assert f"lfp minus no scenario (net {net:+,.3g} Mt)" in svg
 
 
 @pytest.mark.parametrize(
@@ -114,6 +132,7 @@ def test_commands_trace_when_no_flows_file_is_given(monkeypatch: pytest.MonkeyPa
         (["map", "--format", "png,tiff"], "--format"),
         (["map", "--view", "difference"], "--baseline"),
         (["map", "--by", "mine", "--view", "domestic"], "--view"),
+        (["map", "--scenario", "lfp"], "--scenario"),
     ],
 )
 def test_bad_requests_fail_cleanly_and_write_nothing(run_dir: Path, tmp_path: Path, args: list[str], column: str) -> None:

@@ -56,6 +56,9 @@ MinesOption = Annotated[
     Path | None, typer.Option("--mines", help="Mine table (any mine_db format); default: the bundled database.")
 ]
 FlowOption = Annotated[str, typer.Option("--flow", help=f"One of {', '.join(aggregate.FLOW_GROUPS)}.")]
+ScenarioOption = Annotated[
+    str | None, typer.Option("--scenario", help="Trace under this scenario (bundled name or TOML file).")
+]
 VehicleOption = Annotated[
     list[str] | None, typer.Option("--vehicle", help="Only this vehicle type (repeatable); default: all.")
 ]
@@ -93,19 +96,34 @@ def _read_json(path: Path, what: str) -> dict[str, Any]:
     return data
 
 
-def _trace(fleet: Path | None, home: str) -> Any:
+def _trace(fleet: Path | None, home: str, scenario: str | None = None) -> Any:
+    """Run the engine on the default network and fleet, or on what `scenario` makes of them."""
     from tracer import api
 
-    return api.run(fleet=api.load_fleet(fleet) if fleet else None, home=home)
+    vehicles = api.load_fleet(fleet) if fleet else None
+    if scenario is None:
+        return api.run(fleet=vehicles, home=home)
+    from tracer.scenarios import load_scenario
+    from tracer.scenarios.compare import scenario_inputs
+
+    spec = load_scenario(scenario)
+    network, fleet_series = scenario_inputs(spec, api.default_network(), api.normalise_fleet(
+        api.default_fleet() if vehicles is None else vehicles))
+    return api.run(fleet=fleet_series, home=home, network=network)
 
 
 def _flows_and_summary(
-    flows_path: Path | None, summary_path: Path | None, fleet: Path | None, home: str
+    flows_path: Path | None, summary_path: Path | None, fleet: Path | None, home: str, scenario: str | None = None
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Flows and summary from files when given, else from a fresh run."""
+    """Flows and summary from files when given, else from a fresh run (under `scenario` if named)."""
     if flows_path is None:
-        result = _trace(fleet, home)
-        return result.flows, dict(result.summary)
+        result = _trace(fleet, home, scenario)
+        summary = dict(result.summary)
+        if scenario is not None:
+            summary.setdefault("assumptions", [f"Scenario: {scenario}."])
+        return result.flows, summary
+    if scenario is not None:
+        raise InputError("--scenario traces anew; it cannot be combined with --flows", column="--scenario")
     summary = _read_json(summary_path, "summary") if summary_path else {}
     summary.setdefault("home", home)
     return read_flows(flows_path), summary
@@ -139,7 +157,11 @@ def map_command(
     vehicle: VehicleOption = None,
     fmt: Annotated[str, typer.Option("--format", help=f"Comma-separated: {','.join(MAP_FORMATS)}.")] = "png,svg",
     view: Annotated[View, typer.Option("--view", help="Country maps: standard, domestic (home vs abroad), difference.")] = View.standard,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Baseline flows file for --view difference.")] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Baseline flows file for --view difference (default with --scenario: no scenario)."),
+    ] = None,
+    scenario: ScenarioOption = None,
     flows_path: FlowsOption = None,
     mines_path: MinesOption = None,
     fleet: FleetOption = None,
@@ -148,16 +170,18 @@ def map_command(
 ) -> None:
     """World map of hidden flows by producing country or mine: PNG, SVG, GeoJSON, GeoPackage, GeoParquet, HTML."""
     formats = _formats(fmt, MAP_FORMATS)
-    if view is View.difference and baseline is None:
-        raise InputError("--view difference needs --baseline FLOWS_FILE", column="--baseline")
+    if view is View.difference and baseline is None and scenario is None:
+        raise InputError("--view difference needs --baseline FLOWS_FILE or --scenario NAME", column="--baseline")
     if view is not View.standard and by is By.mine:
         raise InputError(f"--view {view.value} is a country map; use --by country", column="--view")
-    flows, summary = _flows_and_summary(flows_path, None, fleet, home)
+    flows, summary = _flows_and_summary(flows_path, None, fleet, home, scenario)
     home = str(summary.get("home", home))
     aggregate.select_flow(flows, flow, vehicle)  # fail on a bad flow or vehicle before drawing anything
+    if view is View.difference:
+        base = read_flows(baseline) if baseline is not None else _trace(fleet, home).flows
     mines = _mines(mines_path) if by is By.mine else None
     stem = out / _stem(flow if by is By.country else "hidden", "by", by.value, ",".join(vehicle or []) or None,
-                       None if view is View.standard else view.value)
+                       Path(scenario).stem if scenario else None, None if view is View.standard else view.value)
     files: list[Path] = []
     images = [f for f in formats if f in IMAGE]
     if images:
@@ -166,7 +190,9 @@ def map_command(
         elif view is View.domestic:
             figure = static.domestic_abroad_map(flows, home, vehicle, SOURCE)
         elif view is View.difference:
-            figure = static.difference_map(flows, read_flows(baseline), flow, SOURCE)
+            names = (Path(scenario).stem if scenario else flows_path.name if flows_path else "this run",
+                     baseline.name if baseline is not None else "no scenario")
+            figure = static.difference_map(flows, base, flow, SOURCE, names)
         else:
             figure = static.country_map(flows, flow, vehicle, SOURCE)
         files += static.save_figure(figure, stem, images)
@@ -193,6 +219,7 @@ def sankey_command(
     top_countries: Annotated[int, typer.Option("--top-countries", min=1, help="Countries shown; the rest pooled.")] = 8,
     top_components: Annotated[int, typer.Option("--top-components", min=1, help="Components shown; the rest pooled.")] = 8,
     top_materials: Annotated[int, typer.Option("--top-materials", min=1, help="Materials shown; the rest pooled.")] = 10,
+    scenario: ScenarioOption = None,
     flows_path: FlowsOption = None,
     fleet: FleetOption = None,
     home: HomeOption = "CHN",
@@ -200,9 +227,9 @@ def sankey_command(
 ) -> None:
     """Sankey diagram producing country -> material -> component -> vehicle (HTML, PNG, SVG, links CSV)."""
     formats = _formats(fmt, SANKEY_FORMATS)
-    flows, _ = _flows_and_summary(flows_path, None, fleet, home)
+    flows, _ = _flows_and_summary(flows_path, None, fleet, home, scenario)
     links = sankey.sankey_links(flows, flow, vehicle, top_countries, top_components, top_materials)
-    stem = out / _stem("sankey", flow, ",".join(vehicle or []) or None)
+    stem = out / _stem("sankey", flow, ",".join(vehicle or []) or None, Path(scenario).stem if scenario else None)
     title = f"{aggregate.FLOW_LABELS[flow]} from producing country to vehicle"
     files: list[Path] = [write_table(links, stem.with_name(stem.name + "_links"), "csv")]
     if "html" in formats:
@@ -228,6 +255,7 @@ def report_command(
             help='montecarlo.json of `tracer mc --out`, or JSON {"ranges": {"hidden_t": [low, high], ...}, "label": ...}.',
         ),
     ] = None,
+    scenario: ScenarioOption = None,
     mines_path: MinesOption = None,
     fleet: FleetOption = None,
     home: HomeOption = "CHN",
@@ -237,7 +265,7 @@ def report_command(
     """One self-contained HTML report: headline numbers, per-vehicle bars, map, Sankey, tables, sources."""
     if summary_path is not None and flows_path is None:
         raise InputError("--summary needs --flows (the two files of one run)", column="--summary")
-    flows, summary = _flows_and_summary(flows_path, summary_path, fleet, home)
+    flows, summary = _flows_and_summary(flows_path, summary_path, fleet, home, scenario)
     ranges: dict[str, Any] = {}
     label = "90 % interval"
     if ranges_path is not None:

@@ -54,7 +54,7 @@ def _source_line(fig: Figure, source: str | None, boundaries: bool = True) -> No
     parts = [f"Source: {source}." if source else "", f"Boundaries: {BOUNDARY_SOURCE}." if boundaries else ""]
     text = " ".join(p for p in parts if p)
     if text:
-        fig.text(0.01, 0.01, text, fontsize=6.5, color="#555555", ha="left", va="bottom")
+        fig.text(0.01, 0.005, text, fontsize=6.5, color="#555555", ha="left", va="top")  # below everything else
 
 
 def _unit_formatter(divisor: float) -> ticker.FuncFormatter:
@@ -124,9 +124,13 @@ def country_map(
 
 
 def difference_map(
-    flows: pd.DataFrame, baseline: pd.DataFrame, flow: str = "hidden", source: str | None = None
+    flows: pd.DataFrame,
+    baseline: pd.DataFrame,
+    flow: str = "hidden",
+    source: str | None = None,
+    names: tuple[str, str] = ("scenario", "baseline"),
 ) -> Figure:
-    """Choropleth of the change in `flow` from `baseline` to `flows` (red: more, blue: less)."""
+    """Choropleth of the change in `flow` from `baseline` to `flows` (red: more, blue: less); `names` label the two."""
     change = difference(flows, baseline, flow).set_index("country")["change"]
     _, unit = select_flow(flows, flow)
     largest = float(change.abs().max()) if len(change) else 0.0
@@ -134,10 +138,10 @@ def difference_map(
     limit = largest or 1.0
     norm = colors.SymLogNorm(linthresh=limit * 1e-3, vmin=-limit, vmax=limit, base=10)
     net = change.sum() / divisor
-    fig, ax, _ = _new_map(f"Change in {FLOW_LABELS[flow].lower()}: scenario minus baseline (net {net:+,.3g} {label})")
+    fig, ax, _ = _new_map(f"Change in {FLOW_LABELS[flow].lower()}: {names[0]} minus {names[1]} (net {net:+,.3g} {label})")
     mappable = _choropleth(ax, change, norm, "RdBu_r", _world())
-    steps = [limit, limit / 10, limit / 100]
-    ticks = [-v for v in steps] + [0.0] + steps[::-1]
+    step = _nice(limit)
+    ticks = [-step, -step / 100, 0.0, step / 100, step]
     _colorbar(fig, ax, mappable, f"Change ({label}, symmetric log scale)", divisor, ticks)
     _source_line(fig, source)
     return fig
