@@ -1,38 +1,24 @@
 """Output helpers shared by every command: atomic file writes and JSON printing.
 
 A failed run must never leave a half-written file behind, so every writer writes to
-a temporary sibling and renames it into place only once it is complete.
+a temporary sibling and renames it into place only once it is complete
+(`atomic_path`, shared with mine_db, which may not import tracer).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from mine_db.atomic import atomic_path
 
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to `path`; rename it onto `path` only on success."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+__all__ = ["atomic_path", "to_json", "write_json", "write_table"]
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str], fmt: str = "parquet") -> Path:
