@@ -184,3 +184,20 @@ def test_interactive_map_loads_offline_without_errors(tmp_path: Path) -> None:
     assert log.plots == 1
     assert log.country_shapes > 170
     assert "Hidden flows" in log.text
+
+
+def test_report_of_the_default_run_loads_offline(tmp_path: Path) -> None:
+    """The page `tracer report` writes for the bundled data (hundreds of mine sites) behaves the same."""
+    import mine_db
+    from tracer import api
+
+    result = api.run()
+    page = report.build_report(result.flows, result.summary, mines=mine_db.load_default(), fleet=result.fleet)
+    path = _write(tmp_path / "report.html", page)
+    log = load_page(path, tmp_path / "profile", expected_plots=3)
+    assert log.requests == []
+    assert log.errors == []
+    assert log.plots == 3 and log.country_shapes > 170
+    hidden = report.headline_values(result.flows, result.summary["home"], None)["hidden_t"]
+    assert f"{hidden / 1e6:.3g} Mt" in log.text
+    assert "China (CHN)" in log.text

@@ -56,6 +56,11 @@ def countries_geojson() -> dict[str, Any]:
     return json.loads(countries[["iso3", "name", "geometry"]].to_json(drop_id=True))
 
 
+def _subset(geojson: dict[str, Any], iso3: set[str]) -> dict[str, Any]:
+    """Only the features of `iso3`, so a page does not carry the world's outlines twice."""
+    return {**geojson, "features": [f for f in geojson["features"] if f["properties"]["iso3"] in iso3]}
+
+
 def _geo_layout() -> dict[str, Any]:
     """A world geo subplot with plotly's own base layers switched off (our GeoJSON is the base map)."""
     return {
@@ -123,7 +128,7 @@ def country_figure(flows: pd.DataFrame, flow: str = "hidden", vehicles: Sequence
     fig = go.Figure([_base_trace()])
     fig.add_trace(
         go.Choropleth(
-            geojson=countries_geojson(),
+            geojson=_subset(countries_geojson(), set(total.index)),  # the base trace already holds the rest
             featureidkey="properties.iso3",
             locations=total.index.tolist(),
             z=logz,
