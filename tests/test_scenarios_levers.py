@@ -266,10 +266,10 @@ class TestLightweighting:
         assert new["used"] == pytest.approx(0.9 * base["used"])
         assert new["overburden"] == pytest.approx(0.9 * 3.0)
 
-    def test_material_metal_is_the_chief_supply(self) -> None:
-        G = tiny_network()
-        assert levers.material_metal(G, "material:copper_wire") == "copper"
-        assert levers.material_metal(G, "material:steel") == "iron_ore"
+    def test_unknown_material_lists_the_network_s_materials(self) -> None:
+        with pytest.raises(InputError, match="copper_wire, steel") as err:
+            levers.lightweighting(tiny_network(), Lightweighting("aluminium", 0.2, SRC))
+        assert err.value.column == "lightweighting.aluminium"
 
 
 class TestFleet:

@@ -105,6 +105,7 @@ def test_every_key_is_parsed_to_its_meaning(tmp_path: Path) -> None:
         ("nev_share = 0.4", "nev_share = -0.1", "fleet.nev_share"),
         ("BEV = 0.8", "ICEV = 0.8", "fleet.nev_split.ICEV"),
         ("mass_change = -0.1", "mass_change = -1.0", "lightweighting.steel.mass_change"),
+        ("[lightweighting.steel]", '[lightweighting."material:steel"]', "lightweighting.material:steel"),
         ('title = "All levers"', 'title = "x"\nauthor = "me"', "scenario.author"),
         ('name = "everything"', "", "scenario.name"),
     ],

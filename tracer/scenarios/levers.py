@@ -22,7 +22,6 @@ from graphs.model import Distribution
 from mine_db.errors import InputError
 from tracer.scenarios.spec import (
     CHEMISTRIES,
-    MATERIAL_COMMODITY,
     NEV_VEHICLES,
     SHARE_TOLERANCE,
     BatteryMix,
@@ -435,30 +434,20 @@ def _replace_stressors(G: nx.DiGraph, H: nx.DiGraph, node: str, new: dict[str, f
 # --- lightweighting -------------------------------------------------------------
 
 
-def material_metal(G: nx.DiGraph, material: str) -> str | None:
-    """The commodity that supplies most of a material node's input mass (None if none)."""
-    mass: dict[str, float] = defaultdict(float)
-    for u in G.predecessors(material):
-        commodity = G.nodes[u].get("commodity")
-        if commodity:
-            mass[str(commodity)] += float(G.edges[u, material]["amount"])
-    return max(mass, key=mass.__getitem__) if mass else None
-
-
 def lightweighting(G: nx.DiGraph, lw: Lightweighting) -> nx.DiGraph:
-    """Scale the mass of a material in every product that uses it by (1 + mass_change).
+    """Scale the mass of one material in every product that uses it by (1 + mass_change).
 
-    The material's nodes are those whose input mass is chiefly the mapped commodity
-    (steel -> iron ore, aluminium -> bauxite, ...); all their output edges scale.
+    All output edges of `material:<name>` scale; its upstream follows through the
+    solve, and so does the `used` mass it carries.
     """
     H = G.copy()
-    commodity = MATERIAL_COMMODITY[lw.material]
-    materials = [m for m in _nodes_of_kind(G, "material") if material_metal(G, m) == commodity]
-    if not materials:
-        raise InputError(f"no material node is made chiefly of {commodity}", column=f"lightweighting.{lw.material}")
-    for m in materials:
-        for v in G.successors(m):
-            _set_amount(H, m, v, float(G.edges[m, v]["amount"]) * (1.0 + lw.mass_change), lw.source)
+    node = f"material:{lw.material}"
+    if node not in G or _kind(G, node) != "material":
+        known = ", ".join(sorted(m.removeprefix("material:") for m in _nodes_of_kind(G, "material")))
+        raise InputError(f"no material node {node!r}; the network has: {known}",
+                         column=f"lightweighting.{lw.material}")
+    for v in G.successors(node):
+        _set_amount(H, node, v, float(G.edges[node, v]["amount"]) * (1.0 + lw.mass_change), lw.source)
     return H
 
 

@@ -9,6 +9,7 @@ the dotted key path (``recycled_content.copper.share``), so a user can fix it.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,7 @@ PROCESS_STRESSORS: tuple[str, ...] = (
 )
 NEV_VEHICLES: tuple[str, ...] = ("PHEV", "BEV", "FCV")
 SHARE_TOLERANCE = 1e-6
+_MATERIAL_NAME = re.compile(r"[a-z0-9_]+")
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,10 @@ class FleetMix:
 
 @dataclass(frozen=True)
 class Lightweighting:
-    """Relative change of one material's mass per vehicle (-0.1 = 10 % lighter)."""
+    """Relative change of one material's mass in every product (-0.1 = 10 % lighter).
+
+    `material` names a material node without its prefix (`steel` = `material:steel`).
+    """
 
     material: str
     mass_change: float
@@ -504,8 +509,8 @@ def _lightweighting(r: _Reader, value: Any) -> tuple[Lightweighting, ...]:
     out = []
     for material, entry in r.table(value, "lightweighting").items():
         path = f"lightweighting.{material}"
-        if material not in MATERIAL_COMMODITY:
-            raise r.fail(path, f"unknown material; allowed: {', '.join(MATERIAL_COMMODITY)}")
+        if not _MATERIAL_NAME.fullmatch(material):
+            raise r.fail(path, "name a material node without its prefix, e.g. steel for material:steel")
         t = r.table(entry, path)
         r.only(t, path, ("mass_change", "source"))
         out.append(
