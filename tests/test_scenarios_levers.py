@@ -86,6 +86,20 @@ class TestRecycledContent:
         assert "recycling:copper:scenario:CHN" not in H
         assert amount(H, "smelting:cu:CHN", "material:copper_wire") == pytest.approx(1.0)
 
+    def test_materials_limit_the_lever(self) -> None:
+        G = tiny_network()
+        G.add_node("material:brass", kind="material", stressors={"used": 1.0})
+        G.add_edge("smelting:cu:CHN", "material:brass", amount=0.6, source="t")
+        H = levers.recycled_content(G, rc(0.5, materials=("brass",)))
+        assert amount(H, "recycling:copper:scenario:CHN", "material:brass") == pytest.approx(0.3)
+        assert amount(H, "smelting:cu:CHN", "material:copper_wire") == 1.0
+        with pytest.raises(InputError) as err:
+            levers.recycled_content(G, rc(0.5, materials=("brass", "bronze")))
+        assert err.value.column == "recycled_content.copper.materials[1]"
+        with pytest.raises(InputError) as err:
+            levers.recycled_content(G, rc(0.5, materials=("steel",)))
+        assert err.value.column == "recycled_content.copper"
+
     def test_material_without_the_metal_is_an_error_naming_the_key(self) -> None:
         with pytest.raises(InputError) as err:
             levers.recycled_content(tiny_network(), rc(0.3, material="nickel", commodity="nickel"))

@@ -87,6 +87,7 @@ def test_every_key_is_parsed_to_its_meaning(tmp_path: Path) -> None:
         ("share = 0.4", "share = nan", "recycled_content.copper.share"),
         ("[recycled_content.copper]", "[recycled_content.tin]", "recycled_content.tin"),
         ('source = "Wuppertal MIPS"', "", "recycled_content.copper.source"),
+        ("share = 0.4", 'share = 0.4\nmaterials = ["material:copper"]', "recycled_content.copper.materials[0]"),
         ("process_residue = 9.0", "used = 9.0", "recycled_content.copper.secondary_stressors.used"),
         ("process_residue = 9.0", "tailings = -1.0", "recycled_content.copper.secondary_stressors.tailings"),
         ("LFP = 0.6", "LFP = 0.5", "battery_mix.shares"),

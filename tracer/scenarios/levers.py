@@ -104,7 +104,7 @@ def _add_process(
 
 
 def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
-    """Set the recycled share of a metal's supply into every material node to `rc.share`.
+    """Set the recycled share of a metal's supply into material nodes to `rc.share`.
 
     For each material node fed by the commodity, S = primary + existing secondary
     supply (t metal per t material). Primary suppliers are rescaled to (1 - share) S
@@ -115,8 +115,12 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
     H = G.copy()
     key = f"recycled_content.{rc.material}"
     secondary = f"recycling:{rc.material}:scenario:{rc.country}"
+    chosen = [f"material:{name}" for name in rc.materials]
+    for i, node in enumerate(chosen):
+        if node not in G or _kind(G, node) != "material":
+            raise InputError(f"no material node {node!r} in the network", column=f"{key}.materials[{i}]")
     touched = 0
-    for m in _nodes_of_kind(G, "material"):
+    for m in chosen or _nodes_of_kind(G, "material"):
         primary: dict[str, float] = {}
         existing: dict[str, float] = {}
         for u in G.predecessors(m):
@@ -153,7 +157,8 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
                 )
             _set_amount(H, secondary, m, rc.share * total, rc.source)
     if touched == 0:
-        raise InputError(f"no material node is supplied with {rc.commodity}", column=key)
+        raise InputError(f"no {'chosen ' if chosen else ''}material node is supplied with {rc.commodity}",
+                         column=key)
     return H
 
 

@@ -68,7 +68,8 @@ class RecycledContent:
     """Set the recycled share of one material's metal supply to `share`.
 
     The secondary route is a new `recycling` node in `country` whose direct flows per
-    tonne of secondary metal are `secondary_stressors`.
+    tonne of secondary metal are `secondary_stressors`. `materials` limits the lever
+    to those material nodes (names without the `material:` prefix); empty = all.
     """
 
     material: str
@@ -77,6 +78,7 @@ class RecycledContent:
     secondary_stressors: Mapping[str, float]
     country: str
     source: str
+    materials: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -375,7 +377,11 @@ def _recycled(r: _Reader, value: Any) -> tuple[RecycledContent, ...]:
         if material not in MATERIAL_COMMODITY:
             raise r.fail(path, f"unknown material; allowed: {', '.join(MATERIAL_COMMODITY)}")
         t = r.table(entry, path)
-        r.only(t, path, ("share", "secondary_stressors", "country", "source"))
+        r.only(t, path, ("share", "secondary_stressors", "country", "materials", "source"))
+        materials = r.strings(t.get("materials", []), f"{path}.materials")
+        for i, name in enumerate(materials):
+            if not _MATERIAL_NAME.fullmatch(name):
+                raise r.fail(f"{path}.materials[{i}]", "name a material node without its prefix, e.g. steel")
         out.append(
             RecycledContent(
                 material=material,
@@ -386,6 +392,7 @@ def _recycled(r: _Reader, value: Any) -> tuple[RecycledContent, ...]:
                 ),
                 country=r.country(t.get("country", "CHN"), f"{path}.country"),
                 source=r.source(t, path),
+                materials=materials,
             )
         )
     return tuple(out)
