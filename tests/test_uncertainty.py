@@ -302,3 +302,44 @@ def test_sensitivity_cli_json(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None
     summary = json.loads(result.stdout)
     assert summary["tornado_top"] and summary["sobol"]
     assert (tmp_path / "tornado.parquet").exists() and (tmp_path / "sobol.parquet").exists()
+
+
+def test_mine_sources_keep_every_draw_mass_consistent() -> None:
+    g0, r0, s0, conc = 0.01, 0.9, 3.0, 4.0
+    ore0 = 1.0 / (g0 * r0)
+    G = nx.DiGraph()
+    _node(G, "mine:m", "mine", "CHL", "m", overburden=s0)
+    G.nodes["mine:m"].update(grade=g0, recovery=r0, strip_ratio=s0, resolution="mine")
+    _node(G, "beneficiation:m", "beneficiation", "CHL", "m", tailings=ore0 - conc)
+    _node(G, "material:cu", "material", used=1.0)
+    _node(G, "BEV", "vehicle")
+    add_flow(G, "mine:m", "beneficiation:m", ore0, "test")
+    add_flow(G, "beneficiation:m", "material:cu", 1.0, "test")
+    add_flow(G, "material:cu", "BEV", 0.08, "test")
+    compiled = compile_network(G)
+    params = collect(G, compiled)
+    assert sorted(params.group) == ["ore grade at mine", "recovery at beneficiation", "strip ratio at mine"]
+    draws = params.table.sample(np.random.default_rng(2), 2000)
+    a, b = params.values(draws)
+    g, r, s = (draws[params.names.index(f"mine m: {k}")] for k in ("grade", "recovery", "strip ratio"))
+    ore = a[compiled.A.indptr[compiled.index["beneficiation:m"]]]
+    np.testing.assert_allclose(ore, 1.0 / (g * r), rtol=1e-5)
+    row = {s_: i for i, s_ in enumerate(compiled.stressors)}
+    B = compiled.B.tocsr()
+
+    def entry(stressor: str, node: str) -> int:
+        lo, hi = B.indptr[row[stressor]], B.indptr[row[stressor] + 1]
+        return lo + int(np.flatnonzero(B.indices[lo:hi] == compiled.index[node])[0])
+
+    np.testing.assert_allclose(b[entry("overburden", "mine:m")], s, rtol=1e-5)
+    np.testing.assert_allclose(b[entry("tailings", "beneficiation:m")] - ore, -conc, rtol=1e-4)
+    assert (r <= 1.0).all() and np.corrcoef(1 / g, b[entry("tailings", "beneficiation:m")])[0, 1] > 0.9
+    assert collect(G, compiled, assumptions=None).size == 0
+
+
+def test_distribution_that_misses_its_own_value_is_flagged() -> None:
+    G = small_network()
+    G.edges["material:copper", "component:motor"]["uncertainty"] = Distribution("triangular", (10.0, 50.0, 80.0))
+    params = collect(G, compile_network(G))
+    assert len(params.warnings) == 1 and "material:copper -> component:motor" in params.warnings[0]
+    assert "check the units" in params.warnings[0]

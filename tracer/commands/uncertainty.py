@@ -53,7 +53,10 @@ def _setup(fleet: Path | None, seed: int, quiet: bool) -> montecarlo.Setup:
     with _bar("building the network", 1, quiet):
         network = api.default_network()
         counts = api.load_fleet(fleet) if fleet else api.normalise_fleet(api.default_fleet())
-        return montecarlo.prepare(network, seed=seed, fleet=counts)
+        setup = montecarlo.prepare(network, seed=seed, fleet=counts)
+    for warning in setup.params.warnings:
+        _err.print(f"[yellow]warning:[/] {warning}")
+    return setup
 
 
 @contextlib.contextmanager
@@ -112,6 +115,7 @@ def mc_command(
         "uncertain_parameters": result.parameters,
         "seconds": round(result.seconds, 3),
         "percentiles_outside_grid": result.outside_grid,
+        "data_warnings": list(setup.params.warnings),
         "headline": _records(_headline(result.table)),
     }
     written = []

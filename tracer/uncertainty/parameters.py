@@ -19,6 +19,7 @@ import numpy as np
 
 from tracer.engine import CompiledNetwork
 from tracer.uncertainty.distributions import DTYPE, DistributionTable
+from tracer.uncertainty.sources import MineSources, SourceAssumptions, SourceParameters, mine_sources
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +35,10 @@ class ParameterSet:
     group: tuple[str, ...]
     table: DistributionTable
     in_a: np.ndarray
+    """Per direct parameter (the first len(in_a) draws); source draws follow them."""
     position: np.ndarray
+    mines: MineSources | None
+    """Mine grade / recovery / strip ratio draws and the coefficients they set."""
     a_nominal: np.ndarray
     b_nominal: np.ndarray
     share_edges: np.ndarray
@@ -42,6 +46,8 @@ class ParameterSet:
     share_starts: np.ndarray
     share_total: np.ndarray
     """Declared sum of each market's input shares."""
+    warnings: tuple[str, ...]
+    """Coefficients whose declared value lies outside the central 99.9 % of their distribution."""
 
     @property
     def a_params(self) -> np.ndarray:
@@ -71,10 +77,15 @@ class ParameterSet:
 
     @property
     def nominal(self) -> np.ndarray:
-        """The compiled (deterministic) value of each parameter."""
+        """The value of each parameter in the network as compiled (mine sources: their attribute)."""
         out = np.empty(self.size)
-        out[self.in_a] = self.a_nominal[self.a_position]
-        out[~self.in_a] = self.b_nominal[self.b_position]
+        direct = self.in_a.size
+        out[:direct][self.in_a] = self.a_nominal[self.a_position]
+        out[:direct][~self.in_a] = self.b_nominal[self.b_position]
+        if self.mines is not None:
+            m = self.mines
+            for index, value in ((m.grade, m.grade0), (m.recovery, m.recovery0), (m.strip, m.strip0)):
+                out[index[index >= 0]] = value[index >= 0]
         return out
 
     @property
@@ -87,6 +98,10 @@ class ParameterSet:
         n = draws.shape[1]
         a = self._fill(self.a_nominal, self.a_params, self.a_position, draws, n)
         b = self._fill(self.b_nominal, self.b_params, self.b_position, draws, n)
+        if self.mines is not None:
+            if a is draws or b is draws:
+                a, b = a.copy(), b.copy()
+            self.mines.apply(draws, a, b)
         if self.share_edges.size:
             shares = a[self.share_edges]
             sums = np.add.reduceat(shares, self.share_starts, axis=0)
@@ -95,8 +110,14 @@ class ParameterSet:
         return a, b
 
 
-def collect(G: nx.DiGraph, compiled: CompiledNetwork) -> ParameterSet:
-    """Gather every declared distribution of `G`, located in `compiled`'s matrices."""
+def collect(
+    G: nx.DiGraph, compiled: CompiledNetwork, assumptions: SourceAssumptions | None = SourceAssumptions()
+) -> ParameterSet:
+    """Gather every declared distribution of `G`, located in `compiled`'s matrices, plus mine sources.
+
+    `assumptions=None` leaves the mines' grade, recovery and strip ratio fixed (only
+    declared distributions are drawn).
+    """
     A, B = compiled.A, compiled.B
     index, kind = compiled.index, compiled.kind
     dists, names, groups, in_a, position = [], [], [], [], []
@@ -132,21 +153,51 @@ def collect(G: nx.DiGraph, compiled: CompiledNetwork) -> ParameterSet:
     order = sorted(range(len(dists)), key=lambda i: (not in_a[i], position[i]))
     dists, names, groups = [dists[i] for i in order], [names[i] for i in order], [groups[i] for i in order]
     in_a, position = [in_a[i] for i in order], [position[i] for i in order]
-    table = DistributionTable.from_declared(dists, names)
+    direct = len(dists)
+    source = (
+        mine_sources(
+            G, compiled, a_pos, {p for p, a in zip(position, in_a, strict=True) if a},
+            {p for p, a in zip(position, in_a, strict=True) if not a}, direct, assumptions,
+        )  # fmt: skip
+        if assumptions is not None
+        else SourceParameters((), (), (), None)
+    )
+    table = DistributionTable.from_declared([*dists, *source.dists], [*names, *source.names])
+    names, groups = [*names, *source.names], [*groups, *source.groups]
     share_edges, share_starts, share_total = _share_groups(A, sorted(uncertain_markets))
+    nominal = np.array([(A.data if a else B.data)[p] for a, p in zip(in_a, position, strict=True)], dtype=float)
+    direct_table = DistributionTable.from_declared(dists, names[:direct])
     return ParameterSet(
         names=tuple(names),
         group=tuple(groups),
         table=table,
         in_a=np.array(in_a, dtype=bool),
         position=np.array(position, dtype=np.int64),
+        mines=source.mines,
         a_nominal=np.asarray(A.data, dtype=float),
         b_nominal=np.asarray(B.data, dtype=float),
         share_edges=share_edges,
         share_starts=share_starts,
         share_total=share_total,
+        warnings=_inconsistent(direct_table, nominal, names, dists),
     )
 
+
+def _inconsistent(table: DistributionTable, nominal: np.ndarray, names: list[str], dists: list[object]) -> tuple[str, ...]:
+    """Flag coefficients whose distribution does not cover their own value (usually a unit slip).
+
+    Not an error: the draws are what the data declares, but a result built on such
+    a coefficient deserves a loud note next to it.
+    """
+    if not table.size:
+        return ()
+    bounds = table.ppf(np.tile([[0.0005, 0.9995]], (table.size, 1)))
+    bad = np.flatnonzero((nominal < bounds[:, 0]) | (nominal > bounds[:, 1]))
+    return tuple(
+        f"{names[i]}: declared value {nominal[i]:.4g} lies outside the central 99.9 % of its distribution "
+        f"{dists[i].to_text()} ({bounds[i, 0]:.4g} to {bounds[i, 1]:.4g}); check the units"  # type: ignore[attr-defined]
+        for i in bad
+    )
 
 def _positions_csc(A: object) -> dict[tuple[int, int], int]:
     """(supplier, consumer) -> index into A.data for a CSC matrix."""

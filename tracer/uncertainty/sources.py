@@ -1,0 +1,195 @@
+"""Sample mines at the source: ore grade, recovery and strip ratio, with coefficients derived from them.
+
+Why at the source: a mine's ore per tonne of metal, its stripping waste and its
+tailings all follow from the same few numbers (mine_db.flows): ore = b / (g r),
+stripping = s * ore, tailings = ore - concentrate. Drawing g, r and s once per mine
+and deriving the three coefficients keeps them consistent draw by draw (a poorer
+grade means more ore, more waste and more tailings at once) and needs three draws
+per mine instead of independent noise on every coefficient.
+
+The graph carries the nominal values (mine node attributes `grade`, `recovery`,
+`strip_ratio`; the edge mine -> beneficiation in t ore per unit of output; the mine's
+stripping stressor per t ore; the beneficiation node's tailings per unit of output).
+Draws enter as ratios to those nominals, so the basis content and concentrate grade
+never need restating here:
+
+    ore       = ore_0 * (g_0 r_0) / (g r)
+    stripping = stripping_0 * s / s_0
+    tailings  = max(tailings_0 + (ore - ore_0), 0)      (the concentrate is fixed)
+
+A coefficient with its own declared distribution keeps it: declared data wins over
+these defaults.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+import networkx as nx
+import numpy as np
+
+from graphs.model import Distribution
+from tracer.engine import CompiledNetwork
+from tracer.uncertainty.distributions import DTYPE
+
+
+@dataclass(frozen=True)
+class SourceAssumptions:
+    """Default spreads where the data gives a value but no range (modelling assumptions).
+
+    Reasons: a site-reported grade or strip ratio varies year to year and by pit
+    (sigma 0.15 and 0.25 of log); a country- or global-average value applied to a
+    "rest of country" node stands for many unlike mines (twice the spread). Recovery
+    is bounded above by 1, so it gets a triangular distribution of +- `recovery_half_width`
+    around its value.
+    """
+
+    grade_sigma: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({"mine": 0.15, "rest_of_country": 0.30})
+    )
+    strip_sigma: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({"mine": 0.25, "rest_of_country": 0.50})
+    )
+    recovery_half_width: float = 0.05
+
+    def sigma(self, table: Mapping[str, float], resolution: str) -> float:
+        """Spread for a node's resolution (the wider one when it is not stated)."""
+        return table.get(resolution, max(table.values()))
+
+
+@dataclass(frozen=True, eq=False)
+class MineSources:
+    """Per mine: which draw rows hold g, r, s (-1: fixed) and which matrix entries they set."""
+
+    grade: np.ndarray
+    recovery: np.ndarray
+    strip: np.ndarray
+    grade0: np.ndarray
+    recovery0: np.ndarray
+    strip0: np.ndarray
+    ore_pos: np.ndarray
+    ore0: np.ndarray
+    strip_pos: np.ndarray
+    """B position of the stripping stressor (-1: none)."""
+    strip_value0: np.ndarray
+    tail_pos: np.ndarray
+    """B position of the beneficiation tailings (-1: none)."""
+    tail0: np.ndarray
+
+    def apply(self, draws: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+        """Overwrite the derived entries of a (nnz(A), S) and b (nnz(B), S) in place."""
+        g = _rows(draws, self.grade, self.grade0)
+        r = _rows(draws, self.recovery, self.recovery0)
+        np.minimum(g, 1.0, out=g)  # a grade is a mass fraction
+        ore = (self.ore0 * self.grade0 * self.recovery0).astype(DTYPE)[:, None] / (g * r)
+        a[self.ore_pos] = ore
+        has_tail = self.tail_pos >= 0
+        b[self.tail_pos[has_tail]] = np.maximum(
+            self.tail0[has_tail, None] + (ore[has_tail] - self.ore0[has_tail, None]), 0.0
+        )
+        has_strip = (self.strip_pos >= 0) & (self.strip >= 0)
+        s = draws[self.strip[has_strip]]
+        b[self.strip_pos[has_strip]] = (self.strip_value0[has_strip] / self.strip0[has_strip]).astype(DTYPE)[:, None] * s
+
+
+def _rows(draws: np.ndarray, index: np.ndarray, fixed: np.ndarray) -> np.ndarray:
+    out = np.repeat(fixed.astype(DTYPE)[:, None], draws.shape[1], axis=1)
+    drawn = index >= 0
+    out[drawn] = draws[index[drawn]]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class SourceParameters:
+    """The source draws to append to the parameter list, and how they map to the matrices."""
+
+    dists: tuple[Distribution, ...]
+    names: tuple[str, ...]
+    groups: tuple[str, ...]
+    mines: MineSources | None
+
+
+def mine_sources(
+    G: nx.DiGraph,
+    compiled: CompiledNetwork,
+    a_pos: Mapping[tuple[int, int], int],
+    declared_a: set[int],
+    declared_b: set[int],
+    first_row: int,
+    assumptions: SourceAssumptions = SourceAssumptions(),
+) -> SourceParameters:
+    """Find mine -> beneficiation pairs with grade, recovery and strip ratio; draw rows start at `first_row`."""
+    B = compiled.B
+    row_of = {s: r for r, s in enumerate(compiled.stressors)}
+    dists: list[Distribution] = []
+    names: list[str] = []
+    groups: list[str] = []
+    cols: dict[str, list[float]] = {k: [] for k in MineSources.__dataclass_fields__}
+
+    def b_pos(stressor: str, j: int) -> int:
+        if stressor not in row_of:
+            return -1
+        r = row_of[stressor]
+        lo, hi = B.indptr[r], B.indptr[r + 1]
+        k = lo + int(np.searchsorted(B.indices[lo:hi], j))
+        return k if k < hi and B.indices[k] == j and k not in declared_b else -1
+
+    def draw(dist: Distribution, name: str, group: str) -> int:
+        dists.append(dist)
+        names.append(name)
+        groups.append(group)
+        return first_row + len(dists) - 1
+
+    for mine, attrs in G.nodes(data=True):
+        if attrs.get("kind") != "mine" or not _numbers(attrs, ("grade", "recovery", "strip_ratio")):
+            continue
+        bens = [c for c in G.successors(mine) if G.nodes[c].get("kind") == "beneficiation"]
+        if len(bens) != 1:
+            continue
+        i, j = compiled.index[str(mine)], compiled.index[str(bens[0])]
+        ore_pos = a_pos[(i, j)]
+        if ore_pos in declared_a:
+            continue
+        g0, r0, s0 = (float(attrs[k]) for k in ("grade", "recovery", "strip_ratio"))
+        resolution = str(attrs.get("resolution", ""))
+        label = str(attrs.get("mine_id") or mine)
+        grade = recovery = strip = -1
+        if 0 < g0 < 1:
+            sigma = assumptions.sigma(assumptions.grade_sigma, resolution)
+            grade = draw(Distribution("lognormal", (math.log(g0), sigma)), f"mine {label}: grade", "ore grade at mine")
+        if 0 < r0 < 1:
+            h = assumptions.recovery_half_width
+            low, high = max(r0 - h, 0.01), min(r0 + h, 1.0)
+            recovery = draw(Distribution("triangular", (low, r0, high)), f"mine {label}: recovery", "recovery at beneficiation")
+        stripping = max(("overburden", "waste_rock"), key=lambda st: compiled.B[row_of[st], i] if st in row_of else 0.0)
+        strip_pos = b_pos(stripping, i)
+        if s0 > 0 and strip_pos >= 0:
+            sigma = assumptions.sigma(assumptions.strip_sigma, resolution)
+            strip = draw(Distribution("lognormal", (math.log(s0), sigma)), f"mine {label}: strip ratio", "strip ratio at mine")
+        if grade < 0 and recovery < 0 and strip < 0:
+            continue
+        tail_pos = b_pos("tailings", j)
+        for key, value in (
+            ("grade", grade), ("recovery", recovery), ("strip", strip), ("grade0", g0), ("recovery0", r0),
+            ("strip0", s0), ("ore_pos", ore_pos), ("ore0", float(compiled.A.data[ore_pos])),
+            ("strip_pos", strip_pos), ("strip_value0", float(B.data[strip_pos]) if strip_pos >= 0 else 0.0),
+            ("tail_pos", tail_pos), ("tail0", float(B.data[tail_pos]) if tail_pos >= 0 else 0.0),
+        ):  # fmt: skip
+            cols[key].append(value)
+    if not dists:
+        return SourceParameters((), (), (), None)
+    ints = {"grade", "recovery", "strip", "ore_pos", "strip_pos", "tail_pos"}
+    mines = MineSources(
+        **{k: np.array(v, dtype=np.int64 if k in ints else float) for k, v in cols.items()}  # type: ignore[arg-type]
+    )
+    return SourceParameters(tuple(dists), tuple(names), tuple(groups), mines)
+
+
+def _numbers(attrs: Mapping[str, object], keys: tuple[str, ...]) -> bool:
+    try:
+        return all(math.isfinite(float(attrs[k])) for k in keys)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):
+        return False
