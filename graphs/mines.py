@@ -265,6 +265,8 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
     The grid is the producing country's where the network models it, else the world
     average (`energy:grid:WLD`).
     """
+    if any(name.startswith(POWER_PREFIX) for name in params) and "kwh_gj" not in params:
+        raise InputError("mine-site electricity needs the parameter 'kwh_gj' (GJ per kWh)")
     for site in outputs:
         name = f"{POWER_PREFIX}{site.commodity}"
         if name not in params:

@@ -101,6 +101,8 @@ def _add_packs(G: nx.DiGraph, params: Parameters, battery: str | Path | None, pa
             raise row.error("pack_kg_per_kwh", f"{pack.value} kg/kWh is less than the {covered:.4g} kg/kWh "
                                                f"of listed materials")
         for use, size_name in PACK_SIZES.items():
+            if size_name not in params:
+                raise row.error("chemistry", f"pack sizes need the parameter {size_name!r} (kWh per {use} pack)")
             kwh = params[size_name]
             component = f"traction_battery_{use}_{chemistry}"
             _add_component(G, row, component, f"Traction battery, {chemistry}, {kwh.value:.3g} kWh ({use})",
