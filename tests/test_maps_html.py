@@ -157,7 +157,7 @@ def test_ranges_from_montecarlo_json(flows: pd.DataFrame) -> None:
         "headline": [
             {"vehicle": "fleet", "split": "total", "stressor": "hidden", "p5": 0.9 * hidden, "p95": 1.2 * hidden},
             {"vehicle": "fleet", "split": "total", "stressor": "tmr", "p5": 1.0, "p95": 2.0},
-            {"vehicle": "BEV-LFP", "split": "total", "stressor": "hidden", "p5": 610.0, "p95": 700.0},
+            {"vehicle": "BEV-LFP", "split": "total", "stressor": "hidden", "p5": 6.0e5, "p95": 7.0e5},
             {"vehicle": "fleet", "split": "material", "stressor": "hidden", "p5": 5.0, "p95": 6.0},
         ],
     }
@@ -165,11 +165,11 @@ def test_ranges_from_montecarlo_json(flows: pd.DataFrame) -> None:
     assert ranges == {
         "hidden_t": [0.9 * hidden, 1.2 * hidden],
         "total_tmr_t": [1.0, 2.0],
-        "per_vehicle_hidden_t": {"BEV-LFP": [610.0, 700.0]},
+        "per_vehicle_hidden_t": {"BEV-LFP": [6.0e5, 7.0e5]},
     }
     assert label == "90 % interval (2,048 Monte Carlo draws)"
     page = report.build_report(flows, synthetic_summary(flows), ranges=ranges, range_label=label)
     assert f"{label}: {0.9 * hidden / 1e6:.3g} Mt – {1.2 * hidden / 1e6:.3g} Mt" in page
-    assert f"<th>Hidden flows, {label} (t per vehicle)</th>" in page and "<td>610 – 700</td>" in page
+    assert f"<th>Hidden flows, {label} (t per vehicle)</th>" in page and "<td>600,000 – 700,000</td>" in page
     # A TMR interval of 1-2 t cannot contain the run's TMR: the page says so instead of hiding it.
     assert page.count("The interval does not contain this run's value.") == 1

@@ -166,6 +166,8 @@ def add_mines(fig: go.Figure, flows: pd.DataFrame, mines: pd.DataFrame, vehicles
     sizeref = 2.0 * float(table["hidden_t"].max()) / 40.0**2  # the largest site is 40 px across
     for commodity, group in table.groupby(table.get("commodity", pd.Series("mine", index=table.index)).fillna("other")):
         hollow = group.get("resolution", pd.Series("mine", index=group.index)).eq("rest_of_country")
+        order = np.argsort(hollow.to_numpy(), kind="stable")  # a named mine first: plotly's legend shows it
+        group, hollow = group.iloc[order], hollow.iloc[order]
         lines = [
             "<br>".join(
                 [f"<b>{html.escape(str(row.get('name', row['mine_id'])))}</b> ({row.get('country', '')})",

@@ -205,8 +205,17 @@ def vehicle_figure(flows: pd.DataFrame, fleet: pd.Series | None) -> go.Figure:
     return fig
 
 
-def _range_column(values: Mapping[str, Sequence[float]], vehicles: pd.Index) -> list[str]:
-    return [f"{format_number(values[v][0])} – {format_number(values[v][1])}" if v in values else "" for v in vehicles]
+def _range_column(values: Mapping[str, Sequence[float]], vehicles: pd.Index, central: np.ndarray) -> list[str]:
+    """'low – high' per vehicle; marked when the interval misses this run's value."""
+    cells = []
+    for vehicle, value in zip(vehicles, central, strict=True):
+        if vehicle not in values:
+            cells.append("")
+            continue
+        low, high = values[vehicle]
+        miss = "" if low <= value <= high else " (misses this run's value)"
+        cells.append(f"{format_number(low)} – {format_number(high)}{miss}")
+    return cells
 
 
 def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping[str, Any], range_label: str) -> str:
@@ -225,9 +234,9 @@ def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping
             frame["TMR (t per vehicle)"] = tmr / counts
             frame["Hidden flows (t per vehicle)"] = hidden / counts
         formats |= {"Vehicles produced": "count", "TMR (t per vehicle)": "ratio", "Hidden flows (t per vehicle)": "ratio"}
-        for key, name in (("per_vehicle_tmr_t", "TMR"), ("per_vehicle_hidden_t", "Hidden flows")):
+        for key, name, central in (("per_vehicle_tmr_t", "TMR", tmr / counts), ("per_vehicle_hidden_t", "Hidden flows", hidden / counts)):
             if isinstance(ranges.get(key), Mapping):
-                frame[f"{name}, {range_label} (t per vehicle)"] = _range_column(ranges[key], wide.index)
+                frame[f"{name}, {range_label} (t per vehicle)"] = _range_column(ranges[key], wide.index, central)
     divisor, label = scaled_unit(float(tmr.max()) if len(tmr) else 0.0, "t")
     frame[f"Fleet TMR ({label})"] = tmr
     frame[f"Fleet hidden flows ({label})"] = hidden
