@@ -12,7 +12,7 @@ import math
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -174,7 +174,7 @@ class Scenario:
     ore_grade: tuple[OreGradeDecline, ...] = ()
     fleet: FleetMix | None = None
     lightweighting: tuple[Lightweighting, ...] = ()
-    includes: tuple[str, ...] = field(default=())
+    includes: tuple[str, ...] = ()
 
     @property
     def changes_network(self) -> bool:
@@ -192,13 +192,18 @@ class Scenario:
         """One row per lever setting with its source: what a report must show."""
         rows: list[dict[str, str]] = []
         for rc in self.recycled_content:
-            rows.append(_row(f"recycled_content.{rc.material}", f"share {rc.share:g}", rc.source))
+            where = f" in {', '.join(rc.materials)}" if rc.materials else ""
+            flows = ", ".join(f"{k} {v:g}" for k, v in rc.secondary_stressors.items()) or "none"
+            setting = f"share {rc.share:g}{where}; secondary route per t: {flows}"
+            rows.append(_row(f"recycled_content.{rc.material}", setting, rc.source))
         if self.battery_mix:
             mix = ", ".join(f"{k} {v:g}" for k, v in self.battery_mix.shares.items())
             rows.append(_row("battery_mix", mix, self.battery_mix.source))
         for i, el in enumerate(self.electricity):
             where = ",".join(el.countries) or "all countries"
-            rows.append(_row(f"electricity[{i}]", f"clean share {el.share:g} in {where}", el.source))
+            supply = el.supply or "a new supply"
+            setting = f"clean share {el.share:g} of {'/'.join(el.stages)} power in {where}, from {supply}"
+            rows.append(_row(f"electricity[{i}]", setting, el.source))
         for i, so in enumerate(self.sourcing):
             mix = ", ".join(f"{k} {v:g}" for k, v in so.shares.items())
             rows.append(_row(f"sourcing[{i}]", f"{so.market or so.commodity}: {mix}", so.source))
