@@ -94,6 +94,14 @@ class BatchModel:
     up_entry: np.ndarray
     up_node: np.ndarray
     up_collect: sp.csr_matrix
+    """Qr = up_collect @ (root flows per unit): (row, root) cells."""
+    comb_qr: np.ndarray
+    comb_edge: np.ndarray
+    comb_collect: sp.csr_matrix
+    """Q (row, material) += A[root, material] * Qr (row, root)."""
+    own_entry: np.ndarray
+    own_collect: sp.csr_matrix
+    """Q (row, material) += the material node's own flows."""
     q_material: np.ndarray
     q_collect: sp.csr_matrix
     """(indicator rows hit x Q rows) ones: sums material-weighted Q rows into indicators."""
@@ -117,7 +125,11 @@ class BatchModel:
         out[self.down_target] += (self.down_collect @ flows.reshape(len(self.down_entry), C * S)).reshape(-1, C, S)
 
         Z = self.up.run(a, np.repeat(self.up_inject[:, None, None], S, axis=2))[:, 0, :]
-        Q = np.asarray(self.up_collect @ (ext[self.up_entry] * Z[self.up_node]), dtype=DTYPE)
+        Qr = np.asarray(self.up_collect @ (ext[self.up_entry] * Z[self.up_node]), dtype=DTYPE)
+        Q = np.asarray(
+            self.comb_collect @ (a[self.comb_edge] * Qr[self.comb_qr]) + self.own_collect @ ext[self.own_entry],
+            dtype=DTYPE,
+        )
         if Q.shape[0]:
             scaled = Q[:, None, :] * X[self.q_material]
             out[self.q_target] += (self.q_collect @ scaled.reshape(Q.shape[0], -1)).reshape(-1, C, S)
@@ -199,47 +211,71 @@ def build(
             r_idx.append(r)
             e_idx.append(pos)
 
-    # up pass: each material's supply chain per unit of the material
+    # up pass: the supply chain of each direct supplier ("root") of a material, per
+    # unit of the root, computed once however many materials share the root
     materials = down_nodes[is_mat[down_nodes]]
+    mat_pos = np.full(n, -1)
+    mat_pos[materials] = np.arange(materials.size)
+    feeds = np.flatnonzero(mat_pos[consumer] >= 0)  # edges root -> material
+    roots = np.unique(supplier[feeds])
+    root_pos = np.full(n, -1)
+    root_pos[roots] = np.arange(roots.size)
     up_src, up_tgt, up_val, up_inject_pos = [], [], [], []
-    up_entry, up_node, up_mat = [], [], []
+    up_entry, up_node, up_root = [], [], []
     offset = 0
-    for mi, m in enumerate(materials):
-        chain = _reach(A, np.array([m]), stop=np.zeros(n, dtype=bool))
-        mloc = np.full(n, -1)
-        mloc[chain] = offset + np.arange(chain.size)
-        inside = mloc[consumer] >= 0
-        up_src.append(mloc[consumer[inside]])
-        up_tgt.append(mloc[supplier[inside]])
+    for ri, s_node in enumerate(roots):
+        chain = _reach(A, np.array([s_node]), stop=np.zeros(n, dtype=bool))
+        loc = np.full(n, -1)
+        loc[chain] = offset + np.arange(chain.size)
+        inside = loc[consumer] >= 0
+        up_src.append(loc[consumer[inside]])
+        up_tgt.append(loc[supplier[inside]])
         up_val.append(edge[inside])
-        up_inject_pos.append(mloc[m])
-        entries = np.flatnonzero(mloc[ext_j] >= 0)
+        up_inject_pos.append(loc[s_node])
+        entries = np.flatnonzero(loc[ext_j] >= 0)
         up_entry.append(entries)
-        up_node.append(mloc[ext_j[entries]])
-        up_mat.append(np.full(entries.size, mi))
+        up_node.append(loc[ext_j[entries]])
+        up_root.append(np.full(entries.size, ri))
         offset += chain.size
     cat = _concat_int
     up = Propagation.build(offset, cat(up_val), cat(up_src), cat(up_tgt), compiled.nodes)
     up_inject = np.zeros(offset, dtype=DTYPE)
     up_inject[cat(up_inject_pos)] = 1.0
-    up_entry_a, up_node_a, up_mat_a = cat(up_entry), cat(up_node), cat(up_mat)
+    up_entry_a, up_node_a, up_root_a = cat(up_entry), cat(up_node), cat(up_root)
 
+    # Qr[(row, root)]: a root's flows per unit, by node-local row (material label added later)
+    r_pairs: dict[tuple[int, int], int] = {}
+    r_cells: list[tuple[int, int]] = []
+    for pos, (e, ri) in enumerate(zip(up_entry_a, up_root_a, strict=True)):
+        for r in rows.node_rows(compiled, int(ext_k[e]), int(ext_j[e]), material=None):
+            r_cells.append((r_pairs.setdefault((r, int(ri)), len(r_pairs)), pos))
+    up_collect = _ones(r_cells, (len(r_pairs), up_entry_a.size))
+
+    # Q[(row, material)] = material's own flows + sum over roots of A[root, m] * Qr[(row, root)]
+    material_label = [str(compiled.nodes[m]) for m in materials]
+    by_root: dict[int, list[tuple[int, int]]] = {}
+    for (r, ri), qr in r_pairs.items():
+        by_root.setdefault(ri, []).append((r, qr))
     pairs: dict[tuple[int, int], int] = {}
-    pair_of_entry: list[tuple[int, tuple[int, int]]] = []
-    for pos, (e, mi) in enumerate(zip(up_entry_a, up_mat_a, strict=True)):
-        label = str(compiled.nodes[materials[mi]])
-        for r in rows.node_rows(compiled, int(ext_k[e]), int(ext_j[e]), label):
-            pair_of_entry.append((pos, (r, int(mi))))
-            pairs.setdefault((r, int(mi)), 0)
+    comb: list[tuple[int, int, int]] = []  # (Q pair, Qr row, edge root -> material)
+    for e in feeds:
+        mi, ri = int(mat_pos[consumer[e]]), int(root_pos[supplier[e]])
+        for r, qr in by_root.get(ri, []):
+            for target in rows.with_material(r, material_label[mi]):
+                comb.append((pairs.setdefault((target, mi), len(pairs)), qr, int(e)))
+    own_entry = np.flatnonzero(mat_pos[ext_j] >= 0)
+    own_cells: list[tuple[int, int]] = []
+    for pos, e in enumerate(own_entry):
+        mi = int(mat_pos[ext_j[e]])
+        for r in rows.node_rows(compiled, int(ext_k[e]), int(ext_j[e]), material_label[mi]):
+            own_cells.append((pairs.setdefault((r, mi), len(pairs)), pos))
+    # order Q by (row, material) so that the sums into each row run in a fixed order
     ordered = sorted(pairs)
     q_of = {p: i for i, p in enumerate(ordered)}
-    up_collect = sp.csr_matrix(
-        (
-            np.ones(len(pair_of_entry), dtype=DTYPE),
-            ([q_of[p] for _, p in pair_of_entry], [pos for pos, _ in pair_of_entry]),
-        ),
-        shape=(len(ordered), up_entry_a.size),
-    )
+    renumber = np.array([q_of[p] for p in pairs], dtype=np.int64)
+    comb_q = renumber[np.array([c[0] for c in comb], dtype=np.int64)] if comb else _empty()
+    comb_collect = _ones(list(zip(comb_q.tolist(), range(len(comb)))), (len(ordered), len(comb)))
+    own_collect = _ones([(int(renumber[q]), pos) for q, pos in own_cells], (len(ordered), own_entry.size))
     q_row = np.array([r for r, _ in ordered], dtype=np.int64)
     q_material = local[materials[np.array([mi for _, mi in ordered], dtype=np.int64)]] if ordered else _empty()
     q_target, q_hit = np.unique(q_row, return_inverse=True)
@@ -273,6 +309,11 @@ def build(
         up_entry=up_entry_a,
         up_node=up_node_a,
         up_collect=up_collect,
+        comb_qr=np.array([c[1] for c in comb], dtype=np.int64),
+        comb_edge=np.array([c[2] for c in comb], dtype=np.int64),
+        comb_collect=comb_collect,
+        own_entry=own_entry,
+        own_collect=own_collect,
         q_material=q_material,
         q_collect=q_collect,
         q_target=q_target,
@@ -289,6 +330,7 @@ class _RowIndex:
         self.mine_k = mine_k
         self.splits = tuple(splits)
         self.index: dict[tuple[str, str, int], int] = {}
+        self.keys: list[tuple[str, str, int]] = []
         for k in range(len(ext_names)):
             self.row("total", "total", k)
 
@@ -297,10 +339,17 @@ class _RowIndex:
         return len(self.index)
 
     def row(self, split: str, group: str, k: int) -> int:
-        return self.index.setdefault((split, group, k), len(self.index))
+        key = (split, group, k)
+        if key not in self.index:
+            self.index[key] = len(self.keys)
+            self.keys.append(key)
+        return self.index[key]
 
-    def node_rows(self, compiled: CompiledNetwork, k: int, j: int, material: str) -> list[int]:
-        """Rows a flow of extended stressor k at node j (reached via `material`) adds to."""
+    def node_rows(self, compiled: CompiledNetwork, k: int, j: int, material: str | None) -> list[int]:
+        """Rows a flow of extended stressor k at node j (reached via `material`) adds to.
+
+        With material None the material row is left out (`with_material` adds it later).
+        """
         out = [self.row("total", "total", k)]
         if k not in self.split_k:
             return out
@@ -308,15 +357,23 @@ class _RowIndex:
             "country": str(compiled.country[j]),
             "stage": str(compiled.kind[j]),
             "mine": str(compiled.mine_id[j]) or NONE_LABEL,
-            "material": material,
         }
+        if material is not None:
+            labels["material"] = material
         out.extend(
             self.row(s, labels[s], k) for s in self.splits if s in labels and (s != "mine" or k in self.mine_k)
         )
         return out
 
+    def with_material(self, r: int, material: str) -> list[int]:
+        """Row r itself, plus the material row of the same stressor when r is a total row."""
+        split, _, k = self.keys[r]
+        if split == "total" and k in self.split_k and "material" in self.splits:
+            return [r, self.row("material", material, k)]
+        return [r]
+
     def table(self) -> pd.DataFrame:
-        keys = sorted(self.index, key=self.index.__getitem__)
+        keys = self.keys
         stressor = [self.ext_names[k] for _, _, k in keys]
         return pd.DataFrame(
             {
@@ -443,6 +500,13 @@ def _reach(A: sp.csc_matrix, seeds: np.ndarray, stop: np.ndarray) -> np.ndarray:
         seen[found] = True
         frontier = found
     return np.flatnonzero(seen)
+
+
+def _ones(cells: list[tuple[int, int]], shape: tuple[int, int]) -> sp.csr_matrix:
+    """A sparse matrix of ones at (row, column) cells (a fixed-order summing operator)."""
+    rows = [r for r, _ in cells]
+    cols = [c for _, c in cells]
+    return sp.csr_matrix((np.ones(len(cells), dtype=DTYPE), (rows, cols)), shape=shape)
 
 
 def _concat_int(parts: list[np.ndarray] | list[int]) -> np.ndarray:
