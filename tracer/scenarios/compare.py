@@ -86,6 +86,7 @@ class Comparison:
                     "change": {m: t.at[m, "change"] for m in t.index},
                     "change_pct": {m: t.at[m, "change_pct"] for m in t.index},
                     "per_vehicle_tmr_t": run.result.summary["per_vehicle_tmr_t"],
+                    "per_vehicle_hidden_t": run.result.summary["per_vehicle_hidden_t"],
                     "assumptions": run.scenario.assumptions(),
                 }
             )
