@@ -149,3 +149,7 @@ def test_sweep_errors_name_the_parameter(files: dict[str, Path]) -> None:
     with pytest.raises(InputError) as err:
         sweep("recycled_content.copper.share", [0.5], base=files["nev"], network=tiny_network(), fleet=FLEET)
     assert err.value.column == "recycled_content"
+    with pytest.raises(InputError, match="distinct"):
+        sweep("fleet.nev_share", [0.5, 0.5], base=files["nev"], network=tiny_network(), fleet=FLEET)
+    with pytest.raises(InputError):
+        sweep("fleet.nev_share", [], base=files["nev"], network=tiny_network(), fleet=FLEET)

@@ -63,6 +63,8 @@ def sweep(
     """Totals of the base scenario with `parameter` set to each of `values`."""
     if not values:
         raise InputError("give at least one value to sweep", column=parameter)
+    if len({float(v) for v in values}) != len(values):
+        raise InputError(f"sweep values must be distinct, got {list(values)}", column=parameter)
     step = on_step or (lambda _name: None)
     home_iso3 = to_iso3(home, column="home")
     scenarios = [load_scenario(base, {parameter: float(v)}) for v in values]  # all validated first
