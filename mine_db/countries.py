@@ -21,6 +21,10 @@ from mine_db.errors import InputError
 
 #: Region codes accepted besides ISO 3166 countries (see docs/CONTRACTS.md).
 REGION_CODES: frozenset[str] = frozenset({"WLD"})
+#: Codes from ISO 3166's user-assigned range (XAA-XZZ) in common use for territories pycountry does not
+#: list: XKX is Kosovo's code at the European Commission, IMF, World Bank and Natural Earth. A code is
+#: returned as it is given (upper-cased), like the ISO 3166 codes pycountry knows.
+USER_ASSIGNED_CODES: MappingProxyType[str, str] = MappingProxyType({"XKX": "Kosovo"})
 
 
 def _key(name: str) -> str:
@@ -104,7 +108,7 @@ _ALIASES: MappingProxyType[str, str] = MappingProxyType(
 
 @lru_cache(maxsize=4096)
 def _lookup(name: str) -> str | None:
-    if name.upper() in REGION_CODES:
+    if name.upper() in REGION_CODES or name.upper() in USER_ASSIGNED_CODES:
         return name.upper()
     alias = _ALIASES.get(_key(name))
     if alias is not None:

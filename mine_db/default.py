@@ -35,7 +35,7 @@ import pycountry
 
 from mine_db import commodities
 from mine_db.atomic import atomic_path
-from mine_db.countries import to_iso3
+from mine_db.countries import USER_ASSIGNED_CODES, to_iso3
 from mine_db.errors import InputError
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
@@ -281,7 +281,7 @@ def _country_name(iso3: str) -> str:
     """A readable country name for row labels (ISO 3166 common name where there is one)."""
     country = pycountry.countries.get(alpha_3=iso3)
     if country is None:
-        return {"XKX": "Kosovo"}.get(iso3, iso3)
+        return USER_ASSIGNED_CODES.get(iso3, iso3)
     return getattr(country, "common_name", country.name)
 
 
@@ -311,9 +311,6 @@ def build_default() -> tuple[pd.DataFrame, pd.DataFrame]:
     rest, table = reconcile(named, national)
     combined = pd.concat([named, _rest_rows(rest, national)], ignore_index=True)
     combined = combined.sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
-    # Adapter: to_iso3 maps "Kosovo" to the user-assigned code XKX but does not accept "XKX" back
-    # (reported to mine_db core); validate converts names, so pass the name for that one code.
-    combined["country"] = combined["country"].replace({"XKX": "Kosovo"})
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
     return derive_hidden_flows(fill_gaps(checked)), table
 

@@ -19,6 +19,7 @@ from mine_db.errors import InputError
         ("Kosovo", "XKX"), ("Burma", "MMR"), ("Myanmar", "MMR"), ("Vietnam", "VNM"), ("Tanzania", "TZA"),
         ("Venezuela", "VEN"), ("Czechia", "CZE"), ("Bosnia-Herzegovina", "BIH"), ("Macedonia", "MKD"),
         ("United States", "USA"), ("  Australia ", "AUS"), ("World", "WLD"), ("WLD", "WLD"),
+        ("XKX", "XKX"), ("xkx", "XKX"), (" XKX ", "XKX"),
     ],
 )
 def test_known_spellings(name: str, iso3: str) -> None:
@@ -30,3 +31,16 @@ def test_no_fuzzy_matching(name: str) -> None:
     with pytest.raises(InputError) as err:
         to_iso3(name, file="f.csv", row=3, column="country")
     assert (err.value.file, err.value.row, err.value.column) == ("f.csv", 3, "country")
+
+
+def test_every_code_it_returns_is_accepted_back() -> None:
+    """A code to_iso3 produced (Kosovo's user-assigned XKX included) must round-trip unchanged."""
+    for name in ("Kosovo", "Chile", "DR Congo", "World"):
+        code = to_iso3(name)
+        assert to_iso3(code) == code
+
+
+@pytest.mark.parametrize("code", ["XKK", "XAA", "XXX"])
+def test_unlisted_user_assigned_codes_are_unknown(code: str) -> None:
+    with pytest.raises(InputError):
+        to_iso3(code)
