@@ -110,7 +110,8 @@ def compare(
 ) -> Comparison:
     """Trace each scenario (bundled name, file or parsed `Scenario`) and compare to the first.
 
-    All scenarios are validated before any is run, so a typo in the last file fails fast.
+    All scenarios are parsed and their levers applied before any is traced, so a typo
+    or a lever the network cannot take in the last file fails fast.
     """
     if not refs:
         raise InputError("give at least one scenario to compare")
@@ -120,10 +121,10 @@ def compare(
     labels = _unique_labels([s.name for s in scenarios])
     base_network = api.default_network() if network is None else network
     base_fleet = api.normalise_fleet(api.default_fleet() if fleet is None else fleet)
+    inputs = [scenario_inputs(s, base_network, base_fleet) for s in scenarios]
     runs = []
-    for label, scenario in zip(labels, scenarios, strict=True):
+    for label, scenario, (graph, vehicles) in zip(labels, scenarios, inputs, strict=True):
         step(label)
-        graph, vehicles = scenario_inputs(scenario, base_network, base_fleet)
         runs.append(ScenarioRun(label, scenario, api.run(vehicles, home_iso3, graph)))
     return Comparison(
         home=home_iso3,
