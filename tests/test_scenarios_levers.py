@@ -257,6 +257,15 @@ class TestOreGrade:
         assert new["waste_rock"] == pytest.approx(base["waste_rock"] / 0.95**5)
         assert new["tailings"] > base["tailings"] / 0.95**5 * 0.99
 
+    def test_brine_pumps_more_but_leaves_no_tailings(self) -> None:
+        G = tiny_network()
+        G.nodes["mine:cu:PER"]["mine_type"] = "brine"
+        G.nodes["beneficiation:cu:PER"]["stressors"] = {}
+        H = levers.ore_grade(G, OreGradeDecline("copper", 0.5, 2019, 2020, SRC))
+        assert amount(H, "mine:cu:PER", "beneficiation:cu:PER") == pytest.approx(2 * ORE_PER_CONC)
+        assert "tailings" not in H.nodes["beneficiation:cu:PER"]["stressors"]
+        assert H.nodes["beneficiation:cu:CHL"]["stressors"]["tailings"] == pytest.approx(2 * ORE_PER_CONC - 1)
+
     def test_mine_without_concentrator_is_an_error(self) -> None:
         G = nx.DiGraph()
         G.add_node("mine:x", kind="mine", commodity="nickel", grade=0.02, recovery=0.8, unit="t",

@@ -378,7 +378,8 @@ def ore_grade(G: nx.DiGraph, og: OreGradeDecline) -> nx.DiGraph:
     The strip ratio is a property of the deposit per tonne of ore, so the mine's
     overburden and waste rock per t ore stay and grow with the r times more ore it
     moves. The concentrator's throughput-driven inputs (electricity) and its energy
-    and CO2 scale with the ore as well. The `grade` attributes are updated.
+    and CO2 scale with the ore as well. The `grade` attributes are updated. Brine is
+    pumped, not milled (mine_type `brine`): more brine, no tailings (mine_db.flows).
     """
     H = G.copy()
     key = f"ore_grade.{og.commodity}"
@@ -393,8 +394,9 @@ def ore_grade(G: nx.DiGraph, og: OreGradeDecline) -> nx.DiGraph:
                 f"mine {mine!r} feeds no beneficiation node: cannot place the extra tailings", column=key
             )
         _scale_grade(H, mine, og.grade_factor)
+        brine = G.nodes[mine].get("mine_type") == "brine"
         for plant in plants:
-            _rescale_concentrator(G, H, mine, plant, r, og.source)
+            _rescale_concentrator(G, H, mine, plant, r, og.source, tailings=not brine)
             _scale_grade(H, plant, og.grade_factor)
     return H
 
@@ -405,14 +407,18 @@ def _scale_grade(H: nx.DiGraph, node: str, factor: float) -> None:
         H.nodes[node]["grade"] = float(grade) * factor
 
 
-def _rescale_concentrator(G: nx.DiGraph, H: nx.DiGraph, mine: str, plant: str, r: float, source: str) -> None:
+def _rescale_concentrator(
+    G: nx.DiGraph, H: nx.DiGraph, mine: str, plant: str, r: float, source: str, tailings: bool
+) -> None:
     ore = float(G.edges[mine, plant]["amount"])
     _set_amount(H, mine, plant, ore * r, source)
     for u in G.predecessors(plant):
         if u != mine and is_electricity(G, u):
             _set_amount(H, u, plant, float(G.edges[u, plant]["amount"]) * r, source)
     old = dict(G.nodes[plant].get("stressors") or {})
-    new = {**old, "tailings": float(old.get("tailings", 0.0)) + ore * (r - 1.0)}
+    new = dict(old)
+    if tailings:
+        new["tailings"] = float(old.get("tailings", 0.0)) + ore * (r - 1.0)
     for name in ("energy", "co2"):
         if name in old:
             new[name] = float(old[name]) * r
