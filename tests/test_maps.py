@@ -228,3 +228,20 @@ def test_svg_output_is_reproducible(tmp_path: Path, flows: pd.DataFrame) -> None
     first = static.save_figure(static.country_map(flows), tmp_path / "a", ["svg"])[0]
     second = static.save_figure(static.country_map(flows), tmp_path / "b", ["svg"])[0]
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_difference_layer_exports_change_per_country(tmp_path: Path, flows: pd.DataFrame) -> None:
+    scenario = synthetic_flows(scale=0.5)
+    layer = geodata.difference_layer(scenario, flows, "tailings")
+    back = gpd.read_file(geodata.write_layer(layer, tmp_path / "d", "geojson", "difference"))
+    assert {"iso3", "name", "flow", "unit", "baseline", "scenario", "change"} <= set(back.columns)
+    assert set(back["flow"]) == {"tailings"} and set(back["unit"]) == {"t"}
+    tailings = flows[(flows["stressor"] == "tailings") & (flows["country"] != "WLD")]["value"].sum()
+    assert back["change"].sum() == pytest.approx(-0.5 * tailings)
+
+
+def test_mine_map_sizes_by_one_flow_and_refuses_off_site_flows(tmp_path: Path, flows: pd.DataFrame, mines: pd.DataFrame) -> None:
+    svg = _svg_text(static.save_figure(static.mine_map(flows, mines, flow="tailings"), tmp_path / "t", ["svg"])[0])
+    assert "Tailings at mine sites" in svg
+    with pytest.raises(InputError, match="mine maps show"):
+        static.mine_map(flows, mines, flow="used")

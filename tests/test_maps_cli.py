@@ -69,6 +69,12 @@ def test_domestic_and_difference_views(run_dir: Path, tmp_path: Path) -> None:
     change = _invoke("map", "--view", "difference", "--baseline", str(run_dir / "baseline.csv"), "--format", "png",
                      "--flows", str(run_dir / "flows.parquet"), "--out", str(tmp_path))
     assert Path(change["files"][0]).name == "hidden_by_country_difference.png"
+    exported = _invoke("map", "--view", "difference", "--baseline", str(run_dir / "baseline.csv"), "--format", "gpkg",
+                       "--flows", str(run_dir / "flows.parquet"), "--out", str(tmp_path))
+    layer = gpd.read_file(exported["files"][0], layer="difference")
+    flows = synthetic_flows()
+    mapped = flows[flows["stressor"].isin(HIDDEN) & (flows["country"] != "WLD")]["value"].sum()
+    assert layer["change"].sum() == pytest.approx(0.5 * mapped)  # this run is twice the baseline
 
 
 def test_sankey_writes_html_images_and_balanced_links(run_dir: Path, tmp_path: Path) -> None:
@@ -133,6 +139,8 @@ def test_scenario_difference_traces_both_runs(monkeypatch: pytest.MonkeyPatch, t
         (["map", "--view", "difference"], "--baseline"),
         (["map", "--by", "mine", "--view", "domestic"], "--view"),
         (["map", "--scenario", "lfp"], "--scenario"),
+        (["map", "--by", "mine", "--flow", "used"], "stressor"),
+        (["map", "--view", "domestic", "--format", "html"], "--format"),
     ],
 )
 def test_bad_requests_fail_cleanly_and_write_nothing(run_dir: Path, tmp_path: Path, args: list[str], column: str) -> None:

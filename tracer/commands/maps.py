@@ -174,19 +174,23 @@ def map_command(
         raise InputError("--view difference needs --baseline FLOWS_FILE or --scenario NAME", column="--baseline")
     if view is not View.standard and by is By.mine:
         raise InputError(f"--view {view.value} is a country map; use --by country", column="--view")
+    if view is not View.standard and "html" in formats:
+        raise InputError(f"--view {view.value} is drawn as png/svg (and exported as geodata), not html", column="--format")
+    if by is By.mine:
+        aggregate.mine_flow_column(flow)
     flows, summary = _flows_and_summary(flows_path, None, fleet, home, scenario)
     home = str(summary.get("home", home))
     aggregate.select_flow(flows, flow, vehicle)  # fail on a bad flow or vehicle before drawing anything
     if view is View.difference:
         base = read_flows(baseline) if baseline is not None else _trace(fleet, home).flows
     mines = _mines(mines_path) if by is By.mine else None
-    stem = out / _stem(flow if by is By.country else "hidden", "by", by.value, ",".join(vehicle or []) or None,
+    stem = out / _stem(flow, "by", by.value, ",".join(vehicle or []) or None,
                        Path(scenario).stem if scenario else None, None if view is View.standard else view.value)
     files: list[Path] = []
     images = [f for f in formats if f in IMAGE]
     if images:
         if by is By.mine:
-            figure = static.mine_map(flows, mines, vehicle, SOURCE)
+            figure = static.mine_map(flows, mines, vehicle, SOURCE, flow)
         elif view is View.domestic:
             figure = static.domestic_abroad_map(flows, home, vehicle, SOURCE)
         elif view is View.difference:
@@ -196,9 +200,15 @@ def map_command(
         else:
             figure = static.country_map(flows, flow, vehicle, SOURCE)
         files += static.save_figure(figure, stem, images)
-    for geo_format in (f for f in formats if f in GEO):
-        layer = geodata.mine_layer(flows, mines, vehicle) if by is By.mine else geodata.country_layer(flows, vehicle, home)
-        files.append(geodata.write_layer(layer, stem, geo_format, "mines" if by is By.mine else "countries"))
+    geo_formats = [f for f in formats if f in GEO]
+    if geo_formats:
+        if by is By.mine:
+            layer, name = geodata.mine_layer(flows, mines, vehicle), "mines"
+        elif view is View.difference:
+            layer, name = geodata.difference_layer(flows, base, flow), "difference"
+        else:
+            layer, name = geodata.country_layer(flows, vehicle, home), "countries"
+        files += [geodata.write_layer(layer, stem, geo_format, name) for geo_format in geo_formats]
     if "html" in formats:
         page = interactive.map_page(flows, mines if by is By.mine else None, flow, vehicle, SOURCE)
         files.append(interactive.write_html(page, stem.with_suffix(".html")))

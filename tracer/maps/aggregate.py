@@ -127,6 +127,17 @@ def by_mine(flows: pd.DataFrame, mines: pd.DataFrame, vehicles: Sequence[str] | 
     return table.sort_values("hidden_t", ascending=False, ignore_index=True)
 
 
+#: Flows a mine map can size its circles by: what happens at the mine site.
+MINE_FLOWS = ("hidden", *HIDDEN)
+
+
+def mine_flow_column(flow: str) -> str:
+    """The `by_mine` column for `flow`; residues and used mass arise off site, so they are refused."""
+    if flow not in MINE_FLOWS:
+        raise InputError(f"mine maps show {', '.join(MINE_FLOWS)}, not {flow!r}", column="stressor")
+    return f"{flow}_t"
+
+
 def place_mines(mines: pd.DataFrame) -> pd.DataFrame:
     """Give sites without coordinates (rest-of-country rows may have none) their country's representative point."""
     from mine_db.boundaries import representative_points

@@ -16,7 +16,7 @@ import pandas as pd
 
 from mine_db.boundaries import load_countries
 from tracer.io import atomic_path
-from tracer.maps.aggregate import by_country, by_mine
+from tracer.maps.aggregate import by_country, by_mine, difference, select_flow
 
 #: Export format -> (file suffix, OGR driver or None for GeoParquet).
 GEO_FORMATS: dict[str, tuple[str, str | None]] = {
@@ -49,6 +49,18 @@ def country_layer(flows: pd.DataFrame, vehicles: Sequence[str] | None = None, ho
     )
 
 
+def difference_layer(flows: pd.DataFrame, baseline: pd.DataFrame, flow: str = "hidden") -> gpd.GeoDataFrame:
+    """Countries whose `flow` differs between two runs: iso3, name, flow, unit, baseline, scenario, change."""
+    unit = select_flow(flows, flow)[1]
+    table = difference(flows, baseline, flow)
+    countries = load_countries()
+    layer = countries.merge(table, left_on="iso3", right_on="country", how="inner").drop(columns="country")
+    layer.insert(2, "flow", flow)
+    layer.insert(3, "unit", unit)
+    columns = [c for c in layer.columns if c != "geometry"] + ["geometry"]
+    return gpd.GeoDataFrame(layer[columns], geometry="geometry", crs=countries.crs)
+
+
 def unmapped_countries(flows: pd.DataFrame, vehicles: Sequence[str] | None = None) -> pd.DataFrame:
     """Country codes in the flows that have no polygon (e.g. WLD), with their tonnages."""
     table = by_country(flows, vehicles)
@@ -72,12 +84,6 @@ def write_layer(layer: gpd.GeoDataFrame, path: str | os.PathLike[str], fmt: str,
     with atomic_path(target) as tmp:
         if driver is None:
             layer.to_parquet(tmp, index=False)
-        else:
-            # OGR wants the real extension (GPKG warns otherwise), so stage beside the placeholder.
-            staged = tmp.with_suffix(suffix)
-            try:
-                layer.to_file(staged, driver=driver, layer=name, engine="pyogrio")
-                os.replace(staged, tmp)
-            finally:
-                staged.unlink(missing_ok=True)
+        else:  # atomic_path hands out a fresh path with the target's own name, as OGR drivers need
+            layer.to_file(tmp, driver=driver, layer=name, engine="pyogrio")
     return target

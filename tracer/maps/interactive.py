@@ -25,7 +25,15 @@ from plotly.offline import get_plotlyjs
 from mine_db.boundaries import SOURCE as BOUNDARY_SOURCE
 from mine_db.boundaries import load_countries
 from tracer.io import atomic_path
-from tracer.maps.aggregate import FLOW_LABELS, HIDDEN, by_mine, format_number, scaled_unit, select_flow
+from tracer.maps.aggregate import (
+    FLOW_LABELS,
+    HIDDEN,
+    by_mine,
+    format_number,
+    mine_flow_column,
+    scaled_unit,
+    select_flow,
+)
 
 #: Base layers plotly may draw from its topojson; seeded empty so that drawing them is a no-op.
 _TOPOJSON_LAYERS = ("land", "ocean", "lakes", "rivers", "coastlines", "countries", "subunits")
@@ -157,13 +165,21 @@ def country_figure(flows: pd.DataFrame, flow: str = "hidden", vehicles: Sequence
     return fig
 
 
-def add_mines(fig: go.Figure, flows: pd.DataFrame, mines: pd.DataFrame, vehicles: Sequence[str] | None = None) -> go.Figure:
-    """Overlay mine sites as circles (area proportional to hidden flows), one legend entry per commodity."""
+def add_mines(
+    fig: go.Figure,
+    flows: pd.DataFrame,
+    mines: pd.DataFrame,
+    vehicles: Sequence[str] | None = None,
+    flow: str = "hidden",
+) -> go.Figure:
+    """Overlay mine sites as circles (area proportional to `flow`), one legend entry per commodity."""
+    column = mine_flow_column(flow)
     table = by_mine(flows, mines, vehicles)
+    table = table[table[column] > 0]
     if table.empty:
         return fig
-    divisor, label = scaled_unit(float(table["hidden_t"].max()), "t")
-    sizeref = 2.0 * float(table["hidden_t"].max()) / 40.0**2  # the largest site is 40 px across
+    divisor, label = scaled_unit(float(table[column].max()), "t")
+    sizeref = 2.0 * float(table[column].max()) / 40.0**2  # the largest site is 40 px across
     for commodity, group in table.groupby(table.get("commodity", pd.Series("mine", index=table.index)).fillna("other")):
         hollow = group.get("resolution", pd.Series("mine", index=group.index)).eq("rest_of_country")
         order = np.argsort(hollow.to_numpy(), kind="stable")  # a named mine first: plotly's legend shows it
@@ -186,7 +202,7 @@ def add_mines(fig: go.Figure, flows: pd.DataFrame, mines: pd.DataFrame, vehicles
                 mode="markers",
                 name=str(commodity).replace("_", " "),
                 marker={
-                    "size": group["hidden_t"],
+                    "size": group[column],
                     "sizemode": "area",
                     "sizeref": sizeref,
                     "sizemin": 3,
@@ -196,7 +212,8 @@ def add_mines(fig: go.Figure, flows: pd.DataFrame, mines: pd.DataFrame, vehicles
                 },
             )
         )
-    fig.update_layout(legend={"title": {"text": "Mines (area ∝ hidden flows)"}, "x": 0.0, "y": 0.05})
+    legend_title = f"Mines (area ∝ {FLOW_LABELS[flow].split(' (')[0].lower()})"
+    fig.update_layout(legend={"title": {"text": legend_title}, "x": 0.0, "y": 0.05})
     return fig
 
 
@@ -234,7 +251,7 @@ def map_page(
     """A self-contained HTML page with the country choropleth (and mine sites when `mines` is given)."""
     fig = country_figure(flows, flow, vehicles)
     if mines is not None:
-        add_mines(fig, flows, mines, vehicles)
+        add_mines(fig, flows, mines, vehicles, flow)
     credits = f"Source: {html.escape(source)}. " if source else ""
     body = f'{figure_div(fig)}\n<p class="source">{credits}Boundaries: {html.escape(BOUNDARY_SOURCE)}.</p>'
     return html_page(f"{FLOW_LABELS[flow]} by producing country", body)

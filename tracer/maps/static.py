@@ -32,6 +32,7 @@ from tracer.maps.aggregate import (
     WORLD,
     by_mine,
     difference,
+    mine_flow_column,
     domestic_abroad,
     scaled_unit,
     select_flow,
@@ -161,31 +162,37 @@ def mine_map(
     mines: pd.DataFrame,
     vehicles: Sequence[str] | None = None,
     source: str | None = None,
+    flow: str = "hidden",
     max_marker_area: float = 900.0,
 ) -> Figure:
-    """Mine sites as points whose area is proportional to their hidden flows, coloured by commodity.
+    """Mine sites as points whose area is proportional to `flow` (hidden flows or one part), coloured by commodity.
 
     Rest-of-country rows (national production not assigned to a named mine) are
     drawn hollow, so they are not mistaken for single pits.
     """
+    column = mine_flow_column(flow)
     table = by_mine(flows, mines, vehicles)
+    table = table[table[column] > 0]
     points = gpd.GeoDataFrame(
         table, geometry=gpd.points_from_xy(table["longitude"], table["latitude"]), crs="EPSG:4326"
     ).to_crs(PROJECTION)
     who = ", ".join(vehicles) if vehicles else "all vehicles"
-    fig, ax, _ = _new_map(f"Hidden flows at mine sites, {who}")
+    fig, ax, _ = _new_map(f"{FLOW_LABELS[flow]} at mine sites, {who}")
     _world().plot(ax=ax, color=NO_DATA_COLOUR, edgecolor="white", linewidth=0.3)
-    largest = float(points["hidden_t"].max()) if len(points) else 0.0
+    largest = float(points[column].max()) if len(points) else 0.0
     divisor, label = scaled_unit(largest, "t")
-    area = lambda v: max_marker_area * np.asarray(v, dtype=float) / largest if largest > 0 else 0.0  # noqa: E731
+
+    def area(values: object) -> np.ndarray:
+        return max_marker_area * np.asarray(values, dtype=float) / (largest or 1.0)
+
     commodities = sorted(points["commodity"].dropna().unique()) if "commodity" in points else []
     palette = dict(zip(commodities, matplotlib.colormaps["tab20"].colors, strict=False))
-    order = points.sort_values("hidden_t", ascending=False)  # big circles first, small ones on top
+    order = points.sort_values(column, ascending=False)  # big circles first, small ones on top
     edge = np.array([colors.to_rgba(palette.get(c, "#444444")) for c in order.get("commodity", [None] * len(order))])
     hollow = order.get("resolution", pd.Series("mine", index=order.index)).eq("rest_of_country").to_numpy()
     face = edge.copy()
     face[:, 3] = np.where(hollow, 0.0, 0.7)
-    ax.scatter(order.geometry.x, order.geometry.y, s=area(order["hidden_t"]), c=face, edgecolors=edge, linewidths=1.0)
+    ax.scatter(order.geometry.x, order.geometry.y, s=area(order[column]), c=face, edgecolors=edge, linewidths=1.0)
     handles = [Line2D([], [], marker="o", ls="", color=palette[c], label=c.replace("_", " ")) for c in commodities]
     legend_style = {"fontsize": 7, "title_fontsize": 8, "frameon": False, "alignment": "left"}
     fig.subplots_adjust(right=0.86)  # room for the commodity legend right of the map
@@ -198,7 +205,7 @@ def mine_map(
     ]
     size_handles.append(Line2D([], [], **ring, markeredgecolor="#333333", label="hollow: rest of country"))
     ax.legend(  # over the south-east Pacific, where there is nothing to hide
-        handles=size_handles, title="Hidden flows", loc="lower left", bbox_to_anchor=(0.0, 0.0),
+        handles=size_handles, title=FLOW_LABELS[flow].split(" (")[0], loc="lower left", bbox_to_anchor=(0.0, 0.0),
         labelspacing=2.0, handletextpad=1.5, borderpad=1.2, **legend_style,
     )
     _source_line(fig, source)
