@@ -286,6 +286,8 @@ def test_mc_cli_json_and_files(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Non
     table = pd.read_parquet(tmp_path / "montecarlo.parquet")
     assert {"vehicle", "split", "group", "stressor", "unit", "mean", "sd", "p5", "p50", "p95"} <= set(table.columns)
     assert json.loads((tmp_path / "montecarlo.json").read_text())["iterations"] == 512
+    ranges = json.loads((tmp_path / "ranges.json").read_text())["ranges"]
+    assert ranges["total_tmr_t"][0] < fleet_tmr[0]["p50"] < ranges["total_tmr_t"][1]
 
 
 def test_mc_cli_rejects_bad_chunk_size(monkeypatch: pytest.MonkeyPatch) -> None:

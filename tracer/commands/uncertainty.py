@@ -78,6 +78,17 @@ def _headline(table: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(_fleet=rows["vehicle"] != "fleet").sort_values(["stressor", "_fleet", "vehicle"]).drop(columns="_fleet")
 
 
+RANGE_KEYS = {"tmr": "total_tmr_t", "hidden": "hidden_t", "used": "used_t"}
+
+
+def _report_ranges(result: montecarlo.MonteCarloResult) -> dict[str, Any]:
+    """Fleet p5-p95 of the report's headline keys, in the form `tracer report --ranges` reads."""
+    table = result.table
+    fleet = table[(table["vehicle"] == "fleet") & (table["split"] == "total")].set_index("stressor")
+    ranges = {key: [fleet.at[s, "p5"], fleet.at[s, "p95"]] for s, key in RANGE_KEYS.items() if s in fleet.index}
+    return {"label": f"Monte Carlo p5-p95, {result.iterations:,} draws, seed {result.seed}", "ranges": ranges}
+
+
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict(orient="records")]
 
@@ -120,7 +131,11 @@ def mc_command(
     }
     written = []
     if out is not None:
-        written = [write_table(result.table, out / "montecarlo"), write_json(summary, out / "montecarlo.json")]
+        written = [
+            write_table(result.table, out / "montecarlo"),
+            write_json(summary, out / "montecarlo.json"),
+            write_json(_report_ranges(result), out / "ranges.json"),
+        ]
     if as_json:
         typer.echo(to_json(summary))
         return
@@ -162,6 +177,7 @@ def sensitivity_command(
         "uncertain_parameters": setup.params.size,
         "sobol_samples": samples,
         "seed": seed,
+        "data_warnings": list(setup.params.warnings),
         "tornado_top": _records(top_rows),
         "sobol": _records(sobol),
     }

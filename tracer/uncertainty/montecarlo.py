@@ -27,6 +27,7 @@ import pandas as pd
 from mine_db.errors import InputError
 from tracer.engine import CompiledNetwork, compile_network
 from tracer.uncertainty import model as batch
+from tracer.uncertainty.allocator import keep_freed_memory
 from tracer.uncertainty.parameters import ParameterSet, collect
 from tracer.uncertainty.distributions import DTYPE
 from tracer.uncertainty.statistics import Accumulator, ChunkSummary, Grid, block_moments, histogram
@@ -73,29 +74,35 @@ class Setup:
             b += 1
         return np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
 
-    def indicators(self, first_block: int, n: int) -> np.ndarray:
-        """Indicator values (kept rows, n) for n draws starting at block `first_block`."""
-        a, b = self.params.values(self.draws(first_block, n))
-        out = self.model.evaluate(a, b)
-        return out.reshape(-1, n)[self.keep]
+    def batches(self, first_block: int, n: int) -> Iterator[tuple[int, np.ndarray]]:
+        """(offset, indicator values (kept rows, m)) for n draws from block `first_block`, `BATCH` at a time.
 
-    def chunk(self, first_block: int, n: int) -> ChunkSummary:
-        """Evaluate and reduce one chunk (what a worker runs).
-
-        Draws are evaluated in batches of `BATCH` (whose temporaries stay in cache);
-        the histogram is taken once over the whole chunk (its cost is per chunk).
+        A batch is small enough for its temporaries to stay in cache.
         """
-        assert self.grid is not None, "the grid is placed from the pilot before chunks run"
-        values = np.empty((self.keep.size, n), dtype=DTYPE)
-        counts, s1, s2 = [], [], []
         for start in range(0, n, BATCH):
             m = min(BATCH, n - start)
-            part = self.indicators(first_block + start // BLOCK, m)
-            values[:, start : start + m] = part
-            c, a, b = block_moments(part, self.ref, BLOCK)
+            a, b = self.params.values(self.draws(first_block + start // BLOCK, m))
+            yield start, self.model.evaluate(a, b).reshape(-1, m)[self.keep]
+
+    def indicators(self, first_block: int, n: int) -> np.ndarray:
+        """Indicator values (kept rows, n) for n draws starting at block `first_block`."""
+        values = np.empty((self.keep.size, n), dtype=DTYPE)
+        for start, part in self.batches(first_block, n):
+            values[:, start : start + part.shape[1]] = part
+        return values
+
+    def chunk(self, first_block: int, n: int) -> ChunkSummary:
+        """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram."""
+        assert self.grid is not None, "the grid is placed from the pilot before chunks run"
+        keep_freed_memory()
+        values = np.empty((self.keep.size, n), dtype=DTYPE)
+        counts, s1, s2 = [], [], []
+        for start, part in self.batches(first_block, n):
+            values[:, start : start + part.shape[1]] = part
+            c, m1, m2 = block_moments(part, self.ref, BLOCK)
             counts.append(c)
-            s1.append(a)
-            s2.append(b)
+            s1.append(m1)
+            s2.append(m2)
         return ChunkSummary(
             first_block=first_block,
             counts=np.concatenate(counts),
@@ -184,6 +191,7 @@ def run(
     Without an executor the chunks run here, one after another.
     """
     check_run(iterations, chunk_size)
+    keep_freed_memory()
     started = time.perf_counter()
     setup = with_grid(setup, iterations)
     assert setup.grid is not None

@@ -73,19 +73,17 @@ def block_moments(values: np.ndarray, ref: np.ndarray, block: int) -> tuple[np.n
     Each block is summed on its own (same length, same order), so a block's sums do
     not depend on which chunk or batch it was computed in.
     """
-    rows, S = values.shape
-    full = S // block
-    d = values - ref[:, None].astype(values.dtype)
-    sq = d * d
-    head, head_sq = d[:, : full * block].reshape(rows, full, block), sq[:, : full * block].reshape(rows, full, block)
-    s1 = [head.sum(axis=2, dtype=np.float64).T]
-    s2 = [head_sq.sum(axis=2, dtype=np.float64).T]
-    counts = [np.full(full, block)]
-    if S % block:
-        s1.append(d[:, full * block :].sum(axis=1, dtype=np.float64)[None, :])
-        s2.append(sq[:, full * block :].sum(axis=1, dtype=np.float64)[None, :])
-        counts.append(np.array([S - full * block]))
-    return np.concatenate(counts), np.concatenate(s1), np.concatenate(s2)
+    S = values.shape[1]
+    starts = range(0, S, block)
+    s1 = np.empty((len(starts), values.shape[0]))
+    s2 = np.empty_like(s1)
+    shift = ref[:, None].astype(values.dtype)
+    for i, start in enumerate(starts):  # one block at a time: small temporaries, fixed order
+        d = values[:, start : start + block] - shift
+        s1[i] = d.sum(axis=1, dtype=np.float64)
+        d *= d
+        s2[i] = d.sum(axis=1, dtype=np.float64)
+    return np.array([min(block, S - start) for start in starts]), s1, s2
 
 
 def histogram(values: np.ndarray, grid: Grid) -> np.ndarray:
