@@ -67,9 +67,11 @@ def _new_map(title: str, with_side_panel: bool = False) -> tuple[Figure, Axes, A
         fig = Figure(figsize=(13, 4.8))
         ax, side = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3.2, 1]})
     else:
-        fig = Figure(figsize=(10, 5.0))
+        fig = Figure(figsize=(10, 5.6))
         ax = fig.subplots()
         side = None
+    # The world without Antarctica is ~2.3 times wider than tall: fill the width, keep the map under its title.
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.93, bottom=0.11)
     ax.set_axis_off()
     fig.suptitle(title, fontsize=12, x=0.01, ha="left")
     return fig, ax, side
@@ -195,7 +197,7 @@ def mine_map(
     ax.scatter(order.geometry.x, order.geometry.y, s=area(order[column]), c=face, edgecolors=edge, linewidths=1.0)
     handles = [Line2D([], [], marker="o", ls="", color=palette[c], label=c.replace("_", " ")) for c in commodities]
     legend_style = {"fontsize": 7, "title_fontsize": 8, "frameon": False, "alignment": "left"}
-    fig.subplots_adjust(right=0.86)  # room for the commodity legend right of the map
+    fig.subplots_adjust(right=0.86, bottom=0.03)  # room for the commodity legend; no colour bar below
     fig.legend(handles=handles, title="Commodity", loc="upper left", bbox_to_anchor=(0.87, 0.85), **legend_style)
     references = sorted({_nice(largest), _nice(largest / 10), _nice(largest / 100)} - {0.0}, reverse=True)
     ring = {"marker": "o", "ls": "", "markerfacecolor": "none"}
