@@ -1,6 +1,7 @@
 """Maps, Sankey diagrams and the run report: pure functions from the engine's tables to pictures and files.
 
 Every function here takes DataFrames (the long flows table, the mine table) and
-returns figures, GeoDataFrames or HTML text; writing goes through `tracer.io` in
-`tracer.maps.output` and the CLI, so the drawing code stays testable without a run.
+returns figures, GeoDataFrames or HTML text, so the drawing code stays testable
+without a run. The few writers (`static.save_figure`, `geodata.write_layer`,
+`interactive.write_html`) go through `tracer.io.atomic_path`.
 """
