@@ -255,7 +255,8 @@ def vehicle_bars(flows: pd.DataFrame, fleet: pd.Series | None = None, source: st
     table = table.reindex(columns=list(HIDDEN), fill_value=0.0)
     per = "fleet total"
     if fleet is not None:
-        table = table.div(fleet.reindex(table.index), axis=0).dropna()
+        counts = fleet.reindex(table.index)
+        table = table.div(counts.where(counts > 0), axis=0).dropna()  # types not produced have no per-vehicle value
         per = "per vehicle"
     table = table.loc[table.sum(axis=1).sort_values().index]
     divisor, label = scaled_unit(float(table.sum(axis=1).max()) if len(table) else 0.0, unit)
