@@ -17,6 +17,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 
+from mine_db.countries import to_iso3
 from mine_db.errors import InputError
 from tracer.io import to_json, write_table
 from tracer.maps import aggregate, geodata, interactive, report, sankey, static
@@ -125,7 +126,7 @@ def _flows_and_summary(
     if scenario is not None:
         raise InputError("--scenario traces anew; it cannot be combined with --flows", column="--scenario")
     summary = _read_json(summary_path, "summary") if summary_path else {}
-    summary.setdefault("home", home)
+    summary.setdefault("home", to_iso3(home, column="home"))
     return read_flows(flows_path), summary
 
 
