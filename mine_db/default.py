@@ -10,16 +10,19 @@ deliberate, checked row per mine and commodity) and, for each producing country,
 the national figure (a different year or basis), nothing is rescaled: the excess is
 written to `data/reconciliation.csv` with its reason and the country gets no rest row.
 
-Polymetallic mines. A mine producing two commodities has one row per commodity,
-linked by `coproduct_group`; its reported ore is shared between them in proportion to
-their recovered metal mass (physical allocation, stated in each row's source text),
-so the same rock is never counted twice. `mine_ore_t` keeps the whole mine's ore so
-that users can re-allocate (for example by value).
+Polymetallic mines and by-products. A mine producing two commodities has one row per
+commodity, linked by `coproduct_group`; a by-product of a country's host production
+(cobalt from copper or nickel ores, PGM from nickel ores, ...) is declared in
+`data/sources/byproducts_2019.csv`. Each row is first derived as if mined alone, then
+`mine_db.allocation.allocate` counts each ore body once and shares its ore, waste and
+tailings among its products by 2019 value (`data/sources/prices_2019.csv`; mass on
+request), so the same rock is never counted twice. `mine_ore_t` keeps the whole ore body.
 
 `build_default()` composes the table and runs it through `mine_db.schema.validate`,
-`mine_db.gapfill.fill_gaps` and `mine_db.flows.derive_hidden_flows`; `python -m
-mine_db.default` rebuilds the shipped GeoParquet, the reconciliation table and the
-metadata file. `load_default()` only reads the shipped GeoParquet.
+`mine_db.gapfill.fill_gaps`, `mine_db.flows.derive_hidden_flows` and
+`mine_db.allocation.allocate`; `python -m mine_db.default` rebuilds the shipped
+GeoParquet, the reconciliation table and the metadata file. `load_default()` only reads
+the shipped GeoParquet.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import pandas as pd
 import pycountry
 
 from mine_db import commodities
+from mine_db.allocation import allocate, read_byproducts, read_prices
 from mine_db.atomic import atomic_path
 from mine_db.countries import USER_ASSIGNED_CODES, to_iso3
 from mine_db.errors import InputError
@@ -121,7 +125,10 @@ def _citations(ids: str, bibliography: pd.Series) -> str:
 
 
 def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame:
-    """Named mines in canonical columns, co-product ore allocated by recovered metal mass."""
+    """Named mines in canonical columns; rows of a co-product group each carry the whole mine's ore.
+
+    Sharing that ore is `mine_db.allocation.allocate`'s job, after the hidden flows are derived.
+    """
     cite = bibliography.set_index("id")["citation"]
     missing = sorted({i for ids in mines["source_ids"] for i in str(ids).split(";") if i} - set(cite.index))
     if missing:
@@ -151,23 +158,11 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame
             "source_ids": mines["source_ids"],
         }
     )
-    share = pd.Series(1.0, index=out.index)
-    grouped = out["coproduct_group"].notna() & out["ore_t"].notna()
-    if grouped.any():
-        totals = out.loc[grouped].groupby("coproduct_group")["metal_t"].transform("sum")
-        share.loc[grouped] = out.loc[grouped, "metal_t"] / totals
-    out["ore_share"] = share.where(grouped)
-    out["ore_t"] = out["ore_t"] * share
     text = []
-    for position, row in mines.reset_index(drop=True).iterrows():
+    for _, row in mines.reset_index(drop=True).iterrows():
         parts = [f"{row['metal_method']}.", _citations(row["source_ids"], cite) + "."]
         if isinstance(row["note"], str) and row["note"]:
             parts.append(f"Note: {row['note']}")
-        if grouped.iloc[position]:
-            parts.append(
-                f"Ore of co-product group {row['coproduct_group']} allocated by recovered metal mass: "
-                f"{share.iloc[position]:.4f} of {row['ore_t']:,.0f} t (modelling choice)."
-            )
         text.append(" ".join(parts))
     out["source"] = text
     return out
@@ -300,8 +295,12 @@ def _representative_points() -> dict[str, tuple[float, float]]:
     return {r.iso3: (float(r.latitude), float(r.longitude)) for r in points.itertuples()}
 
 
-def build_default() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Compose, validate, gap-fill and derive the default table; returns (table, reconciliation)."""
+def build_default(allocation: str = "value") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Compose, validate, gap-fill, derive and allocate the default table; returns (table, reconciliation).
+
+    `allocation` is `value` (2019 prices, the shipped default) or `mass` (recovered metal mass);
+    see `mine_db.allocation`.
+    """
     bibliography = read_bibliography()
     national = read_national()
     mines = read_mines()
@@ -312,7 +311,8 @@ def build_default() -> tuple[pd.DataFrame, pd.DataFrame]:
     combined = pd.concat([named, _rest_rows(rest, national)], ignore_index=True)
     combined = combined.sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
-    return derive_hidden_flows(fill_gaps(checked)), table
+    standalone = derive_hidden_flows(fill_gaps(checked))
+    return allocate(standalone, method=allocation, prices=read_prices(), byproducts=read_byproducts()), table
 
 
 def _metadata(table: pd.DataFrame, bibliography: pd.DataFrame) -> dict:
@@ -320,13 +320,18 @@ def _metadata(table: pd.DataFrame, bibliography: pd.DataFrame) -> dict:
     cited = {i for ids in table["source_ids"] for i in str(ids).split(";") if i}
     entries = bibliography[bibliography["id"].isin(cited)].to_dict(orient="records")
     by = table.groupby(["commodity", "resolution"]).size().unstack(fill_value=0)
+    method = table["allocation_method"].dropna().iloc[0]
     return {
         "name": "hidden-flow tracer default mine database",
         "base_year": BASE_YEAR,
         "built": _dt.date.today().isoformat(),
         "rows": int(len(table)),
         "rows_by_commodity_and_resolution": {c: {k: int(v) for k, v in r.items()} for c, r in by.iterrows()},
-        "allocation": "ore of polymetallic mines shared between co-products by recovered metal mass",
+        "allocation": (
+            "each ore body counted once; ore, waste and tailings of co-product groups and of by-products "
+            f"(byproducts_2019.csv) shared by {method}"
+            + (" (2019 prices, prices_2019.csv)" if method == "value" else "")
+        ),
         "sources": entries,
     }
 

@@ -25,7 +25,9 @@ brine processed, shown for information only.
 
 Per-tonne columns (`*_per_t`) divide by metal_t and are empty where metal_t is 0.
 Tonnages an earlier derivation produced (`*_basis == "derived"`, a table this package
-wrote) are derived again, so a reloaded table follows its edited inputs.
+wrote) are derived again, so a reloaded table follows its edited inputs; tonnages
+`mine_db.allocation` shared out of an ore body (`*_basis == "allocated"`) are kept, as
+reported ones are.
 A derived concentrate heavier than the ore means grade, recovery and concentrate
 grade contradict each other: that is an `InputError`, not a negative tailings mass.
 """
@@ -60,12 +62,16 @@ def derive_hidden_flows(df: pd.DataFrame, file: str | None = None) -> pd.DataFra
     basis_content = out["commodity"].map(lambda code: commodities.get(code).basis_content.value).astype(float)
     substance = out["metal_t"] * basis_content
 
-    out["ore_basis"] = np.where(out["ore_t"].notna(), "reported", "derived")
+    allocated = {basis: (out[basis] == "allocated").to_numpy() for basis in ("ore_basis", "waste_basis",
+                                                                            "tailings_basis")}
+    out["ore_basis"] = np.where(out["ore_t"].notna(), np.where(allocated["ore_basis"], "allocated", "reported"),
+                                "derived")
     out["ore_t"] = out["ore_t"].fillna(substance / (out["grade"] * out["recovery"]))
     out["concentrate_t"] = np.where(brine, np.nan, substance / out["concentrate_grade"])
 
     reported_waste = out["overburden_t"].notna() | out["waste_rock_t"].notna()
-    out["waste_basis"] = np.where(reported_waste, "reported", "derived")
+    out["waste_basis"] = np.where(reported_waste, np.where(allocated["waste_basis"], "allocated", "reported"),
+                                  "derived")
     stripping = out["strip_ratio"] * out["ore_t"]
     kind = _stripping_kind(out)
     for column, name in (("overburden_t", "overburden"), ("waste_rock_t", "waste_rock")):
@@ -73,7 +79,8 @@ def derive_hidden_flows(df: pd.DataFrame, file: str | None = None) -> pd.DataFra
         out[column] = np.where(reported_waste, out[column].fillna(0.0), derived)
 
     reported_tailings = out["tailings_t"].notna()
-    out["tailings_basis"] = np.where(reported_tailings, "reported", "derived")
+    out["tailings_basis"] = np.where(reported_tailings,
+                                     np.where(allocated["tailings_basis"], "allocated", "reported"), "derived")
     derived_tailings = pd.Series(np.where(brine, 0.0, out["ore_t"] - out["concentrate_t"]), index=out.index)
     tolerance = 1e-9 * out["ore_t"].abs()
     impossible = ~reported_tailings & (derived_tailings < -tolerance)

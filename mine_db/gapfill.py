@@ -74,12 +74,14 @@ def _weighted_means(values: pd.Series, weights: pd.Series, keys: list[pd.Series]
 def _own_strip_ratio(df: pd.DataFrame) -> pd.Series:
     """Strip ratio from the mine's own reported waste and ore where it gave no ratio.
 
-    Tonnages an earlier derivation produced (`*_basis == "derived"`) are not reports.
+    Tonnages an earlier derivation or allocation produced (`*_basis` `derived` or `allocated`)
+    are not reports.
     """
-    waste_reported = df["waste_basis"] != "derived"
+    not_reported = ["derived", "allocated"]
+    waste_reported = ~df["waste_basis"].isin(not_reported)
     overburden = df["overburden_t"].where(waste_reported)
     waste_rock = df["waste_rock_t"].where(waste_reported)
-    ore = df["ore_t"].where(df["ore_basis"] != "derived")
+    ore = df["ore_t"].where(~df["ore_basis"].isin(not_reported))
     reported = overburden.notna() | waste_rock.notna()
     usable = reported & (ore > 0)
     derived = ((overburden.fillna(0.0) + waste_rock.fillna(0.0)) / ore).where(usable)

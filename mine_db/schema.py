@@ -39,7 +39,8 @@ STRIPPING_WASTES: frozenset[str] = frozenset({"overburden", "waste_rock"})
 #: Gap-fill levels, best first (mine_db.gapfill).
 FILL_ORDER: tuple[str, ...] = ("mine", "country", "global", "default")
 FILL_LEVELS: frozenset[str] = frozenset(FILL_ORDER)
-FLOW_BASES: frozenset[str] = frozenset({"reported", "derived"})
+#: `allocated`: a share of an ore body's tonnage given by `mine_db.allocation` (kept on reload).
+FLOW_BASES: frozenset[str] = frozenset({"reported", "derived", "allocated"})
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,10 @@ _COLUMNS: tuple[Column, ...] = (
     Column("recovery_fill", "str", False, "", "gap-fill level of recovery", allowed=FILL_LEVELS),
     Column("strip_ratio_fill", "str", False, "", "gap-fill level of strip ratio", allowed=FILL_LEVELS),
     Column("concentrate_grade_fill", "str", False, "", "gap-fill level of concentrate grade", allowed=FILL_LEVELS),
-    Column("ore_basis", "str", False, "", "ore_t reported or derived", allowed=FLOW_BASES),
-    Column("waste_basis", "str", False, "", "overburden/waste rock reported or derived", allowed=FLOW_BASES),
-    Column("tailings_basis", "str", False, "", "tailings reported or derived", allowed=FLOW_BASES),
+    Column("ore_basis", "str", False, "", "ore_t reported, derived or allocated", allowed=FLOW_BASES),
+    Column("waste_basis", "str", False, "", "overburden/waste rock reported, derived or allocated",
+           allowed=FLOW_BASES),
+    Column("tailings_basis", "str", False, "", "tailings reported, derived or allocated", allowed=FLOW_BASES),
 )
 
 COLUMNS: MappingProxyType[str, Column] = MappingProxyType({c.name: c for c in _COLUMNS})

@@ -165,11 +165,14 @@ def test_shipped_file_equals_a_fresh_build(shipped: pd.DataFrame, fresh: tuple[p
 
 
 def test_coproduct_ore_is_shared_not_double_counted(shipped: pd.DataFrame) -> None:
+    # Ore a group kept plus what its rows gave to country by-products is the one ore body (tests of
+    # mine_db.allocation check the same with the by-product side and hand-computed shares).
     grouped = shipped[shipped["coproduct_group"].notna() & shipped["mine_ore_t"].notna()]
     assert len(grouped) > 20
     for _, group in grouped.groupby("coproduct_group"):
-        assert group["ore_t"].sum() == pytest.approx(group["mine_ore_t"].iloc[0], rel=1e-9)
-        assert group["ore_share"].sum() == pytest.approx(1.0)
+        kept = 1.0 - group["byproduct_share"].fillna(0.0)
+        assert (group["ore_t"] / kept).sum() == pytest.approx(group["mine_ore_t"].iloc[0], rel=1e-9)
+        assert group["allocation_share"].sum() == pytest.approx(1.0)
 
 
 def test_named_mines_lie_in_their_country(shipped: pd.DataFrame) -> None:
@@ -234,7 +237,9 @@ def test_reconcile_rest_equal_exceed_and_missing_cases() -> None:
     assert exceed["difference_t"] == pytest.approx(30.0) and exceed["rest_t"] == 0.0
 
 
-def test_coproduct_allocation_by_recovered_mass() -> None:
+def test_named_rows_carry_the_whole_mine_ore_until_allocation() -> None:
+    # _named_rows no longer splits ore: each row of a group is derived as if mined alone, with the whole mine's
+    # 4,000 t; mine_db.allocation then counts the ore body once (tests/test_mine_db_allocation.py).
     mines = pd.DataFrame(
         {
             "mine_id": ["a-zn", "a-pb", "b-cu"], "name": ["A", "A", "B"], "country": ["AUS"] * 3,
@@ -248,10 +253,34 @@ def test_coproduct_allocation_by_recovered_mass() -> None:
     )
     bibliography = pd.DataFrame({"id": ["s1"], "citation": ["A report"]})
     out = _named_rows(mines, bibliography).set_index("mine_id")
-    assert out.loc["a-zn", "ore_t"] == pytest.approx(3000.0)
-    assert out.loc["a-pb", "ore_t"] == pytest.approx(1000.0)
-    assert out.loc["b-cu", "ore_t"] == pytest.approx(9000.0) and np.isnan(out.loc["b-cu", "ore_share"])
-    assert "allocated by recovered metal mass" in out.loc["a-pb", "source"]
+    assert out.loc["a-zn", "ore_t"] == out.loc["a-pb", "ore_t"] == out.loc["a-pb", "mine_ore_t"] == 4000.0
+    assert out.loc["b-cu", "ore_t"] == pytest.approx(9000.0) and pd.isna(out.loc["b-cu", "coproduct_group"])
+    assert "[s1] A report" in out.loc["a-pb", "source"]
     bad = bibliography.assign(id=["other"])
     with pytest.raises(InputError, match="not in sources.csv"):
         _named_rows(mines, bad)
+
+
+def test_mass_allocation_builds_with_the_same_totals_per_ore_body(fresh: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    by_value = fresh[0]
+    by_mass, _ = build_default(allocation="mass")
+    assert set(by_mass["allocation_method"].dropna()) == {"mass"}
+    grouped = by_value["coproduct_group"].notna()
+    # the ore bodies are the same; only their shares differ
+    assert by_mass.loc[grouped, "mine_ore_t"].tolist() == by_value.loc[grouped, "mine_ore_t"].tolist()
+    # rock moved is the same; tailings + concentrate = ore too. Only where a PGM row's mass share of ore is lighter
+    # than its concentrate is that concentrate capped (said in its source), which moves mass from concentrate
+    # to nothing else: hidden + concentrate is the same per country.
+    for country in ("COD", "RUS", "CAN"):
+        value_rows = by_value[by_value["country"] == country]
+        mass_rows = by_mass[by_mass["country"] == country]
+        for column in ("ore_t", "waste_rock_t", "overburden_t"):
+            assert mass_rows[column].sum() == pytest.approx(value_rows[column].sum(), rel=1e-9)
+        assert (mass_rows["hidden_t"] + mass_rows["concentrate_t"]).sum() == pytest.approx(
+            (value_rows["hidden_t"] + value_rows["concentrate_t"]).sum(), rel=1e-9)
+    capped = by_mass[by_mass["source"].str.contains("concentrate capped")]
+    assert set(capped["commodity"]) == {"pgm"} and not by_value["source"].str.contains("concentrate capped").any()
+    norilsk_pgm = "rus-norilsk-taimyr-peninsula-operations-pgm"
+    # mass share of PGM at Norilsk: 108.17 / (108.17 + 198,799.12 + 385,410.08) = 1.8512e-4
+    share = by_mass.set_index("mine_id").loc[norilsk_pgm, "allocation_share"]
+    assert share == pytest.approx(108.17 / (108.17 + 198_799.12 + 385_410.08))
