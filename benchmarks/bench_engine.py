@@ -62,7 +62,7 @@ def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
             nodes = []
             for i in range(count * scale):
                 node = f"{stage}:m{metal}:{i}"
-                G.add_node(node, kind=stage, country=str(rng.choice(countries)), commodity=f"m{metal}", unit="t",
+                G.add_node(node, kind=stage, country=countries[rng.integers(len(countries))], commodity=f"m{metal}", unit="t",
                            stressors={"process_residue": float(rng.uniform(0, 3)), "energy": float(rng.uniform(1, 50))})
                 nodes.append(node)
             stage_nodes[(metal, stage)] = nodes
@@ -70,11 +70,12 @@ def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
     for m in range(2000 * scale):
         metal = m % METALS
         node = f"mine:{m}"
-        G.add_node(node, kind="mine", country=str(rng.choice(countries)), mine_id=f"M{m}", commodity=f"m{metal}", unit="t",
+        G.add_node(node, kind="mine", country=countries[rng.integers(len(countries))], mine_id=f"M{m}", commodity=f"m{metal}", unit="t",
                    stressors={"overburden": float(rng.uniform(0, 200)), "waste_rock": float(rng.uniform(0, 50)),
                               "tailings": float(rng.uniform(0, 100))})
         mines_of[metal].append(node)
-        G.add_edge(node, str(rng.choice(stage_nodes[(metal, "beneficiation")])), amount=float(rng.uniform(1, 50)))
+        plants = stage_nodes[(metal, "beneficiation")]
+        G.add_edge(node, plants[rng.integers(len(plants))], amount=float(rng.uniform(1, 50)))
     chain = ("beneficiation", "smelting", "refining", "market")
     for metal in range(METALS):
         for upper, lower in zip(chain, chain[1:], strict=False):
@@ -99,11 +100,14 @@ def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
         for comp in rng.choice(components, size=30, replace=False):
             G.add_edge(str(comp), vehicle, amount=float(rng.integers(1, 4)))
     # top up with further mine -> beneficiation supply links to reach the edge target
-    target = BASE_EDGES * scale
-    while G.number_of_edges() < target:
+    missing = BASE_EDGES * scale - G.number_of_edges()  # counting edges is O(n) in networkx: once
+    while missing > 0:
         metal = int(rng.integers(METALS))
-        G.add_edge(str(rng.choice(mines_of[metal])), str(rng.choice(stage_nodes[(metal, "beneficiation")])),
-                   amount=float(rng.uniform(1, 50)))
+        mines, plants = mines_of[metal], stage_nodes[(metal, "beneficiation")]
+        mine, plant = mines[rng.integers(len(mines))], plants[rng.integers(len(plants))]
+        if not G.has_edge(mine, plant):
+            G.add_edge(mine, plant, amount=float(rng.uniform(1, 50)))
+            missing -= 1
     return G
 
 
@@ -207,19 +211,20 @@ def main() -> None:
                         help="scales at which to also build the full joint table (it grows with mines x materials x components)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    results = [
-        bench(scale, args.repeat if scale < 100 else max(3, args.repeat // 5), scale in args.table_scales)
-        for scale in args.scales
-    ]
-    if args.json:
-        print(json.dumps(results, indent=2))
-        return
     columns = ("scale", "nodes", "edges", "solver", "compile_ms", "prepare_ms", "attribute_ms", "splits_ms",
                "engine_total_ms", "table_ms",
                "table_rows", "plain_lu_ms", "bw2calc_ms", "python_peak_MiB", "process_peak_rss_MiB")
-    print(" | ".join(columns))
-    for r in results:
+    if not args.json:
+        print(" | ".join(columns), flush=True)
+    results = []
+    for scale in args.scales:  # report each scale as soon as it is measured
+        r = bench(scale, args.repeat if scale < 100 else max(3, args.repeat // 5), scale in args.table_scales)
+        results.append(r)
+        if args.json:
+            continue
         print(" | ".join(f"{r[c]:.2f}" if isinstance(r[c], float) else str(r[c]) for c in columns), flush=True)
+    if args.json:
+        print(json.dumps(results, indent=2))
 
 
 if __name__ == "__main__":

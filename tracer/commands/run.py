@@ -72,6 +72,14 @@ def _mt(value: float | None) -> str:
     return "n/a" if value is None else f"{value / 1e6:,.3f} Mt"
 
 
+def _mass(value: float) -> str:
+    """Tonnes in the largest unit that keeps the figure readable (one car or a fleet)."""
+    for factor, unit in ((1e6, "Mt"), (1e3, "kt")):
+        if abs(value) >= factor:
+            return f"{value / factor:,.3f} {unit}"
+    return f"{value:,.3f} t"
+
+
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{100 * value:.1f} %"
 
@@ -226,14 +234,14 @@ def paths_command(
         return
     table = Table(
         title=f"Top {len(found.paths)} paths of hidden flows ({view.value} view): "
-        f"{_pct(found.coverage)} of {_mt(found.total)} covered",
+        f"{_pct(found.coverage)} of {_mass(found.total)} covered",
         title_justify="left",
     )
     table.add_column("path (supplier <- ... <- vehicle)")
     table.add_column("hidden flows", justify="right")
     table.add_column("share", justify="right")
     for path in found.paths:
-        table.add_row(" <- ".join(reversed(path.labels)), _mt(path.value), _pct(path.value / found.total))
+        table.add_row(" <- ".join(reversed(path.labels)), _mass(path.value), _pct(path.value / found.total))
     _out.print(table)
 
 
