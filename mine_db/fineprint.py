@@ -27,10 +27,13 @@ each a choice a reader may want to change:
   a row closer to ore x grade (contained metal) is multiplied by its recovery.
 * **Polymetallic ore.** The ore of a stream (O.bulk, O.sul, O.oxi, ...; ore processed,
   else ore mined) is allocated to the tracked commodities in it in proportion to their
-  recovered metal mass. Untracked co-products (gold, silver, molybdenum, uranium) get
-  no share, so the tracked metals carry all of the ore: an upper bound for them. A
-  shared-ore stream with no tracked metal of its own is allocated by the mine-year's
-  tracked metal shares; a commodity-specific ore (O.Fe, O.Cu, ...) goes to its metal.
+  2019 value (recovered metal x `mine_db/data/sources/prices_2019.csv`, the convention of
+  `mine_db.allocation`), or to their recovered metal mass with `allocation="mass"` or
+  where a metal of the stream has no price (said in the row's source). Untracked
+  co-products (gold, silver, molybdenum, uranium) get no share, so the tracked metals
+  carry all of the ore: an upper bound for them. A shared-ore stream with no tracked
+  metal of its own is allocated by the mine-year's tracked metals the same way; a
+  commodity-specific ore (O.Fe, O.Cu, ...) goes to its metal.
 * **Year.** 2019 where the mine+commodity has production that year, else the most
   recent year that has it.
 * **Waste.** Waste rock (and unlabelled waste) tonnes of the chosen year, else total
@@ -59,6 +62,7 @@ import shapely.errors
 import shapely.wkt
 
 from mine_db import commodities
+from mine_db.allocation import METHODS, read_prices
 from mine_db.countries import to_iso3
 from mine_db.errors import InputError
 from mine_db.flows import derive_hidden_flows
@@ -285,8 +289,11 @@ def _stream_ore(minerals: pd.DataFrame) -> pd.DataFrame:
     return by_type["Ore processed"].fillna(by_type["Ore mined"]).rename("ore").dropna().reset_index()
 
 
-def _mine_year_commodity(minerals: pd.DataFrame, metals: pd.DataFrame) -> pd.DataFrame:
-    """Production, grade, recovery, allocated ore and concentrate grade per (root, year, code)."""
+def _mine_year_commodity(minerals: pd.DataFrame, metals: pd.DataFrame, prices: dict[str, float] | None) -> pd.DataFrame:
+    """Production, grade, recovery, allocated ore and concentrate grade per (root, year, code).
+
+    `prices` ($/t of each basis) allocates shared ore by value; None by recovered mass.
+    """
     is_con = metals["material"].astype("str").str.startswith("Con.")
     ore_metal = metals[~is_con]
     con_metal = metals[is_con]
@@ -310,8 +317,8 @@ def _mine_year_commodity(minerals: pd.DataFrame, metals: pd.DataFrame) -> pd.Dat
         "concentrate_grade": gc["cw"].sum(min_count=1) / gc["cwn"].sum(min_count=1),
     }), how="outer")
 
-    allocated = _allocate_ore(_stream_ore(minerals), ore_metal, metals)
-    result = result.join(allocated, how="outer") if len(allocated) else result.assign(ore_t=np.nan)
+    allocated = _allocate_ore(_stream_ore(minerals), ore_metal, metals, prices)
+    result = result.join(allocated, how="outer") if len(allocated) else result.assign(ore_t=np.nan, shared_by="")
     result = result.reset_index()
     result = result.merge(_product_metal(minerals), on=["root", "year", "code"], how="outer")
     numeric = ["metal_ore", "metal_con", "metal_product", "grade", "recovery", "concentrate_grade", "ore_t"]
@@ -324,6 +331,9 @@ def _mine_year_commodity(minerals: pd.DataFrame, metals: pd.DataFrame) -> pd.Dat
     is_bauxite = result["code"] == "bauxite"
     result.loc[is_bauxite, "metal_t"] = result.loc[is_bauxite, "ore_t"]
     result.loc[is_bauxite, "metal_note"] = ""
+    shared = result["shared_by"].fillna("")
+    result["metal_note"] = result["metal_note"] + np.where(
+        shared != "", " (ore shared with the mine's other tracked metals by " + shared + ")", "")
     return result
 
 
@@ -341,8 +351,12 @@ def _product_metal(minerals: pd.DataFrame) -> pd.DataFrame:
     return grouped.dropna().reset_index()
 
 
-def _allocate_ore(stream_ore: pd.DataFrame, ore_metal: pd.DataFrame, metals: pd.DataFrame) -> pd.Series:
-    """Ore of each stream split over tracked commodities (see module doc), summed per (root, year, code)."""
+def _allocate_ore(stream_ore: pd.DataFrame, ore_metal: pd.DataFrame, metals: pd.DataFrame,
+                 prices: dict[str, float] | None = None) -> pd.DataFrame:
+    """Ore of each stream split over tracked commodities (see module doc), summed per (root, year, code).
+
+    Columns `ore_t` and `shared_by` (how a stream shared among several metals was split, else "").
+    """
     keys = ["root", "year", "material"]
     stream_metal = ore_metal.groupby([*keys, "code"])["metal"].sum().reset_index()
     own = stream_ore.merge(stream_metal, on=keys)
@@ -355,9 +369,24 @@ def _allocate_ore(stream_ore: pd.DataFrame, ore_metal: pd.DataFrame, metals: pd.
     shared = rest[rest["material"].isin(list(SHARED_ORES))].merge(mine_metal, on=["root", "year"])
     parts = pd.concat([own, specific, shared], ignore_index=True)
     if parts.empty:
-        return pd.Series(dtype=float, name="ore_t")
-    parts["ore_t"] = parts["ore"] * parts["metal"] / parts.groupby(keys)["metal"].transform("sum")
-    return parts.groupby(["root", "year", "code"])["ore_t"].sum()
+        return pd.DataFrame({"ore_t": pd.Series(dtype=float), "shared_by": pd.Series(dtype=str)})
+    stream = [parts[k] for k in keys]
+    several = parts.groupby(stream)["code"].transform("nunique") > 1
+    if prices is None:
+        parts["w"] = parts["metal"]
+        parts["how"] = np.where(several, "recovered metal mass", "")
+    else:
+        price = parts["code"].map(prices)
+        unpriced = price.isna().groupby(stream).transform("any")
+        missing = parts["code"].where(price.isna()).groupby(stream).transform(
+            lambda c: ", ".join(sorted(set(c.dropna()))))
+        parts["w"] = np.where(unpriced, parts["metal"], parts["metal"] * price)
+        parts["how"] = np.where(~several, "", np.where(
+            unpriced, "recovered metal mass (no 2019 price for " + missing + ")", "2019 value (prices_2019.csv)"))
+    parts["ore_t"] = parts["ore"] * parts["w"] / parts.groupby(stream)["w"].transform("sum")
+    grouped = parts.groupby(["root", "year", "code"])
+    how = grouped["how"].agg(lambda h: "; ".join(sorted({x for x in h if x})))
+    return pd.DataFrame({"ore_t": grouped["ore_t"].sum(), "shared_by": how})
 
 
 def _waste(folder: Path, minerals: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -409,15 +438,26 @@ def _choose_year(candidates: pd.DataFrame) -> pd.DataFrame:
     return best.drop(columns="_rank")
 
 
-def read_fineprint(path: str | Path) -> FineprintImport:
-    """Import a FINEPRINT folder: validated, gap-filled, hidden flows derived (see module doc)."""
+def read_fineprint(path: str | Path, allocation: str = "value", prices: pd.DataFrame | None = None) -> FineprintImport:
+    """Import a FINEPRINT folder: validated, gap-filled, hidden flows derived (see module doc).
+
+    `allocation` (`value`, the default, or `mass`) says how a polymetallic stream's ore is
+    shared among its tracked metals; `prices` defaults to `mine_db.allocation.read_prices()`.
+    """
+    if allocation not in METHODS:
+        raise InputError(f"unknown allocation method {allocation!r}; use one of {', '.join(METHODS)}",
+                         column="allocation")
+    price_map = None
+    if allocation == "value":
+        table = read_prices() if prices is None else prices
+        price_map = {str(k): float(v) for k, v in table["price_usd_per_t"].items()}
     folder = _folder(Path(path))
     facilities = _facilities(folder)
     minerals = _table(folder, "minerals")
     minerals = minerals[minerals["root"].isin(facilities.index)]
     metals, concentrate_like = _metal_rows(folder, minerals)
     metals = metals[metals["root"].isin(facilities.index)]
-    table = _mine_year_commodity(minerals, metals)
+    table = _mine_year_commodity(minerals, metals, price_map)
     rock, tailings, strip = _waste(folder, minerals)
     sources = _sources(folder, minerals, metals)
 

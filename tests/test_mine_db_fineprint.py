@@ -27,11 +27,12 @@ def _site(result: FineprintImport, mine_id: str) -> pd.Series:
     return result.sites.set_index("mine_id").loc[mine_id]
 
 
-def test_polymetallic_ore_allocated_by_tracked_metal_mass(fixture_import: FineprintImport) -> None:
+def test_polymetallic_ore_allocated_by_tracked_metal_mass() -> None:
+    mass_import = read_fineprint(FIXTURE, allocation="mass")
     # Mine A 2019: 9,000,000 t ore processed by the main facility (the sub-site's 5,000,000 t is not added);
     # Cu 72,000 t (= 9e6 x 1 % x 0.8, recovered); Zn 270,000 t = 9e6 x 3 % is contained metal -> x 0.9 = 243,000 t
     # Cu share = 72,000 / (72,000 + 243,000) = 0.228571; gold (5 t) takes no share
-    cu, zn = _site(fixture_import, "FP-AAA00001-copper"), _site(fixture_import, "FP-AAA00001-zinc")
+    cu, zn = _site(mass_import, "FP-AAA00001-copper"), _site(mass_import, "FP-AAA00001-zinc")
     assert cu["metal_t"] == pytest.approx(72_000)
     assert zn["metal_t"] == pytest.approx(243_000)
     assert cu["ore_t"] == pytest.approx(2_057_142.857, abs=1e-3)
@@ -42,7 +43,21 @@ def test_polymetallic_ore_allocated_by_tracked_metal_mass(fixture_import: Finepr
     assert (cu["grade"], cu["recovery"]) == (pytest.approx(0.01), pytest.approx(0.8))
     # main facility open pit + sub-site underground = mixed
     assert cu["mine_type"] == "mixed"
-    assert cu["source"] == f"{CITATION}, facility AAA00001, 2019: Company A (2020) Annual Report 2019"
+    assert cu["source"] == (f"{CITATION}, facility AAA00001, 2019: Company A (2020) Annual Report 2019 "
+                            "(ore shared with the mine's other tracked metals by recovered metal mass)")
+
+
+def test_polymetallic_ore_allocated_by_value_by_default(fixture_import: FineprintImport) -> None:
+    # Same stream by 2019 value: Cu 72,000 t x 6,010 $/t = 432.72 M$, Zn 243,000 t x 2,550 $/t = 619.65 M$;
+    # Cu share = 432.72 / 1,052.37 = 0.411186 -> ore 3,700,675.618 t, waste rock 31.5 Mt x 0.411186 = 12,952,364.663 t
+    cu, zn = _site(fixture_import, "FP-AAA00001-copper"), _site(fixture_import, "FP-AAA00001-zinc")
+    assert cu["ore_t"] == pytest.approx(3_700_675.618, abs=1e-3)
+    assert zn["ore_t"] == pytest.approx(5_299_324.382, abs=1e-3)
+    assert cu["waste_rock_t"] == pytest.approx(12_952_364.663, abs=1e-3)
+    assert cu["waste_rock_t"] + zn["waste_rock_t"] == pytest.approx(31_500_000)
+    assert cu["source"].endswith("(ore shared with the mine's other tracked metals by 2019 value (prices_2019.csv))")
+    with pytest.raises(InputError, match="unknown allocation method"):
+        read_fineprint(FIXTURE, allocation="price")
 
 
 def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import: FineprintImport) -> None:
@@ -147,14 +162,15 @@ def test_los_pelambres_2019(shared_import: FineprintImport) -> None:
 
 @needs_shared
 def test_antamina_copper_zinc_split(shared_import: FineprintImport) -> None:
-    # Antamina, latest year 2018: 51,247,000 t ore, Cu 446,100 t, Zn 409,300 t
-    # Cu share = 446,100 / 855,400 = 0.521510 -> 26,725,844 t ore
-    # waste = total material 242,407,000 - ore mined 51,247,000 = 191,160,000 t x 446,100 / 855,400 = 99,691,929 t (Cu)
+    # Antamina, latest year 2018: 51,247,000 t ore, Cu 446,100 t, Zn 409,300 t; by 2019 value
+    # Cu 446,100 x 6,010 = 2,681.061 M$, Zn 409,300 x 2,550 = 1,043.715 M$: Cu share 0.719791 -> 36,887,140 t ore
+    # waste = total material 242,407,000 - ore mined 51,247,000 = 191,160,000 t x 0.719791 = 137,595,286 t (Cu)
+    # (by recovered mass it was 446,100 / 855,400 = 0.521510 -> 26,725,844 t ore, 99,691,929 t waste)
     cu, zn = _site(shared_import, "FP-COM00048-copper"), _site(shared_import, "FP-COM00048-zinc")
     assert cu["year"] == zn["year"] == 2018
-    assert cu["ore_t"] == pytest.approx(26_725_844, abs=1)
+    assert cu["ore_t"] == pytest.approx(36_887_140, abs=1)
     assert cu["ore_t"] + zn["ore_t"] == pytest.approx(51_247_000)
-    assert cu["waste_rock_t"] == pytest.approx(99_691_929, abs=1)
+    assert cu["waste_rock_t"] == pytest.approx(137_595_286, abs=1)
 
 
 @needs_shared
