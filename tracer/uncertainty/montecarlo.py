@@ -16,6 +16,7 @@ plus the histogram (rows x columns x (BINS + 2) x 8 bytes), whatever the iterati
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ BLOCK = 128
 """Draws per seeding block: the unit of reproducibility (chunks are whole blocks)."""
 BATCH = BLOCK
 """Draws evaluated together inside a chunk: small enough for the CPU cache."""
-PILOT = 1024
+PILOT = 512
 """Draws used to place each row's histogram grid (the run's first draws)."""
 PERCENTILES: tuple[float, ...] = (5.0, 50.0, 95.0)
 DEFAULT_CHUNK = 2048
@@ -57,8 +58,13 @@ class Setup:
     params: ParameterSet
     seed: int
     keep: np.ndarray
-    """Flat (row, column) positions that are not structurally zero."""
+    """Flat (row, column) positions of the model output that are not structurally zero."""
+    ratios: np.ndarray
+    """(numerator, denominator) positions among the kept rows of each ratio indicator."""
+    labels: pd.DataFrame
+    """vehicle, split, group, stressor, unit of every indicator (kept rows, then ratios)."""
     ref: np.ndarray
+    """Nominal value of every indicator (the network as compiled)."""
     grid: Grid | None = None
 
     def draws(self, first_block: int, n: int) -> np.ndarray:
@@ -82,11 +88,19 @@ class Setup:
         for start in range(0, n, BATCH):
             m = min(BATCH, n - start)
             a, b = self.params.values(self.draws(first_block + start // BLOCK, m))
-            yield start, self.model.evaluate(a, b).reshape(-1, m)[self.keep]
+            kept = self.model.evaluate(a, b).reshape(-1, m)[self.keep]
+            if self.ratios.size:
+                kept = np.concatenate([kept, kept[self.ratios[:, 0]] / kept[self.ratios[:, 1]]])
+            yield start, kept
+
+    @property
+    def size(self) -> int:
+        """Number of indicators."""
+        return self.ref.size
 
     def indicators(self, first_block: int, n: int) -> np.ndarray:
-        """Indicator values (kept rows, n) for n draws starting at block `first_block`."""
-        values = np.empty((self.keep.size, n), dtype=DTYPE)
+        """Indicator values (indicators, n) for n draws starting at block `first_block`."""
+        values = np.empty((self.size, n), dtype=DTYPE)
         for start, part in self.batches(first_block, n):
             values[:, start : start + part.shape[1]] = part
         return values
@@ -95,7 +109,7 @@ class Setup:
         """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram."""
         assert self.grid is not None, "the grid is placed from the pilot before chunks run"
         keep_freed_memory()
-        values = np.empty((self.keep.size, n), dtype=DTYPE)
+        values = np.empty((self.size, n), dtype=DTYPE)
         counts, s1, s2 = [], [], []
         for start, part in self.batches(first_block, n):
             values[:, start : start + part.shape[1]] = part
@@ -147,7 +161,36 @@ def prepare(
     b = params.b_nominal[:, None].astype(np.float32)
     nominal = model.evaluate(a, b).reshape(-1).astype(np.float64)
     keep = np.flatnonzero(nominal != 0)
-    return Setup(model=model, params=params, seed=int(seed), keep=keep, ref=nominal[keep])
+    rows = model.rows
+    C = len(model.columns)
+    labels = pd.DataFrame(
+        {
+            "vehicle": np.array(model.columns, dtype=object)[keep % C],
+            **{k: rows[k].to_numpy()[keep // C] for k in ("split", "group", "stressor", "unit")},
+        }
+    )
+    ratios, ratio_labels = _ratios(labels)
+    labels = pd.concat([labels, ratio_labels], ignore_index=True)
+    ref = nominal[keep]
+    ref = np.concatenate([ref, ref[ratios[:, 0]] / ref[ratios[:, 1]]]) if ratios.size else ref
+    return Setup(model=model, params=params, seed=int(seed), keep=keep, ratios=ratios, labels=labels, ref=ref)
+
+
+RATIOS: tuple[tuple[str, str, str], ...] = (("hidden_to_used", "hidden", "used"),)
+"""Ratio indicators (name, numerator, denominator) of total rows, drawn as ratios per draw."""
+
+
+def _ratios(labels: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Positions and labels of each column's ratio indicators (where both totals exist)."""
+    totals = labels[labels["split"] == "total"]
+    where = {(v, st): i for i, v, st in zip(totals.index, totals["vehicle"], totals["stressor"], strict=True)}
+    pairs, rows = [], []
+    for vehicle in dict.fromkeys(totals["vehicle"]):
+        for name, numerator, denominator in RATIOS:
+            if (vehicle, numerator) in where and (vehicle, denominator) in where:
+                pairs.append((where[vehicle, numerator], where[vehicle, denominator]))
+                rows.append({"vehicle": vehicle, "split": "total", "group": "total", "stressor": name, "unit": "t/t"})
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2), pd.DataFrame(rows, columns=labels.columns)
 
 
 def chunks(iterations: int, chunk_size: int) -> Iterator[tuple[int, int]]:
@@ -175,7 +218,7 @@ def with_grid(setup: Setup, iterations: int) -> Setup:
     """Place the histogram grids from the run's first draws (identical for every layout)."""
     n = min(PILOT, iterations)
     pilot = setup.indicators(0, n)
-    return Setup(setup.model, setup.params, setup.seed, setup.keep, setup.ref, Grid.from_pilot(pilot, setup.ref))
+    return dataclasses.replace(setup, grid=Grid.from_pilot(pilot, setup.ref))
 
 
 def run(
@@ -231,22 +274,7 @@ def percentile_column(q: float) -> str:
 
 
 def _table(setup: Setup, acc: Accumulator, qs: tuple[float, ...]) -> pd.DataFrame:
-    rows = setup.model.rows
-    C = len(setup.model.columns)
-    row = setup.keep // C
-    col = setup.keep % C
-    table = pd.DataFrame(
-        {
-            "vehicle": np.array(setup.model.columns, dtype=object)[col],
-            "split": rows["split"].to_numpy()[row],
-            "group": rows["group"].to_numpy()[row],
-            "stressor": rows["stressor"].to_numpy()[row],
-            "unit": rows["unit"].to_numpy()[row],
-            "nominal": setup.ref,
-            "mean": acc.mean(),
-            "sd": acc.sd(),
-        }
-    )
+    table = setup.labels.assign(nominal=setup.ref, mean=acc.mean(), sd=acc.sd())
     values, _ = acc.percentiles(qs)
     for q, v in zip(qs, values, strict=True):
         table[percentile_column(q)] = v
