@@ -86,7 +86,8 @@ def test_import_fineprint(tmp_path: Path) -> None:
                                                "year_2019": 1}
     assert summary["skipped"] == {"no valid coordinates": 1}
     back = read_sites(out)
-    assert back.set_index("mine_id").loc["FP-AAA00001-copper", "ore_t"] == pytest.approx(2_057_142.857, abs=1e-3)
+    # 9,000,000 t ore x Cu value share 432.72 / 1,052.37 M$ (2019 prices; tests/test_mine_db_fineprint.py)
+    assert back.set_index("mine_id").loc["FP-AAA00001-copper", "ore_t"] == pytest.approx(3_700_675.618, abs=1e-3)
 
 
 def test_failed_import_leaves_no_file(tmp_path: Path) -> None:
