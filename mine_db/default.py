@@ -328,9 +328,10 @@ def _metadata(table: pd.DataFrame, bibliography: pd.DataFrame) -> dict:
         "rows": int(len(table)),
         "rows_by_commodity_and_resolution": {c: {k: int(v) for k, v in r.items()} for c, r in by.iterrows()},
         "allocation": (
-            "each ore body counted once; ore, waste and tailings of co-product groups and of by-products "
+            "each ore body counted once; ore and stripping waste of co-product groups and of by-products "
             f"(byproducts_2019.csv) shared by {method}"
             + (" (2019 prices, prices_2019.csv)" if method == "value" else "")
+            + "; tailings = each row's ore share minus its own concentrate"
         ),
         "sources": entries,
     }
