@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mine_db.allocation import BYPRODUCTS, PRICES, allocate, read_byproducts, read_prices
 from mine_db.default import load_default
@@ -292,3 +294,30 @@ def test_shipped_value_shares_by_hand(shipped: pd.DataFrame) -> None:
     assert rows.loc["cod-rest-copper", "byproduct_share"] == pytest.approx(cobalt / (cobalt + host))
     assert cobalt / (cobalt + host) == pytest.approx(0.18107, abs=1e-5)
     assert np.isnan(rows.loc["cod-kamoto-kcc-katanga-mining-copper", "byproduct_share"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    cu=st.floats(1_000, 500_000), co=st.floats(10, 30_000), ni=st.floats(1_000, 200_000),
+    co_rest=st.floats(1, 10_000), p_cu=st.floats(1_000, 20_000), p_co=st.floats(5_000, 100_000),
+    p_ni=st.floats(5_000, 50_000), method=st.sampled_from(["value", "mass"]),
+)
+def test_allocation_only_moves_rock(cu: float, co: float, ni: float, co_rest: float, p_cu: float, p_co: float,
+                                    p_ni: float, method: str) -> None:
+    standalone = _standalone([
+        _site("g-cu", "copper", cu, grade=0.02, recovery=0.85, strip_ratio=1.5, coproduct_group="g"),
+        _site("g-co", "cobalt", co, coproduct_group="g"),
+        _site("aus-rest-nickel", "nickel", ni, resolution="rest_of_country", grade=0.012, recovery=0.8, strip_ratio=1.0),
+        _site("aus-rest-cobalt", "cobalt", co_rest, resolution="rest_of_country"),
+    ])
+    out = allocate(standalone, method=method, prices=_prices(copper=p_cu, cobalt=p_co, nickel=p_ni),
+                   byproducts=_byproduct_table([("AUS", "cobalt", "nickel")])).set_index("mine_id")
+    before = standalone.set_index("mine_id")
+    # rock: the copper row's ore body once, the nickel row's ore once; nothing else
+    for column in ("ore_t", "waste_rock_t", "overburden_t"):
+        expected = before.loc["g-cu", column] + before.loc["aus-rest-nickel", column]
+        assert out[column].sum() == pytest.approx(expected, rel=1e-9)
+    # every site keeps ore = tailings + concentrate, none negative
+    assert np.allclose(out["ore_t"], out["tailings_t"] + out["concentrate_t"], rtol=1e-9)
+    assert (out[HIDDEN] >= 0).all().all()
+    assert out.loc[["g-cu", "g-co"], "allocation_share"].sum() == pytest.approx(1.0)
