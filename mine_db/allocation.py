@@ -105,7 +105,8 @@ def read_prices(path: str | Path | None = None) -> pd.DataFrame:
         if code not in commodities.COMMODITIES:
             raise InputError(f"unknown commodity {code!r}", file=file, row=line, column="commodity")
         if code in seen:
-            raise InputError(f"{code} priced twice (first on row {seen[code]})", file=file, row=line, column="commodity")
+            raise InputError(f"{code} priced twice (first on row {seen[code]})", file=file, row=line,
+                             column="commodity")
         seen[code] = line
         price = pd.to_numeric(pd.Series([row["price_usd_per_t"]]), errors="coerce").iloc[0]
         if not np.isfinite(price) or price <= 0:

@@ -265,7 +265,8 @@ def test_shipped_byproducts_move_tonnes_and_never_create_them(shipped: pd.DataFr
         givers = shipped[(shipped["country"] == country) & (shipped["commodity"] == host)]
         kept = 1.0 - givers["byproduct_share"].fillna(0.0)
         rock = givers["overburden_t"] + givers["waste_rock_t"]
-        for taker, giver in ((takers["ore_t"], givers["ore_t"]), (takers["overburden_t"] + takers["waste_rock_t"], rock)):
+        taken_rock = takers["overburden_t"] + takers["waste_rock_t"]
+        for taker, giver in ((takers["ore_t"], givers["ore_t"]), (taken_rock, rock)):
             assert taker.sum() == pytest.approx((giver / kept - giver).sum(), rel=1e-9), (country, host)
         # before: hosts' ore, waste and ore - concentrate; after: the same less the by-products' concentrate
         before = (rock / kept + givers["ore_t"] / kept - givers["concentrate_t"]).sum()
@@ -307,7 +308,8 @@ def test_allocation_only_moves_rock(cu: float, co: float, ni: float, co_rest: fl
     standalone = _standalone([
         _site("g-cu", "copper", cu, grade=0.02, recovery=0.85, strip_ratio=1.5, coproduct_group="g"),
         _site("g-co", "cobalt", co, coproduct_group="g"),
-        _site("aus-rest-nickel", "nickel", ni, resolution="rest_of_country", grade=0.012, recovery=0.8, strip_ratio=1.0),
+        _site("aus-rest-nickel", "nickel", ni, resolution="rest_of_country", grade=0.012, recovery=0.8,
+              strip_ratio=1.0),
         _site("aus-rest-cobalt", "cobalt", co_rest, resolution="rest_of_country"),
     ])
     out = allocate(standalone, method=method, prices=_prices(copper=p_cu, cobalt=p_co, nickel=p_ni),
