@@ -40,7 +40,7 @@ BATCH = BLOCK
 PILOT = 512
 """Draws used to place each row's histogram grid (the run's first draws)."""
 PERCENTILES: tuple[float, ...] = (5.0, 50.0, 95.0)
-DEFAULT_CHUNK = 2048
+DEFAULT_CHUNK = 4096
 
 Progress = Callable[[int], None]
 """Told how many more draws have been folded in."""
