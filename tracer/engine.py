@@ -342,17 +342,24 @@ def _dense(Y: np.ndarray | sp.spmatrix, n: int) -> np.ndarray:
     return out
 
 
-def make_solver(M: sp.spmatrix, method: Method = "auto", labels: tuple[str, ...] | None = None) -> Solver:
+def make_solver(
+    M: sp.spmatrix,
+    method: Method = "auto",
+    labels: tuple[str, ...] | None = None,
+    levels: tuple[np.ndarray, ...] | None | Literal["compute"] = "compute",
+) -> Solver:
     """Prepare a reusable solver for (I - M); checks that the system converges.
 
     "auto" propagates in topological order when M is acyclic and factorises
     otherwise; "lu" always factorises; "propagation" requires an acyclic M.
+    `levels` may pass M's topological levels when already known (None: cyclic).
     """
     M = sp.csc_matrix(M, dtype=float)
     n = M.shape[0]
     if n == 0:
         raise InputError("the supply-chain network is empty: it has no nodes to solve")
-    levels = _levels(M)
+    if isinstance(levels, str):
+        levels = _levels(M)
     if method == "propagation" and levels is None:
         raise ValueError("topological propagation needs an acyclic network; this one has a loop")
     chosen: Literal["lu", "propagation"] = "propagation" if method == "propagation" else "lu"
@@ -421,7 +428,7 @@ def _loop_error(M: sp.csc_matrix, labels: tuple[str, ...] | None, why: str) -> N
 
 def solver_for(compiled: CompiledNetwork, method: Method = "auto") -> Solver:
     """The reusable solver of a compiled network's (I - A)."""
-    return make_solver(compiled.A, method, compiled.nodes)
+    return make_solver(compiled.A, method, compiled.nodes, compiled.levels)
 
 
 def solve(compiled: CompiledNetwork, demand: np.ndarray | sp.spmatrix, method: Method = "auto") -> np.ndarray:
