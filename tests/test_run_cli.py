@@ -57,7 +57,7 @@ def test_run_prints_a_summary(chain: None) -> None:
     assert result.exit_code == 0, result.output
     assert "34.768" not in result.stdout  # shown in Mt
     assert "TMR" in result.stdout and "CHL" in result.stdout
-    assert "hidden flows abroad (home CHL)" in result.stdout
+    assert "share of hidden flows abroad (home CHL)" in result.stdout
 
 
 def test_fleet_file_with_negative_count_is_a_clear_error(chain: None, tmp_path: Path, monkeypatch, capsys) -> None:

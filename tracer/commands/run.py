@@ -105,7 +105,11 @@ def _print_summary(summary: dict[str, Any]) -> None:
     ratio = summary["hidden_to_used"]
     totals.add_row("hidden-to-used ratio", "n/a" if ratio is None else f"{ratio:,.1f}")
     totals.add_row("share of extraction entering the cars", _pct(summary["car_sector_share"]))
-    totals.add_row(f"hidden flows abroad (home {summary['home']})", _pct(summary["abroad_share"]))
+    totals.add_row(f"hidden flows at home ({summary['home']})", _mt(summary["domestic_hidden_t"]))
+    totals.add_row("hidden flows abroad", _mt(summary["abroad_hidden_t"]))
+    if summary["unknown_origin_hidden_t"]:
+        totals.add_row("hidden flows of unknown origin (WLD)", _mt(summary["unknown_origin_hidden_t"]))
+    totals.add_row(f"share of hidden flows abroad (home {summary['home']})", _pct(summary["abroad_share"]))
     nev = summary["nev_to_conventional_hidden"]
     totals.add_row("hidden flows per NEV / per conventional car", "n/a" if nev is None else f"{nev:.2f}x")
     _out.print(totals)
