@@ -54,6 +54,7 @@ def test_chain_indicators_by_hand() -> None:
     assert s["car_sector_share"] == pytest.approx(0.3 / 34.768)
     assert s["abroad_share"] == pytest.approx(1.0)  # both mines abroad, China has no hidden flows here
     assert s["per_vehicle_tmr_t"] == {"BEV": pytest.approx(3.4768)}
+    assert s["per_vehicle_material_efficiency"] == {"BEV": pytest.approx(0.03 / 3.4768)}
     assert s["top_countries"][0]["country"] == "CHL"
     assert s["top_countries"][0]["hidden_t"] == pytest.approx(100 * 0.189 + 30 * 0.189)
     assert s["top_mines"][1] == {"mine": "B", "country": "AUS", "hidden_t": pytest.approx(8.82),

@@ -177,6 +177,7 @@ def summarise(
         "co2_t": totals.get("co2"),
         "per_vehicle_tmr_t": tmr_per_vehicle,
         "per_vehicle_hidden_t": hidden_per_vehicle,
+        "per_vehicle_material_efficiency": per_vehicle(coefficients, list(fleet), "material_efficiency"),
         "nev_to_conventional_hidden": nev_to_conventional(hidden_per_vehicle, fleet),
         "fleet_tmr_by_vehicle_t": {
             v: float(mass(flows).loc[flows["vehicle"] == v, "value"].sum()) for v in vehicles
