@@ -18,7 +18,7 @@ import networkx as nx
 import numpy as np
 
 from tracer.engine import CompiledNetwork
-from tracer.uncertainty.distributions import DTYPE, DistributionTable
+from tracer.uncertainty.distributions import DTYPE, FAMILIES, DistributionTable
 from tracer.uncertainty.sources import MineSources, SourceAssumptions, SourceParameters, mine_sources
 
 
@@ -47,7 +47,7 @@ class ParameterSet:
     share_total: np.ndarray
     """Declared sum of each market's input shares."""
     warnings: tuple[str, ...]
-    """Coefficients whose declared value lies outside the central 99.9 % of their distribution."""
+    """Coefficients whose declared value lies outside their distribution (see `_inconsistent`)."""
 
     @property
     def a_params(self) -> np.ndarray:
@@ -186,18 +186,25 @@ def collect(
 def _inconsistent(table: DistributionTable, nominal: np.ndarray, names: list[str], dists: list[object]) -> tuple[str, ...]:
     """Flag coefficients whose distribution does not cover their own value (usually a unit slip).
 
-    Not an error: the draws are what the data declares, but a result built on such
-    a coefficient deserves a loud note next to it.
+    Covered means: inside [low, high] for uniform and triangular, inside the central
+    99.9 % for lognormal and normal. Not an error: the draws are what the data
+    declares, but a result built on such a coefficient deserves a loud note.
     """
     if not table.size:
         return ()
-    bounds = table.ppf(np.tile([[0.0005, 0.9995]], (table.size, 1)))
-    bad = np.flatnonzero((nominal < bounds[:, 0]) | (nominal > bounds[:, 1]))
+    bounded = np.zeros(table.size, dtype=bool)
+    for family, members in zip(FAMILIES, table.members, strict=True):
+        bounded[members] = family in ("triangular", "uniform")
+    lo_q = np.where(bounded, 0.0, 0.0005)
+    bounds = table.ppf(np.stack([lo_q, 1.0 - lo_q], axis=1))
+    slack = 1e-9 * np.abs(nominal)
+    bad = np.flatnonzero((nominal < bounds[:, 0] - slack) | (nominal > bounds[:, 1] + slack))
     return tuple(
-        f"{names[i]}: declared value {nominal[i]:.4g} lies outside the central 99.9 % of its distribution "
-        f"{dists[i].to_text()} ({bounds[i, 0]:.4g} to {bounds[i, 1]:.4g}); check the units"  # type: ignore[attr-defined]
+        f"{names[i]}: declared value {nominal[i]:.4g} lies outside its distribution "
+        f"{dists[i].to_text()} (covering {bounds[i, 0]:.4g} to {bounds[i, 1]:.4g}); check the units"  # type: ignore[attr-defined]
         for i in bad
     )
+
 
 def _positions_csc(A: object) -> dict[tuple[int, int], int]:
     """(supplier, consumer) -> index into A.data for a CSC matrix."""
