@@ -159,16 +159,21 @@ def mc_command(
 def sensitivity_command(
     samples: Annotated[int, typer.Option("--samples", help="Sobol base sample size (a power of 2).")] = 512,
     top: Annotated[int, typer.Option("--top", help="Coefficients shown per indicator in the tornado.")] = 10,
+    vehicle: Annotated[
+        str, typer.Option("--vehicle", help="Indicator column: a vehicle id (per vehicle) or 'fleet'.")
+    ] = "fleet",
     seed: SeedOption = 1,
     fleet: FleetOption = None,
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One-at-a-time tornado and grouped Sobol indices of the fleet's TMR and hidden flows."""
+    """One-at-a-time tornado and grouped Sobol indices of TMR and hidden flows (fleet or one vehicle)."""
     if samples < 2 or samples & (samples - 1):
         raise typer.BadParameter(f"--samples must be a power of 2, got {samples}", param_hint="--samples")
     setup = _setup(fleet, seed, as_json)
-    headline = sensitivity.Headline.of(setup, columns=("fleet",))
+    if vehicle not in setup.model.columns:
+        raise typer.BadParameter(f"choose one of {', '.join(setup.model.columns)}", param_hint="--vehicle")
+    headline = sensitivity.Headline.of(setup, columns=(vehicle,))
     with _bar("tornado (one at a time)", 2 * setup.params.size, as_json) as advance:
         tornado = sensitivity.tornado(setup, headline, progress=advance)
     with _bar("Sobol indices", sensitivity.sobol_evaluations(setup, samples), as_json) as advance:
@@ -176,6 +181,7 @@ def sensitivity_command(
     top_rows = tornado.groupby(["vehicle", "indicator"], sort=False).head(top)
     summary = {
         "uncertain_parameters": setup.params.size,
+        "vehicle": vehicle,
         "sobol_samples": samples,
         "seed": seed,
         "data_warnings": list(setup.params.warnings),
@@ -193,14 +199,14 @@ def sensitivity_command(
         typer.echo(to_json(summary))
         return
     for indicator, part in top_rows.groupby("indicator", sort=False):
-        table = Table(title=f"Tornado: fleet {indicator} (each coefficient alone at p5 / p95)", title_justify="left")
+        table = Table(title=f"Tornado: {vehicle} {indicator} (each coefficient alone at p5 / p95)", title_justify="left")
         for column in ("coefficient", "at p5", "at p95", "swing"):
             table.add_column(column, justify="left" if column == "coefficient" else "right")
         for row in part.itertuples():
             table.add_row(row.parameter, _fmt(row.indicator_at_low), _fmt(row.indicator_at_high), _fmt(row.swing))
         _out.print(table)
     for indicator, part in sobol.groupby("indicator", sort=False):
-        table = Table(title=f"Sobol indices: fleet {indicator} (by kind of coefficient)", title_justify="left")
+        table = Table(title=f"Sobol indices: {vehicle} {indicator} (by kind of coefficient)", title_justify="left")
         for column in ("group", "S1", "ST"):
             table.add_column(column, justify="left" if column == "group" else "right")
         for row in part.itertuples():
