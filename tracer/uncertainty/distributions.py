@@ -145,10 +145,6 @@ class DistributionTable:
                 out[mask] = _triangular_ppf(am, bm, cm, um)
         return out
 
-    def median(self) -> np.ndarray:
-        """Median of every parameter (the centre of a one-at-a-time sweep)."""
-        return self.ppf(np.full((self.size, 1), 0.5))[:, 0]
-
 
 def standard_normal(rng: np.random.Generator, shape: tuple[int, int]) -> np.ndarray:
     """Standard normal float32 draws by the Box-Muller transform of the generator's raw bits.

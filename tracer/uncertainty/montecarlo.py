@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -139,7 +139,6 @@ class MonteCarloResult:
     parameters: int
     seconds: float
     outside_grid: int
-    info: Mapping[str, object] = field(default_factory=dict)
 
 
 def prepare(
