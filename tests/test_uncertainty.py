@@ -239,7 +239,7 @@ def test_same_seed_identical_for_any_chunk_size_and_worker_count() -> None:
 
 
 def test_splits_of_the_mean_add_up_to_the_total() -> None:
-    setup = montecarlo.prepare(small_network(), seed=3, fleet=FLEET)
+    setup = montecarlo.prepare(small_network(), seed=3, fleet=FLEET, home="CHN")
     table = montecarlo.run(setup, 512, chunk_size=256).table
     fleet = table[(table["vehicle"] == "fleet") & (table["stressor"] == "tmr")]
     total = fleet.loc[fleet["split"] == "total", "mean"].item()
@@ -249,6 +249,9 @@ def test_splits_of_the_mean_add_up_to_the_total() -> None:
     totals = table[(table["vehicle"] == "fleet") & (table["split"] == "total")].set_index("stressor")
     assert totals.at["hidden_to_used", "nominal"] == pytest.approx(totals.at["hidden", "nominal"] / totals.at["used", "nominal"], rel=1e-6)
     assert totals.at["hidden_to_used", "unit"] == "t/t"
+    engine = api.run(fleet=FLEET, network=small_network()).summary
+    assert totals.at["hidden_abroad_share", "nominal"] == pytest.approx(engine["abroad_share"], rel=1e-5)
+    assert 0 < totals.at["hidden_abroad_share", "p5"] < totals.at["hidden_abroad_share", "p95"] < 1
 
 
 def test_bad_run_shapes_are_refused() -> None:
@@ -293,6 +296,7 @@ def test_mc_cli_json_and_files(monkeypatch: pytest.MonkeyPatch, tmp_path) -> Non
     assert json.loads((tmp_path / "montecarlo.json").read_text())["iterations"] == 512
     ranges = json.loads((tmp_path / "ranges.json").read_text())["ranges"]
     assert ranges["total_tmr_t"][0] < fleet_tmr[0]["p50"] < ranges["total_tmr_t"][1]
+    assert 0 < ranges["abroad_share"][0] < ranges["abroad_share"][1] < 1
 
 
 def test_mc_cli_rejects_bad_chunk_size(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -411,3 +415,15 @@ def test_batch_totals_equal_engine_on_random_networks(seed: int, n_mines: int, n
     for split in ("country", "stage", "material", "component"):  # the mine split covers hidden flows only
         part = rows.index[(rows["split"] == split) & (rows["stressor"] == "tmr")]
         np.testing.assert_allclose(out[part].sum(axis=0), out[tmr], rtol=5e-5)
+
+
+def test_mc_cli_chosen_percentiles(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "default_network", lambda: small_network())
+    monkeypatch.setattr(api, "default_fleet", lambda: pd.Series(FLEET))
+    args = ["mc", "-n", "256", "--workers", "1", "--chunk-size", "128", "--percentile", "2.5", "--percentile", "97.5", "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)["headline"][0]
+    assert row["p2.5"] < row["p97.5"] and "p5" not in row
+    bad = CliRunner().invoke(app, ["mc", "-n", "256", "--workers", "1", "--percentile", "100"])
+    assert bad.exit_code != 0

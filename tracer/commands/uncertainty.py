@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
+from mine_db.countries import to_iso3
 from tracer import api
 from tracer.io import to_json, write_json, write_table
 from tracer.uncertainty import montecarlo, sensitivity
@@ -49,11 +50,11 @@ def _bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int], None]]
         yield lambda n: progress.advance(task, n)
 
 
-def _setup(fleet: Path | None, seed: int, quiet: bool) -> montecarlo.Setup:
+def _setup(fleet: Path | None, seed: int, quiet: bool, home: str | None = None) -> montecarlo.Setup:
     with _bar("building the network", 1, quiet):
         network = api.default_network()
         counts = api.load_fleet(fleet) if fleet else api.normalise_fleet(api.default_fleet())
-        setup = montecarlo.prepare(network, seed=seed, fleet=counts)
+        setup = montecarlo.prepare(network, seed=seed, fleet=counts, home=to_iso3(home, column="home") if home else None)
     for warning in setup.params.warnings:
         _err.print(f"[yellow]warning:[/] {warning}")
     return setup
@@ -78,13 +79,24 @@ def _headline(table: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(_fleet=rows["vehicle"] != "fleet").sort_values(["stressor", "_fleet", "vehicle"]).drop(columns="_fleet")
 
 
-HEADLINE: tuple[str, ...] = ("tmr", "hidden", "hidden_to_used")
-RANGE_KEYS = {"tmr": "total_tmr_t", "hidden": "hidden_t", "used": "used_t", "hidden_to_used": "hidden_to_used"}
+HEADLINE: tuple[str, ...] = ("tmr", "hidden", "hidden_to_used", "hidden_abroad_share")
+RANGE_KEYS = {
+    "tmr": "total_tmr_t",
+    "hidden": "hidden_t",
+    "used": "used_t",
+    "hidden_to_used": "hidden_to_used",
+    "hidden_abroad_share": "abroad_share",
+}
 
 
 def _report_ranges(result: montecarlo.MonteCarloResult) -> dict[str, Any]:
-    """Fleet p5-p95 of the report's headline keys, in the form `tracer report --ranges` reads."""
+    """Fleet p5-p95 of the report's headline keys, in the form `tracer report --ranges` reads.
+
+    Empty when p5 or p95 was not asked for.
+    """
     table = result.table
+    if not {"p5", "p95"} <= set(table.columns):
+        return {"label": "Monte Carlo (no p5/p95 requested)", "ranges": {}}
     fleet = table[(table["vehicle"] == "fleet") & (table["split"] == "total")].set_index("stressor")
     ranges = {key: [fleet.at[s, "p5"], fleet.at[s, "p95"]] for s, key in RANGE_KEYS.items() if s in fleet.index}
     return {"label": f"Monte Carlo p5-p95, {result.iterations:,} draws, seed {result.seed}", "ranges": ranges}
@@ -110,15 +122,22 @@ def mc_command(
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", help=f"Draws per task, a multiple of {montecarlo.BLOCK}.")
     ] = montecarlo.DEFAULT_CHUNK,
+    percentiles: Annotated[
+        list[float] | None, typer.Option("--percentile", help="Percentile to report (repeat; default 5, 50, 95).")
+    ] = None,
+    home: Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the share of hidden flows abroad.")] = "CHN",
     fleet: FleetOption = None,
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Monte Carlo ranges (mean, sd, p5, p50, p95) of every indicator and split."""
+    """Monte Carlo ranges (mean, sd, percentiles) of every indicator and split."""
     montecarlo.check_run(iterations, chunk_size)
-    setup = _setup(fleet, seed, as_json)
+    qs = tuple(sorted(set(percentiles))) if percentiles else montecarlo.PERCENTILES
+    if any(not 0 < q < 100 for q in qs):
+        raise typer.BadParameter("percentiles must lie strictly between 0 and 100", param_hint="--percentile")
+    setup = _setup(fleet, seed, as_json, home)
     with _executor(workers, scheduler) as executor, _bar("Monte Carlo", iterations, as_json) as advance:
-        result = montecarlo.run(setup, iterations, chunk_size, progress=advance, executor=executor)
+        result = montecarlo.run(setup, iterations, chunk_size, qs, progress=advance, executor=executor)
     summary = {
         "iterations": result.iterations,
         "seed": result.seed,
@@ -141,12 +160,11 @@ def mc_command(
         typer.echo(to_json(summary))
         return
     table = Table(title=f"Headline ranges ({result.iterations:,} draws, seed {result.seed})", title_justify="left")
-    for column in ("vehicle", "indicator", "unit", "nominal", "mean", "sd", "p5", "p50", "p95"):
+    numbers = ["nominal", "mean", "sd", *(montecarlo.percentile_column(q) for q in qs)]
+    for column in ("vehicle", "indicator", "unit", *numbers):
         table.add_column(column, justify="left" if column in ("vehicle", "indicator", "unit") else "right")
-    for row in _headline(result.table).itertuples():
-        table.add_row(
-            row.vehicle, row.stressor, row.unit, *(_fmt(getattr(row, c)) for c in ("nominal", "mean", "sd", "p5", "p50", "p95"))
-        )
+    for row in _headline(result.table).to_dict(orient="records"):
+        table.add_row(row["vehicle"], row["stressor"], row["unit"], *(_fmt(row[c]) for c in numbers))
     _out.print(table)
     _out.print(
         f"{result.iterations:,} draws of {result.parameters:,} uncertain coefficients in {result.seconds:.1f} s "

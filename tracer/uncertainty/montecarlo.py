@@ -24,9 +24,11 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from mine_db.errors import InputError
 from tracer.engine import CompiledNetwork, compile_network
+from tracer.indicators import UNKNOWN_ORIGIN
 from tracer.uncertainty import model as batch
 from tracer.uncertainty.allocator import keep_freed_memory
 from tracer.uncertainty.parameters import ParameterSet, collect
@@ -59,8 +61,10 @@ class Setup:
     seed: int
     keep: np.ndarray
     """Flat (row, column) positions of the model output that are not structurally zero."""
-    ratios: np.ndarray
-    """(numerator, denominator) positions among the kept rows of each ratio indicator."""
+    numerators: sp.csr_matrix
+    """(ratios x kept rows) weights of each ratio indicator's numerator."""
+    denominators: np.ndarray
+    """Kept row of each ratio indicator's denominator."""
     labels: pd.DataFrame
     """vehicle, split, group, stressor, unit of every indicator (kept rows, then ratios)."""
     ref: np.ndarray
@@ -89,8 +93,9 @@ class Setup:
             m = min(BATCH, n - start)
             a, b = self.params.values(self.draws(first_block + start // BLOCK, m))
             kept = self.model.evaluate(a, b).reshape(-1, m)[self.keep]
-            if self.ratios.size:
-                kept = np.concatenate([kept, kept[self.ratios[:, 0]] / kept[self.ratios[:, 1]]])
+            if self.denominators.size:
+                ratio = np.asarray(self.numerators @ kept, dtype=DTYPE) / kept[self.denominators]
+                kept = np.concatenate([kept, ratio])
             yield start, kept
 
     @property
@@ -149,8 +154,12 @@ def prepare(
     compiled: CompiledNetwork | None = None,
     split_stressors: Sequence[str] = ("hidden", "tmr"),
     splits: Sequence[str] = batch.SPLITS,
+    home: str | None = None,
 ) -> Setup:
-    """Compile the network, collect its distributions and index the non-zero indicator rows."""
+    """Compile the network, collect its distributions and index the non-zero indicator rows.
+
+    `home` (ISO3) adds the per-draw share of hidden flows abroad.
+    """
     compiled = compiled or compile_network(G)
     params = collect(G, compiled)
     if params.size == 0:
@@ -168,28 +177,65 @@ def prepare(
             **{k: rows[k].to_numpy()[keep // C] for k in ("split", "group", "stressor", "unit")},
         }
     )
-    ratios, ratio_labels = _ratios(labels)
+    numerators, denominators, ratio_labels = _ratios(labels, home)
     labels = pd.concat([labels, ratio_labels], ignore_index=True)
     ref = nominal[keep]
-    ref = np.concatenate([ref, ref[ratios[:, 0]] / ref[ratios[:, 1]]]) if ratios.size else ref
-    return Setup(model=model, params=params, seed=int(seed), keep=keep, ratios=ratios, labels=labels, ref=ref)
+    ref = np.concatenate([ref, (numerators @ ref) / ref[denominators]])
+    return Setup(
+        model=model, params=params, seed=int(seed), keep=keep, numerators=numerators, denominators=denominators,
+        labels=labels, ref=ref,
+    )  # fmt: skip
 
 
-RATIOS: tuple[tuple[str, str, str], ...] = (("hidden_to_used", "hidden", "used"),)
-"""Ratio indicators (name, numerator, denominator) of total rows, drawn as ratios per draw."""
+Key = tuple[str, str, str]
+"""(split, group, stressor) of an indicator row."""
 
 
-def _ratios(labels: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Positions and labels of each column's ratio indicators (where both totals exist)."""
-    totals = labels[labels["split"] == "total"]
-    where = {(v, st): i for i, v, st in zip(totals.index, totals["vehicle"], totals["stressor"], strict=True)}
-    pairs, rows = [], []
-    for vehicle in dict.fromkeys(totals["vehicle"]):
-        for name, numerator, denominator in RATIOS:
-            if (vehicle, numerator) in where and (vehicle, denominator) in where:
-                pairs.append((where[vehicle, numerator], where[vehicle, denominator]))
-                rows.append({"vehicle": vehicle, "split": "total", "group": "total", "stressor": name, "unit": "t/t"})
-    return np.array(pairs, dtype=np.int64).reshape(-1, 2), pd.DataFrame(rows, columns=labels.columns)
+def ratio_definitions(home: str | None) -> tuple[tuple[str, tuple[tuple[float, Key], ...], Key], ...]:
+    """Ratio indicators (name, numerator terms (coefficient, row), denominator row), drawn per draw.
+
+    With a home country the share of hidden flows abroad is added as tracer.indicators
+    defines it: (total - home - unknown origin WLD) / total.
+    """
+    hidden = ("total", "total", "hidden")
+    ratios: list[tuple[str, tuple[tuple[float, Key], ...], Key]] = [
+        ("hidden_to_used", ((1.0, hidden),), ("total", "total", "used"))
+    ]
+    if home:
+        abroad = ((1.0, hidden), (-1.0, ("country", home, "hidden")))
+        if home != UNKNOWN_ORIGIN:
+            abroad += ((-1.0, ("country", UNKNOWN_ORIGIN, "hidden")),)
+        ratios.append(("hidden_abroad_share", abroad, hidden))
+    return tuple(ratios)
+
+
+def _ratios(labels: pd.DataFrame, home: str | None) -> tuple[sp.csr_matrix, np.ndarray, pd.DataFrame]:
+    """Numerator weights (ratios x rows), denominator rows and labels of each column's ratios.
+
+    A numerator term whose row is absent (structurally zero) is left out; a ratio
+    whose first term or denominator is absent is not reported.
+    """
+    where = {
+        (v, (sp_, g, st)): i
+        for i, v, sp_, g, st in zip(
+            labels.index, labels["vehicle"], labels["split"], labels["group"], labels["stressor"], strict=True
+        )
+    }
+    cells, denominators, rows = [], [], []
+    for vehicle in dict.fromkeys(labels["vehicle"]):
+        for name, terms, denominator in ratio_definitions(home):
+            if (vehicle, terms[0][1]) not in where or (vehicle, denominator) not in where:
+                continue
+            r = len(denominators)
+            cells.extend((r, where[vehicle, key], coef) for coef, key in terms if (vehicle, key) in where)
+            denominators.append(where[vehicle, denominator])
+            rows.append({"vehicle": vehicle, "split": "total", "group": "total", "stressor": name, "unit": "t/t"})
+    numerators = sp.csr_matrix(
+        ([c for _, _, c in cells], ([r for r, _, _ in cells], [i for _, i, _ in cells])),
+        shape=(len(denominators), len(labels)),
+        dtype=DTYPE,
+    )
+    return numerators, np.array(denominators, dtype=np.int64), pd.DataFrame(rows, columns=labels.columns)
 
 
 def chunks(iterations: int, chunk_size: int) -> Iterator[tuple[int, int]]:
