@@ -11,10 +11,12 @@ cut at the first material node they reach.
 * Down pass: activities of the nodes reached from the vehicles without crossing a
   material (components, assembly, their energy), one column per vehicle (plus the
   fleet): x = y + A N x, N masking material columns.
-* Up pass: for each material m, the activity its supply chain needs per unit of m,
-  z_m = L e_m, on an expanded graph of (node, material) pairs. Supply chains of
-  different materials are mostly disjoint, so this costs about one pass over the
-  upstream edges instead of one per vehicle.
+* Up pass: for each direct supplier r of a material (a market, a refinery), the
+  activity its supply chain needs per unit of r, z_r = L e_r, on an expanded graph
+  of (node, supplier) pairs. A supplier shared by several materials is traced once,
+  and chains of different suppliers are mostly disjoint, so this costs about one
+  pass over the upstream edges instead of one per vehicle. A material's flows per
+  unit are its own plus A[r, m] times each supplier's, by indicator row.
 * Flows: b_j x_j at down nodes (material "(none)"), b_j z_m[j] x_m upstream;
   grouped by country, stage (node kind), mine and material.
 * Components: intensities (stressor per unit) of down nodes, supply side, seeded
