@@ -427,3 +427,14 @@ def test_mc_cli_chosen_percentiles(monkeypatch: pytest.MonkeyPatch) -> None:
     assert row["p2.5"] < row["p97.5"] and "p5" not in row
     bad = CliRunner().invoke(app, ["mc", "-n", "256", "--workers", "1", "--percentile", "100"])
     assert bad.exit_code != 0
+
+
+def test_mc_cli_on_an_existing_scheduler_equals_single_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "default_network", lambda: small_network())
+    monkeypatch.setattr(api, "default_fleet", lambda: pd.Series(FLEET))
+    args = ["mc", "-n", "384", "--chunk-size", "128", "--seed", "9", "--json"]
+    alone = CliRunner().invoke(app, [*args, "--workers", "1"])
+    with local_cluster(1) as client:
+        remote = CliRunner().invoke(app, [*args, "--scheduler", client.scheduler.address])
+    assert alone.exit_code == 0 and remote.exit_code == 0, remote.output
+    assert json.loads(remote.stdout)["headline"] == json.loads(alone.stdout)["headline"]
