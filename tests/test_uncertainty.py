@@ -438,3 +438,18 @@ def test_mc_cli_on_an_existing_scheduler_equals_single_process(monkeypatch: pyte
         remote = CliRunner().invoke(app, [*args, "--scheduler", client.scheduler.address])
     assert alone.exit_code == 0 and remote.exit_code == 0, remote.output
     assert json.loads(remote.stdout)["headline"] == json.loads(alone.stdout)["headline"]
+
+
+def test_distribution_on_a_zero_coefficient_is_ignored_with_a_warning() -> None:
+    G = small_network()
+    G.nodes["mine:b"]["stressors"]["overburden"] = 0.0
+    G.nodes["mine:b"]["stressor_sources"]["overburden"] = "test"
+    G.nodes["mine:b"]["stressor_uncertainty"]["overburden"] = Distribution("uniform", (0.0, 1.0))
+    G.add_edge("mine:fe", "component:wire", amount=0.0, source="test", uncertainty=Distribution("uniform", (0.0, 0.1)))
+    compiled = compile_network(G)
+    params = collect(G, compiled)
+    assert not any("mine:b: overburden" in n or "mine:fe -> component:wire" in n for n in params.names)
+    ignored = [w for w in params.warnings if "coefficient of 0" in w]
+    assert len(ignored) == 2
+    a, b = params.values(params.table.sample(np.random.default_rng(1), 64))
+    assert a.shape == (compiled.A.nnz, 64) and b.shape == (compiled.B.nnz, 64)

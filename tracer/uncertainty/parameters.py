@@ -123,11 +123,15 @@ def collect(
     dists, names, groups, in_a, position = [], [], [], [], []
     a_pos = _positions_csc(A)
     uncertain_markets: set[int] = set()
+    ignored: list[str] = []
     for supplier, consumer, attrs in G.edges(data=True):
         dist = attrs.get("uncertainty")
         if dist is None:
             continue
         i, j = index[str(supplier)], index[str(consumer)]
+        if (i, j) not in a_pos:
+            ignored.append(f"edge {supplier} -> {consumer}")
+            continue
         dists.append(dist)
         names.append(f"edge {supplier} -> {consumer}")
         groups.append(f"{kind[i]} -> {kind[j]}")
@@ -141,9 +145,14 @@ def collect(
             if dist is None:
                 continue
             j = index[str(node)]
-            r = row_of[stressor]
-            start, end = B.indptr[r], B.indptr[r + 1]
-            hit = start + np.searchsorted(B.indices[start:end], j)
+            r = row_of.get(stressor)
+            hit = -1
+            if r is not None:
+                start, end = B.indptr[r], B.indptr[r + 1]
+                hit = start + int(np.searchsorted(B.indices[start:end], j))
+            if hit < 0 or hit >= B.indptr[r + 1] or B.indices[hit] != j:
+                ignored.append(f"node {node}: {stressor}")
+                continue
             dists.append(dist)
             names.append(f"node {node}: {stressor}")
             groups.append(f"{stressor} at {kind[j]}")
@@ -179,7 +188,10 @@ def collect(
         share_edges=share_edges,
         share_starts=share_starts,
         share_total=share_total,
-        warnings=_inconsistent(direct_table, nominal, names, dists),
+        warnings=(
+            *_inconsistent(direct_table, nominal, names, dists),
+            *(f"{what}: a distribution on a coefficient of 0 is ignored (the network has no such flow)" for what in ignored),
+        ),
     )
 
 

@@ -150,8 +150,8 @@ def mine_sources(
         if len(bens) != 1:
             continue
         i, j = compiled.index[str(mine)], compiled.index[str(bens[0])]
-        ore_pos = a_pos[(i, j)]
-        if ore_pos in declared_a:
+        ore_pos = a_pos.get((i, j))
+        if ore_pos is None or ore_pos in declared_a:
             continue
         g0, r0, s0 = (float(attrs[k]) for k in ("grade", "recovery", "strip_ratio"))
         resolution = str(attrs.get("resolution", ""))
