@@ -453,3 +453,33 @@ def test_distribution_on_a_zero_coefficient_is_ignored_with_a_warning() -> None:
     assert len(ignored) == 2
     a, b = params.values(params.table.sample(np.random.default_rng(1), 64))
     assert a.shape == (compiled.A.nnz, 64) and b.shape == (compiled.B.nnz, 64)
+
+
+def test_accumulator_is_order_independent_and_never_guesses_outside_its_grid() -> None:
+    from tracer.uncertainty.statistics import BINS, Accumulator, Grid, block_moments, histogram, percentiles
+
+    rng = np.random.default_rng(0)
+    values = np.exp(rng.normal(0, 0.3, size=(3, 1024))).astype(np.float32)
+    ref = np.ones(3)
+    grid = Grid.from_pilot(values[:, :256], ref)
+    summaries = []
+    for first in range(0, 1024, 256):
+        part = values[:, first : first + 256]
+        counts, s1, s2 = block_moments(part, ref, 128)
+        summaries.append(montecarlo.ChunkSummary(first // 128, counts, s1, s2, histogram(part, grid)))
+    forward, backward = Accumulator(ref, grid), Accumulator(ref, grid)
+    for summary in summaries:
+        forward.add(summary)
+    for summary in reversed(summaries):
+        backward.add(summary)
+    assert forward.complete and backward.complete and forward.n == 1024
+    np.testing.assert_array_equal(forward.mean(), backward.mean())
+    np.testing.assert_array_equal(forward.sd(), backward.sd())
+    np.testing.assert_allclose(forward.mean(), values.mean(axis=1), rtol=1e-6)
+    got, outside = forward.percentiles((5.0, 50.0, 95.0))
+    assert outside == 0
+    np.testing.assert_allclose(got, np.percentile(values, [5, 50, 95], axis=1), rtol=0.01)
+    hist = np.zeros((1, BINS + 2), dtype=np.int64)
+    hist[0, -1] = 10  # everything above the grid
+    value, outside = percentiles(hist, Grid(np.zeros(1), np.ones(1)), (50.0,))
+    assert np.isnan(value[0, 0]) and outside == 1
