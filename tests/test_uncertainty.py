@@ -456,7 +456,7 @@ def test_distribution_on_a_zero_coefficient_is_ignored_with_a_warning() -> None:
 
 
 def test_accumulator_is_order_independent_and_never_guesses_outside_its_grid() -> None:
-    from tracer.uncertainty.statistics import BINS, Accumulator, Grid, block_moments, histogram, percentiles
+    from tracer.uncertainty.statistics import BINS, Accumulator, ChunkSummary, Grid, block_moments, histogram, percentiles
 
     rng = np.random.default_rng(0)
     values = np.exp(rng.normal(0, 0.3, size=(3, 1024))).astype(np.float32)
@@ -466,7 +466,7 @@ def test_accumulator_is_order_independent_and_never_guesses_outside_its_grid() -
     for first in range(0, 1024, 256):
         part = values[:, first : first + 256]
         counts, s1, s2 = block_moments(part, ref, 128)
-        summaries.append(montecarlo.ChunkSummary(first // 128, counts, s1, s2, histogram(part, grid)))
+        summaries.append(ChunkSummary(first // 128, counts, s1, s2, histogram(part, grid)))
     forward, backward = Accumulator(ref, grid), Accumulator(ref, grid)
     for summary in summaries:
         forward.add(summary)
