@@ -104,8 +104,8 @@ def histogram(values: np.ndarray, grid: Grid) -> np.ndarray:
             pos *= (1.0 / grid.width[lo:hi, None]).astype(pos.dtype)
         np.fmax(pos, -1.0, out=pos)  # -inf (x = 0) and NaN -> underflow
         np.minimum(pos, BINS, out=pos)
-        pos += offsets[: hi - lo]  # exact: row offsets stay far below 2**24
-        # pos >= 0 now, so truncation is floor: -1 <= p < 0 lands in the underflow bin
+        np.floor(pos, out=pos)  # before the offsets, so the bin is exact
+        pos += offsets[: hi - lo]  # integers below 2**24: exact in float32
         counts = np.bincount(pos.astype(np.int64).ravel(), minlength=(hi - lo) * (BINS + 2))
         hist[lo:hi] = counts.reshape(hi - lo, BINS + 2)
     return hist
