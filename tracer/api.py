@@ -34,6 +34,8 @@ class RunResult:
     fleet: pd.Series
     compiled: CompiledNetwork
     plan: attribution.AttributionPlan
+    attribution: attribution.Attribution
+    """The factorised flows: `.split(["country", "vehicle"])` gives any split cheaply."""
 
 
 def default_network() -> nx.DiGraph:
@@ -101,7 +103,8 @@ def run(
     y = compiled.demand(fleet_series)
     plan = attribution.prepare(compiled)
     step("attributing flows")
-    flows = attribution.attribute_demand(plan, y).table()
+    factors = attribution.attribute_demand(plan, y)
+    flows = factors.table()
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
@@ -113,4 +116,5 @@ def run(
         fleet=fleet_series,
         compiled=compiled,
         plan=plan,
+        attribution=factors,
     )
