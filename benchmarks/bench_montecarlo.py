@@ -122,14 +122,8 @@ def synthetic_network(seed: int = 2019, edges: int = EDGES) -> nx.DiGraph:
     return G
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process and its finished children, in MB (Linux: KB units)."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
-
-
 def _cpu_seconds() -> float:
+    """CPU time (user + system) of this process: robust to other load on a shared machine."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 
@@ -162,7 +156,9 @@ def bench_ours(G: nx.DiGraph, iterations: int, workers: int, chunk: int, seed: i
 
 
 def bench_bw2calc(G: nx.DiGraph, iterations: int) -> dict[str, float] | None:
-    """bw2calc stochastic MultiLCA on the same matrices; None if bw2calc is not installed."""
+    """bw2calc stochastic MultiLCA on the same matrices; None if bw2calc is not installed (or 0 iterations)."""
+    if iterations <= 0:
+        return None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
