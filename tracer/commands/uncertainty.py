@@ -22,7 +22,7 @@ from rich.table import Table
 from mine_db.countries import to_iso3
 from tracer import api
 from tracer.io import to_json, write_json, write_table
-from tracer.uncertainty import montecarlo, sensitivity
+from tracer.uncertainty import montecarlo
 from tracer.uncertainty.distributed import connect, dask_executor, local_cluster
 
 _out = Console()
@@ -186,6 +186,7 @@ def sensitivity_command(
     as_json: JsonOption = False,
 ) -> None:
     """One-at-a-time tornado and grouped Sobol indices of TMR and hidden flows (fleet or one vehicle)."""
+    from tracer.uncertainty import sensitivity  # SALib and scipy.stats: loaded only when asked for
     if samples < 2 or samples & (samples - 1):
         raise typer.BadParameter(f"--samples must be a power of 2, got {samples}", param_hint="--samples")
     setup = _setup(fleet, seed, as_json)
