@@ -44,7 +44,8 @@ class SourceAssumptions:
     (sigma 0.15 and 0.25 of log); a country- or global-average value applied to a
     "rest of country" node stands for many unlike mines (twice the spread). Recovery
     is bounded above by 1, so it gets a triangular distribution of +- `recovery_half_width`
-    around its value.
+    around its value. The data's value is the median of each lognormal (the usual
+    convention for lognormal factors) and the mode of the triangular.
     """
 
     grade_sigma: Mapping[str, float] = field(
