@@ -1,8 +1,10 @@
 """Uncertainty: vectorised, chunked, seeded Monte Carlo (single process or dask) and sensitivity.
 
 Modules: `distributions` (declared forms -> vectorised draws), `parameters` (which
-coefficients are uncertain, draws -> matrix values), `propagation` (batched sweeps
-over a sparse structure), `model` (every indicator and split for a batch),
-`statistics` (streaming, mergeable mean, sd and percentiles), `montecarlo` (chunks,
-seeds, the run), `distributed` (dask), `sensitivity` (tornado and Sobol).
+coefficients are uncertain, draws -> matrix values), `sources` (mine grade, recovery
+and strip ratio drawn at the source), `propagation` (batched sweeps over a sparse
+structure), `model` (every indicator and split for a batch), `statistics`
+(streaming, mergeable mean, sd and percentiles), `montecarlo` (blocks, seeds,
+chunks, the run), `distributed` (dask), `allocator` (reuse of freed batch memory),
+`sensitivity` (tornado and Sobol).
 """
