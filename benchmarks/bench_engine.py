@@ -4,7 +4,7 @@ Builds networks shaped like the default one: at scale 1, 2,402 nodes (2,000 mine
 60 countries, 11 metals, 297 processing and market nodes, 40 materials, 60
 components, 5 vehicles) and 14,592 edges; at scales 10 and 100 the mining and
 processing side (and the edge count) grows tenfold and a hundredfold while the
-product side stays as it is. Reports, per scale, the median of repeated runs:
+product side stays as it is. Reports, per scale, the median of repeated runs (a single run at scale 100):
 
 * compile: networkx graph -> sparse matrices (once per network);
 * prepare: both factorisations and the per-material multipliers (once per network);
@@ -112,7 +112,9 @@ def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
-    fn()  # warm-up
+    """Median wall time of `repeat` calls after one warm-up call (none when repeat is 1)."""
+    if repeat > 1:
+        fn()
     times = []
     for _ in range(repeat):
         start = time.perf_counter()
@@ -152,7 +154,7 @@ def _bw2calc_timing(compiled, repeat: int) -> float | None:
             for v in vehicles[1:]:
                 lca.lci(demand={v: 1.0})
 
-    return _median_ms(run, repeat)
+    return _median_ms(run, repeat)  # repeat 1 at scale 100: a single cold run
 
 
 def bench(scale: int, repeat: int, with_table: bool) -> dict[str, Any]:
@@ -193,10 +195,10 @@ def bench(scale: int, repeat: int, with_table: bool) -> dict[str, Any]:
         "attribute_ms": attribute_ms,
         "splits_ms": splits_ms,
         "engine_total_ms": prepare_ms + attribute_ms + splits_ms,
-        "table_ms": _median_ms(result.table, max(3, repeat // 4)) if with_table else None,
+        "table_ms": _median_ms(result.table, max(1, repeat // 4)) if with_table else None,
         "table_rows": None if table is None else len(table),
         "plain_lu_ms": _median_ms(plain_lu, repeat),
-        "bw2calc_ms": _bw2calc_timing(compiled, max(3, repeat // 4)),
+        "bw2calc_ms": _bw2calc_timing(compiled, max(1, repeat // 4)),
         "python_peak_MiB": peak / 2**20,
         "process_peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -218,7 +220,7 @@ def main() -> None:
         print(" | ".join(columns), flush=True)
     results = []
     for scale in args.scales:  # report each scale as soon as it is measured
-        r = bench(scale, args.repeat if scale < 100 else max(3, args.repeat // 5), scale in args.table_scales)
+        r = bench(scale, args.repeat if scale < 100 else 1, scale in args.table_scales)
         results.append(r)
         if args.json:
             continue
