@@ -22,7 +22,7 @@ import pycountry
 from mine_db import commodities
 from mine_db.errors import InputError
 
-from graphs.model import Distribution, add_flow, add_node
+from graphs.model import add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
 
@@ -274,9 +274,7 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
         per_ore = params[name]
         grid = f"energy:grid:{site.country}" if f"energy:grid:{site.country}" in G else "energy:grid:WLD"
         factor = site.ore_t / site.metal_t * params.value("kwh_gj")
-        dist = per_ore.uncertainty
-        scaled = Distribution(dist.kind, tuple(p * factor for p in dist.params)) if dist and dist.kind in (
-            "uniform", "triangular") else None
+        scaled = per_ore.uncertainty.scaled(factor) if per_ore.uncertainty else None
         add_flow(G, grid, site.node, per_ore.value * factor,
                  f"mine and concentrator electricity: {per_ore.describe()} x ore_t / metal_t "
                  f"{site.ore_t / site.metal_t:.6g} x 0.0036 GJ/kWh; grid {grid}", scaled)

@@ -97,6 +97,18 @@ class Distribution:
         if self.kind in ("normal", "lognormal") and params[1] < 0:
             raise ValueError(f"{self.kind} needs a non-negative spread, got {params}")
 
+    def scaled(self, factor: float) -> Distribution:
+        """The same relative uncertainty around a coefficient multiplied by `factor` (> 0).
+
+        Needed wherever a coefficient changes unit (kg -> t) or is multiplied out,
+        so that its distribution stays in the coefficient's own unit.
+        """
+        if not (factor > 0 and math.isfinite(factor)):
+            raise ValueError(f"a distribution can only be scaled by a positive finite factor, got {factor}")
+        if self.kind == "lognormal":
+            return Distribution("lognormal", (self.params[0] + math.log(factor), self.params[1]))
+        return Distribution(self.kind, tuple(p * factor for p in self.params))
+
     def to_text(self) -> str:
         """Deterministic text form; `repr` of each float keeps every bit."""
         return f"{self.kind}({', '.join(repr(p) for p in self.params)})"

@@ -64,7 +64,8 @@ def add_products(
     for row in read_rows(bom or bundled("bom.csv"), ("component", "material", "kg_per_unit")):
         c = coefficient(params, row, "kg_per_unit")
         _flow(G, row, "material", material_id(row.text("material")), component_id(row.text("component")),
-              c.value / 1000, f"{c.source} (kg / 1000 = t per unit)", c.uncertainty)
+              c.value / 1000, f"{c.source} (kg / 1000 = t per unit)",
+              c.uncertainty.scaled(1 / 1000) if c.uncertainty else None)
     _add_packs(G, params, battery, packs)
     _add_vehicles(G, params, vehicle_components)
 
