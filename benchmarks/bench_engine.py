@@ -154,7 +154,7 @@ def _bw2calc_timing(compiled, repeat: int) -> float | None:
             for v in vehicles[1:]:
                 lca.lci(demand={v: 1.0})
 
-    return _median_ms(run, repeat)  # repeat 1 at scale 100: a single cold run
+    return _median_ms(run, repeat)
 
 
 def bench(scale: int, repeat: int, with_table: bool) -> dict[str, Any]:
