@@ -207,3 +207,15 @@ def test_split_rejects_unknown_labels() -> None:
     c = compile_network(chain_network())
     with pytest.raises(ValueError, match="cannot split by"):
         attribute_demand(prepare(c), c.demand({"BEV": 1})).split(["colour"])
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), view=st.sampled_from(["country", "metal"]))
+def test_all_paths_sum_to_the_solved_total(seed: int, view: str) -> None:
+    """On an acyclic network, enumerating every path without cut-off recovers the exact total."""
+    c = compile_network(random_network(seed))
+    y = c.demand({v: 2.0 for v in c.vehicles})
+    result = top_paths(c, y, view=view, top=10**6, cutoff=0.0)
+    assert result.complete
+    assert sum(p.value for p in result.paths) == pytest.approx(result.total, rel=1e-9)
+    assert result.coverage == pytest.approx(1.0 if result.total else 0.0, rel=1e-9)
