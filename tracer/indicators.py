@@ -73,7 +73,7 @@ def hidden(flows: pd.DataFrame) -> pd.DataFrame:
 
 def by_stressor(flows: pd.DataFrame) -> dict[str, float]:
     """Total of every stressor, in canonical order (units in the flow table)."""
-    sums = flows.groupby("stressor", sort=False)["value"].sum()
+    sums = flows.groupby("stressor", sort=False, observed=True)["value"].sum()
     present = [s for s in STRESSOR_UNITS if s in MASS_STRESSORS or s in sums.index]
     return {s: float(sums.get(s, 0.0)) for s in present}
 
@@ -88,8 +88,8 @@ def share_table(flows: pd.DataFrame, by: str | list[str], n: int | None = None, 
         total_hidden = float(hidden(flows)["value"].sum())
     grouped = pd.DataFrame(
         {
-            "hidden_t": hidden(flows).groupby(by)["value"].sum(),
-            "tmr_t": mass(flows).groupby(by)["value"].sum(),
+            "hidden_t": hidden(flows).groupby(by, observed=True)["value"].sum(),
+            "tmr_t": mass(flows).groupby(by, observed=True)["value"].sum(),
         }
     ).fillna(0.0)
     grouped["share_of_hidden"] = grouped["hidden_t"] / total_hidden if total_hidden else np.nan
@@ -116,8 +116,8 @@ def domestic_abroad(flows: pd.DataFrame, home: str) -> dict[str, Any]:
 def material_efficiency(flows: pd.DataFrame, by: str) -> pd.Series:
     """Used mass / TMR per group (material or vehicle): how much of what is moved is kept."""
     m = mass(flows)
-    used = m[m["stressor"] == "used"].groupby(by)["value"].sum()
-    tmr = m.groupby(by)["value"].sum()
+    used = m[m["stressor"] == "used"].groupby(by, observed=True)["value"].sum()
+    tmr = m.groupby(by, observed=True)["value"].sum()
     return (used.reindex(tmr.index).fillna(0.0) / tmr).rename("material_efficiency")
 
 

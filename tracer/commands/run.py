@@ -160,7 +160,7 @@ def _breakdown(flows: pd.DataFrame, by: str) -> list[dict[str, Any]]:
     grouped = flows.assign(
         hidden=flows["value"].where(flows["stressor"].isin(HIDDEN_STRESSORS), 0.0),
         tmr=flows["value"].where(flows["stressor"].isin(MASS_STRESSORS), 0.0),
-    ).groupby(by)[["tmr", "hidden"]].sum()
+    ).groupby(by, observed=True)[["tmr", "hidden"]].sum()
     grouped = grouped.sort_values("tmr", ascending=False)
     return [{by: k, "tmr_t": float(r.tmr), "hidden_t": float(r.hidden)} for k, r in grouped.iterrows()]
 
