@@ -63,12 +63,14 @@ def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
 
 
 def _trace(fleet: Path | None, home: str, quiet: bool, vehicles: dict[str, float] | None = None) -> api.RunResult:
+    """Run the tracer on `vehicles`, else the --fleet file, else the default fleet, showing progress."""
     with _progress(quiet) as step:
         chosen = vehicles if vehicles is not None else (api.load_fleet(fleet) if fleet else None)
         return api.run(fleet=chosen, home=home, on_step=step)
 
 
 def _mt(value: float | None) -> str:
+    """Fleet-scale tonnes in Mt."""
     return "n/a" if value is None else f"{value / 1e6:,.3f} Mt"
 
 
