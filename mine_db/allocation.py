@@ -26,9 +26,13 @@ Two kinds of ore body are shared:
    tonne of ore is that reference row's. Each row gets its share of ore and waste; its
    tailings are its ore share minus its own concentrate, so every row keeps its mass balance
    and the group's tailings are the ore minus every product's concentrate.
-2. **By-products of a country's host production** (`data/sources/byproducts_2019.csv`): the
-   rest-of-country row of a by-product (cobalt from copper in the DR Congo, from nickel in
-   Russia; nickel and cobalt from PGM ores in South Africa; ...) gets no ore of its own. Its
+2. **By-products and co-products of a country's host production** (`data/sources/byproducts_2019.csv`):
+   the rest-of-country row of a by-product (cobalt from copper in the DR Congo, from nickel in
+   Russia; nickel and cobalt from PGM ores in South Africa; ...) or of a co-product mined from
+   the same ore body as the host (`relation` `coproduct`: lead from the zinc-lead ores of ~40
+   countries, whose lead and zinc rows were each derived from their own ore) gets no ore of its
+   own. The host's rows carry the joint ore body (for lead: the zinc rows, zinc being the larger
+   part of the value of the world's zinc-lead ores; the choice is recorded in the table). Its
    production is spread over the country's host rows in proportion to their value (host rows
    whose co-product group already reports that by-product are left out, unless no other host
    row exists), and each host row shares its flows with its slice of by-product by value:
@@ -65,6 +69,10 @@ METHODS: tuple[str, ...] = ("value", "mass")
 #: `host` value of a by-product table row whose commodity is mined for itself in that country.
 PRIMARY = "primary"
 BASES: frozenset[str] = frozenset({"sourced", "assumption"})
+#: `relation` of a hosted row: a by-product (minor value, recovered from the host's ore) or a
+#: co-product (mined jointly with the host from one ore body, e.g. lead with zinc). Both are
+#: allocated alike; the word only changes what the row's source says. Empty means `byproduct`.
+RELATIONS: frozenset[str] = frozenset({"byproduct", "coproduct"})
 FLOWS: tuple[str, ...] = ("ore_t", "overburden_t", "waste_rock_t", "tailings_t")
 #: Columns `allocate` adds (besides refreshing flows, strip ratio, bases and per-tonne columns).
 COLUMNS: tuple[str, ...] = (
@@ -126,7 +134,8 @@ def read_byproducts(path: str | Path | None = None) -> pd.DataFrame:
     """Which host production each country's by-product comes from (`byproducts_2019.csv`), checked.
 
     Columns country (ISO3), byproduct, host (a commodity or `primary`), basis (`sourced` or
-    `assumption`), source_id, note, row (the spreadsheet row, for error messages).
+    `assumption`), source_id, note, relation (`byproduct` or `coproduct`; optional in the file,
+    `byproduct` where empty), row (the spreadsheet row, for error messages).
     """
     path = Path(path) if path is not None else BYPRODUCTS
     table = _read(path, ("country", "byproduct", "host", "basis", "source_id"))
@@ -149,15 +158,20 @@ def read_byproducts(path: str | Path | None = None) -> pd.DataFrame:
             raise InputError(f"basis must be one of {', '.join(sorted(BASES))}", file=file, row=line, column="basis")
         if not _text_cell(row["source_id"]):
             raise InputError("by-product row without a source_id", file=file, row=line, column="source_id")
+        relation = _text_cell(row.get("relation")) or "byproduct"
+        if relation not in RELATIONS:
+            raise InputError(f"relation must be one of {', '.join(sorted(RELATIONS))}", file=file, row=line,
+                             column="relation")
         key = (country, byproduct)
         if key in seen:
             raise InputError(f"{byproduct} in {country} declared twice (first on row {seen[key]})", file=file,
                              row=line, column="byproduct")
         seen[key] = line
         records.append({"country": country, "byproduct": byproduct, "host": host, "basis": _text_cell(row["basis"]),
-                        "source_id": _text_cell(row["source_id"]), "note": _text_cell(row.get("note")), "row": line})
+                        "source_id": _text_cell(row["source_id"]), "note": _text_cell(row.get("note")),
+                        "relation": relation, "row": line})
     out = pd.DataFrame.from_records(
-        records, columns=["country", "byproduct", "host", "basis", "source_id", "note", "row"])
+        records, columns=["country", "byproduct", "host", "basis", "source_id", "note", "relation", "row"])
     hosted = out[out["host"] != PRIMARY]
     byproducts = set(zip(hosted["country"], hosted["byproduct"], strict=True))
     for rec in hosted.itertuples():
@@ -268,12 +282,14 @@ def _byproducts(df: pd.DataFrame, table: pd.DataFrame, weight: _Weights, file: s
         hosts = df.index[in_country & (df["commodity"] == host) & (df["metal_t"] > 0)]
         slices: dict[int, list[tuple[int, float]]] = {h: [] for h in hosts}
         received: dict[int, np.ndarray] = {}
+        relation_of: dict[int, str] = {}
         for spec in specs.itertuples():
             rest = df.index[in_country & (df["commodity"] == spec.byproduct) & (df["resolution"] == "rest_of_country")
                             & (df["metal_t"] > 0)]
             if not len(rest):
                 continue
             b = int(rest[0])
+            relation = _text_cell(getattr(spec, "relation", None)) or "byproduct"
             reported_with = set(df.loc[in_country & (df["commodity"] == spec.byproduct), "coproduct_group"].dropna())
             eligible = [h for h in hosts if df.at[h, "coproduct_group"] not in reported_with] or list(hosts)
             if not eligible:
@@ -285,13 +301,16 @@ def _byproducts(df: pd.DataFrame, table: pd.DataFrame, weight: _Weights, file: s
             for h in eligible:
                 slices[h].append((b, value * weight(h) / host_value))
             received[b] = np.zeros(len(FLOWS))
+            relation_of[b] = relation
             fraction = value / (value + host_value)
             df.at[b, "allocation_share"] = fraction
             df.at[b, "allocation_method"] = weight.method
             df.at[b, "byproduct_host"] = host
+            kind = "Co-product of" if relation == "coproduct" else "By-product of"
+            ore_body = " (one joint ore body, counted through the host's rows)" if relation == "coproduct" else ""
             notes[b].append(
-                f"By-product of {host} in {country} ({spec.basis}: byproducts_2019.csv row {spec.row}): no ore of its "
-                f"own (its grade is not used); it takes a {weight.method} share of the ore and waste of "
+                f"{kind} {host} in {country} ({spec.basis}: byproducts_2019.csv row {spec.row}): no ore of its "
+                f"own{ore_body} (its grade is not used); it takes a {weight.method} share of the ore and waste of "
                 f"{len(eligible)} {host} row(s) of {country}: {weight.describe(b)} = {_money(value, weight.method)} "
                 f"against {_money(host_value, weight.method)} of {host}, {fraction:.4f} of the pooled value.")
             ids[b] += weight.source_ids(b) + [spec.source_id]
@@ -309,8 +328,11 @@ def _byproducts(df: pd.DataFrame, table: pd.DataFrame, weight: _Weights, file: s
             if pd.isna(df.at[h, "allocation_method"]):
                 df.at[h, "allocation_method"] = weight.method
             names = ", ".join(sorted({str(df.at[b, "commodity"]) for b, _ in parts}))
+            kinds = {relation_of[b] for b, _ in parts}
+            word = {"byproduct": "by-product", "coproduct": "co-product"}[kinds.pop()] if len(kinds) == 1 else \
+                "by- and co-products"
             notes[h].append(f"{given:.4f} of this row's ore and waste allocated by {weight.method} to the "
-                            f"by-product {names} of {country} (byproducts_2019.csv).")
+                            f"{word} {names} of {country} (byproducts_2019.csv).")
             ids[h] += weight.source_ids(h)
         for b, flows in received.items():
             df.loc[b, list(FLOWS)] = flows

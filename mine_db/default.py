@@ -301,6 +301,15 @@ def build_default(allocation: str = "value") -> tuple[pd.DataFrame, pd.DataFrame
     `allocation` is `value` (2019 prices, the shipped default) or `mass` (recovered metal mass);
     see `mine_db.allocation`.
     """
+    standalone, table = build_standalone()
+    return allocate(standalone, method=allocation, prices=read_prices(), byproducts=read_byproducts()), table
+
+
+def build_standalone() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The default table before allocation (every row derived as if mined alone) and the reconciliation.
+
+    What `build_default` allocates; tests use it to check that allocation only moves rock.
+    """
     bibliography = read_bibliography()
     national = read_national()
     mines = read_mines()
@@ -311,8 +320,7 @@ def build_default(allocation: str = "value") -> tuple[pd.DataFrame, pd.DataFrame
     combined = pd.concat([named, _rest_rows(rest, national)], ignore_index=True)
     combined = combined.sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
-    standalone = derive_hidden_flows(fill_gaps(checked))
-    return allocate(standalone, method=allocation, prices=read_prices(), byproducts=read_byproducts()), table
+    return derive_hidden_flows(fill_gaps(checked)), table
 
 
 def _metadata(table: pd.DataFrame, bibliography: pd.DataFrame) -> dict:

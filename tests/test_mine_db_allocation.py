@@ -25,7 +25,7 @@ HIDDEN = ["overburden_t", "waste_rock_t", "tailings_t"]
 
 
 def _prices(**usd_per_t: float) -> pd.DataFrame:
-    basis = {"copper": "t Cu", "cobalt": "t Co", "nickel": "t Ni", "pgm": "t Pt+Pd"}
+    basis = {"copper": "t Cu", "cobalt": "t Co", "nickel": "t Ni", "pgm": "t Pt+Pd", "zinc": "t Zn", "lead": "t Pb"}
     return pd.DataFrame(
         {"price_usd_per_t": list(usd_per_t.values()), "basis": [basis[c] for c in usd_per_t],
          "source_id": ["test"] * len(usd_per_t)},
@@ -121,9 +121,10 @@ def _nickel_country() -> pd.DataFrame:
     ])
 
 
-def _byproduct_table(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+def _byproduct_table(rows: list[tuple[str, str, str]], relation: str = "byproduct") -> pd.DataFrame:
     return pd.DataFrame(
-        [{"country": c, "byproduct": b, "host": h, "basis": "assumption", "source_id": "bp", "note": "", "row": i + 2}
+        [{"country": c, "byproduct": b, "host": h, "basis": "assumption", "source_id": "bp", "note": "",
+          "relation": relation, "row": i + 2}
          for i, (c, b, h) in enumerate(rows)])
 
 
@@ -154,6 +155,39 @@ def test_byproduct_takes_a_value_share_of_its_country_hosts_and_conserves_the_co
     assert out.loc["chl-rest-copper", "hidden_t"] == standalone.set_index("mine_id").loc["chl-rest-copper", "hidden_t"]
     assert pd.isna(out.loc["chl-rest-copper", "allocation_method"])
     assert "no ore of its own" in out.loc["aus-rest-cobalt", "source"]
+
+
+def test_lead_coproduct_shares_the_zinc_ore_body_once() -> None:
+    # Rest of a country: 100,000 t Zn at 8 % x 80 % -> ore 1,562,500 t, strip ratio 2 -> 3,125,000 t waste,
+    # concentrate 100,000 / 0.5 = 200,000 t, tailings 1,362,500 t -> hidden 4,487,500 t. Lead derived alone:
+    # 40,000 t Pb at 2 % x 80 % -> 2,500,000 t ore, 5,000,000 t waste, concentrate 40,000 / 0.6 = 66,666.67 t:
+    # hidden 7,433,333.33 t, the double count. As a co-product: Zn 100,000 x 2,500 = 250 M$, Pb 40,000 x 2,000
+    # = 80 M$ -> lead takes 80 / 330 = 8/33 of the zinc ore body: ore 378,787.879 t, waste 757,575.758 t,
+    # tailings 378,787.879 - 66,666.667 = 312,121.212 t -> hidden 1,069,696.970 t (26.742 t/t). Zinc keeps
+    # 25/33: ore 1,183,712.121, waste 2,367,424.242, tailings 983,712.121 -> hidden 3,351,136.364 t.
+    # The country: 4,487,500 - 66,666.67 (lead concentrate, counted as zinc tailings before) = 4,420,833.33 t.
+    rest = {"resolution": "rest_of_country", "mine_type": "mixed", "country": "PER"}
+    standalone = _standalone([
+        _site("per-rest-zinc", "zinc", 100_000.0, grade=0.08, recovery=0.8, strip_ratio=2.0, concentrate_grade=0.5,
+              **rest),
+        _site("per-rest-lead", "lead", 40_000.0, grade=0.02, recovery=0.8, strip_ratio=2.0, concentrate_grade=0.6,
+              **rest),
+    ]).set_index("mine_id", drop=False)
+    assert standalone["hidden_t"].sum() == pytest.approx(4_487_500.0 + 7_433_333.333, abs=1e-2)
+    out = allocate(standalone.reset_index(drop=True), prices=_prices(zinc=2_500, lead=2_000),
+                   byproducts=_byproduct_table([("PER", "lead", "zinc")], relation="coproduct")).set_index("mine_id")
+    assert out.loc["per-rest-lead", "allocation_share"] == pytest.approx(8 / 33)
+    assert out.loc["per-rest-zinc", "byproduct_share"] == pytest.approx(8 / 33)
+    assert out.loc["per-rest-lead", "ore_t"] == pytest.approx(378_787.879, abs=1e-3)
+    assert out.loc["per-rest-lead", "waste_rock_t"] + out.loc["per-rest-lead", "overburden_t"] == pytest.approx(
+        757_575.758, abs=1e-3)
+    assert out.loc["per-rest-lead", "hidden_t"] == pytest.approx(1_069_696.970, abs=1e-3)
+    assert out.loc["per-rest-lead", "hidden_per_t"] == pytest.approx(26.742424, abs=1e-6)
+    assert out.loc["per-rest-zinc", "hidden_t"] == pytest.approx(3_351_136.364, abs=1e-3)
+    assert out["hidden_t"].sum() == pytest.approx(4_420_833.333, abs=1e-3)
+    assert out["ore_t"].sum() == pytest.approx(standalone.loc["per-rest-zinc", "ore_t"], rel=1e-12)
+    assert "Co-product of zinc in PER" in out.loc["per-rest-lead", "source"]
+    assert "to the co-product lead of PER" in out.loc["per-rest-zinc", "source"]
 
 
 def test_host_rows_that_already_report_the_byproduct_are_skipped_unless_they_are_all_there_is() -> None:
@@ -206,6 +240,8 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
          3, "byproduct"),
         ("country,byproduct,host,basis,source_id\nZAF,nickel,pgm,assumption,x\nZAF,cobalt,nickel,assumption,x\n",
          3, "host"),
+        ("country,byproduct,host,basis,source_id,relation\nCHN,lead,zinc,assumption,x,coproduct\n"
+         "PER,lead,zinc,assumption,x,joint\n", 3, "relation"),
     ],
 )
 def test_bad_byproduct_rows_are_located(tmp_path: Path, text: str, row: int, column: str) -> None:
@@ -323,3 +359,55 @@ def test_allocation_only_moves_rock(cu: float, co: float, ni: float, co_rest: fl
     assert np.allclose(out["ore_t"], out["tailings_t"] + out["concentrate_t"], rtol=1e-9)
     assert (out[HIDDEN] >= 0).all().all()
     assert out.loc[["g-cu", "g-co"], "allocation_share"].sum() == pytest.approx(1.0)
+
+
+def test_shipped_lead_counts_each_zinc_lead_ore_body_once() -> None:
+    # The same stand-alone table allocated with and without the lead rows of byproducts_2019.csv. Declaring lead a
+    # co-product of zinc must, country by country, only remove the rest-of-country lead row's own ore body: its
+    # ore, overburden and waste rock leave the country; its hidden flows fall by that row's stand-alone hidden
+    # flows plus its concentrate (which the zinc rows had counted as tailings). Nothing else moves.
+    from mine_db.default import build_standalone
+
+    standalone, _ = build_standalone()
+    table = read_byproducts()
+    lead = table[table["byproduct"] == "lead"]
+    without = allocate(standalone, byproducts=table[table["byproduct"] != "lead"])
+    with_lead = allocate(standalone, byproducts=table)
+    coproduct = lead[lead["host"] == "zinc"]
+    assert set(coproduct["relation"]) == {"coproduct"} and len(coproduct) >= 39
+    rest_lead = without[(without["commodity"] == "lead") & (without["resolution"] == "rest_of_country")]
+    assert set(rest_lead["country"]) == set(lead["country"])  # every rest-of-country lead row is declared
+    removed = rest_lead.set_index("country")
+    rock = ["ore_t", "overburden_t", "waste_rock_t"]
+    for country, after in with_lead.groupby("country"):
+        before = without[without["country"] == country]
+        if country in set(coproduct["country"]):
+            gone = removed.loc[country]
+            for column in rock:
+                assert after[column].sum() == pytest.approx(before[column].sum() - gone[column], rel=1e-9), country
+            expected = before["hidden_t"].sum() - gone["hidden_t"] - gone["concentrate_t"]
+            assert after["hidden_t"].sum() == pytest.approx(expected, rel=1e-9), country
+        else:
+            assert np.allclose(after["hidden_t"], before["hidden_t"], rtol=1e-12), country
+    # primary lead (USA's Missouri lead mines; countries without zinc output) keeps its own ore
+    rows = with_lead[(with_lead["commodity"] == "lead") & (with_lead["resolution"] == "rest_of_country")]
+    own = rows[rows["byproduct_host"].isna()]
+    assert sorted(own["country"]) == sorted(lead.loc[lead["host"] == "primary", "country"])
+    assert "USA" in set(own["country"])
+
+
+def test_shipped_china_lead_share_by_hand(shipped: pd.DataFrame) -> None:
+    # China: rest lead 2,070,415 t x 1,997 $/t = 4,134.62 M$ against the one zinc row without a lead row of its
+    # own (the named Miaogou-Sanguikou and Wulagen groups report lead): rest zinc 4,045,014 t x 2,550 = 10,314.79
+    # M$ -> 4,134.62 / 14,449.40 = 0.286145 of the rest zinc row's ore and waste go to lead.
+    rows = shipped.set_index("mine_id")
+    lead = 2_070_415 * 1_997
+    share = lead / (lead + 4_045_014 * 2_550)
+    assert share == pytest.approx(0.286145, abs=1e-6)
+    assert rows.loc["chn-rest-lead", "allocation_share"] == pytest.approx(share)
+    assert rows.loc["chn-rest-zinc", "byproduct_share"] == pytest.approx(share)
+    assert rows.loc["chn-rest-lead", "byproduct_host"] == "zinc"
+    # lead's ore is that share of the zinc row's stand-alone ore: ore after / (1 - share) on the zinc row
+    zinc_ore = rows.loc["chn-rest-zinc", "ore_t"] / (1 - share)
+    assert rows.loc["chn-rest-lead", "ore_t"] == pytest.approx(share * zinc_ore, rel=1e-12)
+    assert np.isnan(rows.loc["chn-wulagen-zinc", "byproduct_share"])
