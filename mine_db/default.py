@@ -12,7 +12,8 @@ written to `data/reconciliation.csv` with its reason and the country gets no res
 
 Polymetallic mines and by-products. A mine producing two commodities has one row per
 commodity, linked by `coproduct_group`; a by-product of a country's host production
-(cobalt from copper or nickel ores, PGM from nickel ores, ...) is declared in
+(cobalt from copper or nickel ores, PGM from nickel ores, ...), or a co-product mined from
+the same ore body (lead from zinc-lead ores), is declared in
 `data/sources/byproducts_2019.csv`. Each row is first derived as if mined alone, then
 `mine_db.allocation.allocate` counts each ore body once and shares its ore, waste and
 tailings among its products by 2019 value (`data/sources/prices_2019.csv`; mass on
@@ -336,8 +337,8 @@ def _metadata(table: pd.DataFrame, bibliography: pd.DataFrame) -> dict:
         "rows": int(len(table)),
         "rows_by_commodity_and_resolution": {c: {k: int(v) for k, v in r.items()} for c, r in by.iterrows()},
         "allocation": (
-            "each ore body counted once; ore and stripping waste of co-product groups and of by-products "
-            f"(byproducts_2019.csv) shared by {method}"
+            "each ore body counted once; ore and stripping waste of co-product groups and of by- and co-products "
+            f"of a country's host production (byproducts_2019.csv) shared by {method}"
             + (" (2019 prices, prices_2019.csv)" if method == "value" else "")
             + "; tailings = each row's ore share minus its own concentrate"
         ),
