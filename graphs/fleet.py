@@ -1,8 +1,8 @@
 """The default demand (China's 2019 passenger-car output by powertrain) and user fleets.
 
-Why a table with a status column: HEV output has no published 2019 total and ICEV is
-a residual, so the default fleet mixes sourced, derived and estimated counts; the
-status says which is which wherever the fleet is shown.
+Why a table with a status column: HEV output is derived from a rounded sales share,
+ICEV is a residual and FCV an estimate, so the default fleet mixes sourced, derived and
+estimated counts; the status says which is which wherever the fleet is shown.
 """
 
 from __future__ import annotations
