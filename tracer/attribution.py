@@ -115,13 +115,6 @@ class Attribution:
         return split(self, LABELS)
 
 
-def _codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes of values and the distinct values in order of first appearance."""
-    categories = list(dict.fromkeys(values))
-    position = {v: i for i, v in enumerate(categories)}
-    return np.fromiter((position[v] for v in values), dtype=np.int64, count=len(values)), categories
-
-
 def prepare(compiled: CompiledNetwork, method: Method = "auto", solver: Solver | None = None) -> AttributionPlan:
     """Factorise the network and its material cut and precompute fleet-independent parts."""
     solver = solver or solver_for(compiled, method)
@@ -135,12 +128,14 @@ def prepare(compiled: CompiledNetwork, method: Method = "auto", solver: Solver |
     cut_solver = make_solver(cut[downstream][:, downstream], method, tuple(compiled.nodes[i] for i in downstream))
 
     n, K, S = compiled.n, materials.size, len(compiled.stressors)
-    place, places = _codes(list(zip(compiled.country, compiled.mine_id, compiled.kind, strict=True)))
-    n_places = len(places)
-    place_codes, dtypes = {}, {}
-    for f, field in enumerate(_PLACE_FIELDS):
-        place_codes[field], categories = _codes([p[f] for p in places])
-        dtypes[field] = pd.CategoricalDtype(categories)
+    columns = {"country": compiled.country, "mine": compiled.mine_id, "stage": compiled.kind}
+    field_codes = {f: pd.factorize(columns[f]) for f in _PLACE_FIELDS}
+    key = np.ravel_multi_index([field_codes[f][0] for f in _PLACE_FIELDS], [len(field_codes[f][1]) for f in _PLACE_FIELDS])
+    _, first, place = np.unique(key, return_index=True, return_inverse=True)
+    place = place.astype(np.int64)
+    n_places = first.size
+    place_codes = {f: field_codes[f][0][first] for f in _PLACE_FIELDS}
+    dtypes = {f: pd.CategoricalDtype(list(field_codes[f][1])) for f in _PLACE_FIELDS}
     nodes = np.array(compiled.nodes, dtype=object)
     dtypes["vehicle"] = pd.CategoricalDtype(list(nodes[vehicles]))
     dtypes["component"] = pd.CategoricalDtype([*nodes[compiled.indices_of_kind("component")], NONE_LABEL])

@@ -318,7 +318,7 @@ class Solver:
         if self.method == "lu":
             return self.lu.solve(Y)
         assert self.levels is not None
-        X = np.array(Y, dtype=float, copy=True)
+        X = np.array(Y, dtype=float, order="C", copy=True)  # row order: sparse @ X would copy X per level
         for idx, block in zip(self.levels[1:], self.row_blocks, strict=True):
             X[idx] += block @ X
         return X
@@ -329,7 +329,7 @@ class Solver:
         if self.method == "lu":
             return self.lu.solve(Z, trans="T")
         assert self.levels is not None
-        W = np.array(Z, dtype=float, copy=True)
+        W = np.array(Z, dtype=float, order="C", copy=True)
         for idx, block in zip(reversed(self.levels[:-1]), reversed(self.col_blocks), strict=True):
             W[idx] += block @ W
         return W
