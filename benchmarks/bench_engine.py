@@ -157,8 +157,8 @@ def _bw2calc_timing(compiled, repeat: int) -> float | None:
     return _median_ms(run, repeat)
 
 
-def bench(scale: int, repeat: int, with_table: bool) -> dict[str, Any]:
-    """Time and measure one scale; the full joint table only when `with_table`."""
+def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> dict[str, Any]:
+    """Time and measure one scale; the full joint table and the baselines only when asked."""
     G = synthetic_network(scale)
     start = time.perf_counter()
     compiled = compile_network(G)
@@ -197,8 +197,8 @@ def bench(scale: int, repeat: int, with_table: bool) -> dict[str, Any]:
         "engine_total_ms": prepare_ms + attribute_ms + splits_ms,
         "table_ms": _median_ms(result.table, max(1, repeat // 4)) if with_table else None,
         "table_rows": None if table is None else len(table),
-        "plain_lu_ms": _median_ms(plain_lu, repeat),
-        "bw2calc_ms": _bw2calc_timing(compiled, max(1, repeat // 4)),
+        "plain_lu_ms": _median_ms(plain_lu, repeat) if with_baselines else None,
+        "bw2calc_ms": _bw2calc_timing(compiled, max(1, repeat // 4)) if with_baselines else None,
         "python_peak_MiB": peak / 2**20,
         "process_peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -211,6 +211,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--table-scales", type=int, nargs="*", default=[1],
                         help="scales at which to also build the full joint table (it grows with mines x materials x components)")
+    parser.add_argument("--baseline-scales", type=int, nargs="*", default=None,
+                        help="scales at which to time plain LU and bw2calc (default: all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     columns = ("scale", "nodes", "edges", "solver", "compile_ms", "prepare_ms", "attribute_ms", "splits_ms",
@@ -220,7 +222,8 @@ def main() -> None:
         print(" | ".join(columns), flush=True)
     results = []
     for scale in args.scales:  # report each scale as soon as it is measured
-        r = bench(scale, args.repeat if scale < 100 else 1, scale in args.table_scales)
+        baselines = args.baseline_scales is None or scale in args.baseline_scales
+        r = bench(scale, args.repeat if scale < 100 else 1, scale in args.table_scales, baselines)
         results.append(r)
         if args.json:
             continue
