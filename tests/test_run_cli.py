@@ -123,3 +123,16 @@ def test_default_network_end_to_end(tmp_path: Path) -> None:
     flows = pd.read_parquet(tmp_path / "flows.parquet")
     assert flows.loc[flows.stressor.isin(list(parts)), "value"].sum() == pytest.approx(s["total_tmr_t"], rel=1e-9)
     assert 0 <= s["abroad_share"] <= 1
+
+
+def test_unknown_home_country_is_a_clear_error(chain: None, monkeypatch, capsys) -> None:
+    assert _main(monkeypatch, "run", "--home", "Atlantis") == 2
+    assert "Atlantis" in capsys.readouterr().err
+
+
+def test_paths_metal_view(chain: None) -> None:
+    result = CliRunner().invoke(app, ["paths", "--view", "metal", "--json", "--cutoff", "0"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.stdout)
+    assert found["coverage"] == pytest.approx(1.0)
+    assert {p["path"][-1] for p in found["paths"]} == {"mine:copper"}
