@@ -213,16 +213,21 @@ def compile_network(G: nx.DiGraph) -> CompiledNetwork:
                 raise InputError(f"stressor {stressor!r} of node {node!r} is a mass and must be >= 0, got {value}")
             stressor_entries.append((stressor, index[str(node)], value))
 
-    rows, cols, vals = [], [], []
-    for supplier, consumer, attrs in G.edges(data=True):
-        if "amount" not in attrs:
-            raise InputError(f"edge {supplier!r} -> {consumer!r} has no 'amount'", column="amount")
-        value = _finite(attrs["amount"], f"amount on edge {supplier!r} -> {consumer!r}")
-        if value < 0:
-            raise InputError(f"amount on edge {supplier!r} -> {consumer!r} must be >= 0, got {value}", column="amount")
-        rows.append(index[str(supplier)])
-        cols.append(index[str(consumer)])
-        vals.append(value)
+    edges = list(G.edges(data="amount"))
+    try:
+        vals = np.array([amount for _, _, amount in edges], dtype=float)
+        valid = bool(np.all(np.isfinite(vals)) and np.all(vals >= 0))
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:  # find the first bad edge and say what is wrong with it
+        for supplier, consumer, amount in edges:
+            where = f"edge {supplier!r} -> {consumer!r}"
+            if amount is None:
+                raise InputError(f"{where} has no 'amount'", column="amount")
+            if _finite(amount, f"amount on {where}") < 0:
+                raise InputError(f"amount on {where} must be >= 0, got {amount}", column="amount")
+    rows = [index[str(supplier)] for supplier, _, _ in edges]
+    cols = [index[str(consumer)] for _, consumer, _ in edges]
     n = len(nodes)
     A = _frozen_csc(sp.csc_matrix((vals, (rows, cols)), shape=(n, n), dtype=float))
 
