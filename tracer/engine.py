@@ -27,33 +27,16 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from graphs import model
 from mine_db.errors import InputError
 
-HIDDEN_STRESSORS: tuple[str, ...] = ("overburden", "waste_rock", "tailings")
-"""The hidden flows: material moved at mines that never enters the economy."""
-
-MASS_STRESSORS: tuple[str, ...] = (*HIDDEN_STRESSORS, "process_residue", "used")
+# The vocabulary of the network is the graphs contract's; re-exported for the engine's users.
+HIDDEN_STRESSORS = model.HIDDEN_STRESSORS
+MASS_STRESSORS = model.MASS_STRESSORS
 """The closed mass balance: TMR is the sum of these."""
-
-STRESSOR_UNITS: Mapping[str, str] = MappingProxyType(
-    {**{s: "t" for s in MASS_STRESSORS}, "energy": "GJ", "co2": "t CO2-eq"}
-)
+STRESSOR_UNITS: Mapping[str, str] = MappingProxyType(dict(model.STRESSOR_UNITS))
 """Every stressor the engine accepts, in canonical order, with its unit."""
-
-NODE_KINDS: frozenset[str] = frozenset(
-    {
-        "mine",
-        "beneficiation",
-        "smelting",
-        "refining",
-        "market",
-        "material",
-        "component",
-        "vehicle",
-        "energy",
-        "recycling",
-    }
-)
+NODE_KINDS: frozenset[str] = frozenset(model.KINDS)
 
 Method = Literal["auto", "lu", "propagation"]
 
