@@ -140,7 +140,9 @@ def _cards(values: Mapping[str, float | None], ranges: Mapping[str, Sequence[flo
             extra = (f'<div class="range">{html.escape(range_label)}: '
                      f"{_format(low, kind, unit)} – {_format(high, kind, unit)}</div>")
             if value is not None and not low <= value <= high:
-                extra += '<div class="range warn">The interval does not contain this run\'s value.</div>'
+                extra += ('<div class="range warn">This run\'s value lies outside the interval: inputs are '
+                          "drawn around the data as medians, so skewed (lognormal) inputs shift sums "
+                          "upward; a gap of orders of magnitude would point to a unit error.</div>")
 
         cards.append(
             f'<div class="card"><div class="label">{html.escape(label)}</div>'
