@@ -9,8 +9,9 @@ clean_energy combined nev_2030`.
 
 Output: one row per scenario with hidden flows (Mt), their change against the
 baseline, and the part abroad and at home; then the hidden flows per BEV of the
-2019 chemistry mix (the LFP scenario roughly halves them: the cobalt mined in the
-DR Congo goes); then every assumption with its source. The README's scenario table
+2019 chemistry mix (LFP lowers them: the cobalt, nickel and lithium chemicals go,
+partly offset by more copper foil and the LFP cathode); then every assumption with
+its source. The README's scenario table
 was measured the same way.
 """
 

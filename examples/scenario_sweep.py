@@ -11,7 +11,7 @@ Output: two tables, one row per step. Hidden flows fall linearly with the recycl
 content of copper (each 10 points remove the same tonnage; tailings and hidden flows
 abroad fall fastest because the copper mines are mostly in Peru and Chile). Raising
 the NEV share raises hidden flows, mostly abroad, because a BEV's battery metals
-carry three times a conventional car's.
+carry about twice a conventional car's.
 """
 
 from __future__ import annotations
