@@ -71,6 +71,8 @@ def add_chain(
         extra = {}
         if row.text("external_mass", required=False):
             extra["external_mass"] = coefficient(params, row, "external_mass").value
+        if row.text("carrier", required=False):
+            extra["carrier"] = row.text("carrier")
         try:
             add_node(
                 G,

@@ -49,8 +49,9 @@ def tiny_network() -> nx.DiGraph:
     _node(G, "market:cu_conc:CHN", "market", commodity="copper")
     _edge(G, "beneficiation:cu:CHL", "market:cu_conc:CHN", 0.6)
     _edge(G, "beneficiation:cu:PER", "market:cu_conc:CHN", 0.4)
-    _node(G, "energy:electricity:CHN", "energy", unit="GJ", stressors={"overburden": 0.05, "co2": 0.2})
-    _node(G, "energy:other_power:CHN", "energy", unit="GJ")  # non-coal power, nothing traced upstream
+    _node(G, "energy:electricity:CHN", "energy", unit="GJ", carrier="electricity",
+          stressors={"overburden": 0.05, "co2": 0.2})
+    _node(G, "energy:other_power:CHN", "energy", unit="GJ", carrier="electricity")  # non-coal, nothing upstream
     G.nodes["energy:other_power:CHN"]["name"] = "Non-coal electricity, China"
     _node(G, "smelting:cu:CHN", "smelting", commodity="copper", stressors={"process_residue": 2.0})
     _edge(G, "market:cu_conc:CHN", "smelting:cu:CHN", 4.0)

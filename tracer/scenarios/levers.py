@@ -231,18 +231,9 @@ def battery_mix(G: nx.DiGraph, bm: BatteryMix) -> nx.DiGraph:
 
 
 def is_electricity(G: nx.DiGraph, node: str) -> bool:
-    """An energy node that supplies electricity (by `carrier`, else by its id or name).
-
-    ADAPTER: CONTRACTS.md does not yet name an attribute for the energy carrier; the
-    id/name test stands in until graphs/ sets `carrier = "electricity"`.
-    """
+    """An energy node that supplies electricity (`carrier = "electricity"`, CONTRACTS.md)."""
     attrs = G.nodes[node]
-    if attrs.get("kind") != "energy":
-        return False
-    if "carrier" in attrs:
-        return attrs["carrier"] == "electricity"
-    text = f"{node} {attrs.get('name', '')}".lower()
-    return "electricity" in text or "grid" in text
+    return attrs.get("kind") == "energy" and attrs.get("carrier") == "electricity"
 
 
 def _clean_supply(H: nx.DiGraph, ce: CleanElectricity, country: str, key: str) -> str:
