@@ -60,12 +60,8 @@ def _set_amount(G: nx.DiGraph, u: str, v: str, amount: float, source: str) -> No
 
 
 def _scaled(dist: Distribution | None, factor: float) -> Distribution | None:
-    """The same relative uncertainty around a coefficient scaled by `factor`."""
-    if dist is None:
-        return None
-    if dist.kind == "lognormal":
-        return Distribution("lognormal", (dist.params[0] + math.log(factor), dist.params[1]))
-    return Distribution(dist.kind, tuple(p * factor for p in dist.params))
+    """The same relative uncertainty around a coefficient scaled by `factor` (None when gone)."""
+    return dist.scaled(factor) if dist is not None and factor > 0 else None
 
 
 def _add_process(
