@@ -22,7 +22,7 @@ import pycountry
 from mine_db import commodities
 from mine_db.errors import InputError
 
-from graphs.model import add_flow, add_node
+from graphs.model import Distribution, add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
 
@@ -179,6 +179,10 @@ class Origin:
     amount: float
     source: str
     row: Row | None
+    uncertainty: Distribution | None = None
+    """Of `amount` (the commodity's basis), from the row's `uncertainty` cell (in the row's
+    `unit`, scaled by its content factor) or else from the uncertain parameters in
+    amount x content_factor (`Parameters.uncertainty_of`)."""
 
 
 def read_sourcing(params: Parameters, path: str | Path | None = None) -> dict[str, list[Origin]]:
@@ -202,7 +206,13 @@ def read_sourcing(params: Parameters, path: str | Path | None = None) -> dict[st
             raise row.error("amount", f"amount x content_factor is negative ({value})")
         cited = "; ".join(t for t in (params.cite(factor, row.text("content_factor")),) if t)
         source = row.text("source") + (f" [content factor {cited}]" if cited else "")
-        by_commodity[code].append(Origin(code, origin, value, source, row))
+        declared = row.distribution("uncertainty")
+        if declared is not None:
+            uncertainty = declared.scaled(factor.value) if factor.value > 0 else None
+        else:
+            formula = f"({row.text('amount')}) * ({row.text('content_factor')})"
+            uncertainty = params.uncertainty_of(formula, row, "amount")
+        by_commodity[code].append(Origin(code, origin, value, source, row, uncertainty if value > 0 else None))
     return by_commodity
 
 
@@ -235,11 +245,13 @@ def add_supply_markets(
             continue
         weights: dict[str, float] = defaultdict(float)
         sources: dict[str, list[str]] = defaultdict(list)
+        ranges: dict[str, list[tuple[float, Distribution | None]]] = defaultdict(list)
         for o in origins:
             target = o.origin if (o.origin == POOL or o.origin in produced) else POOL
             if target != o.origin:
                 notes.append(f"{code}: origin {o.origin} has no sites in the mine table; its share goes to the pool")
             weights[target] += o.amount
+            ranges[target].append((o.amount, o.uncertainty))
             sources[target].append(o.source if target == o.origin else f"{o.origin} share moved here: {o.source}")
         if weights.get(POOL, 0.0) > 0 and not pool_members:
             moved = weights.pop(POOL)
@@ -253,8 +265,34 @@ def add_supply_markets(
         if POOL in weights:
             _add_pool(G, code, pool_members)
         for origin, weight in sorted(weights.items()):
+            spread = _summed(ranges[origin], weight) if len(weights) > 1 and weight > 0 else None
             add_flow(G, country_market(code, origin), market, weight / total,
-                     f"share of China's 2019 {commodity.unit} supply: " + " | ".join(sources[origin]))
+                     f"share of China's 2019 {commodity.unit} supply: " + " | ".join(sources[origin]),
+                     spread.scaled(1 / total) if spread is not None else None)
+
+
+def _summed(parts: list[tuple[float, Distribution | None]], total: float) -> Distribution | None:
+    """Uncertainty of a sum of sourcing amounts (origins moved into one target).
+
+    One uncertain part keeps its distribution. Several are added end to end, each
+    part without a bounded (uniform/triangular) range counting as its value: a
+    triangular(sum of lows, total, sum of highs), as if the parts moved together
+    (wide, not narrow). A lone input of a market carries none: its share is 1, and
+    the uncertainty engine rescales a market's inputs to their declared total anyway.
+    """
+    uncertain = [d for _, d in parts if d is not None]
+    if not uncertain:
+        return None
+    if len(parts) == 1:
+        return uncertain[0]
+    low = high = 0.0
+    for amount, dist in parts:
+        bounded = dist is not None and dist.kind in ("uniform", "triangular")
+        low += dist.params[0] if bounded else amount  # type: ignore[union-attr]
+        high += dist.params[-1] if bounded else amount  # type: ignore[union-attr]
+    if not low < high:
+        return None
+    return Distribution("triangular", (min(low, total), total, max(high, total)))
 
 
 def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput]) -> None:
