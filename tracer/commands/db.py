@@ -11,13 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from mine_db.summary import summarize
+from tracer.commands.options import JsonOption
 from tracer.io import to_json
 
 db_app = typer.Typer(help="The mine-site database: info, validate, import.", no_args_is_help=True)
 import_app = typer.Typer(help="Import an open mine database into the tracer's site table.", no_args_is_help=True)
 db_app.add_typer(import_app, name="import")
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 
 
 def _load(db: Path | None) -> pd.DataFrame:

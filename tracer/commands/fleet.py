@@ -12,23 +12,23 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
+from tracer.commands.options import TableFormat
+from tracer.commands.options import stderr as _err
+from tracer.commands.options import stdout as _out
 from tracer.fleet.config import load_config
 from tracer.fleet.model import prepare, run_fleet
 from tracer.fleet.plots import write_all
 from tracer.fleet.uncertainty import lifespan_sensitivity, monte_carlo
 from tracer.io import to_json, write_json, write_table
-
-_out = Console()
-_err = Console(stderr=True)
-
-
-class TableFormat(str, Enum):
-    parquet = "parquet"
-    csv = "csv"
 
 
 class LifetimeKind(str, Enum):

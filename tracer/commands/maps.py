@@ -15,14 +15,13 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.console import Console
 
 from mine_db.countries import to_iso3
 from mine_db.errors import InputError
+from tracer.commands.options import FleetOption, HomeOption, JsonOption
+from tracer.commands.options import stdout as _out
 from tracer.io import to_json, write_table
 from tracer.maps import aggregate, geodata, interactive, report, sankey, static
-
-_out = Console()
 
 IMAGE = set(static.IMAGE_FORMATS)
 GEO = set(geodata.GEO_FORMATS)
@@ -46,13 +45,10 @@ class View(str, Enum):
     difference = "difference"
 
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 FlowsOption = Annotated[
     Path | None,
     typer.Option("--flows", help="flows.parquet (or .csv) written by `tracer run --out`; default: trace now."),
 ]
-FleetOption = Annotated[Path | None, typer.Option("--fleet", help="CSV vehicle,count when tracing now.")]
-HomeOption = Annotated[str, typer.Option("--home", help="Home country for the domestic vs abroad split.")]
 MinesOption = Annotated[
     Path | None, typer.Option("--mines", help="Mine table (any mine_db format); default: the bundled database.")
 ]

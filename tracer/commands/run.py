@@ -15,23 +15,21 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from tracer import api, paths
+from tracer.commands.options import (
+    FleetOption,
+    HomeOption,
+    JsonOption,
+    OutOption,
+    TableFormat,
+)
+from tracer.commands.options import stderr as _err
+from tracer.commands.options import stdout as _out
 from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS
 from tracer.io import to_json, write_json, write_table
-
-_out = Console()
-_err = Console(stderr=True)
-
-
-class TableFormat(str, Enum):
-    """File format of the written tables."""
-
-    parquet = "parquet"
-    csv = "csv"
 
 
 class View(str, Enum):
@@ -39,14 +37,6 @@ class View(str, Enum):
 
     country = "country"
     metal = "metal"
-
-
-FleetOption = Annotated[
-    Path | None, typer.Option("--fleet", help="CSV with columns vehicle,count (default: China 2019 production).")
-]
-HomeOption = Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the domestic/abroad split.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
 
 
 @contextmanager

@@ -9,42 +9,37 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from mine_db.errors import InputError
 from tracer import api
+from tracer.commands.options import (
+    FleetOption,
+    FormatOption,
+    HomeOption,
+    JsonOption,
+    OutOption,
+    TableFormat,
+)
+from tracer.commands.options import stderr as _err
+from tracer.commands.options import stdout as _out
 from tracer.io import to_json, write_json, write_table
 from tracer.scenarios.catalog import bundled_names, load_scenario
 from tracer.scenarios.compare import Comparison, compare
 from tracer.scenarios.spec import Scenario
 from tracer.scenarios.sweep import SweepResult, sweep
-
-_out = Console()
-_err = Console(stderr=True)
-
-
-class TableFormat(str, Enum):
-    """File format of the written tables."""
-
-    parquet = "parquet"
-    csv = "csv"
-
-
-FleetOption = Annotated[
-    Path | None, typer.Option("--fleet", help="CSV with columns vehicle,count (default: China 2019 production).")
-]
-HomeOption = Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the domestic/abroad split.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
-FormatOption = Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")]
 
 scenarios_app = typer.Typer(help="Bundled what-if scenarios and their sourced assumptions.", no_args_is_help=True)
 

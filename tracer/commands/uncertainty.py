@@ -15,25 +15,26 @@ from typing import Annotated, Any
 
 import pandas as pd
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from mine_db.countries import to_iso3
 from tracer import api
+from tracer.commands.options import FleetOption, JsonOption, OutOption
+from tracer.commands.options import stderr as _err
+from tracer.commands.options import stdout as _out
 from tracer.io import to_json, write_json, write_table
 from tracer.uncertainty import montecarlo
 from tracer.uncertainty.distributed import connect, dask_executor, local_cluster
 
-_out = Console()
-_err = Console(stderr=True)
-
-FleetOption = Annotated[
-    Path | None, typer.Option("--fleet", help="CSV with columns vehicle,count (default: China 2019 production).")
-]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed: the same seed gives identical results on any layout.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
-OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
 
 
 @contextlib.contextmanager
@@ -186,7 +187,9 @@ def sensitivity_command(
     as_json: JsonOption = False,
 ) -> None:
     """One-at-a-time tornado and grouped Sobol indices of TMR and hidden flows (fleet or one vehicle)."""
-    from tracer.uncertainty import sensitivity  # SALib and scipy.stats: loaded only when asked for
+    from tracer.uncertainty import (
+        sensitivity,  # SALib and scipy.stats: loaded only when asked for
+    )
     if samples < 2 or samples & (samples - 1):
         raise typer.BadParameter(f"--samples must be a power of 2, got {samples}", param_hint="--samples")
     setup = _setup(fleet, seed, as_json)
