@@ -31,10 +31,19 @@ from tracer.commands.options import FleetOption, JsonOption, OutOption
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
 from tracer.io import to_json, write_json, write_table
+from tracer.scenarios import load_scenario
+from tracer.scenarios.compare import scenario_inputs
+from tracer.scenarios.spec import Scenario
 from tracer.uncertainty import montecarlo
 from tracer.uncertainty.distributed import connect, dask_executor, local_cluster
 
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed: the same seed gives identical results on any layout.")]
+ScenarioOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scenario", help="Apply a scenario first (bundled name or TOML file), as `tracer compare` does."
+    ),
+]
 
 
 @contextlib.contextmanager
@@ -51,10 +60,14 @@ def _bar(label: str, total: int, quiet: bool) -> Iterator[Callable[[int], None]]
         yield lambda n: progress.advance(task, n)
 
 
-def _setup(fleet: Path | None, seed: int, quiet: bool, home: str | None = None) -> montecarlo.Setup:
+def _setup(
+    fleet: Path | None, seed: int, quiet: bool, home: str | None = None, scenario: Scenario | None = None
+) -> montecarlo.Setup:
     with _bar("building the network", 1, quiet):
         network = api.default_network()
         counts = api.load_fleet(fleet) if fleet else api.normalise_fleet(api.default_fleet())
+        if scenario is not None:  # the network and fleet `tracer compare` traces for it
+            network, counts = scenario_inputs(scenario, network, api.normalise_fleet(counts))
         setup = montecarlo.prepare(network, seed=seed, fleet=counts, home=to_iso3(home, column="home") if home else None)
     for warning in setup.params.warnings:
         _err.print(f"[yellow]warning:[/] {warning}")
@@ -128,6 +141,7 @@ def mc_command(
     ] = None,
     home: Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the share of hidden flows abroad.")] = "CHN",
     fleet: FleetOption = None,
+    scenario: ScenarioOption = None,
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -136,7 +150,8 @@ def mc_command(
     qs = tuple(sorted(set(percentiles))) if percentiles else montecarlo.PERCENTILES
     if any(not 0 < q < 100 for q in qs):
         raise typer.BadParameter("percentiles must lie strictly between 0 and 100", param_hint="--percentile")
-    setup = _setup(fleet, seed, as_json, home)
+    spec = load_scenario(scenario) if scenario is not None else None  # fails fast, before the network is built
+    setup = _setup(fleet, seed, as_json, home, spec)
     with _executor(workers, scheduler) as executor, _bar("Monte Carlo", iterations, as_json) as advance:
         result = montecarlo.run(setup, iterations, chunk_size, qs, progress=advance, executor=executor)
     summary = {
@@ -144,6 +159,8 @@ def mc_command(
         "seed": result.seed,
         "chunk_size": result.chunk_size,
         "workers": result.workers,
+        "scenario": spec.name if spec is not None else None,
+        "scenario_file": spec.file if spec is not None else None,
         "uncertain_parameters": result.parameters,
         "seconds": round(result.seconds, 3),
         "percentiles_outside_grid": result.outside_grid,
@@ -160,7 +177,9 @@ def mc_command(
     if as_json:
         typer.echo(to_json(summary))
         return
-    table = Table(title=f"Headline ranges ({result.iterations:,} draws, seed {result.seed})", title_justify="left")
+    scenario_note = f", scenario {spec.name}" if spec is not None else ""
+    title = f"Headline ranges ({result.iterations:,} draws, seed {result.seed}{scenario_note})"
+    table = Table(title=title, title_justify="left")
     numbers = ["nominal", "mean", "sd", *(montecarlo.percentile_column(q) for q in qs)]
     for column in ("vehicle", "indicator", "unit", *numbers):
         table.add_column(column, justify="left" if column in ("vehicle", "indicator", "unit") else "right")
@@ -183,6 +202,7 @@ def sensitivity_command(
     ] = "fleet",
     seed: SeedOption = 1,
     fleet: FleetOption = None,
+    scenario: ScenarioOption = None,
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -192,7 +212,8 @@ def sensitivity_command(
     )
     if samples < 2 or samples & (samples - 1):
         raise typer.BadParameter(f"--samples must be a power of 2, got {samples}", param_hint="--samples")
-    setup = _setup(fleet, seed, as_json)
+    spec = load_scenario(scenario) if scenario is not None else None  # fails fast, before the network is built
+    setup = _setup(fleet, seed, as_json, scenario=spec)
     if vehicle not in setup.model.columns:
         raise typer.BadParameter(f"choose one of {', '.join(setup.model.columns)}", param_hint="--vehicle")
     headline = sensitivity.Headline.of(setup, columns=(vehicle,))
@@ -204,6 +225,8 @@ def sensitivity_command(
     summary = {
         "uncertain_parameters": setup.params.size,
         "vehicle": vehicle,
+        "scenario": spec.name if spec is not None else None,
+        "scenario_file": spec.file if spec is not None else None,
         "sobol_samples": samples,
         "seed": seed,
         "data_warnings": list(setup.params.warnings),
