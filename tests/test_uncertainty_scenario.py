@@ -64,6 +64,7 @@ def test_mc_baseline_scenario_equals_plain_mc(tmp_path: Path) -> None:
 def test_mc_lfp_nominal_equals_compare(tmp_path: Path) -> None:
     table, settings = _mc(tmp_path / "lfp", "--scenario", "lfp")
     assert settings["scenario"] == "lfp"
+    assert json.loads((tmp_path / "lfp" / "ranges.json").read_text())["label"].endswith(", scenario lfp")
     compared = runner.invoke(app, ["compare", "baseline", "lfp", "--json"])
     assert compared.exit_code == 0, compared.output
     totals = {s["name"]: s["totals"] for s in json.loads(compared.stdout)["scenarios"]}

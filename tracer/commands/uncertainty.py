@@ -103,17 +103,19 @@ RANGE_KEYS = {
 }
 
 
-def _report_ranges(result: montecarlo.MonteCarloResult) -> dict[str, Any]:
+def _report_ranges(result: montecarlo.MonteCarloResult, scenario: str | None = None) -> dict[str, Any]:
     """Fleet p5-p95 of the report's headline keys, in the form `tracer report --ranges` reads.
 
-    Empty when p5 or p95 was not asked for.
+    Empty when p5 or p95 was not asked for. The label names the scenario, if any, so a
+    report never shows a scenario's ranges as the baseline's.
     """
     table = result.table
     if not {"p5", "p95"} <= set(table.columns):
         return {"label": "Monte Carlo (no p5/p95 requested)", "ranges": {}}
     fleet = table[(table["vehicle"] == "fleet") & (table["split"] == "total")].set_index("stressor")
     ranges = {key: [fleet.at[s, "p5"], fleet.at[s, "p95"]] for s, key in RANGE_KEYS.items() if s in fleet.index}
-    return {"label": f"Monte Carlo p5-p95, {result.iterations:,} draws, seed {result.seed}", "ranges": ranges}
+    of = f", scenario {scenario}" if scenario else ""
+    return {"label": f"Monte Carlo p5-p95, {result.iterations:,} draws, seed {result.seed}{of}", "ranges": ranges}
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
@@ -172,7 +174,7 @@ def mc_command(
         written = [
             write_table(result.table, out / "montecarlo"),
             write_json(summary, out / "montecarlo.json"),
-            write_json(_report_ranges(result), out / "ranges.json"),
+            write_json(_report_ranges(result, spec.name if spec is not None else None), out / "ranges.json"),
         ]
     if as_json:
         typer.echo(to_json(summary))
