@@ -22,7 +22,7 @@ full table is just the split by every label. Every split sums to the total B L y
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
@@ -82,6 +82,10 @@ class AttributionPlan:
     """(stressor, place) x nodes: B[s, j] at non-material node j."""
     dtypes: Mapping[str, pd.CategoricalDtype]
     """Categories of every label column and of `unit`."""
+    split_cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Fleet-independent parts of `split`, filled on first use: per combination of place
+    fields, the place grouping and the grouped stressor multipliers; the vehicle and
+    component node indices and the unit code of every stressor."""
 
     @property
     def n_places(self) -> int:
@@ -262,6 +266,34 @@ def _join(left: sp.coo_matrix, right: sp.csr_matrix) -> tuple[np.ndarray, np.nda
     return left.row[left_pos], left.col[left_pos], right.indices[right_pos], left.data[left_pos] * right.data[right_pos]
 
 
+def _place_grouping(plan: AttributionPlan, place_fields: tuple[str, ...]) -> tuple[np.ndarray, int, sp.csr_matrix, Any]:
+    """For one combination of place fields (cached in the plan): the first place of each
+    group, the number of groups, and via_material and direct summed over each group's places."""
+    key = ("places", place_fields)
+    if key not in plan.split_cache:
+        n_places, S = plan.n_places, len(plan.compiled.stressors)
+        place_group, place_first = _group([plan.place_codes[f] for f in place_fields], n_places)
+        n_groups = place_first.size
+        G = sp.csr_matrix(
+            (np.ones(S * n_places), ((np.arange(S)[:, None] * n_groups + place_group).ravel(), np.arange(S * n_places))),
+            shape=(S * n_groups, S * n_places),
+        )
+        plan.split_cache[key] = (place_first, n_groups, sp.csr_matrix(G @ plan.via_material), G @ plan.direct)
+    return plan.split_cache[key]
+
+
+def _label_indices(plan: AttributionPlan) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Vehicle and component node indices, and the unit code of every stressor (cached in the plan)."""
+    if "labels" not in plan.split_cache:
+        units = plan.dtypes["unit"].categories
+        plan.split_cache["labels"] = (
+            plan.compiled.indices_of_kind("vehicle"),
+            plan.compiled.indices_of_kind("component"),
+            np.array([units.get_loc(plan.compiled.stressor_unit(s)) for s in plan.compiled.stressors]),
+        )
+    return plan.split_cache["labels"]
+
+
 def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     """Totals of every stressor by the chosen labels (a subset of vehicle, country, mine,
     material, component, stage; stressor and unit are always kept).
@@ -274,19 +306,15 @@ def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     if unknown:
         raise ValueError(f"cannot split by {sorted(unknown)}; choose from {list(LABELS)}")
     plan = attribution.plan
-    n_places, S, K = plan.n_places, len(plan.compiled.stressors), plan.materials.size
+    K = plan.materials.size
     place_fields = [f for f in _PLACE_FIELDS if f in by]
-    place_group, place_first = _group([plan.place_codes[f] for f in place_fields], n_places)
-    n_groups = place_first.size
-    G = sp.csr_matrix(
-        (np.ones(S * n_places), ((np.arange(S)[:, None] * n_groups + place_group).ravel(), np.arange(S * n_places))),
-        shape=(S * n_groups, S * n_places),
-    )
-    vehicle_code = np.searchsorted(plan.compiled.indices_of_kind("vehicle"), attribution.pair_vehicle)
+    place_first, n_groups, W, grouped_direct = _place_grouping(plan, tuple(place_fields))
+    vehicles, components, unit_of = _label_indices(plan)
+    vehicle_code = np.searchsorted(vehicles, attribution.pair_vehicle)
     component_code = np.where(
         attribution.pair_component < 0,
         len(plan.dtypes["component"].categories) - 1,
-        np.searchsorted(plan.compiled.indices_of_kind("component"), attribution.pair_component),
+        np.searchsorted(components, attribution.pair_component),
     )
     pair_codes = {"vehicle": vehicle_code, "component": component_code}
     pair_fields = [f for f in ("vehicle", "component") if f in by]
@@ -295,8 +323,7 @@ def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     H = sp.csr_matrix((np.ones(n_pairs), (np.arange(n_pairs), pair_group)), shape=(n_pairs, pair_first.size))
 
     F = sp.csr_matrix(attribution.first_material @ H)
-    W = sp.csr_matrix(G @ plan.via_material)
-    direct = sp.csr_matrix(G @ plan.direct @ (attribution.no_material @ H))
+    direct = sp.csr_matrix(grouped_direct @ (attribution.no_material @ H))
     if "material" in by:
         Wc, Dc = W.tocoo(), direct.tocoo()
         row, material, pair, value = _join(Wc, F)
@@ -314,7 +341,6 @@ def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     codes = {f: plan.place_codes[f][place_first][group] for f in place_fields}
     codes |= {f: pair_codes[f][pair_first][pair] for f in pair_fields}
     codes |= {"material": material, "stressor": stressor}
-    unit_of = np.array([plan.dtypes["unit"].categories.get_loc(plan.compiled.stressor_unit(s)) for s in plan.compiled.stressors])
     columns: dict[str, Any] = {
         f: pd.Categorical.from_codes(codes[f], dtype=plan.dtypes[f]) for f in LABELS if f in by or f == "stressor"
     }
