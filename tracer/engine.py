@@ -126,8 +126,8 @@ class CompiledNetwork:
         Topological levels are kept only when the new A has no edge outside the old
         structure; otherwise they are recomputed from the new sparsity pattern.
         """
-        new_A = self.A if A is None else _frozen_csc(sp.csc_matrix(A, dtype=float))
-        new_B = self.B if B is None else _frozen_csr(sp.csr_matrix(B, dtype=float))
+        new_A = self.A if A is None else _frozen_sparse(sp.csc_matrix(A, dtype=float))
+        new_B = self.B if B is None else _frozen_sparse(sp.csr_matrix(B, dtype=float))
         if new_A.shape != (self.n, self.n) or new_B.shape != (len(self.stressors), self.n):
             raise ValueError("new A or B does not match the compiled network's shape")
         levels = self.levels if A is None else _levels(new_A)
@@ -139,15 +139,9 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _frozen_csc(m: sp.csc_matrix) -> sp.csc_matrix:
-    m.sum_duplicates()
-    m.eliminate_zeros()
-    for part in (m.data, m.indices, m.indptr):
-        part.setflags(write=False)
-    return m
-
-
-def _frozen_csr(m: sp.csr_matrix) -> sp.csr_matrix:
+def _frozen_sparse(m: sp.csc_matrix | sp.csr_matrix) -> sp.csc_matrix | sp.csr_matrix:
+    """Canonical (duplicates summed, explicit zeros dropped) and read-only, so compiled
+    matrices can be shared between solvers, scenarios and Monte Carlo without copies."""
     m.sum_duplicates()
     m.eliminate_zeros()
     for part in (m.data, m.indices, m.indptr):
@@ -212,11 +206,11 @@ def compile_network(G: nx.DiGraph) -> CompiledNetwork:
     rows = [index[str(supplier)] for supplier, _, _ in edges]
     cols = [index[str(consumer)] for _, consumer, _ in edges]
     n = len(nodes)
-    A = _frozen_csc(sp.csc_matrix((vals, (rows, cols)), shape=(n, n), dtype=float))
+    A = _frozen_sparse(sp.csc_matrix((vals, (rows, cols)), shape=(n, n), dtype=float))
 
     stressors = tuple(s for s in STRESSOR_UNITS if any(e[0] == s for e in stressor_entries))
     s_index = {s: i for i, s in enumerate(stressors)}
-    B = _frozen_csr(
+    B = _frozen_sparse(
         sp.csr_matrix(
             (
                 [e[2] for e in stressor_entries],
