@@ -39,7 +39,8 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from tracer.attribution import LABELS, attribute_demand, prepare
+from hfcommon.vocabulary import FLOW_LABEL_COLUMNS
+from tracer.attribution import attribute_demand, prepare
 from tracer.engine import compile_network
 
 BASE_EDGES = 14_592
@@ -168,7 +169,7 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
     result = attribute_demand(plan, y)
 
     def all_splits() -> None:
-        for label in LABELS[:6]:
+        for label in FLOW_LABEL_COLUMNS[:6]:
             result.split([label])
 
     def plain_lu() -> None:
@@ -177,7 +178,7 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
 
     tracemalloc.start()
     traced = attribute_demand(prepare(compiled), y)
-    for label in LABELS[:6]:
+    for label in FLOW_LABEL_COLUMNS[:6]:
         traced.split([label])
     table = traced.table() if with_table else None
     _, peak = tracemalloc.get_traced_memory()

@@ -166,7 +166,8 @@ def bench_bw2calc(G: nx.DiGraph, iterations: int) -> dict[str, float] | None:
             import bw_processing as bwp
     except ImportError:
         return None
-    from tracer.engine import MASS_STRESSORS, compile_network
+    from hfcommon.vocabulary import MASS_STRESSORS
+    from tracer.engine import compile_network
 
     compiled = compile_network(G)
     n = compiled.n

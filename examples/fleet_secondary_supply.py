@@ -14,8 +14,8 @@ supply, so its (large) secondary potential is reported but not credited.
 
 from __future__ import annotations
 
+from hfcommon.vocabulary import HIDDEN_STRESSORS
 from tracer import api
-from tracer.engine import HIDDEN_STRESSORS
 from tracer.fleet import load_config, run_fleet
 from tracer.fleet.coupling import (
     hidden_flows_by_year,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import sys
 
+from hfcommon.vocabulary import HIDDEN_STRESSORS
 from tracer.api import run
-from tracer.engine import HIDDEN_STRESSORS
 
 
 def main(vehicle: str = "BEV-NMC811") -> None:

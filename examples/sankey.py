@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from hfcommon.output import write_table
 from tracer import api
-from tracer.io import write_table
 from tracer.maps import interactive, sankey, static
 
 

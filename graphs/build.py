@@ -13,8 +13,6 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from mine_db import commodities
-
 from graphs.chain import add_chain
 from graphs.mines import (
     add_country_markets,
@@ -26,6 +24,8 @@ from graphs.mines import (
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
+from hfcommon.vocabulary import DEFAULT_HOME
+from mine_db import commodities
 
 BASE_YEAR = 2019
 
@@ -112,7 +112,7 @@ def build_default_network(
     G = nx.DiGraph(
         name="China 2019 passenger-car supply chain",
         base_year=BASE_YEAR,
-        home="CHN",
+        home=DEFAULT_HOME,
         mine_source=label,
         notes=notes,
         assumptions={p.name: {"value": p.value, "unit": p.unit, "reason": p.reason} for p in params.assumptions()},

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from mine_db.errors import InputError
-
-from graphs.model import VEHICLE_IDS
 from graphs.parameters import Parameters
 from graphs.tables import bundled, read_rows
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import VEHICLE_IDS
 
 FLEET_STATUSES = ("sourced", "derived", "estimate")
 

@@ -24,9 +24,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mine_db.errors import InputError
-
 from graphs.model import CORE_NODE_ATTRS, Distribution
+from hfcommon.errors import InputError
 
 NODES_FILE = "nodes.parquet"
 EDGES_FILE = "edges.parquet"

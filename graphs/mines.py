@@ -19,14 +19,14 @@ import networkx as nx
 import pandas as pd
 import pycountry
 
-from mine_db import commodities
-from mine_db.errors import InputError
-
 from graphs.model import Distribution, add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
+from mine_db import commodities
 
-HOME = "CHN"
+HOME = DEFAULT_HOME
 POOL = "other"
 #: Parameter name prefix of mine-site electricity, kWh per t ore, by commodity.
 POWER_PREFIX = "mine_power_kwh_per_t_ore_"
@@ -321,7 +321,7 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
 def _add_pool(G: nx.DiGraph, code: str, members: Mapping[str, float]) -> None:
     commodity = commodities.get(code)
     pool = country_market(code, POOL)
-    add_node(G, pool, kind="market", name=f"{commodity.name}, other producing countries", country="WLD",
+    add_node(G, pool, kind="market", name=f"{commodity.name}, other producing countries", country=UNKNOWN_ORIGIN,
              unit="t", commodity=code, basis=commodity.unit)
     total = math.fsum(members.values())
     for country, tonnes in sorted(members.items()):

@@ -17,40 +17,8 @@ from typing import Any, Literal
 import networkx as nx
 import numpy as np
 
-KINDS: tuple[str, ...] = (
-    "mine",
-    "beneficiation",
-    "smelting",
-    "refining",
-    "market",
-    "material",
-    "component",
-    "vehicle",
-    "energy",
-    "recycling",
-)
-UNITS: tuple[str, ...] = ("t", "vehicle", "unit", "GJ")
-HIDDEN_STRESSORS: tuple[str, ...] = ("overburden", "waste_rock", "tailings")
-MASS_STRESSORS: tuple[str, ...] = (*HIDDEN_STRESSORS, "process_residue", "used")
-STRESSORS: tuple[str, ...] = (*MASS_STRESSORS, "energy", "co2")
-STRESSOR_UNITS: Mapping[str, str] = {
-    **{s: "t" for s in MASS_STRESSORS},
-    "energy": "GJ",
-    "co2": "t CO2-eq",
-}
-VEHICLE_IDS: tuple[str, ...] = (
-    "ICEV",
-    "HEV",
-    "PHEV",
-    "BEV",
-    "BEV-NMC111",
-    "BEV-NMC532",
-    "BEV-NMC622",
-    "BEV-NMC811",
-    "BEV-NCA",
-    "BEV-LFP",
-    "FCV",
-)
+from hfcommon.vocabulary import KINDS, STRESSORS, UNITS
+
 #: Node attributes the contract names; anything else a builder adds is an extra.
 CORE_NODE_ATTRS: tuple[str, ...] = (
     "kind",

@@ -18,10 +18,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from mine_db.errors import InputError
-
 from graphs.model import Distribution
 from graphs.tables import Row, bundled, read_rows
+from hfcommon.errors import InputError
 
 STATUSES: tuple[str, ...] = ("sourced", "derived", "assumption")
 _BINARY = {

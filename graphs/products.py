@@ -29,11 +29,12 @@ from pathlib import Path
 import networkx as nx
 
 from graphs.chain import coefficient
-from graphs.model import VEHICLE_IDS, Distribution, add_flow, add_node
+from graphs.model import Distribution, add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
+from hfcommon.vocabulary import DEFAULT_HOME, VEHICLE_IDS
 
-PRODUCER = "CHN"
+PRODUCER = DEFAULT_HOME
 #: Pack applications and the parameter holding their pack size (kWh per vehicle).
 PACK_SIZES: dict[str, str] = {"BEV": "bev_pack_kwh", "PHEV": "phev_pack_kwh"}
 VEHICLE_NAMES: dict[str, str] = {

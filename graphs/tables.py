@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from mine_db.errors import InputError
-
 from graphs.model import Distribution
+from hfcommon.errors import InputError
 
 
 @dataclass(frozen=True)

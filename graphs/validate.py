@@ -26,10 +26,10 @@ from typing import Literal
 import networkx as nx
 import pycountry
 
-from mine_db.countries import REGION_CODES
-from mine_db.errors import InputError
-
-from graphs.model import KINDS, STRESSORS, UNITS, Distribution
+from graphs.model import Distribution
+from hfcommon.countries import REGION_CODES
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import KINDS, STRESSORS, UNITS
 
 #: Relative slack of the mass and share checks: published shares and yields are rounded.
 MASS_TOLERANCE = 0.01

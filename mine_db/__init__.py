@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 if TYPE_CHECKING:
     import os

@@ -56,9 +56,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
 from mine_db import commodities
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
 from mine_db.schema import FILL_ORDER
 
 SOURCES_DIR = Path(str(resources.files("mine_db") / "data" / "sources"))

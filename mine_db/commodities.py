@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 StrippingWaste = Literal["overburden", "waste_rock"]
 

@@ -37,11 +37,11 @@ import numpy as np
 import pandas as pd
 import pycountry
 
+from hfcommon.countries import USER_ASSIGNED_CODES, to_iso3
+from hfcommon.errors import InputError
+from hfcommon.output import atomic_path
 from mine_db import commodities
 from mine_db.allocation import allocate, read_byproducts, read_prices
-from mine_db.atomic import atomic_path
-from mine_db.countries import USER_ASSIGNED_CODES, to_iso3
-from mine_db.errors import InputError
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
 from mine_db.schema import validate
@@ -289,7 +289,7 @@ def _tonnes(value: float) -> str:
 def _representative_points() -> dict[str, tuple[float, float]]:
     """ISO3 -> (lat, lon) inside the country, from the shipped boundaries (empty if unavailable)."""
     try:
-        from mine_db.boundaries import representative_points
+        from hfcommon.boundaries import representative_points
     except ImportError:  # the boundaries module ships separately; rest rows may then lack coordinates
         return {}
     points = representative_points()

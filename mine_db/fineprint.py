@@ -61,10 +61,10 @@ import pandas as pd
 import shapely.errors
 import shapely.wkt
 
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
 from mine_db import commodities
 from mine_db.allocation import METHODS, read_prices
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
 from mine_db.schema import validate

@@ -37,8 +37,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from hfcommon.errors import InputError
 from mine_db import commodities
-from mine_db.errors import InputError
 
 PER_TONNE: tuple[str, ...] = ("ore", "concentrate", "overburden", "waste_rock", "tailings", "hidden")
 

@@ -16,8 +16,8 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from mine_db.atomic import atomic_path
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.output import atomic_path
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
 from mine_db.schema import validate

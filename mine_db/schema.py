@@ -27,9 +27,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
 from mine_db import commodities
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
 
 DType = Literal["str", "float", "int"]
 

@@ -9,9 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_engine_networks import chain_network, random_network, recycling_network
 
+from hfcommon.vocabulary import (
+    FLOW_COLUMNS,
+    FLOW_LABEL_COLUMNS,
+    HIDDEN_STRESSORS,
+    MASS_STRESSORS,
+)
 from tracer import indicators
-from tracer.attribution import FLOW_COLUMNS, LABELS, NONE_LABEL, attribute, attribute_demand, prepare
-from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS, compile_network, multipliers, solve
+from tracer.attribution import NONE_LABEL, attribute, attribute_demand, prepare
+from tracer.engine import compile_network, multipliers, solve
 from tracer.paths import top_paths
 
 
@@ -191,7 +197,7 @@ def test_split_equals_grouped_full_table(seed: int, mask: int) -> None:
     """A marginal computed from the factors equals the full table summed over the rest."""
     c = compile_network(random_network(seed, cyclic=seed % 2 == 0))
     result = attribute_demand(prepare(c), c.demand({v: 3.0 for v in c.vehicles}))
-    by = [label for bit, label in enumerate(LABELS[:6]) if mask >> bit & 1]
+    by = [label for bit, label in enumerate(FLOW_LABEL_COLUMNS[:6]) if mask >> bit & 1]
     full = result.table()
     expected = full.groupby([*by, "stressor"], observed=True)["value"].sum()
     expected = expected[expected != 0]

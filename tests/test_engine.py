@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_engine_networks import chain_network, random_network, recycling_network
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.engine import (
     NonConvergentNetworkError,
     compile_network,

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.fleet.config import load_config
 from tracer.fleet.eol import GRAMS_PER_TROY_OUNCE, emission_path, price_index
 from tracer.fleet.logistic import logistic

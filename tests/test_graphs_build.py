@@ -11,8 +11,8 @@ import pytest
 
 import graphs
 from graphs.mines import MINE_COLUMNS, supply_concentrate, supply_market
-from graphs.model import MASS_STRESSORS, VEHICLE_IDS
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import MASS_STRESSORS, VEHICLE_IDS
 
 
 def _site(mine_id: str, country: str, commodity: str, metal: float, ore: float, ob: float, wr: float,

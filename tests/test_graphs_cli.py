@@ -9,7 +9,7 @@ import networkx as nx
 from typer.testing import CliRunner
 
 import graphs
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.cli import app
 
 runner = CliRunner()

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import graphs
-from graphs.model import VEHICLE_IDS
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import VEHICLE_IDS
 
 
 def test_default_fleet_by_hand() -> None:

@@ -11,7 +11,7 @@ import pytest
 import graphs
 from graphs.io import EDGES_FILE, NODES_FILE, edge_table, node_table
 from graphs.model import Distribution, add_flow, add_node
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 
 def _small() -> nx.DiGraph:

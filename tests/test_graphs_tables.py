@@ -9,7 +9,7 @@ import pytest
 from graphs.model import Distribution
 from graphs.parameters import load_parameters
 from graphs.tables import read_rows
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 HEADER_P = "name,value,unit,status,source,uncertainty\n"
 HEADER_A = "name,value,unit,reason,source,uncertainty\n"

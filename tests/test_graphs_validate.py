@@ -9,7 +9,7 @@ import pytest
 
 from graphs.model import Distribution, add_flow, add_node
 from graphs.validate import MASS_TOLERANCE, check, validate
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 
 def _tiny() -> nx.DiGraph:

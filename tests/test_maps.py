@@ -13,9 +13,9 @@ import pyogrio
 import pytest
 import shapely
 from matplotlib.image import imread
-
-from mine_db.errors import InputError
 from test_maps_synthetic import FLEET, synthetic_flows, synthetic_mines
+
+from hfcommon.errors import InputError
 from tracer.maps import aggregate, geodata, static
 
 HIDDEN = ["overburden", "waste_rock", "tailings"]
@@ -86,7 +86,7 @@ def test_by_mine_strips_node_prefix_and_reports_unknown_mines(flows: pd.DataFram
 
 
 def test_mines_without_coordinates_get_their_country_point(mines: pd.DataFrame) -> None:
-    from mine_db.boundaries import load_countries
+    from hfcommon.boundaries import load_countries
 
     placed = aggregate.place_mines(mines).set_index("mine_id")
     assert placed[["latitude", "longitude"]].notna().all().all()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shapely
 
-from mine_db.boundaries import load_countries, representative_points
+from hfcommon.boundaries import load_countries, representative_points
 
 
 def test_countries_have_175_unique_iso3_and_fixed_codes() -> None:

@@ -9,10 +9,10 @@ from types import SimpleNamespace
 import geopandas as gpd
 import pandas as pd
 import pytest
+from test_maps_synthetic import synthetic_flows, synthetic_mines, synthetic_summary
 from typer.testing import CliRunner
 
-from mine_db.errors import InputError
-from test_maps_synthetic import synthetic_flows, synthetic_mines, synthetic_summary
+from hfcommon.errors import InputError
 from tracer.cli import app
 from tracer.commands import maps as maps_command
 

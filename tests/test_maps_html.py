@@ -12,8 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.image import imread
+from test_maps_synthetic import (
+    FLEET,
+    synthetic_flows,
+    synthetic_mines,
+    synthetic_summary,
+)
 
-from test_maps_synthetic import FLEET, synthetic_flows, synthetic_mines, synthetic_summary
 from tracer.maps import interactive, report, sankey, static
 
 HIDDEN = ["overburden", "waste_rock", "tailings"]

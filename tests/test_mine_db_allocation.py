@@ -14,9 +14,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mine_db.allocation import BYPRODUCTS, PRICES, allocate, read_byproducts, read_prices
+from hfcommon.errors import InputError
+from mine_db.allocation import (
+    BYPRODUCTS,
+    PRICES,
+    allocate,
+    read_byproducts,
+    read_prices,
+)
 from mine_db.default import load_default
-from mine_db.errors import InputError
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
 from mine_db.schema import validate

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import mine_db
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from mine_db.loaders import read_sites
 from tracer.cli import app, main
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from hfcommon.errors import InputError
 from mine_db import commodities
-from mine_db.errors import InputError
 
 CONTRACT_CODES = {"iron_ore", "bauxite", "copper", "nickel", "cobalt", "lithium", "manganese", "lead", "zinc",
                   "pgm", "graphite", "rare_earths"}

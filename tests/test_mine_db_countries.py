@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
 
 
 @pytest.mark.parametrize(

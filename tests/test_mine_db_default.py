@@ -14,11 +14,13 @@ import pandas as pd
 import pytest
 import shapely
 
+from hfcommon.boundaries import load_countries
+from hfcommon.errors import InputError
 from mine_db import commodities
-from mine_db.boundaries import load_countries
 from mine_db.default import (
     MATCH_TOLERANCE,
     SOURCES_DIR,
+    _named_rows,  # the allocation rule is the unit under test
     build_default,
     load_default,
     load_reconciliation,
@@ -27,8 +29,6 @@ from mine_db.default import (
     read_national,
     reconcile,
 )
-from mine_db.default import _named_rows  # the allocation rule is the unit under test
-from mine_db.errors import InputError
 
 PRINTED_WORLD_TOTAL_T = {
     "copper": (20_650_346, 0.0001),  # WMD 2022, sum as printed (G1)

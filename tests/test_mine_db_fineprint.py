@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from mine_db.fineprint import CITATION, FineprintImport, read_fineprint
 from mine_db.schema import validate
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
 from mine_db.schema import validate

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import Point
 
 import mine_db
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from mine_db.loaders import read_sites, write_sites
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from mine_db.schema import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"

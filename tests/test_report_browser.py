@@ -20,9 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_maps_synthetic import (
+    FLEET,
+    synthetic_flows,
+    synthetic_mines,
+    synthetic_summary,
+)
 
-from test_maps_synthetic import FLEET, synthetic_flows, synthetic_mines, synthetic_summary
-from tracer.io import atomic_path
+from hfcommon.output import atomic_path
 from tracer.maps import interactive, report
 
 CHROMIUM = next((p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None)

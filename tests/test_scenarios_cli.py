@@ -14,7 +14,7 @@ import pytest
 from test_scenarios_network import tiny_network
 from typer.testing import CliRunner
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer import api
 from tracer.cli import app
 

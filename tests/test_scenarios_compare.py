@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from test_scenarios_network import ORE_PER_CONC, tiny_network
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.scenarios.compare import compare
 from tracer.scenarios.spec import parse_scenario
 from tracer.scenarios.sweep import sweep

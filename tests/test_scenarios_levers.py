@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_scenarios_network import ORE_PER_CONC, tiny_network
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.engine import compile_network, solve
 from tracer.scenarios import levers
 from tracer.scenarios.spec import (

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.scenarios import bundled_names, load_all_bundled, load_scenario
 
 FULL = """

@@ -15,10 +15,11 @@ from scipy import stats
 from typer.testing import CliRunner
 
 from graphs.model import Distribution, add_flow, add_node
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import HIDDEN_STRESSORS, MASS_STRESSORS
 from tracer import api, attribution
 from tracer.cli import app
-from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS, compile_network, solve
+from tracer.engine import compile_network, solve
 from tracer.uncertainty import model as batch
 from tracer.uncertainty import montecarlo, sensitivity
 from tracer.uncertainty.distributed import dask_executor, local_cluster
@@ -456,7 +457,15 @@ def test_distribution_on_a_zero_coefficient_is_ignored_with_a_warning() -> None:
 
 
 def test_accumulator_is_order_independent_and_never_guesses_outside_its_grid() -> None:
-    from tracer.uncertainty.statistics import BINS, Accumulator, ChunkSummary, Grid, block_moments, histogram, percentiles
+    from tracer.uncertainty.statistics import (
+        BINS,
+        Accumulator,
+        ChunkSummary,
+        Grid,
+        block_moments,
+        histogram,
+        percentiles,
+    )
 
     rng = np.random.default_rng(0)
     values = np.exp(rng.normal(0, 0.3, size=(3, 1024))).astype(np.float32)

@@ -1,4 +1,4 @@
-"""Build mine_db/data/countries_110m.parquet once from Natural Earth 1:110m.
+"""Build hfcommon/data/countries_110m.parquet once from Natural Earth 1:110m.
 
 Run by hand, never at run time:  python tools/build_countries_110m.py
 
@@ -23,7 +23,7 @@ import pyogrio
 import shapely
 
 FIXTURE = Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres" / "naturalearth_lowres.shp"
-TARGET = Path(__file__).resolve().parents[1] / "mine_db" / "data" / "countries_110m.parquet"
+TARGET = Path(__file__).resolve().parents[1] / "hfcommon" / "data" / "countries_110m.parquet"
 
 ISO3_BY_NAME = {"France": "FRA", "Norway": "NOR", "Kosovo": "XKX", "N. Cyprus": "CYP", "Somaliland": "SOM"}
 # Features merged into another country's row; the row named here keeps its name.

@@ -17,8 +17,9 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import attribution, indicators
 from tracer.engine import CompiledNetwork, compile_network, multipliers
 
@@ -81,7 +82,7 @@ def load_fleet(path: str | os.PathLike[str]) -> pd.Series:
 
 def run(
     fleet: Mapping[str, float] | pd.Series | None = None,
-    home: str = "CHN",
+    home: str = DEFAULT_HOME,
     network: nx.DiGraph | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> RunResult:

@@ -30,24 +30,13 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import FLOW_LABEL_COLUMNS
 from tracer.engine import CompiledNetwork, Method, Solver, make_solver, solver_for
 
 NONE_LABEL = "(none)"
 """Material or component label of flows that pass no material node / no first-tier component."""
 
-FLOW_COLUMNS: tuple[str, ...] = (
-    "vehicle",
-    "country",
-    "mine",
-    "material",
-    "component",
-    "stage",
-    "stressor",
-    "value",
-    "unit",
-)
-LABELS: tuple[str, ...] = FLOW_COLUMNS[:7]
 _PLACE_FIELDS: tuple[str, ...] = ("country", "mine", "stage")
 
 
@@ -116,7 +105,7 @@ class Attribution:
 
     def table(self) -> pd.DataFrame:
         """The full long table: one row per distinct combination of all labels."""
-        return split(self, LABELS)
+        return split(self, FLOW_LABEL_COLUMNS)
 
 
 def prepare(compiled: CompiledNetwork, method: Method = "auto", solver: Solver | None = None) -> AttributionPlan:
@@ -302,9 +291,9 @@ def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     materials is formed only when "material" is asked for; otherwise the factors are
     multiplied out as sparse matrices.
     """
-    unknown = set(by) - set(LABELS)
+    unknown = set(by) - set(FLOW_LABEL_COLUMNS)
     if unknown:
-        raise ValueError(f"cannot split by {sorted(unknown)}; choose from {list(LABELS)}")
+        raise ValueError(f"cannot split by {sorted(unknown)}; choose from {list(FLOW_LABEL_COLUMNS)}")
     plan = attribution.plan
     K = plan.materials.size
     place_fields = [f for f in _PLACE_FIELDS if f in by]
@@ -342,7 +331,7 @@ def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     codes |= {f: pair_codes[f][pair_first][pair] for f in pair_fields}
     codes |= {"material": material, "stressor": stressor}
     columns: dict[str, Any] = {
-        f: pd.Categorical.from_codes(codes[f], dtype=plan.dtypes[f]) for f in LABELS if f in by or f == "stressor"
+        f: pd.Categorical.from_codes(codes[f], dtype=plan.dtypes[f]) for f in FLOW_LABEL_COLUMNS if f in by or f == "stressor"
     }
     columns["value"] = value
     columns["unit"] = pd.Categorical.from_codes(unit_of[stressor] if stressor.size else stressor, dtype=plan.dtypes["unit"])

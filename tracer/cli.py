@@ -7,7 +7,7 @@ import sys
 import typer
 from rich.console import Console
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.commands import db, fleet, graph, maps, run, scenarios, uncertainty
 
 app = typer.Typer(

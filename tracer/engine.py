@@ -27,16 +27,10 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from graphs import model
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import KINDS, MASS_STRESSORS, STRESSOR_UNITS, UNKNOWN_ORIGIN
 
-# The vocabulary of the network is the graphs contract's; re-exported for the engine's users.
-HIDDEN_STRESSORS = model.HIDDEN_STRESSORS
-MASS_STRESSORS = model.MASS_STRESSORS
-"""The closed mass balance: TMR is the sum of these."""
-STRESSOR_UNITS: Mapping[str, str] = MappingProxyType(dict(model.STRESSOR_UNITS))
-"""Every stressor the engine accepts, in canonical order, with its unit."""
-NODE_KINDS: frozenset[str] = frozenset(model.KINDS)
+NODE_KINDS: frozenset[str] = frozenset(KINDS)
 
 Method = Literal["auto", "lu", "propagation"]
 
@@ -175,7 +169,7 @@ def compile_network(G: nx.DiGraph) -> CompiledNetwork:
             raise InputError(f"node {node!r} has kind {kind!r}; expected one of {sorted(NODE_KINDS)}", column="kind")
         columns["kind"].append(kind)
         columns["name"].append(_text(attrs, "name", str(node)))
-        columns["country"].append(_text(attrs, "country", "WLD"))
+        columns["country"].append(_text(attrs, "country", UNKNOWN_ORIGIN))
         columns["unit"].append(_text(attrs, "unit", "t"))
         columns["mine_id"].append(_text(attrs, "mine_id"))
         columns["commodity"].append(_text(attrs, "commodity"))

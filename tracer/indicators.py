@@ -18,10 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS, STRESSOR_UNITS, CompiledNetwork
-
-UNKNOWN_ORIGIN = "WLD"
-"""Country code of flows whose origin is not known; neither domestic nor abroad."""
+from hfcommon.vocabulary import (
+    HIDDEN_STRESSORS,
+    MASS_STRESSORS,
+    STRESSOR_UNITS,
+    UNKNOWN_ORIGIN,
+)
+from tracer.engine import CompiledNetwork
 
 NEV_PREFIXES: tuple[str, ...] = ("BEV", "PHEV", "FCV")
 """China's new-energy vehicles (HEV counts as conventional, as in Chinese statistics)."""

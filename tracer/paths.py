@@ -21,7 +21,8 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
-from tracer.engine import HIDDEN_STRESSORS, CompiledNetwork, make_solver, solver_for
+from hfcommon.vocabulary import HIDDEN_STRESSORS
+from tracer.engine import CompiledNetwork, make_solver, solver_for
 
 View = Literal["country", "metal"]
 

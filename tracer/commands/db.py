@@ -10,9 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from hfcommon.output import to_json
 from mine_db.summary import summarize
 from tracer.commands.options import JsonOption
-from tracer.io import to_json
 
 db_app = typer.Typer(help="The mine-site database: info, validate, import.", no_args_is_help=True)
 import_app = typer.Typer(help="Import an open mine database into the tracer's site table.", no_args_is_help=True)

@@ -1,7 +1,7 @@
 """`tracer fleet`: end-of-life vehicles to 2050 and what recycling them is worth.
 
 Everything is computed before anything is written; files go only under --out, through
-tracer.io's atomic writers; with --json only JSON reaches stdout (progress: stderr).
+hfcommon.output's atomic writers; with --json only JSON reaches stdout (progress: stderr).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
+from hfcommon.output import to_json, write_json, write_table
 from tracer.commands.options import TableFormat
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
@@ -28,7 +29,6 @@ from tracer.fleet.config import load_config
 from tracer.fleet.model import prepare, run_fleet
 from tracer.fleet.plots import write_all
 from tracer.fleet.uncertainty import lifespan_sensitivity, monte_carlo
-from tracer.io import to_json, write_json, write_table
 
 
 class LifetimeKind(str, Enum):

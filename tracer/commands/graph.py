@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tracer.io import to_json
+from hfcommon.output import to_json
 
 MinesOption = Annotated[Optional[Path], typer.Option("--mines", help="Mine table mine_db can read (default: bundled).")]
 BomOption = Annotated[Optional[Path], typer.Option("--bom", help="Bill of materials CSV replacing graphs/data/bom.csv.")]

@@ -16,11 +16,12 @@ from typing import Annotated, Any
 import pandas as pd
 import typer
 
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
+from hfcommon.output import to_json, write_table
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.commands.options import FleetOption, HomeOption, JsonOption
 from tracer.commands.options import stdout as _out
-from tracer.io import to_json, write_table
 from tracer.maps import aggregate, geodata, interactive, report, sankey, static
 
 IMAGE = set(static.IMAGE_FORMATS)
@@ -162,7 +163,7 @@ def map_command(
     flows_path: FlowsOption = None,
     mines_path: MinesOption = None,
     fleet: FleetOption = None,
-    home: HomeOption = "CHN",
+    home: HomeOption = DEFAULT_HOME,
     as_json: JsonOption = False,
 ) -> None:
     """World map of hidden flows by producing country or mine: PNG, SVG, GeoJSON, GeoPackage, GeoParquet, HTML."""
@@ -229,7 +230,7 @@ def sankey_command(
     scenario: ScenarioOption = None,
     flows_path: FlowsOption = None,
     fleet: FleetOption = None,
-    home: HomeOption = "CHN",
+    home: HomeOption = DEFAULT_HOME,
     as_json: JsonOption = False,
 ) -> None:
     """Sankey diagram producing country -> material -> component -> vehicle (HTML, PNG, SVG, links CSV)."""
@@ -265,7 +266,7 @@ def report_command(
     scenario: ScenarioOption = None,
     mines_path: MinesOption = None,
     fleet: FleetOption = None,
-    home: HomeOption = "CHN",
+    home: HomeOption = DEFAULT_HOME,
     title: Annotated[str, typer.Option("--title", help="Page title.")] = "Hidden material flows of the traced fleet",
     as_json: JsonOption = False,
 ) -> None:

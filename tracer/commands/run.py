@@ -1,7 +1,7 @@
 """`tracer run`, `tracer vehicle`, `tracer coefficients`, `tracer paths`: trace hidden flows.
 
 Everything is computed before anything is written, and every file goes through
-tracer.io's atomic writers, so a failed run leaves no file behind. With --json only
+hfcommon.output's atomic writers, so a failed run leaves no file behind. With --json only
 JSON reaches stdout; progress goes to stderr.
 """
 
@@ -18,6 +18,8 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from hfcommon.output import to_json, write_json, write_table
+from hfcommon.vocabulary import DEFAULT_HOME, HIDDEN_STRESSORS, MASS_STRESSORS
 from tracer import api, paths
 from tracer.commands.options import (
     FleetOption,
@@ -28,8 +30,6 @@ from tracer.commands.options import (
 )
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
-from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS
-from tracer.io import to_json, write_json, write_table
 
 
 class View(str, Enum):
@@ -131,7 +131,7 @@ def _write_outputs(result: api.RunResult, out: Path, fmt: TableFormat) -> list[P
 
 def run_command(
     fleet: FleetOption = None,
-    home: HomeOption = "CHN",
+    home: HomeOption = DEFAULT_HOME,
     out: OutOption = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
     as_json: JsonOption = False,
@@ -159,7 +159,7 @@ def _breakdown(flows: pd.DataFrame, by: str) -> list[dict[str, Any]]:
 
 def vehicle_command(
     vehicle_id: Annotated[str, typer.Argument(help="Vehicle id, e.g. BEV-NMC811 or ICEV.")],
-    home: HomeOption = "CHN",
+    home: HomeOption = DEFAULT_HOME,
     as_json: JsonOption = False,
 ) -> None:
     """One vehicle's TMR: by flow type, material, first-tier component and country."""
@@ -197,7 +197,7 @@ def coefficients_command(
     as_json: JsonOption = False,
 ) -> None:
     """TMR coefficient (t per unit of output) of every node: ore, metal, battery, vehicle."""
-    result = _trace(None, "CHN", as_json)
+    result = _trace(None, DEFAULT_HOME, as_json)
     table = result.coefficients
     if kind is not None:
         table = table[table["kind"] == kind]
@@ -223,7 +223,7 @@ def paths_command(
     as_json: JsonOption = False,
 ) -> None:
     """The largest supply paths of hidden flows (for explanation; totals come from the solve)."""
-    result = _trace(None, "CHN", as_json, vehicles=None if vehicle_id is None else {vehicle_id: 1.0})
+    result = _trace(None, DEFAULT_HOME, as_json, vehicles=None if vehicle_id is None else {vehicle_id: 1.0})
     found = paths.top_paths(result.compiled, result.compiled.demand(result.fleet), view=view.value, top=top, cutoff=cutoff)
     if as_json:
         typer.echo(to_json(found.as_dict()))

@@ -1,6 +1,6 @@
 """`tracer scenarios list|show`, `tracer compare`, `tracer sweep`: what-ifs from the terminal.
 
-Everything is computed before anything is written; files go through tracer.io's
+Everything is computed before anything is written; files go through hfcommon.output's
 atomic writers into --out only. With --json only JSON reaches stdout; the progress
 bar goes to stderr.
 """
@@ -23,7 +23,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.output import to_json, write_json, write_table
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
 from tracer.commands.options import (
     FleetOption,
@@ -35,7 +37,6 @@ from tracer.commands.options import (
 )
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
-from tracer.io import to_json, write_json, write_table
 from tracer.scenarios.catalog import bundled_names, load_scenario
 from tracer.scenarios.compare import Comparison, compare
 from tracer.scenarios.spec import Scenario
@@ -174,7 +175,7 @@ def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
 def compare_command(
     scenarios: Annotated[list[str], typer.Argument(help="Bundled names or TOML files; the first is the reference.")],
     fleet: FleetOption = None,
-    home: HomeOption = "CHN",
+    home: HomeOption = DEFAULT_HOME,
     out: OutOption = None,
     fmt: FormatOption = TableFormat.parquet,
     as_json: JsonOption = False,
@@ -232,7 +233,7 @@ def sweep_command(
         str, typer.Option("--scenario", help="Base scenario that sets the parameter (name or file).")
     ] = "baseline",
     fleet: FleetOption = None,
-    home: HomeOption = "CHN",
+    home: HomeOption = DEFAULT_HOME,
     out: OutOption = None,
     fmt: FormatOption = TableFormat.parquet,
     as_json: JsonOption = False,

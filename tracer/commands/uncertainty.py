@@ -1,6 +1,6 @@
 """`tracer mc` and `tracer sensitivity`: ranges and drivers of the headline numbers.
 
-Everything is computed before anything is written; files go through tracer.io's
+Everything is computed before anything is written; files go through hfcommon.output's
 atomic writers under --out. With --json only JSON reaches stdout; the progress bar
 goes to stderr.
 """
@@ -25,12 +25,13 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from mine_db.countries import to_iso3
+from hfcommon.countries import to_iso3
+from hfcommon.output import to_json, write_json, write_table
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
 from tracer.commands.options import FleetOption, JsonOption, OutOption
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
-from tracer.io import to_json, write_json, write_table
 from tracer.scenarios import load_scenario
 from tracer.scenarios.compare import scenario_inputs
 from tracer.scenarios.spec import Scenario
@@ -141,7 +142,7 @@ def mc_command(
     percentiles: Annotated[
         list[float] | None, typer.Option("--percentile", help="Percentile to report (repeat; default 5, 50, 95).")
     ] = None,
-    home: Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the share of hidden flows abroad.")] = "CHN",
+    home: Annotated[str, typer.Option("--home", help="Home country (ISO3 or name) for the share of hidden flows abroad.")] = DEFAULT_HOME,
     fleet: FleetOption = None,
     scenario: ScenarioOption = None,
     out: OutOption = None,

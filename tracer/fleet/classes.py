@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.fleet.tables import read_table
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.fleet.lifetimes import KINDS
 from tracer.fleet.tables import DATA_DIR, resolve
 

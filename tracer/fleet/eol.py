@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.fleet.config import FleetConfig
 from tracer.fleet.tables import read_table
 

@@ -11,10 +11,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.fleet.classes import VehicleClass, load_classes, load_composition
 from tracer.fleet.config import FleetConfig
-from tracer.fleet.eol import EolParameters, emission_path, load_eol_parameters, price_index
+from tracer.fleet.eol import (
+    EolParameters,
+    emission_path,
+    load_eol_parameters,
+    price_index,
+)
 from tracer.fleet.lifetimes import Lifetime, weibull_cv
 from tracer.fleet.projection import StockProjection, project_stock
 from tracer.fleet.stock_model import run_stock_driven

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from hfcommon.output import atomic_path
 from tracer.fleet.model import FleetResult
-from tracer.io import atomic_path
 
 METALS_SHOWN = ("Fe", "Al", "Cu", "Pb")
 

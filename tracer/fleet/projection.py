@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.fleet.config import FleetConfig
 from tracer.fleet.logistic import LogisticFit, fit_logistic
 from tracer.fleet.tables import read_table

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "fleet"
 

@@ -13,16 +13,20 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from mine_db.errors import InputError
-
-HIDDEN = ("overburden", "waste_rock", "tailings")
-TMR_PARTS = (*HIDDEN, "process_residue", "used")
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import (
+    DEFAULT_HOME,
+    FLOW_COLUMNS,
+    HIDDEN_STRESSORS,
+    MASS_STRESSORS,
+    UNKNOWN_ORIGIN,
+)
 
 #: Flow names a user may ask for, and the stressors each one sums.
 FLOW_GROUPS: dict[str, tuple[str, ...]] = {
-    "hidden": HIDDEN,
-    "tmr": TMR_PARTS,
-    **{name: (name,) for name in (*TMR_PARTS, "energy", "co2")},
+    "hidden": HIDDEN_STRESSORS,
+    "tmr": MASS_STRESSORS,
+    **{name: (name,) for name in (*MASS_STRESSORS, "energy", "co2")},
 }
 
 FLOW_LABELS: dict[str, str] = {
@@ -37,15 +41,11 @@ FLOW_LABELS: dict[str, str] = {
     "co2": "CO2",
 }
 
-FLOWS_COLUMNS = ("vehicle", "country", "mine", "material", "component", "stage", "stressor", "value", "unit")
-
-#: Country code for flows of unknown or world-average origin; not drawable on a map.
-WORLD = "WLD"
 
 
 def check_flows(flows: pd.DataFrame) -> pd.DataFrame:
     """Raise `InputError` unless `flows` has the engine's columns and finite values."""
-    missing = [c for c in FLOWS_COLUMNS if c not in flows.columns]
+    missing = [c for c in FLOW_COLUMNS if c not in flows.columns]
     if missing:
         raise InputError(f"flows table lacks columns {missing}", column=missing[0])
     values = pd.to_numeric(flows["value"], errors="coerce")
@@ -92,11 +92,11 @@ def by_country(flows: pd.DataFrame, vehicles: Sequence[str] | None = None) -> pd
     rows = select_flow(flows, "tmr", vehicles)[0]
     wide = (
         rows.pivot_table(index="country", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
-        .reindex(columns=list(TMR_PARTS), fill_value=0.0)
+        .reindex(columns=list(MASS_STRESSORS), fill_value=0.0)
         .astype(float)
     )
-    wide["hidden"] = wide[list(HIDDEN)].sum(axis=1)
-    wide["tmr"] = wide[list(TMR_PARTS)].sum(axis=1)
+    wide["hidden"] = wide[list(HIDDEN_STRESSORS)].sum(axis=1)
+    wide["tmr"] = wide[list(MASS_STRESSORS)].sum(axis=1)
     wide.columns = [f"{c}_t" for c in wide.columns]
     return wide.reset_index().rename_axis(columns=None).sort_values("tmr_t", ascending=False, ignore_index=True)
 
@@ -117,7 +117,7 @@ def by_mine(flows: pd.DataFrame, mines: pd.DataFrame, vehicles: Sequence[str] | 
     rows = rows.assign(mine_id=mine_ids(rows["mine"])).dropna(subset=["mine_id"])
     wide = (
         rows.pivot_table(index="mine_id", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
-        .reindex(columns=list(HIDDEN), fill_value=0.0)
+        .reindex(columns=list(HIDDEN_STRESSORS), fill_value=0.0)
         .astype(float)
     )
     wide["hidden"] = wide.sum(axis=1)
@@ -128,7 +128,7 @@ def by_mine(flows: pd.DataFrame, mines: pd.DataFrame, vehicles: Sequence[str] | 
 
 
 #: Flows a mine map can size its circles by: what happens at the mine site.
-MINE_FLOWS = ("hidden", *HIDDEN)
+MINE_FLOWS = ("hidden", *HIDDEN_STRESSORS)
 
 
 def mine_flow_column(flow: str) -> str:
@@ -140,7 +140,7 @@ def mine_flow_column(flow: str) -> str:
 
 def place_mines(mines: pd.DataFrame) -> pd.DataFrame:
     """Give sites without coordinates (rest-of-country rows may have none) their country's representative point."""
-    from mine_db.boundaries import representative_points
+    from hfcommon.boundaries import representative_points
 
     missing = mines["latitude"].isna() | mines["longitude"].isna()
     if not missing.any():
@@ -159,13 +159,13 @@ def unmapped_mines(flows: pd.DataFrame, mines: pd.DataFrame) -> list[str]:
     return sorted(ids - set(placed["mine_id"].astype(str)))
 
 
-def domestic_abroad(flows: pd.DataFrame, home: str = "CHN", vehicles: Sequence[str] | None = None) -> pd.DataFrame:
+def domestic_abroad(flows: pd.DataFrame, home: str = DEFAULT_HOME, vehicles: Sequence[str] | None = None) -> pd.DataFrame:
     """Tonnage stressors split into `domestic` (home), `abroad` and `unknown` (WLD: origin not known).
 
     Flows of unknown origin are neither domestic nor abroad, as in the engine's summary.
     """
     wide = by_country(flows, vehicles).set_index("country")
-    where = np.select([wide.index == home, wide.index == WORLD], ["domestic", "unknown"], "abroad")
+    where = np.select([wide.index == home, wide.index == UNKNOWN_ORIGIN], ["domestic", "unknown"], "abroad")
     split = wide.groupby(where).sum().reindex(["domestic", "abroad", "unknown"], fill_value=0.0)
     split.columns = [c.removesuffix("_t") for c in split.columns]
     return split.T.rename_axis(index="stressor", columns=None)

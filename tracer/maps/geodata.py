@@ -14,8 +14,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from mine_db.boundaries import load_countries
-from tracer.io import atomic_path
+from hfcommon.boundaries import load_countries
+from hfcommon.output import atomic_path
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.maps.aggregate import by_country, by_mine, difference, select_flow
 
 #: Export format -> (file suffix, OGR driver or None for GeoParquet).
@@ -30,7 +31,7 @@ def _vehicle_label(vehicles: Sequence[str] | None) -> str:
     return ",".join(vehicles) if vehicles else "all"
 
 
-def country_layer(flows: pd.DataFrame, vehicles: Sequence[str] | None = None, home: str = "CHN") -> gpd.GeoDataFrame:
+def country_layer(flows: pd.DataFrame, vehicles: Sequence[str] | None = None, home: str = DEFAULT_HOME) -> gpd.GeoDataFrame:
     """Countries with flows, as polygons: iso3, name, domestic, `<stressor>_t`, hidden_share, vehicles.
 
     Flows whose country has no polygon (for example `WLD`) are left out here and

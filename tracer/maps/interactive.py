@@ -2,7 +2,7 @@
 
 plotly.js draws geo plots on a world topojson it fetches from a CDN, which leaves a
 blank map offline and leaks a request. We avoid that in two steps: countries are
-drawn as a choropleth from *our* GeoJSON (mine_db.boundaries), and the topojson
+drawn as a choropleth from *our* GeoJSON (hfcommon.boundaries), and the topojson
 plotly would fetch is pre-seeded in `window.PlotlyGeoAssets` as an empty topology, so
 plotly never asks the network for it. plotly.js itself is inlined once per page.
 """
@@ -22,12 +22,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from mine_db.boundaries import SOURCE as BOUNDARY_SOURCE
-from mine_db.boundaries import load_countries
-from tracer.io import atomic_path
+from hfcommon.boundaries import SOURCE as BOUNDARY_SOURCE
+from hfcommon.boundaries import load_countries
+from hfcommon.output import atomic_path
+from hfcommon.vocabulary import HIDDEN_STRESSORS
 from tracer.maps.aggregate import (
     FLOW_LABELS,
-    HIDDEN,
     by_mine,
     format_number,
     mine_flow_column,
@@ -188,7 +188,7 @@ def add_mines(
             "<br>".join(
                 [f"<b>{html.escape(str(row.get('name', row['mine_id'])))}</b> ({row.get('country', '')})",
                  f"{str(commodity).replace('_', ' ')}; {str(row.get('resolution', 'mine')).replace('_', ' ')}",
-                 *(f"{FLOW_LABELS[s]}: {row[f'{s}_t'] / divisor:,.3g} {label}" for s in HIDDEN),
+                 *(f"{FLOW_LABELS[s]}: {row[f'{s}_t'] / divisor:,.3g} {label}" for s in HIDDEN_STRESSORS),
                  f"Hidden flows: {row['hidden_t'] / divisor:,.3g} {label}"]
             )
             for _, row in group.iterrows()

@@ -17,14 +17,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from mine_db.boundaries import SOURCE as BOUNDARY_SOURCE
-from mine_db.boundaries import load_countries
+from hfcommon.boundaries import SOURCE as BOUNDARY_SOURCE
+from hfcommon.boundaries import load_countries
+from hfcommon.vocabulary import (
+    DEFAULT_HOME,
+    HIDDEN_STRESSORS,
+    MASS_STRESSORS,
+    UNKNOWN_ORIGIN,
+)
 from tracer import __version__
 from tracer.maps.aggregate import (
     FLOW_LABELS,
-    HIDDEN,
-    TMR_PARTS,
-    WORLD,
     by_country,
     by_mine,
     check_flows,
@@ -99,9 +102,9 @@ def ranges_from_montecarlo(result: Mapping[str, Any]) -> tuple[dict[str, Any], s
 
 def headline_values(flows: pd.DataFrame, home: str, fleet: pd.Series | None) -> dict[str, float | None]:
     """The headline figures computed from the flows table (keys as in `HEADLINES`)."""
-    mass = flows[flows["stressor"].isin(TMR_PARTS)]
+    mass = flows[flows["stressor"].isin(MASS_STRESSORS)]
     totals = mass.groupby("stressor")["value"].sum()
-    hidden = float(totals.reindex(list(HIDDEN)).fillna(0.0).sum())
+    hidden = float(totals.reindex(list(HIDDEN_STRESSORS)).fillna(0.0).sum())
     used = float(totals.get("used", 0.0))
     split = domestic_abroad(flows, home).loc["hidden"]
     return {
@@ -180,9 +183,9 @@ def _mass_columns(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataF
 
 def vehicle_figure(flows: pd.DataFrame, fleet: pd.Series | None) -> go.Figure:
     """Stacked bars of TMR parts per vehicle type; per vehicle when the fleet is known."""
-    mass = flows[flows["stressor"].isin(TMR_PARTS)]
+    mass = flows[flows["stressor"].isin(MASS_STRESSORS)]
     table = mass.pivot_table(index="vehicle", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(columns=list(TMR_PARTS), fill_value=0.0)
+    table = table.reindex(columns=list(MASS_STRESSORS), fill_value=0.0)
     per = "fleet total"
     if fleet is not None and fleet.reindex(table.index).gt(0).all():
         table = table.div(fleet.reindex(table.index), axis=0)
@@ -193,7 +196,7 @@ def vehicle_figure(flows: pd.DataFrame, fleet: pd.Series | None) -> go.Figure:
         [
             go.Bar(y=table.index, x=table[s] / divisor, name=FLOW_LABELS[s], orientation="h",
                    marker_color=STRESSOR_COLOURS[s], hovertemplate=f"%{{y}}: %{{x:,.3g}} {label}<extra>{FLOW_LABELS[s]}</extra>")
-            for s in TMR_PARTS
+            for s in MASS_STRESSORS
         ]
     )
     fig.update_layout(
@@ -221,11 +224,11 @@ def _range_column(values: Mapping[str, Sequence[float]], vehicles: pd.Index, cen
 
 
 def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping[str, Any], range_label: str) -> str:
-    mass = flows[flows["stressor"].isin(TMR_PARTS)]
+    mass = flows[flows["stressor"].isin(MASS_STRESSORS)]
     wide = mass.pivot_table(index="vehicle", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
-    wide = wide.reindex(columns=list(TMR_PARTS), fill_value=0.0)
+    wide = wide.reindex(columns=list(MASS_STRESSORS), fill_value=0.0)
     frame = pd.DataFrame({"Vehicle": wide.index})
-    hidden = wide[list(HIDDEN)].sum(axis=1).to_numpy()
+    hidden = wide[list(HIDDEN_STRESSORS)].sum(axis=1).to_numpy()
     tmr = wide.sum(axis=1).to_numpy()
     used = wide["used"].to_numpy()
     formats: dict[str, str] = {}
@@ -253,19 +256,19 @@ def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping
 def _country_table(flows: pd.DataFrame, top: int) -> str:
     table = by_country(flows).sort_values("hidden_t", ascending=False)
     total = table["hidden_t"].sum()
-    names = load_countries().set_index("iso3")["name"].to_dict() | {WORLD: "World / unknown origin"}
+    names = load_countries().set_index("iso3")["name"].to_dict() | {UNKNOWN_ORIGIN: "World / unknown origin"}
     frame = pd.DataFrame({"Country": [f"{names.get(c, c)} ({c})" for c in table["country"]]})
-    for column in ("hidden_t", *(f"{s}_t" for s in HIDDEN)):
+    for column in ("hidden_t", *(f"{s}_t" for s in HIDDEN_STRESSORS)):
         frame[column] = table[column].to_numpy()
     frame["Share of hidden flows"] = table["hidden_t"].to_numpy() / total if total else np.nan
-    frame, formats, _ = _mass_columns(frame, ["hidden_t", *(f"{s}_t" for s in HIDDEN)])
+    frame, formats, _ = _mass_columns(frame, ["hidden_t", *(f"{s}_t" for s in HIDDEN_STRESSORS)])
     formats["Share of hidden flows"] = "share"
     return _table(frame.head(top), f"Top {min(top, len(frame))} of {len(frame)} producing countries by hidden flows", formats)
 
 
 def _mine_table(flows: pd.DataFrame, mines: pd.DataFrame, top: int) -> str:
     table = by_mine(flows, mines)
-    total = float(flows[flows["stressor"].isin(HIDDEN)]["value"].sum())
+    total = float(flows[flows["stressor"].isin(HIDDEN_STRESSORS)]["value"].sum())
     frame = pd.DataFrame(
         {
             "Mine": table.get("name", table["mine_id"]).astype(str).to_numpy(),
@@ -282,11 +285,11 @@ def _mine_table(flows: pd.DataFrame, mines: pd.DataFrame, top: int) -> str:
 
 
 def _material_table(flows: pd.DataFrame) -> str:
-    mass = flows[flows["stressor"].isin(TMR_PARTS)]
+    mass = flows[flows["stressor"].isin(MASS_STRESSORS)]
     wide = mass.pivot_table(index="material", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
-    wide = wide.reindex(columns=list(TMR_PARTS), fill_value=0.0)
+    wide = wide.reindex(columns=list(MASS_STRESSORS), fill_value=0.0)
     frame = pd.DataFrame({"Material": wide.index.astype(str).str.removeprefix("material:").str.replace("_", " ")})
-    frame["hidden_t"] = wide[list(HIDDEN)].sum(axis=1).to_numpy()
+    frame["hidden_t"] = wide[list(HIDDEN_STRESSORS)].sum(axis=1).to_numpy()
     frame["tmr_t"] = wide.sum(axis=1).to_numpy()
     frame["used_t"] = wide["used"].to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -308,7 +311,7 @@ def _stressor_table(flows: pd.DataFrame, home: str) -> str:
              "unknown_t": f"Unknown origin ({label})", "total_t": f"Total ({label})"}
     frame = frame.rename(columns=names)
     mass_table = _table(frame, "Material flows at home and abroad", {n: f"mass:{divisor}" for n in names.values()})
-    other = flows[~flows["stressor"].isin(TMR_PARTS)].groupby(["stressor", "unit"])["value"].sum().reset_index()
+    other = flows[~flows["stressor"].isin(MASS_STRESSORS)].groupby(["stressor", "unit"])["value"].sum().reset_index()
     if other.empty:
         return mass_table
     other["stressor"] = other["stressor"].map(lambda s: FLOW_LABELS.get(s, s))
@@ -351,7 +354,7 @@ def build_report(
     `ranges` ({headline key: [low, high]}), which `ranges` overrides key by key.
     """
     check_flows(flows)
-    home = str(summary.get("home", "CHN"))
+    home = str(summary.get("home", DEFAULT_HOME))
     if fleet is None and isinstance(summary.get("vehicles_produced"), Mapping):
         fleet = pd.Series(summary["vehicles_produced"], dtype=float)
     all_ranges = {**(summary.get("ranges") or {}), **(ranges or {})}

@@ -20,8 +20,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from mine_db.boundaries import load_countries
-from tracer.maps.aggregate import FLOW_LABELS, WORLD, format_number, scaled_unit, select_flow
+from hfcommon.boundaries import load_countries
+from hfcommon.vocabulary import UNKNOWN_ORIGIN
+from tracer.maps.aggregate import FLOW_LABELS, format_number, scaled_unit, select_flow
 
 LEVELS = ("country", "material", "component", "vehicle")
 LEVEL_TITLES = {"country": "Producing country", "material": "Material", "component": "Component", "vehicle": "Vehicle"}
@@ -35,7 +36,7 @@ _VEHICLE_SUFFIX = re.compile(r"_(ICEV|HEV|PHEV|BEV|FCV)(_(NMC\d{3}|NCA|LFP))?$")
 
 def _country_names(codes: pd.Series) -> pd.Series:
     names = load_countries().set_index("iso3")["name"].to_dict()
-    names[WORLD] = "World / unknown origin"
+    names[UNKNOWN_ORIGIN] = "World / unknown origin"
     return codes.map(lambda code: names.get(code, code))
 
 
@@ -65,7 +66,7 @@ def sankey_links(
     component = rows["component"].astype("string").str.removeprefix("component:").str.replace(_VEHICLE_SUFFIX, "", regex=True)
     labels = pd.DataFrame(
         {
-            "country": _country_names(rows["country"].astype("string").fillna(WORLD)),
+            "country": _country_names(rows["country"].astype("string").fillna(UNKNOWN_ORIGIN)),
             "material": material.str.replace("_", " "),
             "component": component.str.replace("_", " "),
             "vehicle": rows["vehicle"].astype("string"),

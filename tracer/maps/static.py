@@ -23,17 +23,16 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from mine_db.boundaries import SOURCE as BOUNDARY_SOURCE
-from mine_db.boundaries import load_countries
-from tracer.io import atomic_path
+from hfcommon.boundaries import SOURCE as BOUNDARY_SOURCE
+from hfcommon.boundaries import load_countries
+from hfcommon.output import atomic_path
+from hfcommon.vocabulary import DEFAULT_HOME, HIDDEN_STRESSORS, UNKNOWN_ORIGIN
 from tracer.maps.aggregate import (
     FLOW_LABELS,
-    HIDDEN,
-    WORLD,
     by_mine,
     difference,
-    mine_flow_column,
     domestic_abroad,
+    mine_flow_column,
     scaled_unit,
     select_flow,
 )
@@ -215,12 +214,12 @@ def mine_map(
 
 
 def domestic_abroad_map(
-    flows: pd.DataFrame, home: str = "CHN", vehicles: Sequence[str] | None = None, source: str | None = None
+    flows: pd.DataFrame, home: str = DEFAULT_HOME, vehicles: Sequence[str] | None = None, source: str | None = None
 ) -> Figure:
     """Where the hidden flows lie: the home country highlighted, abroad by country, and a split bar per flow."""
     rows, _ = select_flow(flows, "hidden", vehicles)
     values = rows.groupby("country")["value"].sum()
-    abroad = values.drop([home, WORLD], errors="ignore")
+    abroad = values.drop([home, UNKNOWN_ORIGIN], errors="ignore")
     split = domestic_abroad(flows, home, vehicles)
     total = float(split.loc["hidden"].sum())
     share = float(split.loc["hidden", "abroad"]) / total if total > 0 else 0.0
@@ -230,7 +229,7 @@ def domestic_abroad_map(
     world[world["iso3"] == home].plot(ax=ax, color=HOME_COLOUR, edgecolor="white", linewidth=0.3)
     divisor, label = scaled_unit(float(abroad.max()) if len(abroad) else 0.0, "t")
     _colorbar(fig, ax, mappable, f"Hidden flows abroad ({label}, log scale)", divisor)
-    parts = split.loc[list(HIDDEN)]
+    parts = split.loc[list(HIDDEN_STRESSORS)]
     bar_divisor, bar_label = scaled_unit(float(parts.sum(axis=1).max()), "t")
     labels = [FLOW_LABELS[s] for s in parts.index]
     left = np.zeros(len(parts))
@@ -252,7 +251,7 @@ def vehicle_bars(flows: pd.DataFrame, fleet: pd.Series | None = None, source: st
     """Hidden flows per vehicle type, stacked by flow type; per vehicle when `fleet` (counts) is given."""
     rows, unit = select_flow(flows, "hidden")
     table = rows.pivot_table(index="vehicle", columns="stressor", values="value", aggfunc="sum", fill_value=0.0)
-    table = table.reindex(columns=list(HIDDEN), fill_value=0.0)
+    table = table.reindex(columns=list(HIDDEN_STRESSORS), fill_value=0.0)
     per = "fleet total"
     if fleet is not None:
         counts = fleet.reindex(table.index)
@@ -263,7 +262,7 @@ def vehicle_bars(flows: pd.DataFrame, fleet: pd.Series | None = None, source: st
     fig = Figure(figsize=(8, 0.45 * len(table) + 1.6))
     ax = fig.subplots()
     left = np.zeros(len(table))
-    for stressor, colour in zip(HIDDEN, ("#8c510a", "#d8b365", "#5ab4ac"), strict=True):
+    for stressor, colour in zip(HIDDEN_STRESSORS, ("#8c510a", "#d8b365", "#5ab4ac"), strict=True):
         ax.barh(table.index, table[stressor] / divisor, left=left, color=colour, label=FLOW_LABELS[stressor])
         left += table[stressor].to_numpy() / divisor
     ax.set_xlabel(f"Hidden flows ({label}, {per})")

@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.scenarios.spec import Scenario, parse_scenario, read_toml
 
 BASELINE = "baseline"

@@ -16,15 +16,18 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import (
+    DEFAULT_HOME,
+    HIDDEN_STRESSORS,
+    MASS_STRESSORS,
+    UNKNOWN_ORIGIN,
+)
 from tracer import api
-from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS
 from tracer.scenarios.catalog import load_scenario
 from tracer.scenarios.levers import apply_fleet, apply_network
 from tracer.scenarios.spec import Scenario
-
-UNKNOWN_ORIGIN = "WLD"
 
 # summary.json key -> unit, in the order a reader wants them
 TOTAL_METRICS: tuple[tuple[str, str], ...] = (
@@ -105,7 +108,7 @@ def compare(
     refs: Sequence[str | Path | Scenario],
     network: nx.DiGraph | None = None,
     fleet: pd.Series | None = None,
-    home: str = "CHN",
+    home: str = DEFAULT_HOME,
     on_step: Callable[[str], None] | None = None,
 ) -> Comparison:
     """Trace each scenario (bundled name, file or parsed `Scenario`) and compare to the first.

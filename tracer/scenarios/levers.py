@@ -19,7 +19,8 @@ import networkx as nx
 import pandas as pd
 
 from graphs.model import Distribution
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.scenarios.spec import (
     CHEMISTRIES,
     NEV_VEHICLES,
@@ -263,12 +264,12 @@ def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx
     for j, attrs in G.nodes(data=True):
         if attrs.get("kind") not in ce.stages:
             continue
-        if ce.countries and str(attrs.get("country", "WLD")) not in ce.countries:
+        if ce.countries and str(attrs.get("country", UNKNOWN_ORIGIN)) not in ce.countries:
             continue
         grids = [u for u in G.predecessors(j) if is_electricity(G, u)]
         for u in grids:
             gj = float(G.edges[u, j]["amount"])
-            clean = _clean_supply(H, ce, str(G.nodes[u].get("country", "WLD")), key)
+            clean = _clean_supply(H, ce, str(G.nodes[u].get("country", UNKNOWN_ORIGIN)), key)
             if clean == u:
                 continue
             _set_amount(H, u, j, (1.0 - ce.share) * gj, ce.source)
@@ -289,7 +290,7 @@ def _supplier_countries(G: nx.DiGraph, market: str) -> dict[str, dict[str, float
     for u in G.predecessors(market):
         if _kind(G, u) == "energy":
             continue
-        by_country[str(G.nodes[u].get("country", "WLD"))][u] = float(G.edges[u, market]["amount"])
+        by_country[str(G.nodes[u].get("country", UNKNOWN_ORIGIN))][u] = float(G.edges[u, market]["amount"])
     return dict(by_country)
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
 
 # Scenario material names -> the mine_db commodity whose supply chain delivers them.
 MATERIAL_COMMODITY: Mapping[str, str] = MappingProxyType(
@@ -297,7 +298,7 @@ class _Reader:
 
     def country(self, value: Any, path: str) -> str:
         code = self.text(value, path)
-        if code == "WLD" or (len(code) == 3 and code.isalpha() and code.isupper()):
+        if code == UNKNOWN_ORIGIN or (len(code) == 3 and code.isalpha() and code.isupper()):
             return code
         raise self.fail(path, f"expected an ISO 3166 alpha-3 code (e.g. CHN) or WLD, got {value!r}")
 
@@ -395,7 +396,7 @@ def _recycled(r: _Reader, value: Any) -> tuple[RecycledContent, ...]:
                 secondary_stressors=MappingProxyType(
                     r.stressors(r.required(t, path, "secondary_stressors"), f"{path}.secondary_stressors")
                 ),
-                country=r.country(t.get("country", "CHN"), f"{path}.country"),
+                country=r.country(t.get("country", DEFAULT_HOME), f"{path}.country"),
                 source=r.source(t, path),
                 materials=materials,
             )

@@ -17,12 +17,18 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from mine_db.countries import to_iso3
-from mine_db.errors import InputError
+from hfcommon.countries import to_iso3
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import (
+    DEFAULT_HOME,
+    HIDDEN_STRESSORS,
+    MASS_STRESSORS,
+    UNKNOWN_ORIGIN,
+)
 from tracer import api
-from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS, CompiledNetwork, compile_network, solver_for
+from tracer.engine import CompiledNetwork, compile_network, solver_for
 from tracer.scenarios.catalog import load_scenario
-from tracer.scenarios.compare import UNKNOWN_ORIGIN, scenario_inputs
+from tracer.scenarios.compare import scenario_inputs
 from tracer.scenarios.levers import apply_fleet, apply_network
 
 SWEEP_COLUMNS = ("value", "metric", "amount", "unit", "change", "change_pct")
@@ -57,7 +63,7 @@ def sweep(
     base: str | Path = "baseline",
     network: nx.DiGraph | None = None,
     fleet: pd.Series | None = None,
-    home: str = "CHN",
+    home: str = DEFAULT_HOME,
     on_step: Callable[[str], None] | None = None,
 ) -> SweepResult:
     """Totals of the base scenario with `parameter` set to each of `values`."""

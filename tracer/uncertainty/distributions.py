@@ -25,7 +25,7 @@ import numpy as np
 from scipy import special
 
 from graphs.model import Distribution
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 FAMILIES: tuple[str, ...] = ("lognormal", "normal", "triangular", "uniform")
 """Families in the fixed order in which a chunk draws them (part of reproducibility)."""

@@ -37,9 +37,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import HIDDEN_STRESSORS, MASS_STRESSORS, STRESSOR_UNITS
 from tracer.attribution import NONE_LABEL
-from tracer.engine import HIDDEN_STRESSORS, MASS_STRESSORS, STRESSOR_UNITS, CompiledNetwork
+from tracer.engine import CompiledNetwork
 from tracer.uncertainty.distributions import DTYPE
 from tracer.uncertainty.propagation import Propagation
 

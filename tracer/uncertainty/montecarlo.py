@@ -26,14 +26,20 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
+from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.engine import CompiledNetwork, compile_network
-from tracer.indicators import UNKNOWN_ORIGIN
 from tracer.uncertainty import model as batch
 from tracer.uncertainty.allocator import keep_freed_memory
-from tracer.uncertainty.parameters import ParameterSet, collect
 from tracer.uncertainty.distributions import DTYPE
-from tracer.uncertainty.statistics import Accumulator, ChunkSummary, Grid, block_moments, histogram
+from tracer.uncertainty.parameters import ParameterSet, collect
+from tracer.uncertainty.statistics import (
+    Accumulator,
+    ChunkSummary,
+    Grid,
+    block_moments,
+    histogram,
+)
 
 BLOCK = 128
 """Draws per seeding block: the unit of reproducibility (chunks are whole blocks)."""

@@ -19,7 +19,12 @@ import numpy as np
 
 from tracer.engine import CompiledNetwork
 from tracer.uncertainty.distributions import DTYPE, FAMILIES, DistributionTable
-from tracer.uncertainty.sources import MineSources, SourceAssumptions, SourceParameters, mine_sources
+from tracer.uncertainty.sources import (
+    MineSources,
+    SourceAssumptions,
+    SourceParameters,
+    mine_sources,
+)
 
 
 @dataclass(frozen=True, eq=False)

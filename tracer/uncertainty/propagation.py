@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 from tracer.uncertainty.distributions import DTYPE
 
 CYCLE_RTOL = 1e-6

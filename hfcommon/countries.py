@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 import pycountry
 
-from mine_db.errors import InputError
+from hfcommon.errors import InputError
 
 #: Region codes accepted besides ISO 3166 countries (see docs/CONTRACTS.md).
 REGION_CODES: frozenset[str] = frozenset({"WLD"})

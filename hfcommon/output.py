@@ -1,24 +1,42 @@
-"""Output helpers shared by every command: atomic file writes and JSON printing.
+"""Output helpers shared by every layer: atomic file writes, tables and JSON.
 
 A failed run must never leave a half-written file behind, so every writer writes to
-a temporary sibling and renames it into place only once it is complete
-(`atomic_path`, shared with mine_db, which may not import tracer).
+a temporary path and renames it into place only once it is complete.
+
+Why a directory and not a temporary file: GDAL drivers (GeoPackage, GeoJSON) refuse
+to write into an existing empty file and pick their format from the file name, so
+the writer gets a fresh path with the target's own name inside a private temporary
+directory next to the target; the finished file is renamed into place.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from mine_db.atomic import atomic_path
 
-__all__ = ["atomic_path", "to_json", "write_json", "write_table"]
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path with `path`'s name; move it onto `path` only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        tmp = workdir / target.name
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def write_table(df: pd.DataFrame, path: str | os.PathLike[str], fmt: str = "parquet") -> Path:

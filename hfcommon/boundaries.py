@@ -20,7 +20,7 @@ SOURCE = "Natural Earth 1:110m admin-0 countries (public domain), ISO3 fixed by 
 
 @lru_cache(maxsize=1)
 def _load() -> gpd.GeoDataFrame:
-    path = resources.files("mine_db") / "data" / "countries_110m.parquet"
+    path = resources.files("hfcommon") / "data" / "countries_110m.parquet"
     with resources.as_file(path) as local:
         return gpd.read_parquet(local)
 

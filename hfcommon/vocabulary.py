@@ -1,0 +1,89 @@
+"""The words every layer uses, each declared once: stressors, node kinds, units,
+vehicle ids, commodity codes, the flow-table columns and the country codes with a
+special meaning.
+
+Why one module: a stressor spelled differently in two places is a silent zero in a
+split; the engine, the maps, the indicators and the scenarios all read these names
+from here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+#: Flows moved at mines but never entering the economy (the hidden flows).
+HIDDEN_STRESSORS: tuple[str, ...] = ("overburden", "waste_rock", "tailings")
+#: Every tonne extracted: TMR = hidden + process residue + used.
+MASS_STRESSORS: tuple[str, ...] = (*HIDDEN_STRESSORS, "process_residue", "used")
+STRESSORS: tuple[str, ...] = (*MASS_STRESSORS, "energy", "co2")
+STRESSOR_UNITS: Mapping[str, str] = MappingProxyType({
+    **{s: "t" for s in MASS_STRESSORS},
+    "energy": "GJ",
+    "co2": "t CO2-eq",
+})
+
+#: Node kinds of the supply-chain network, upstream first.
+KINDS: tuple[str, ...] = (
+    "mine",
+    "beneficiation",
+    "smelting",
+    "refining",
+    "market",
+    "material",
+    "component",
+    "vehicle",
+    "energy",
+    "recycling",
+)
+#: Units of node output.
+UNITS: tuple[str, ...] = ("t", "vehicle", "unit", "GJ")
+
+VEHICLE_IDS: tuple[str, ...] = (
+    "ICEV",
+    "HEV",
+    "PHEV",
+    "BEV",
+    "BEV-NMC111",
+    "BEV-NMC532",
+    "BEV-NMC622",
+    "BEV-NMC811",
+    "BEV-NCA",
+    "BEV-LFP",
+    "FCV",
+)
+
+#: The mined commodities the tracer follows (their properties: mine_db.commodities).
+COMMODITY_CODES: tuple[str, ...] = (
+    "iron_ore",
+    "bauxite",
+    "copper",
+    "nickel",
+    "cobalt",
+    "lithium",
+    "manganese",
+    "lead",
+    "zinc",
+    "pgm",
+    "graphite",
+    "rare_earths",
+)
+
+#: Country code of flows of unknown or world-average origin (counted neither home nor abroad).
+UNKNOWN_ORIGIN = "WLD"
+#: The home country of the bundled study (China's 2019 car production).
+DEFAULT_HOME = "CHN"
+
+#: Columns of the attributed flow table, labels first.
+FLOW_COLUMNS: tuple[str, ...] = (
+    "vehicle",
+    "country",
+    "mine",
+    "material",
+    "component",
+    "stage",
+    "stressor",
+    "value",
+    "unit",
+)
+FLOW_LABEL_COLUMNS: tuple[str, ...] = FLOW_COLUMNS[:7]
