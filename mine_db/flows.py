@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from hfcommon.errors import InputError
-from mine_db import commodities
+from mine_db import balance, commodities
 
 PER_TONNE: tuple[str, ...] = ("ore", "concentrate", "overburden", "waste_rock", "tailings", "hidden")
 
@@ -66,13 +66,13 @@ def derive_hidden_flows(df: pd.DataFrame, file: str | None = None) -> pd.DataFra
                                                                             "tailings_basis")}
     out["ore_basis"] = np.where(out["ore_t"].notna(), np.where(allocated["ore_basis"], "allocated", "reported"),
                                 "derived")
-    out["ore_t"] = out["ore_t"].fillna(substance / (out["grade"] * out["recovery"]))
-    out["concentrate_t"] = np.where(brine, np.nan, substance / out["concentrate_grade"])
+    out["ore_t"] = out["ore_t"].fillna(balance.ore(substance, out["grade"], out["recovery"]))
+    out["concentrate_t"] = np.where(brine, np.nan, balance.concentrate(substance, out["concentrate_grade"]))
 
     reported_waste = out["overburden_t"].notna() | out["waste_rock_t"].notna()
     out["waste_basis"] = np.where(reported_waste, np.where(allocated["waste_basis"], "allocated", "reported"),
                                   "derived")
-    stripping = out["strip_ratio"] * out["ore_t"]
+    stripping = balance.stripping(out["strip_ratio"], out["ore_t"])
     kind = _stripping_kind(out)
     for column, name in (("overburden_t", "overburden"), ("waste_rock_t", "waste_rock")):
         derived = stripping.where(kind == name, 0.0)
@@ -81,7 +81,7 @@ def derive_hidden_flows(df: pd.DataFrame, file: str | None = None) -> pd.DataFra
     reported_tailings = out["tailings_t"].notna()
     out["tailings_basis"] = np.where(reported_tailings,
                                      np.where(allocated["tailings_basis"], "allocated", "reported"), "derived")
-    derived_tailings = pd.Series(np.where(brine, 0.0, out["ore_t"] - out["concentrate_t"]), index=out.index)
+    derived_tailings = pd.Series(np.where(brine, 0.0, balance.tailings(out["ore_t"], out["concentrate_t"])), index=out.index)
     tolerance = 1e-9 * out["ore_t"].abs()
     impossible = ~reported_tailings & (derived_tailings < -tolerance)
     if impossible.any():

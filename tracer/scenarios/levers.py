@@ -21,6 +21,7 @@ import pandas as pd
 from graphs.model import Distribution
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
+from mine_db import balance
 from tracer.scenarios.spec import (
     CHEMISTRIES,
     NEV_VEHICLES,
@@ -399,14 +400,15 @@ def _rescale_concentrator(
     G: nx.DiGraph, H: nx.DiGraph, mine: str, plant: str, r: float, source: str, tailings: bool
 ) -> None:
     ore = float(G.edges[mine, plant]["amount"])
-    _set_amount(H, mine, plant, ore * r, source)
+    new_ore = balance.rescaled_ore(ore, grade0=1.0, recovery0=1.0, grade=1.0 / r, recovery=1.0)
+    _set_amount(H, mine, plant, new_ore, source)
     for u in G.predecessors(plant):
         if u != mine and is_electricity(G, u):
             _set_amount(H, u, plant, float(G.edges[u, plant]["amount"]) * r, source)
     old = dict(G.nodes[plant].get("stressors") or {})
     new = dict(old)
     if tailings:
-        new["tailings"] = float(old.get("tailings", 0.0)) + ore * (r - 1.0)
+        new["tailings"] = balance.rescaled_tailings(float(old.get("tailings", 0.0)), ore, new_ore)
     for name in ("energy", "co2"):
         if name in old:
             new[name] = float(old[name]) * r

@@ -32,6 +32,7 @@ import networkx as nx
 import numpy as np
 
 from graphs.model import Distribution
+from mine_db import balance
 from tracer.engine import CompiledNetwork
 from tracer.uncertainty.distributions import DTYPE
 
@@ -85,15 +86,17 @@ class MineSources:
         g = _rows(draws, self.grade, self.grade0)
         r = _rows(draws, self.recovery, self.recovery0)
         np.minimum(g, 1.0, out=g)  # a grade is a mass fraction
-        ore = (self.ore0 * self.grade0 * self.recovery0).astype(DTYPE)[:, None] / (g * r)
+        ore = balance.rescaled_ore(self.ore0[:, None], self.grade0[:, None], self.recovery0[:, None], g, r).astype(DTYPE)
         a[self.ore_pos] = ore
         has_tail = self.tail_pos >= 0
         b[self.tail_pos[has_tail]] = np.maximum(
-            self.tail0[has_tail, None] + (ore[has_tail] - self.ore0[has_tail, None]), 0.0
+            balance.rescaled_tailings(self.tail0[has_tail, None], self.ore0[has_tail, None], ore[has_tail]), 0.0
         )
         has_strip = (self.strip_pos >= 0) & (self.strip >= 0)
         s = draws[self.strip[has_strip]]
-        b[self.strip_pos[has_strip]] = (self.strip_value0[has_strip] / self.strip0[has_strip]).astype(DTYPE)[:, None] * s
+        b[self.strip_pos[has_strip]] = balance.rescaled_stripping(
+            self.strip_value0[has_strip, None], self.strip0[has_strip, None], s
+        ).astype(DTYPE)
 
 
 def _rows(draws: np.ndarray, index: np.ndarray, fixed: np.ndarray) -> np.ndarray:
