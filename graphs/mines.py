@@ -50,7 +50,11 @@ MINE_COLUMNS: tuple[str, ...] = (
 )
 _FLOW_COLUMNS = ("metal_t", "ore_t", "overburden_t", "waste_rock_t", "tailings_t")
 _SITE_ATTRS = ("grade", "recovery", "strip_ratio")
-_OPTIONAL_ATTRS = ("latitude", "longitude", "year")
+#: Where each site value came from (mine_db.gapfill): level, spread and the rows sharing it.
+FILL_ATTRS: tuple[str, ...] = tuple(
+    f"{var}_fill{suffix}" for var in _SITE_ATTRS for suffix in ("", "_sigma", "_group")
+)
+_OPTIONAL_ATTRS = ("latitude", "longitude", "year", *FILL_ATTRS)
 
 
 @dataclass(frozen=True)

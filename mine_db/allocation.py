@@ -224,10 +224,15 @@ def _money(amount: float, method: str) -> str:
 
 
 def _reference(df: pd.DataFrame, index: pd.Index, weight: _Weights) -> int:
-    """The row whose derivation best describes the ore body: best grade, then strip ratio, then value."""
+    """The row whose derivation best describes the ore body: best grade, then strip ratio, then 2019 value.
+
+    The value ranks even under mass allocation, so the ore body is the same whichever way it is shared.
+    """
+    by_value = _Weights(df, "value", weight.prices, weight.file)
+
     def key(i: int) -> tuple[int, int, float, str]:
         return (_RANK.get(df.at[i, "grade_fill"], len(_RANK)), _RANK.get(df.at[i, "strip_ratio_fill"], len(_RANK)),
-                -weight(i), str(df.at[i, "mine_id"]))
+                -by_value(i), str(df.at[i, "mine_id"]))
     return min(index, key=key)
 
 
@@ -261,8 +266,8 @@ def _named_groups(df: pd.DataFrame, weight: _Weights, notes: list[list[str]], id
             share = float(shares[i])
             df.loc[i, list(FLOWS)] = [share * ore, share * overburden, share * waste_rock, share * tailings]
             df.at[i, "mine_ore_t"] = ore
-            df.at[i, "strip_ratio"] = df.at[ref, "strip_ratio"]
-            df.at[i, "strip_ratio_fill"] = df.at[ref, "strip_ratio_fill"]
+            for column in ("strip_ratio", *(f"strip_ratio_fill{suffix}" for suffix in ("", "_n", "_sigma", "_group"))):
+                df.at[i, column] = df.at[ref, column]
             df.at[i, "allocation_share"] = share
             df.at[i, "allocation_method"] = weight.method
             notes[i].append(

@@ -1,29 +1,41 @@
 """Fill missing grade, recovery, strip ratio and concentrate grade, level by level.
 
-Why a fixed ladder: a hidden-flow estimate is only as good as the coefficient behind
-it, so every filled value says where it came from (`*_fill` columns):
+Why a ladder with sample sizes: a hidden-flow estimate is only as good as the
+coefficient behind it, and an average of one or two mines is that mine's value, not a
+country's. Every filled value says where it came from (`*_fill`), how many mines it
+rests on (`*_fill_n`), its spread (`*_fill_sigma`, sd of log values) and which rows
+share it (`*_fill_group`: rows sharing a fill share one unknown, drawn together in the
+Monte Carlo):
 
 1. `mine`: the row's own value. A missing strip ratio is also the mine's own when it
    follows from its reported waste and ore: (overburden_t + waste_rock_t) / ore_t.
-2. `country`: the production-weighted (metal_t-weighted) mean of the `mine`-level
-   values of the same commodity, mining method and country.
-3. `global`: the same mean over all countries.
-4. `default`: the commodity's sourced default (`mine_db.commodities`).
+2. `national`: a published national statistic for the country and commodity
+   (`data/sources/country_values_2019.csv`, each with its source and range).
+3. `country`: the production-weighted mean of the `mine`-level values of the same
+   commodity, mining method and country, where at least `MIN_SAMPLE` mines report one.
+4. `pooled`: where the country has 1 to `MIN_SAMPLE - 1` such mines, their mean shrunk
+   toward the global mean as if the global sample added `MIN_SAMPLE` mines
+   (n_c m_c + K m_g) / (n_c + K): a thin country sample moves the value, but does not
+   set it alone.
+5. `global`: the same mean over all countries, where at least `MIN_SAMPLE` mines report.
+6. `default`: the commodity's sourced default (`mine_db.commodities`).
 
 Mining methods are compared like with like: `surface` (open_pit, mixed),
 `underground` and `brine`, because an underground copper mine's grade (~1.9 % Cu) and
 strip ratio (development waste only) are not those of an open pit (~0.6 % Cu).
 Concentrate grade is the mine's own or the commodity default (no averaging: too few
-mines report it). Rows whose weights are all zero fall back to the plain mean.
+mines report it). Groups whose weights are all zero fall back to the plain mean.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from hfcommon.errors import InputError
 from mine_db import commodities
 
 Method = Literal["surface", "underground", "brine"]
@@ -34,6 +46,8 @@ _METHOD_OF_TYPE: dict[str, Method] = {
     "brine": "brine",
 }
 FILLED: tuple[str, ...] = ("grade", "recovery", "strip_ratio")
+#: Published national statistics used as the `national` fill level.
+NATIONAL_VALUES = Path(__file__).parent / "data" / "sources" / "country_values_2019.csv"
 
 
 def mining_method(mine_type: str) -> Method:
@@ -60,15 +74,22 @@ def default_value(code: str, method: Method, variable: str) -> float:
     return {"grade": commodity.grade, "recovery": commodity.recovery}[variable].value
 
 
-def _weighted_means(values: pd.Series, weights: pd.Series, keys: list[pd.Series]) -> pd.Series:
-    """Weighted mean of `values` per key; plain mean where a group's weights sum to 0."""
+#: Mines of the same commodity and method a country or global average must rest on.
+MIN_SAMPLE = 5
+#: Fill levels that stand for many rows at once (a shared unknown).
+_SHARED_LEVELS = ("national", "country", "pooled", "global", "default")
+
+
+def _group_stats(values: pd.Series, weights: pd.Series, keys: list[pd.Series]) -> pd.DataFrame:
+    """Per key: metal-weighted mean (plain mean where weights sum to 0), count, sd of log values."""
     frame = pd.DataFrame({"v": values, "w": weights.fillna(0.0), **{f"k{i}": k for i, k in enumerate(keys)}})
     frame = frame[frame["v"].notna()]
     frame["vw"] = frame["v"] * frame["w"]
+    frame["log"] = np.log(frame["v"].where(frame["v"] > 0))
     grouped = frame.groupby([f"k{i}" for i in range(len(keys))], sort=False)
     total_w = grouped["w"].sum()
-    weighted = grouped["vw"].sum() / total_w
-    return weighted.where(total_w > 0, grouped["v"].mean())
+    mean = (grouped["vw"].sum() / total_w).where(total_w > 0, grouped["v"].mean())
+    return pd.DataFrame({"mean": mean, "n": grouped["v"].size(), "sigma": grouped["log"].std()})
 
 
 def _own_strip_ratio(df: pd.DataFrame) -> pd.Series:
@@ -88,28 +109,86 @@ def _own_strip_ratio(df: pd.DataFrame) -> pd.Series:
     return df["strip_ratio"].fillna(derived)
 
 
-def _lookup(means: pd.Series, keys: list[pd.Series]) -> pd.Series:
+def _lookup(stats: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
+    """The group statistics of each row's key (NaN where the group is empty)."""
     index = pd.MultiIndex.from_arrays(keys) if len(keys) > 1 else pd.Index(keys[0])
-    if means.empty:
-        return pd.Series(np.nan, index=keys[0].index)
-    return pd.Series(means.reindex(index).to_numpy(dtype=float), index=keys[0].index)
+    if stats.empty:
+        return pd.DataFrame(np.nan, index=keys[0].index, columns=["mean", "n", "sigma"])
+    found = stats.reindex(index)
+    found.index = keys[0].index
+    return found
 
 
-def fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
+def read_national(path: str | Path | None = None) -> pd.DataFrame:
+    """National statistics usable as fills: country, commodity, variable, value, sigma, source_id."""
+    from hfcommon.countries import to_iso3
+
+    path = Path(path) if path is not None else NATIONAL_VALUES
+    table = pd.read_csv(path)
+    bad = ~table["variable"].isin(FILLED)
+    if bad.any():
+        row = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"variable must be one of {', '.join(FILLED)}", file=str(path), row=row + 2,
+                         column="variable")
+    table["country"] = [to_iso3(c, file=str(path), row=i + 2, column="country") for i, c in enumerate(table["country"])]
+    low, high = table["low"].fillna(table["value"]), table["high"].fillna(table["value"])
+    # a published range read as a 90 % interval of a lognormal
+    table["sigma"] = (np.log(high / low) / (2 * 1.645)).where((low > 0) & (high > low))
+    return table[["country", "commodity", "variable", "value", "sigma", "source_id"]]
+
+
+def _national_candidate(national: pd.DataFrame, df: pd.DataFrame, var: str) -> pd.DataFrame:
+    rows = national[national["variable"] == var].set_index(["commodity", "country"])
+    index = pd.MultiIndex.from_arrays([df["commodity"], df["country"]])
+    found = rows.reindex(index)[["value", "sigma"]]
+    found.index = df.index
+    return found.rename(columns={"value": "mean"}).assign(n=np.nan)
+
+
+def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.DataFrame,
+                default: pd.Series) -> list[tuple[str, pd.DataFrame]]:
+    """Each fill level's value, sample size and spread for every row, best level first."""
+    own = out[var]
+    country = _lookup(_group_stats(own, out["metal_t"], [out["commodity"], method, out["country"]]),
+                      [out["commodity"], method, out["country"]])
+    world = _lookup(_group_stats(own, out["metal_t"], [out["commodity"], method]), [out["commodity"], method])
+    world = world.where(world["n"] >= MIN_SAMPLE)
+    thin = (country["n"] >= 1) & (country["n"] < MIN_SAMPLE)
+    pooled = pd.DataFrame({
+        "mean": (country["n"] * country["mean"] + MIN_SAMPLE * world["mean"]) / (country["n"] + MIN_SAMPLE),
+        "n": country["n"] + world["n"],
+        "sigma": world["sigma"],
+    }).where(thin)
+    return [
+        ("national", _national_candidate(national, out, var)),
+        ("country", country.where(country["n"] >= MIN_SAMPLE)),
+        ("pooled", pooled),
+        ("global", world),
+        ("default", pd.DataFrame({"mean": default, "n": np.nan, "sigma": np.nan})),
+    ]
+
+
+def _group_label(out: pd.DataFrame, var: str, level: str, method: pd.Series) -> pd.Series:
+    """Rows with the same label share one filled value."""
+    where = out["country"] if level in ("national", "country", "pooled") else pd.Series("*", index=out.index)
+    return var + "|" + level + "|" + out["commodity"] + "|" + method + "|" + where
+
+
+def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
     """Fill grade, recovery, strip_ratio (and concentrate_grade) on a validated table.
 
     A value flagged `mine` (or unflagged) is data; a value an earlier fill put there
-    (flag `country`, `global`, `default`: a table this package wrote) is filled again,
-    so edited or added mine data propagate when a saved table is reloaded.
+    (any other flag: a table this package wrote) is filled again, so edited or added
+    mine data propagate when a saved table is reloaded. `national`: the statistics of
+    `read_national()` (the bundled table when None).
     """
+    national = read_national() if national is None else national
     out = df.copy()
     for var in (*FILLED, "concentrate_grade"):
         filled_before = out[f"{var}_fill"].notna() & (out[f"{var}_fill"] != "mine")
         out[var] = out[var].where(~filled_before)
     out["strip_ratio"] = _own_strip_ratio(out)
     method = out["mine_type"].map(_METHOD_OF_TYPE)
-    country_keys = [out["commodity"], method, out["country"]]
-    global_keys = [out["commodity"], method]
     defaults = {
         var: pd.Series(
             [default_value(c, m, var) for c, m in zip(out["commodity"], method, strict=True)],
@@ -118,22 +197,24 @@ def fill_gaps(df: pd.DataFrame) -> pd.DataFrame:
         )
         for var in (*FILLED, "concentrate_grade")
     }
-
     for var in FILLED:
-        own = out[var]
-        flags = pd.Series(np.where(own.notna(), "mine", None), index=out.index, dtype="object")
-        levels = (
-            ("country", _lookup(_weighted_means(own, out["metal_t"], country_keys), country_keys)),
-            ("global", _lookup(_weighted_means(own, out["metal_t"], global_keys), global_keys)),
-            ("default", defaults[var]),
-        )
-        values = own.copy()
-        for level, candidate in levels:
-            gap = values.isna() & candidate.notna()
-            values = values.where(~gap, candidate)
+        values = out[var].copy()
+        flags = pd.Series(np.where(values.notna(), "mine", None), index=out.index, dtype="object")
+        n = pd.Series(np.nan, index=out.index)
+        sigma = pd.Series(np.nan, index=out.index)
+        group = pd.Series("", index=out.index, dtype="object")
+        for level, candidate in _candidates(out, var, method, national, defaults[var]):
+            gap = values.isna() & candidate["mean"].notna()
+            values = values.where(~gap, candidate["mean"])
             flags = flags.where(~gap, level)
+            n = n.where(~gap, candidate["n"])
+            sigma = sigma.where(~gap, candidate["sigma"])
+            group = group.where(~gap, _group_label(out, var, level, method))
         out[var] = values
         out[f"{var}_fill"] = flags.astype("str")
+        out[f"{var}_fill_n"] = n
+        out[f"{var}_fill_sigma"] = sigma
+        out[f"{var}_fill_group"] = group.astype("str")
 
     present = out["concentrate_grade"].notna()
     out["concentrate_grade_fill"] = pd.Series(np.where(present, "mine", "default"), index=out.index).astype("str")

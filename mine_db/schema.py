@@ -37,7 +37,7 @@ MINE_TYPES: frozenset[str] = frozenset({"open_pit", "underground", "brine", "mix
 RESOLUTIONS: frozenset[str] = frozenset({"mine", "rest_of_country"})
 STRIPPING_WASTES: frozenset[str] = frozenset({"overburden", "waste_rock"})
 #: Gap-fill levels, best first (mine_db.gapfill).
-FILL_ORDER: tuple[str, ...] = ("mine", "country", "global", "default")
+FILL_ORDER: tuple[str, ...] = ("mine", "national", "country", "pooled", "global", "default")
 FILL_LEVELS: frozenset[str] = frozenset(FILL_ORDER)
 #: `allocated`: a share of an ore body's tonnage given by `mine_db.allocation` (kept on reload).
 FLOW_BASES: frozenset[str] = frozenset({"reported", "derived", "allocated"})
@@ -90,6 +90,14 @@ _COLUMNS: tuple[Column, ...] = (
     Column("recovery_fill", "str", False, "", "gap-fill level of recovery", allowed=FILL_LEVELS),
     Column("strip_ratio_fill", "str", False, "", "gap-fill level of strip ratio", allowed=FILL_LEVELS),
     Column("concentrate_grade_fill", "str", False, "", "gap-fill level of concentrate grade", allowed=FILL_LEVELS),
+    *(column
+      for var in ("grade", "recovery", "strip_ratio")
+      for column in (
+          Column(f"{var}_fill_n", "float", False, "mines", f"mines behind a filled {var} (empty: the mine's own)",
+                 low=0),
+          Column(f"{var}_fill_sigma", "float", False, "log", f"spread (sd of log) of a filled {var}", low=0),
+          Column(f"{var}_fill_group", "str", False, "", f"rows sharing one filled {var} (one unknown)"),
+      )),
     Column("ore_basis", "str", False, "", "ore_t reported, derived or allocated", allowed=FLOW_BASES),
     Column("waste_basis", "str", False, "", "overburden/waste rock reported, derived or allocated",
            allowed=FLOW_BASES),

@@ -1,77 +1,106 @@
-"""Gap filling: mine -> country -> global -> default, with hand-computed weighted means."""
+"""Gap filling: mine -> national -> country (>= 5 mines) -> pooled -> global (>= 5 mines) -> default,
+with hand-computed weighted means, sample sizes, spreads and shared-fill groups."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from mine_db import commodities
-from mine_db.gapfill import fill_gaps
+from mine_db.gapfill import MIN_SAMPLE, fill_gaps
 from mine_db.schema import validate
 
 COLUMNS = ["mine_id", "country", "commodity", "mine_type", "metal_t", "grade_pct", "recovery"]
+# five Chilean surface copper mines with grades: enough for a country mean
+CHILE = [(f"C{i}", "Chile", "copper", "open_pit", 100.0 * i, 0.4 + 0.1 * i, None) for i in range(1, 6)]
 ROWS = [
-    ("A", "Chile", "copper", "open_pit", 100.0, 1.0, 0.90),
-    ("B", "Chile", "copper", "open_pit", 300.0, 0.6, None),
-    ("C", "Chile", "copper", "mixed", 50.0, None, None),
-    ("D", "Peru", "copper", "open_pit", 80.0, None, None),
-    ("E", "Peru", "copper", "underground", 50.0, 2.0, None),
-    ("F", "Peru", "copper", "underground", 20.0, None, None),
-    ("G", "Argentina", "copper", "underground", 10.0, None, None),
-    ("H", "Peru", "zinc", "open_pit", 10.0, None, None),
-    ("I", "Chile", "lithium", "brine", 10.0, None, None),
+    *CHILE,
+    ("C6", "Chile", "copper", "mixed", 50.0, None, None),
+    ("P1", "Peru", "copper", "open_pit", 100.0, 1.6, 0.90),
+    ("P2", "Peru", "copper", "open_pit", 80.0, None, None),
+    ("A1", "Argentina", "copper", "open_pit", 10.0, None, None),
+    ("U1", "Peru", "copper", "underground", 50.0, 2.0, None),
+    ("U2", "Peru", "copper", "underground", 20.0, None, None),
+    ("Z1", "Peru", "zinc", "open_pit", 10.0, None, None),
+    ("B1", "Chile", "lithium", "brine", 10.0, None, None),
 ]
+NO_NATIONAL = pd.DataFrame(columns=["country", "commodity", "variable", "value", "sigma", "source_id"])
+
+
+def _fill(rows, national=NO_NATIONAL) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=COLUMNS).assign(
+        name="n", latitude=0.0, longitude=0.0, year=2019, resolution="mine", source="test"
+    )
+    return fill_gaps(validate(df, "gaps.csv"), national).set_index("mine_id")
 
 
 @pytest.fixture()
 def filled() -> pd.DataFrame:
-    df = pd.DataFrame(ROWS, columns=COLUMNS).assign(
-        name="n", latitude=0.0, longitude=0.0, year=2019, resolution="mine", source="test"
-    )
-    return fill_gaps(validate(df, "gaps.csv")).set_index("mine_id")
+    return _fill(ROWS)
 
 
-def test_grade_levels(filled: pd.DataFrame) -> None:
-    # Chile surface copper, metal-weighted: (0.010 * 100 + 0.006 * 300) / 400 = 2.8 / 400 = 0.007
-    assert filled.loc["C", "grade"] == pytest.approx(0.007)
-    assert filled.loc["C", "grade_fill"] == "country"
-    # Peru has no surface copper grade: global surface copper = the same 0.007
-    assert filled.loc["D", "grade"] == pytest.approx(0.007)
-    assert filled.loc["D", "grade_fill"] == "global"
-    # Peru underground: E's own 2 % is the country mean; Argentina underground takes it as global
-    assert filled.loc["F", ["grade", "grade_fill"]].tolist() == [pytest.approx(0.02), "country"]
-    assert filled.loc["G", ["grade", "grade_fill"]].tolist() == [pytest.approx(0.02), "global"]
-    assert filled.loc["A", ["grade", "grade_fill"]].tolist() == [pytest.approx(0.01), "mine"]
-    # no zinc data at all: commodity default
-    assert filled.loc["H", "grade"] == commodities.get("zinc").grade.value
-    assert filled.loc["H", "grade_fill"] == "default"
+def test_minimum_sample_is_five() -> None:
+    assert MIN_SAMPLE == 5
 
 
-def test_recovery_and_strip_ratio_levels(filled: pd.DataFrame) -> None:
-    # only A reports recovery (0.90): every other Chile surface copper row takes it at country level
-    assert filled.loc["B", ["recovery", "recovery_fill"]].tolist() == [pytest.approx(0.90), "country"]
-    # underground copper has no recovery data anywhere: default
-    assert filled.loc["E", ["recovery", "recovery_fill"]].tolist() == [commodities.get("copper").recovery.value,
-                                                                       "default"]
-    # strip ratio defaults depend on the method: surface copper 1.28, underground 0.2, brine 0
-    assert filled.loc["A", "strip_ratio"] == pytest.approx(1.28)
-    assert filled.loc["E", "strip_ratio"] == pytest.approx(commodities.UNDERGROUND_STRIP_RATIO)
-    assert filled.loc["I", "strip_ratio"] == 0.0
-    # brine lithium takes the brine grade, not the hard-rock one
-    assert filled.loc["I", "grade"] == commodities.get("lithium").brine_grade.value
+def test_country_mean_needs_five_mines(filled: pd.DataFrame) -> None:
+    # Chile surface copper: sum(100 i x (0.4 + 0.1 i) %) / sum(100 i), i = 1..5 = 11.0 / 15 % -> 0.0073333
+    chile = sum(100 * i * (0.004 + 0.001 * i) for i in range(1, 6)) / sum(100 * i for i in range(1, 6))
+    assert filled.loc["C6", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [pytest.approx(chile), "country", 5]
+    assert filled.loc["C6", "grade_fill_group"] == "grade|country|copper|surface|CHL"
+    logs = np.log([0.004 + 0.001 * i for i in range(1, 6)])
+    assert filled.loc["C6", "grade_fill_sigma"] == pytest.approx(np.std(logs, ddof=1))
+
+
+def test_thin_country_sample_is_pooled_with_the_global_one(filled: pd.DataFrame) -> None:
+    # world surface copper: (1500 x 0.0073333 + 100 x 0.016) / 1600 over 6 mines; Peru has 1 mine (P1)
+    chile = sum(100 * i * (0.004 + 0.001 * i) for i in range(1, 6)) / 1500
+    world = (1500 * chile + 100 * 0.016) / 1600
+    pooled = (1 * 0.016 + MIN_SAMPLE * world) / (1 + MIN_SAMPLE)
+    assert filled.loc["P2", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [pytest.approx(pooled), "pooled", 7]
+    # Argentina has no surface copper mine: the global mean (6 mines)
+    assert filled.loc["A1", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [pytest.approx(world), "global", 6]
+    assert filled.loc["A1", "grade_fill_group"] == "grade|global|copper|surface|*"
+
+
+def test_too_few_mines_anywhere_fall_back_to_the_default(filled: pd.DataFrame) -> None:
+    # one underground copper grade (U1) is not a sample: U2 takes the commodity default
+    assert filled.loc["U2", "grade_fill"] == "default"
+    assert filled.loc["U2", "grade"] == commodities.get("copper").grade.value
+    # one recovery (P1) in the world: every other row takes the default
+    assert filled.loc["C1", ["recovery", "recovery_fill"]].tolist() == [commodities.get("copper").recovery.value,
+                                                                        "default"]
+    assert filled.loc["Z1", ["grade", "grade_fill"]].tolist() == [commodities.get("zinc").grade.value, "default"]
+    assert np.isnan(filled.loc["Z1", "grade_fill_n"])
+    # own values stay the mine's, with no sample size and no group
+    assert filled.loc["P1", ["grade", "grade_fill", "grade_fill_group"]].tolist() == [pytest.approx(0.016), "mine", ""]
+
+
+def test_strip_ratio_defaults_depend_on_the_method(filled: pd.DataFrame) -> None:
+    assert filled.loc["C1", "strip_ratio"] == pytest.approx(commodities.get("copper").strip_ratio.value)
+    assert filled.loc["U1", "strip_ratio"] == pytest.approx(commodities.UNDERGROUND_STRIP_RATIO)
+    assert filled.loc["B1", "strip_ratio"] == 0.0
+    assert filled.loc["B1", "grade"] == commodities.get("lithium").brine_grade.value
+
+
+def test_a_national_statistic_beats_every_average() -> None:
+    national = pd.DataFrame([("PER", "copper", "recovery", 0.85, 0.03, "src")], columns=NO_NATIONAL.columns)
+    out = _fill(ROWS, national)
+    assert out.loc["P2", ["recovery", "recovery_fill", "recovery_fill_sigma"]].tolist() == [0.85, "national",
+                                                                                           pytest.approx(0.03)]
+    assert out.loc["P1", ["recovery", "recovery_fill"]].tolist() == [0.90, "mine"]  # own data wins
+    assert out.loc["C1", "recovery_fill"] == "default"  # Chile has no statistic
 
 
 def test_existing_flags_survive_a_reload(filled: pd.DataFrame) -> None:
-    again = fill_gaps(validate(filled.reset_index(), "again.parquet")).set_index("mine_id")
-    pd.testing.assert_series_equal(again["grade_fill"], filled["grade_fill"])
-    pd.testing.assert_series_equal(again["grade"], filled["grade"])
+    again = fill_gaps(validate(filled.reset_index(), "again.parquet"), NO_NATIONAL).set_index("mine_id")
+    for column in ("grade", "grade_fill", "grade_fill_n", "grade_fill_group", "strip_ratio_fill"):
+        pd.testing.assert_series_equal(again[column], filled[column])
 
 
 def test_zero_weights_fall_back_to_plain_mean() -> None:
-    df = pd.DataFrame(
-        [("A", 0.0, 1.0), ("B", 0.0, 3.0), ("C", 5.0, None)], columns=["mine_id", "metal_t", "grade_pct"]
-    ).assign(name="n", country="Chile", commodity="copper", mine_type="open_pit", latitude=0.0, longitude=0.0,
-             year=2019, resolution="mine", source="test")
-    out = fill_gaps(validate(df)).set_index("mine_id")
-    # weights 0 and 0: plain mean (0.01 + 0.03) / 2 = 0.02
-    assert out.loc["C", "grade"] == pytest.approx(0.02)
+    rows = [(f"M{i}", "Chile", "copper", "open_pit", 0.0, float(i), None) for i in range(1, 6)]
+    out = _fill([*rows, ("X", "Chile", "copper", "open_pit", 5.0, None, None)])
+    # weights all 0: plain mean of 1..5 % = 3 %
+    assert out.loc["X", "grade"] == pytest.approx(0.03)

@@ -85,18 +85,18 @@ def test_failed_write_leaves_nothing(sites: pd.DataFrame, tmp_path: Path) -> Non
 
 
 def test_reloaded_table_follows_edited_inputs(sites: pd.DataFrame, tmp_path: Path) -> None:
-    # CU-B (30,000 t Cu) takes recovery 0.85 from CU-A at country level; raise CU-A's recovery to 0.9
-    # and its own grade: on reload CU-B's filled recovery and both derived ores must follow.
+    # CU-A alone reports a recovery (0.85): one mine is no sample, so CU-B takes the commodity default. Raise
+    # CU-A's recovery to 0.9: on reload CU-A's derived ore follows and CU-B's fill is derived again, not kept.
     path = write_sites(sites, tmp_path / "sites.parquet")
     edited = pd.read_parquet(path)
     edited.loc[edited["mine_id"] == "CU-A", "recovery"] = 0.9
     edited.to_parquet(path)
     back = read_sites(path).set_index("mine_id")
-    assert back.loc["CU-B", ["recovery", "recovery_fill"]].tolist() == [pytest.approx(0.9), "country"]
+    assert back.loc["CU-B", ["recovery", "recovery_fill"]].tolist() == [pytest.approx(0.872), "default"]
     # CU-A: ore = 10,000 / (0.008 x 0.9) = 1,388,888.9 t; waste rock = 2 x ore (strip ratio its own)
     assert back.loc["CU-A", "ore_t"] == pytest.approx(1_388_888.89, abs=0.01)
     assert back.loc["CU-A", "waste_rock_t"] == pytest.approx(2_777_777.78, abs=0.01)
-    # CU-B: 0.6 % Cu, ore = 30,000 / (0.006 x 0.9) = 5,555,555.6 t; its strip ratio is still a fill, not data
-    assert back.loc["CU-B", "ore_t"] == pytest.approx(5_555_555.56, abs=0.01)
-    assert back.loc["CU-B", "strip_ratio_fill"] == "country"
+    # CU-B: 0.6 % Cu, ore = 30,000 / (0.006 x 0.872) = 5,733,944.95 t; its strip ratio is still a fill, not data
+    assert back.loc["CU-B", "ore_t"] == pytest.approx(5_733_944.95, abs=0.01)
+    assert back.loc["CU-B", "strip_ratio_fill"] == "default"
     assert back.loc["FE-A", ["strip_ratio", "strip_ratio_fill"]].tolist() == [pytest.approx(3.0), "mine"]
