@@ -34,10 +34,10 @@ def test_info_json() -> None:
     assert info["by_country"] == {"AUS": 1, "CHL": 3, "GIN": 1, "MOZ": 1, "PER": 2}
     copper = info["by_commodity"]["copper"]
     assert (copper["sites"], copper["mine_sites"], copper["production"], copper["unit"]) == (3, 2, 45_000, "t Cu")
-    # CU-A and CU-B (10,000 + 30,000 t Cu) report grades; two mines are no sample (mine_db.gapfill.MIN_SAMPLE),
-    # so the Peruvian rest-of-country row (5,000 t) takes the commodity default: 0.8889 mine, 0.1111 default
+    # CU-A and CU-B (10,000 + 30,000 t Cu) report grades; the Peruvian rest-of-country row (5,000 t) takes Peru's
+    # published national grade (mine_db/data/sources/country_values_2019.csv): 0.8889 mine, 0.1111 national
     assert copper["fill_share"]["grade"]["mine"] == pytest.approx(40_000 / 45_000)
-    assert copper["fill_share"]["grade"]["default"] == pytest.approx(5_000 / 45_000)
+    assert copper["fill_share"]["grade"]["national"] == pytest.approx(5_000 / 45_000)
     # FE-A: ore 1,000,000 t reported, waste rock 3,000,000 t reported, concentrate 600,000 / 0.65 = 923,077 t
     # -> tailings 76,923 t; hidden = 3,076,923 t
     assert info["by_commodity"]["iron_ore"]["hidden_t"] == pytest.approx(3_076_923.08, abs=0.01)

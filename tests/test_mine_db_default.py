@@ -29,6 +29,7 @@ from mine_db.default import (
     read_national,
     reconcile,
 )
+from mine_db.schema import FILL_ORDER
 
 PRINTED_WORLD_TOTAL_T = {
     "copper": (20_650_346, 0.0001),  # WMD 2022, sum as printed (G1)
@@ -192,7 +193,7 @@ def test_named_mines_lie_in_their_country(shipped: pd.DataFrame) -> None:
 def test_hidden_flows_are_derived_for_every_row(shipped: pd.DataFrame) -> None:
     for column in ("ore_t", "tailings_t", "hidden_t"):
         assert shipped[column].notna().all() and (shipped[column] >= 0).all()
-    assert set(shipped["grade_fill"].dropna()) <= {"mine", "country", "global", "default"}
+    assert set(shipped["grade_fill"].dropna()) <= set(FILL_ORDER)
     copper = shipped[shipped["commodity"] == "copper"]
     assert 100 < copper["hidden_t"].sum() / copper["metal_t"].sum() < 1000  # E9: rock-to-metal of order 10^2
 

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from hfcommon.output import to_json
 from mine_db.summary import summarize
+from tracer.commands import coverage
 from tracer.commands.options import JsonOption
 
 db_app = typer.Typer(help="The mine-site database: info, validate, import.", no_args_is_help=True)
@@ -120,4 +121,5 @@ def import_fineprint(
 
 def register(app: typer.Typer) -> None:
     """Attach `tracer db` to the root app."""
+    coverage.register(db_app)
     app.add_typer(db_app, name="db")

@@ -1,0 +1,51 @@
+"""`tracer db coverage`: fleet hidden flows by fill level add up and follow the site table."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from mine_db import load_default
+from tracer import api
+from tracer.cli import app
+from tracer.coverage import coverage, site_hidden
+
+
+@pytest.fixture(scope="module")
+def flows():
+    return api.run().flows
+
+
+def test_fill_shares_sum_to_one_and_match_the_sites(flows) -> None:
+    mines = load_default()
+    report = coverage(flows, mines)
+    sites = site_hidden(flows, mines)
+    for var, shares in report["share_by_fill"].items():
+        assert sum(shares.values()) == pytest.approx(1.0)
+        own = sites.loc[sites[f"{var}_fill"] == "mine", "hidden_t"].sum() / sites["hidden_t"].sum()
+        assert shares["mine"] == pytest.approx(own)
+    assert report["hidden_t"] == pytest.approx(sites["hidden_t"].sum())
+    # sites + outside sites (coal behind grids) = every hidden tonne of the flow table
+    hidden = flows[flows["stressor"].isin(["overburden", "waste_rock", "tailings"])]
+    assert report["hidden_t"] + report["hidden_outside_sites_t"] == pytest.approx(hidden["value"].sum(), rel=1e-12)
+    assert report["hidden_outside_sites_t"] >= 0
+    assert sites["hidden_t"].is_monotonic_decreasing
+    assert sites["cumulative_share"].iloc[-1] == pytest.approx(1.0)
+
+
+def test_large_sites_on_fills_name_a_document(flows) -> None:
+    report = coverage(flows, load_default(), top=5)
+    assert len(report["largest_sites"]) == 5
+    first = report["largest_sites"][0]
+    assert first["mine_id"] == "chn-rest-copper"
+    assert "Yearbook" in first["document_that_would_hold_it"]
+
+
+def test_cli_json() -> None:
+    result = CliRunner().invoke(app, ["db", "coverage", "--json", "--top", "3"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert len(report["largest_sites"]) == 3
+    assert set(report["share_by_fill"]) == {"grade", "recovery", "strip_ratio"}
