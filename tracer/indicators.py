@@ -3,7 +3,7 @@
 Each indicator is a small pure function so that scenarios and uncertainty runs can
 recompute exactly the same figure the headline summary shows.
 
-Definitions (DESIGN.md): TMR = overburden + waste_rock + tailings + process_residue +
+Definitions (docs/CONTRACTS.md): TMR = overburden + waste_rock + tailings + process_residue +
 used; hidden = overburden + waste_rock + tailings; hidden-to-used = hidden / used; the
 car sector's share of extraction = used / TMR; material efficiency = used / TMR; a
 node's TMR coefficient = TMR behind one unit of its output (column sums of the mass
