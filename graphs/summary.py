@@ -16,7 +16,7 @@ from graphs.validate import ValidationReport
 ASSUMPTION_MARK = "assumption:"
 
 
-def summarize(G: nx.DiGraph, report: ValidationReport | None = None) -> dict[str, Any]:
+def summarise(G: nx.DiGraph, report: ValidationReport | None = None) -> dict[str, Any]:
     """Counts by kind and country, coefficient sourcing and (given a report) validation."""
     kinds = Counter(d.get("kind") for _, d in G.nodes(data=True))
     countries = sorted({d.get("country") for _, d in G.nodes(data=True) if d.get("country")})

@@ -25,10 +25,10 @@ from hfcommon.output import to_json, write_json, write_table
 from tracer.commands.options import TableFormat
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
-from tracer.fleet.config import load_config
-from tracer.fleet.model import prepare, run_fleet
-from tracer.fleet.plots import write_all
-from tracer.fleet.uncertainty import lifespan_sensitivity, monte_carlo
+from tracer.stock.config import load_config
+from tracer.stock.model import prepare, run_fleet
+from tracer.stock.plots import write_all
+from tracer.stock.uncertainty import lifespan_sensitivity, monte_carlo
 
 
 class LifetimeKind(str, Enum):

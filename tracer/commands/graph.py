@@ -47,10 +47,10 @@ def register(app: typer.Typer) -> None:
         sourcing: SourcingOption = None,
     ) -> None:
         """Nodes per kind, countries, edges and the share of coefficients with a source."""
-        from graphs.summary import summarize
+        from graphs.summary import summarise
 
         G, report, seconds = _build(mines, bom, sourcing)
-        summary = summarize(G, report) | {"build_seconds": round(seconds, 3)}
+        summary = summarise(G, report) | {"build_seconds": round(seconds, 3)}
         if json_:
             typer.echo(to_json(summary))
             return
