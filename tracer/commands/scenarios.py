@@ -1,4 +1,4 @@
-"""`tracer scenarios list|show`, `tracer compare`, `tracer sweep`: what-ifs from the terminal.
+"""`tracer scenarios list|show|schema`, `tracer compare`, `tracer sweep`: what-ifs from the terminal.
 
 Everything is computed before anything is written; files go through hfcommon.output's
 atomic writers into --out only. With --json only JSON reaches stdout; the progress
@@ -39,6 +39,7 @@ from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
 from tracer.scenarios.catalog import bundled_names, load_scenario
 from tracer.scenarios.compare import Comparison, compare
+from tracer.scenarios.schema import json_schema_text
 from tracer.scenarios.spec import Scenario
 from tracer.scenarios.sweep import SweepResult, sweep
 
@@ -91,6 +92,12 @@ def list_command(as_json: JsonOption = False) -> None:
         table.add_row(s.name, s.title, ", ".join(row["key"] for row in s.assumptions()) or "(none)")
     _out.print(table)
     _out.print("Show one with its sources: tracer scenarios show NAME")
+
+
+@scenarios_app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of scenario files (for editors; a copy ships as data/scenarios/scenario.schema.json)."""
+    typer.echo(json_schema_text(), nl=False)
 
 
 @scenarios_app.command("show")
