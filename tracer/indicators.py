@@ -189,3 +189,13 @@ def summarise(
         "top_mines": _records(share_table(flows[flows["mine"] != ""], ["mine", "country"], top_n, hidden_t)),
         "top_materials": _records(share_table(flows, "material", top_n)),
     }
+
+
+def breakdown(flows: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    """TMR and hidden flows grouped by one column of the flows table, largest TMR first."""
+    grouped = flows.assign(
+        hidden=flows["value"].where(flows["stressor"].isin(HIDDEN_STRESSORS), 0.0),
+        tmr=flows["value"].where(flows["stressor"].isin(MASS_STRESSORS), 0.0),
+    ).groupby(by, observed=True)[["tmr", "hidden"]].sum()
+    grouped = grouped.sort_values("tmr", ascending=False)
+    return [{by: k, "tmr_t": float(r.tmr), "hidden_t": float(r.hidden)} for k, r in grouped.iterrows()]
