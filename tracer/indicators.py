@@ -31,6 +31,17 @@ NEV_PREFIXES: tuple[str, ...] = ("BEV", "PHEV", "FCV")
 
 CONVENTIONAL: tuple[str, ...] = ("ICEV", "HEV")
 
+# Monte Carlo indicators (tracer.uncertainty) -> the summary keys (see `summarise`) they give a
+# range to: the fleet column, and the per-vehicle columns of the two indicators that have one.
+RANGE_KEYS = {
+    "tmr": "total_tmr_t",
+    "hidden": "hidden_t",
+    "used": "used_t",
+    "hidden_to_used": "hidden_to_used",
+    "hidden_abroad_share": "abroad_share",
+}
+VEHICLE_RANGE_KEYS = {"hidden": "per_vehicle_hidden_t", "tmr": "per_vehicle_tmr_t"}
+
 
 def _ratio(numerator: float, denominator: float) -> float | None:
     """A ratio, or None (null in JSON) when the denominator is zero."""

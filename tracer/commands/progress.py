@@ -7,8 +7,8 @@ piped logs stay clean. Library functions take plain callbacks (`on_step(name)`,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 from rich.progress import (
     BarColumn,
@@ -58,3 +58,14 @@ def progress_bar(label: str, total: int | None, quiet: bool = False) -> Iterator
                    TimeRemainingColumn())  # fmt: skip
     with Progress(*columns, console=stderr, transient=True) as progress:
         yield Bar(progress, progress.add_task(label, total=total))
+
+
+def bars(quiet: bool) -> Callable[[str, int], AbstractContextManager[Callable[[int], None]]]:
+    """`progress(label, total)` for library functions that open several bars in turn."""
+
+    @contextmanager
+    def open_bar(label: str, total: int) -> Iterator[Callable[[int], None]]:
+        with progress_bar(label, total, quiet) as bar:
+            yield bar.advance
+
+    return open_bar
