@@ -45,3 +45,16 @@ def summarise(G: nx.DiGraph, report: ValidationReport | None = None) -> dict[str
             "cycles": report.cycles,
         }
     return summary
+
+
+def network_info(mines: Any = None, bom: Any = None, sourcing: Any = None) -> dict[str, Any]:
+    """Build the default network (from these inputs if given), check it, summarise it, time the build."""
+    import time
+
+    from graphs.build import build_default_network
+    from graphs.validate import check
+
+    start = time.perf_counter()
+    G = build_default_network(mines, bom=bom, sourcing=sourcing)
+    seconds = time.perf_counter() - start
+    return summarise(G, check(G)) | {"build_seconds": round(seconds, 3)}
