@@ -10,8 +10,8 @@ passenger vehicles, every car with the tracer's ICEV bill of materials) with a
 
 from __future__ import annotations
 
-from tracer.fleet import load_config, monte_carlo, prepare, run_fleet
-from tracer.fleet.tables import DATA_DIR
+from tracer.stock import load_config, monte_carlo, prepare, run_fleet
+from tracer.stock.tables import DATA_DIR
 
 YEARS = (2020, 2030, 2040, 2050)
 

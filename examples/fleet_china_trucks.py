@@ -15,14 +15,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tracer.fleet import (
+from tracer.stock import (
     lifespan_sensitivity,
     load_config,
     monte_carlo,
     prepare,
     run_fleet,
 )
-from tracer.fleet.plots import eol_mass_by_class
+from tracer.stock.plots import eol_mass_by_class
 
 YEARS = (2020, 2030, 2040, 2050)
 

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from hfcommon.vocabulary import HIDDEN_STRESSORS
 from tracer import api
-from tracer.fleet import load_config, run_fleet
-from tracer.fleet.coupling import (
+from tracer.stock import load_config, run_fleet
+from tracer.stock.coupling import (
     hidden_flows_by_year,
     load_routes,
     network_metal_demand,
     recycled_shares,
     secondary_supply,
 )
-from tracer.fleet.tables import DATA_DIR
+from tracer.stock.tables import DATA_DIR
 
 YEARS = (2020, 2030, 2040, 2050)
 

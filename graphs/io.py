@@ -170,3 +170,19 @@ def _flatten(data: dict[str, Any]) -> dict[str, Any]:
         elif value is not None:
             out[key] = value
     return out
+
+
+def export_network(
+    out: str | os.PathLike[str], fmt: str = "parquet", mines: Any = None, bom: Any = None, sourcing: Any = None
+) -> dict[str, Any]:
+    """Build and validate the default network, write it (`parquet`: nodes + edges; `graphml`); what was written."""
+    from graphs.build import build_default_network
+    from graphs.validate import validate
+
+    G = build_default_network(mines, bom=bom, sourcing=sourcing)
+    validate(G)
+    if fmt == "parquet":
+        paths = [str(p) for p in write_parquet(G, out)]
+    else:
+        paths = [str(write_graphml(G, Path(out) / GRAPHML_FILE))]
+    return {"files": paths, "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}

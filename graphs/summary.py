@@ -16,7 +16,7 @@ from graphs.validate import ValidationReport
 ASSUMPTION_MARK = "assumption:"
 
 
-def summarize(G: nx.DiGraph, report: ValidationReport | None = None) -> dict[str, Any]:
+def summarise(G: nx.DiGraph, report: ValidationReport | None = None) -> dict[str, Any]:
     """Counts by kind and country, coefficient sourcing and (given a report) validation."""
     kinds = Counter(d.get("kind") for _, d in G.nodes(data=True))
     countries = sorted({d.get("country") for _, d in G.nodes(data=True) if d.get("country")})
@@ -45,3 +45,16 @@ def summarize(G: nx.DiGraph, report: ValidationReport | None = None) -> dict[str
             "cycles": report.cycles,
         }
     return summary
+
+
+def network_info(mines: Any = None, bom: Any = None, sourcing: Any = None) -> dict[str, Any]:
+    """Build the default network (from these inputs if given), check it, summarise it, time the build."""
+    import time
+
+    from graphs.build import build_default_network
+    from graphs.validate import check
+
+    start = time.perf_counter()
+    G = build_default_network(mines, bom=bom, sourcing=sourcing)
+    seconds = time.perf_counter() - start
+    return summarise(G, check(G)) | {"build_seconds": round(seconds, 3)}

@@ -39,7 +39,7 @@ def _fill_shares(df: pd.DataFrame, weights: pd.Series) -> dict[str, dict[str, fl
     return {var: {level: _share(weights, df[f"{var}_fill"] == level) for level in FILL_ORDER} for var in FILLED}
 
 
-def summarize(df: pd.DataFrame) -> dict[str, object]:
+def summarise(df: pd.DataFrame) -> dict[str, object]:
     """Counts and shares of a canonical (validated, filled, derived) site table, JSON-ready."""
     named = is_named_source(df["source"])
     by_commodity: dict[str, dict[str, object]] = {}

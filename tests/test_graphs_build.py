@@ -24,7 +24,7 @@ def _site(mine_id: str, country: str, commodity: str, metal: float, ore: float, 
 
 
 @pytest.fixture
-def mines() -> pd.DataFrame:
+def tiny_mines() -> pd.DataFrame:
     rows = [
         _site("cl1", "CHL", "copper", 10, 1000, 2000, 500, 950),
         _site("cl2", "CHL", "copper", 30, 2000, 1000, 0, 1900),
@@ -53,8 +53,8 @@ def sourcing(tmp_path: Path) -> Path:
     return path
 
 
-def test_mine_and_beneficiation_coefficients_by_hand(mines: pd.DataFrame, sourcing: Path) -> None:
-    G = graphs.build_default_network(mines, sourcing=sourcing)
+def test_mine_and_beneficiation_coefficients_by_hand(tiny_mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(tiny_mines, sourcing=sourcing)
     assert G.nodes["mine:cl1"]["stressors"] == {"overburden": 2.0, "waste_rock": 0.5}
     assert G.nodes["beneficiation:cl1"]["stressors"] == {"tailings": 95.0}
     assert G.edges["mine:cl1", "beneficiation:cl1"]["amount"] == 100.0
@@ -63,15 +63,15 @@ def test_mine_and_beneficiation_coefficients_by_hand(mines: pd.DataFrame, sourci
     assert "mine:closed" not in G
 
 
-def test_country_markets_mix_sites_by_production(mines: pd.DataFrame, sourcing: Path) -> None:
-    G = graphs.build_default_network(mines, sourcing=sourcing)
+def test_country_markets_mix_sites_by_production(tiny_mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(tiny_mines, sourcing=sourcing)
     assert G.edges["beneficiation:cl1", "market:copper:CHL"]["amount"] == pytest.approx(0.25)
     assert G.edges["beneficiation:cl2", "market:copper:CHL"]["amount"] == pytest.approx(0.75)
     assert G.nodes["market:copper:CHL"]["country"] == "CHL"
 
 
-def test_supply_market_shares_pool_and_moved_origin(mines: pd.DataFrame, sourcing: Path) -> None:
-    G = graphs.build_default_network(mines, sourcing=sourcing)
+def test_supply_market_shares_pool_and_moved_origin(tiny_mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(tiny_mines, sourcing=sourcing)
     supply = supply_market("copper")
     # CHL 3, pool 0.5 + AUS 0.5 (no Australian copper sites -> moved to the pool), CHN 1; total 5
     assert G.edges["market:copper:CHL", supply]["amount"] == pytest.approx(0.6)
@@ -86,35 +86,35 @@ def test_supply_market_shares_pool_and_moved_origin(mines: pd.DataFrame, sourcin
     assert graphs.validate(G).ok
 
 
-def test_pool_without_members_is_spread_over_listed_origins(mines: pd.DataFrame, tmp_path: Path) -> None:
+def test_pool_without_members_is_spread_over_listed_origins(tiny_mines: pd.DataFrame, tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("commodity,origin,amount,content_factor,unit,source\n"
                     "copper,CHL,1,1,t,f\ncopper,PER,1,1,t,f\ncopper,CHN,2,1,t,f\ncopper,other,4,1,t,f\n",
                     encoding="utf-8")
-    G = graphs.build_default_network(mines, sourcing=path)
+    G = graphs.build_default_network(tiny_mines, sourcing=path)
     supply = supply_market("copper")
     assert G.edges["market:copper:CHN", supply]["amount"] == pytest.approx(0.5)
     assert "market:copper:other" not in G
     assert any("no unlisted producers" in n for n in G.graph["notes"])
 
 
-def test_bad_mine_rows_are_located(mines: pd.DataFrame) -> None:
-    bad = mines.copy()
+def test_bad_mine_rows_are_located(tiny_mines: pd.DataFrame) -> None:
+    bad = tiny_mines.copy()
     bad.loc[2, "tailings_t"] = float("nan")
     with pytest.raises(InputError) as info:
         graphs.build_default_network(bad)
     assert (info.value.row, info.value.column) == (4, "tailings_t")
     with pytest.raises(InputError, match="unknown commodity"):
-        graphs.build_default_network(mines.assign(commodity="gold"))
+        graphs.build_default_network(tiny_mines.assign(commodity="gold"))
     with pytest.raises(InputError, match="lacks column"):
-        graphs.build_default_network(mines.drop(columns=["ore_t"]))
+        graphs.build_default_network(tiny_mines.drop(columns=["ore_t"]))
 
 
-def test_bad_sourcing_rows_are_located(mines: pd.DataFrame, tmp_path: Path) -> None:
+def test_bad_sourcing_rows_are_located(tiny_mines: pd.DataFrame, tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("commodity,origin,amount,content_factor,unit,source\ncopper,Chile,1,1,t,f\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
-        graphs.build_default_network(mines, sourcing=path)
+        graphs.build_default_network(tiny_mines, sourcing=path)
     assert (info.value.row, info.value.column) == (2, "origin")
 
 
@@ -139,9 +139,9 @@ def test_default_network_has_every_kind_and_vehicle(default: nx.DiGraph) -> None
 
 
 def test_every_coefficient_has_a_source(default: nx.DiGraph) -> None:
-    from graphs.summary import summarize
+    from graphs.summary import summarise
 
-    summary = summarize(default)
+    summary = summarise(default)
     assert summary["share_with_source"] == 1.0
     assert summary["coefficients_citing_assumptions"] > 0
     assert summary["assumptions"] == len(default.graph["assumptions"]) > 0
@@ -236,8 +236,8 @@ def test_hidden_flows_only_on_mines_beneficiation_and_coal(default: nx.DiGraph) 
         assert set(data["stressors"]) <= set(MASS_STRESSORS) | {"energy", "co2"}
 
 
-def test_mine_site_electricity_by_hand(mines: pd.DataFrame, sourcing: Path) -> None:
-    G = graphs.build_default_network(mines, sourcing=sourcing)
+def test_mine_site_electricity_by_hand(tiny_mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(tiny_mines, sourcing=sourcing)
     # copper: 39 kWh per t ore (Calvo et al. 2016 median) x ore per t Cu x 0.0036 GJ/kWh
     assert G.edges["energy:grid:WLD", "beneficiation:cl1"]["amount"] == pytest.approx(39 * 100 * 0.0036)
     assert G.edges["energy:grid:CHN", "beneficiation:cn1"]["amount"] == pytest.approx(39 * 160 * 0.0036)
@@ -247,8 +247,8 @@ def test_mine_site_electricity_by_hand(mines: pd.DataFrame, sourcing: Path) -> N
     assert not any(G.nodes[p]["kind"] == "energy" for p in G.predecessors("beneficiation:au1"))
 
 
-def test_smelter_residue_uses_the_supply_weighted_concentrate_mass(mines: pd.DataFrame, sourcing: Path) -> None:
-    G = graphs.build_default_network(mines, sourcing=sourcing)
+def test_smelter_residue_uses_the_supply_weighted_concentrate_mass(tiny_mines: pd.DataFrame, sourcing: Path) -> None:
+    G = graphs.build_default_network(tiny_mines, sourcing=sourcing)
     assert G.nodes["beneficiation:cl1"]["concentrate_per_t"] == 4.0
     default = 1 / 0.2497  # no concentrate_t: basis content / concentrate grade of copper (mine_db.commodities)
     assert G.nodes["beneficiation:cn1"]["concentrate_per_t"] == pytest.approx(default)

@@ -13,22 +13,12 @@ import pyogrio
 import pytest
 import shapely
 from matplotlib.image import imread
-from test_maps_synthetic import FLEET, synthetic_flows, synthetic_mines
+from test_maps_synthetic import FLEET, synthetic_flows
 
 from hfcommon.errors import InputError
 from tracer.maps import aggregate, geodata, static
 
 HIDDEN = ["overburden", "waste_rock", "tailings"]
-
-
-@pytest.fixture(scope="module")
-def flows() -> pd.DataFrame:
-    return synthetic_flows()
-
-
-@pytest.fixture(scope="module")
-def mines() -> pd.DataFrame:
-    return synthetic_mines()
 
 
 def _hidden_total(flows: pd.DataFrame, vehicles: list[str] | None = None) -> float:

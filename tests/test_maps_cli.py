@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from hfcommon.errors import InputError
 from tracer.cli import app
-from tracer.commands import maps as maps_command
+from tracer.maps import inputs as map_inputs
 
 HIDDEN = ["overburden", "waste_rock", "tailings"]
 runner = CliRunner()
@@ -106,7 +106,7 @@ def test_commands_trace_when_no_flows_file_is_given(monkeypatch: pytest.MonkeyPa
         calls.append(home)
         return SimpleNamespace(flows=flows, summary=synthetic_summary(flows))
 
-    monkeypatch.setattr(maps_command, "_trace", fake_trace)
+    monkeypatch.setattr(map_inputs, "trace", fake_trace)
     _invoke("report", "--mines", str(run_dir / "mines.csv"), "--out", str(tmp_path / "r.html"))
     _invoke("sankey", "--format", "html", "--out", str(tmp_path))
     assert calls == ["CHN", "CHN"]
@@ -121,7 +121,7 @@ def test_scenario_difference_traces_both_runs(monkeypatch: pytest.MonkeyPatch, t
         calls.append(scenario)
         return SimpleNamespace(flows=runs[scenario], summary=synthetic_summary(runs[scenario]))
 
-    monkeypatch.setattr(maps_command, "_trace", fake_trace)
+    monkeypatch.setattr(map_inputs, "trace", fake_trace)
     report = _invoke("map", "--view", "difference", "--scenario", "lfp", "--format", "svg", "--out", str(tmp_path))
     assert sorted(calls, key=str) == [None, "lfp"]
     svg = Path(report["files"][0]).read_text(encoding="utf-8")

@@ -14,7 +14,6 @@ import pytest
 from matplotlib.image import imread
 from test_maps_synthetic import (
     FLEET,
-    synthetic_flows,
     synthetic_mines,
     synthetic_summary,
 )
@@ -57,11 +56,6 @@ def _plotly_figures(page: str) -> list[list[dict]]:
     """The `data` array of every Plotly.newPlot call in the page."""
     calls = re.findall(r'Plotly\.newPlot\(\s*"[^"]+",\s*(\[.*?\]),\s*\{', page, flags=re.S)
     return [json.loads(call) for call in calls]
-
-
-@pytest.fixture(scope="module")
-def flows() -> pd.DataFrame:
-    return synthetic_flows()
 
 
 def test_map_page_is_self_contained_and_seeds_plotly_geo_assets(flows: pd.DataFrame) -> None:

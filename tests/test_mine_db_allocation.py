@@ -22,7 +22,6 @@ from mine_db.allocation import (
     read_byproducts,
     read_prices,
 )
-from mine_db.default import load_default
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
 from mine_db.schema import validate
@@ -280,11 +279,6 @@ def test_bundled_prices_are_sourced_and_derived_as_written() -> None:
     assert set(prices["source_id"]) <= bibliography
     assert set(read_byproducts()["source_id"]) <= bibliography
     assert BYPRODUCTS.is_file()
-
-
-@pytest.fixture(scope="module")
-def shipped() -> pd.DataFrame:
-    return load_default()
 
 
 def test_shipped_groups_share_one_ore_body(shipped: pd.DataFrame) -> None:

@@ -22,7 +22,6 @@ from mine_db.default import (
     SOURCES_DIR,
     _named_rows,  # the allocation rule is the unit under test
     build_default,
-    load_default,
     load_reconciliation,
     read_bibliography,
     read_mines,
@@ -45,11 +44,6 @@ PRINTED_WORLD_TOTAL_T = {
     "graphite": (1_100_000, 0.005),  # USGS MYB 2019 T9 (G11)
     "rare_earths": (219_000, 0.005),  # USGS MYB 2019 T8 (G12)
 }
-
-
-@pytest.fixture(scope="module")
-def shipped() -> pd.DataFrame:
-    return load_default()
 
 
 @pytest.fixture(scope="module")

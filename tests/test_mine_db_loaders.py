@@ -16,28 +16,23 @@ from mine_db.loaders import read_sites, write_sites
 FIXTURE = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"
 
 
-@pytest.fixture(scope="module")
-def sites() -> pd.DataFrame:
-    return read_sites(FIXTURE)
-
-
-def test_pipeline_on_fixture(sites: pd.DataFrame) -> None:
-    cu = sites.set_index("mine_id").loc["CU-A"]
+def test_pipeline_on_fixture(loaded_sites: pd.DataFrame) -> None:
+    cu = loaded_sites.set_index("mine_id").loc["CU-A"]
     # worked example 1 of test_mine_db_flows: 10,000 t Cu -> 437.1765 t hidden per t Cu
     assert cu["hidden_per_t"] == pytest.approx(437.1765, abs=1e-4)
-    assert mine_db.load(FIXTURE).equals(sites)
+    assert mine_db.load(FIXTURE).equals(loaded_sites)
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".gpkg", ".geojson", ".parquet"])
-def test_round_trip(sites: pd.DataFrame, tmp_path: Path, suffix: str) -> None:
-    written = write_sites(sites, tmp_path / f"sites{suffix}")
+def test_round_trip(loaded_sites: pd.DataFrame, tmp_path: Path, suffix: str) -> None:
+    written = write_sites(loaded_sites, tmp_path / f"sites{suffix}")
     back = read_sites(written)
-    pd.testing.assert_frame_equal(back[sites.columns], sites, check_dtype=False, rtol=1e-12)
+    pd.testing.assert_frame_equal(back[loaded_sites.columns], loaded_sites, check_dtype=False, rtol=1e-12)
     assert [p.name for p in tmp_path.iterdir()] == [f"sites{suffix}"]
 
 
-def test_geoparquet_has_point_geometry(sites: pd.DataFrame, tmp_path: Path) -> None:
-    geo = gpd.read_parquet(write_sites(sites, tmp_path / "sites.parquet"))
+def test_geoparquet_has_point_geometry(loaded_sites: pd.DataFrame, tmp_path: Path) -> None:
+    geo = gpd.read_parquet(write_sites(loaded_sites, tmp_path / "sites.parquet"))
     assert geo.crs.to_epsg() == 4326
     first = geo.geometry.iloc[0]
     assert (first.x, first.y) == (-69.07, -24.27)
@@ -78,16 +73,16 @@ def test_missing_or_unsupported(tmp_path: Path, name: str) -> None:
     assert err.value.file == str(tmp_path / name)
 
 
-def test_failed_write_leaves_nothing(sites: pd.DataFrame, tmp_path: Path) -> None:
+def test_failed_write_leaves_nothing(loaded_sites: pd.DataFrame, tmp_path: Path) -> None:
     with pytest.raises(KeyError):
-        write_sites(sites.drop(columns="latitude"), tmp_path / "out.parquet")
+        write_sites(loaded_sites.drop(columns="latitude"), tmp_path / "out.parquet")
     assert list(tmp_path.iterdir()) == []
 
 
-def test_reloaded_table_follows_edited_inputs(sites: pd.DataFrame, tmp_path: Path) -> None:
+def test_reloaded_table_follows_edited_inputs(loaded_sites: pd.DataFrame, tmp_path: Path) -> None:
     # CU-A alone reports a recovery (0.85): one mine is no sample, so CU-B takes the commodity default. Raise
     # CU-A's recovery to 0.9: on reload CU-A's derived ore follows and CU-B's fill is derived again, not kept.
-    path = write_sites(sites, tmp_path / "sites.parquet")
+    path = write_sites(loaded_sites, tmp_path / "sites.parquet")
     edited = pd.read_parquet(path)
     edited.loc[edited["mine_id"] == "CU-A", "recovery"] = 0.9
     edited.to_parquet(path)

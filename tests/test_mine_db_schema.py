@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from hfcommon.errors import InputError
 from mine_db.schema import validate
-
-FIXTURE = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"
-
-
-@pytest.fixture()
-def sites() -> pd.DataFrame:
-    return pd.read_csv(FIXTURE)
 
 
 def _error(df: pd.DataFrame) -> InputError:

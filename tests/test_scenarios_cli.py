@@ -11,20 +11,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_scenarios_network import tiny_network
 from typer.testing import CliRunner
 
 from hfcommon.errors import InputError
-from tracer import api
 from tracer.cli import app
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def tiny_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "default_network", tiny_network)
-    monkeypatch.setattr(api, "default_fleet", lambda: pd.Series({"ICEV": 90.0, "BEV": 8.0, "BEV-LFP": 2.0}))
+pytestmark = pytest.mark.usefixtures("tiny_defaults")  # conftest: the tiny network and fleet as defaults
 
 
 def test_list_json_names_baseline_first() -> None:

@@ -20,8 +20,7 @@ from hfcommon.vocabulary import HIDDEN_STRESSORS, MASS_STRESSORS
 from tracer import api, attribution
 from tracer.cli import app
 from tracer.engine import compile_network, solve
-from tracer.uncertainty import model as batch
-from tracer.uncertainty import montecarlo, sensitivity
+from tracer.uncertainty import batch, montecarlo, sensitivity
 from tracer.uncertainty.distributed import dask_executor, local_cluster
 from tracer.uncertainty.distributions import DistributionTable, check
 from tracer.uncertainty.parameters import collect

@@ -18,7 +18,7 @@ from test_scenarios_network import tiny_network
 from typer.testing import CliRunner
 
 from graphs.model import Distribution
-from tracer import api, cli
+from tracer import cli
 from tracer.cli import app
 
 runner = CliRunner()
@@ -33,10 +33,8 @@ def uncertain_tiny_network() -> nx.DiGraph:
     return G
 
 
-@pytest.fixture(autouse=True)
-def tiny_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "default_network", uncertain_tiny_network)
-    monkeypatch.setattr(api, "default_fleet", lambda: pd.Series({"ICEV": 90.0, "BEV": 8.0, "BEV-LFP": 2.0}))
+TINY_NETWORK = uncertain_tiny_network  # what conftest's tiny_defaults makes the default network
+pytestmark = pytest.mark.usefixtures("tiny_defaults")
 
 
 def _mc(tmp_path: Path, *extra: str) -> tuple[pd.DataFrame, dict]:

@@ -12,7 +12,8 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pandas as pd
@@ -22,6 +23,10 @@ from hfcommon.errors import InputError
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import attribution, indicators
 from tracer.engine import CompiledNetwork, compile_network, multipliers
+
+if TYPE_CHECKING:
+    from tracer.paths import PathResult
+    from tracer.scenarios.spec import Scenario
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,3 +124,65 @@ def run(
         plan=plan,
         attribution=factors,
     )
+
+
+def trace(
+    fleet_file: str | os.PathLike[str] | None = None,
+    *,
+    vehicles: Mapping[str, float] | None = None,
+    home: str = DEFAULT_HOME,
+    scenario: str | Path | Scenario | None = None,
+    on_step: Callable[[str], None] | None = None,
+) -> RunResult:
+    """What the CLI traces: `vehicles`, else the fleet file, else the default fleet.
+
+    With `scenario` (a bundled name, a TOML file or a loaded `Scenario`) the network
+    and fleet are the ones `tracer compare` traces for it.
+    """
+    chosen = vehicles if vehicles is not None else (load_fleet(fleet_file) if fleet_file else None)
+    if scenario is None:
+        return run(fleet=chosen, home=home, on_step=on_step)
+    from tracer.scenarios import load_scenario
+    from tracer.scenarios.compare import scenario_inputs
+
+    spec = scenario if not isinstance(scenario, (str, Path)) else load_scenario(scenario)
+    network, fleet_series = scenario_inputs(
+        spec, default_network(), normalise_fleet(default_fleet() if chosen is None else chosen)
+    )
+    return run(fleet=fleet_series, home=home, network=network, on_step=on_step)
+
+
+def vehicle_report(
+    vehicle_id: str, home: str = DEFAULT_HOME, on_step: Callable[[str], None] | None = None
+) -> dict[str, Any]:
+    """One vehicle's TMR and hidden flows, by flow type, material, first-tier component and country."""
+    result = trace(vehicles={vehicle_id: 1.0}, home=home, on_step=on_step)
+    return {
+        "vehicle": vehicle_id,
+        "tmr_t": result.summary["total_tmr_t"],
+        "hidden_t": result.summary["hidden_t"],
+        "used_t": result.summary["used_t"],
+        "abroad_share": result.summary["abroad_share"],
+        "by_stressor_t": result.summary["by_stressor_t"],
+        **{f"by_{by}": indicators.breakdown(result.flows, by) for by in ("material", "component", "country")},
+    }
+
+
+def coefficients(kind: str | None = None, on_step: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """TMR coefficient of every node of the default network (only nodes of `kind` if given)."""
+    table = trace(on_step=on_step).coefficients
+    return table if kind is None else table[table["kind"] == kind]
+
+
+def supply_paths(
+    vehicle_id: str | None = None,
+    view: str = "country",
+    top: int = 15,
+    cutoff: float = 1e-4,
+    on_step: Callable[[str], None] | None = None,
+) -> PathResult:
+    """The largest supply paths of hidden flows behind the fleet (or one vehicle)."""
+    from tracer import paths
+
+    result = trace(vehicles=None if vehicle_id is None else {vehicle_id: 1.0}, on_step=on_step)
+    return paths.top_paths(result.compiled, result.compiled.demand(result.fleet), view=view, top=top, cutoff=cutoff)

@@ -3,7 +3,7 @@
 Each indicator is a small pure function so that scenarios and uncertainty runs can
 recompute exactly the same figure the headline summary shows.
 
-Definitions (DESIGN.md): TMR = overburden + waste_rock + tailings + process_residue +
+Definitions (docs/CONTRACTS.md): TMR = overburden + waste_rock + tailings + process_residue +
 used; hidden = overburden + waste_rock + tailings; hidden-to-used = hidden / used; the
 car sector's share of extraction = used / TMR; material efficiency = used / TMR; a
 node's TMR coefficient = TMR behind one unit of its output (column sums of the mass
@@ -30,6 +30,17 @@ NEV_PREFIXES: tuple[str, ...] = ("BEV", "PHEV", "FCV")
 """China's new-energy vehicles (HEV counts as conventional, as in Chinese statistics)."""
 
 CONVENTIONAL: tuple[str, ...] = ("ICEV", "HEV")
+
+# Monte Carlo indicators (tracer.uncertainty) -> the summary keys (see `summarise`) they give a
+# range to: the fleet column, and the per-vehicle columns of the two indicators that have one.
+RANGE_KEYS = {
+    "tmr": "total_tmr_t",
+    "hidden": "hidden_t",
+    "used": "used_t",
+    "hidden_to_used": "hidden_to_used",
+    "hidden_abroad_share": "abroad_share",
+}
+VEHICLE_RANGE_KEYS = {"hidden": "per_vehicle_hidden_t", "tmr": "per_vehicle_tmr_t"}
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
@@ -189,3 +200,13 @@ def summarise(
         "top_mines": _records(share_table(flows[flows["mine"] != ""], ["mine", "country"], top_n, hidden_t)),
         "top_materials": _records(share_table(flows, "material", top_n)),
     }
+
+
+def breakdown(flows: pd.DataFrame, by: str) -> list[dict[str, Any]]:
+    """TMR and hidden flows grouped by one column of the flows table, largest TMR first."""
+    grouped = flows.assign(
+        hidden=flows["value"].where(flows["stressor"].isin(HIDDEN_STRESSORS), 0.0),
+        tmr=flows["value"].where(flows["stressor"].isin(MASS_STRESSORS), 0.0),
+    ).groupby(by, observed=True)[["tmr", "hidden"]].sum()
+    grouped = grouped.sort_values("tmr", ascending=False)
+    return [{by: k, "tmr_t": float(r.tmr), "hidden_t": float(r.hidden)} for k, r in grouped.iterrows()]

@@ -1,29 +1,23 @@
-"""`tracer db`: inspect, validate and import mine-site databases."""
+"""`tracer db info|validate|import fineprint`: inspect, validate and import mine-site databases.
+
+Each command parses its options, calls one function of `tracer.sites` and prints. With
+--json only JSON reaches stdout; the import's progress goes to stderr.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from hfcommon.output import to_json
-from mine_db.summary import summarize
+from tracer import sites
 from tracer.commands import coverage
 from tracer.commands.options import JsonOption
-
-db_app = typer.Typer(help="The mine-site database: info, validate, import.", no_args_is_help=True)
-import_app = typer.Typer(help="Import an open mine database into the tracer's site table.", no_args_is_help=True)
-db_app.add_typer(import_app, name="import")
-
-
-def _load(db: Path | None) -> pd.DataFrame:
-    import mine_db
-
-    return mine_db.load(db) if db is not None else mine_db.load_default()
+from tracer.commands.options import stdout as _out
+from tracer.commands.progress import progress_bar
 
 
 def _pct(value: float | None) -> str:
@@ -31,7 +25,6 @@ def _pct(value: float | None) -> str:
 
 
 def _print_info(summary: dict[str, object], title: str) -> None:
-    console = Console()
     by_commodity: dict[str, dict[str, object]] = summary["by_commodity"]  # type: ignore[assignment]
     table = Table(title=title)
     headers = ("commodity", "sites", "mines", "production", "unit", "hidden Mt", "named", "own grade", "own SR")
@@ -42,7 +35,7 @@ def _print_info(summary: dict[str, object], title: str) -> None:
         table.add_row(code, str(row["sites"]), str(row["mine_sites"]), f"{row['production']:,.0f}", str(row["unit"]),
                       f"{row['hidden_t'] / 1e6:,.1f}", _pct(row["named_source_share"]),  # type: ignore[operator,arg-type]
                       _pct(fill["grade"]["mine"]), _pct(fill["strip_ratio"]["mine"]))  # type: ignore[index]
-    console.print(table)
+    _out.print(table)
     levels: dict[str, dict[str, float | None]] = summary["fill_share_of_hidden_t"]  # type: ignore[assignment]
     fills = Table(title="Share of hidden tonnes resting on each gap-fill level")
     fills.add_column("variable")
@@ -50,11 +43,11 @@ def _print_info(summary: dict[str, object], title: str) -> None:
         fills.add_column(level, justify="right")
     for var, shares in levels.items():
         fills.add_row(var, *(_pct(shares[level]) for level in ("mine", "country", "global", "default")))
-    console.print(fills)
+    _out.print(fills)
     countries: dict[str, int] = summary["by_country"]  # type: ignore[assignment]
     top = sorted(countries.items(), key=lambda item: (-item[1], item[0]))[:10]
-    console.print("Most sites: " + ", ".join(f"{iso3} {n}" for iso3, n in top))
-    console.print(
+    _out.print("Most sites: " + ", ".join(f"{iso3} {n}" for iso3, n in top))
+    _out.print(
         f"{summary['sites']} sites in {len(countries)} countries "  # type: ignore[arg-type]
         f"({', '.join(f'{k}: {v}' for k, v in summary['by_resolution'].items())}); "  # type: ignore[attr-defined]
         f"hidden flows {summary['hidden_t']:,.0f} t, "
@@ -62,64 +55,57 @@ def _print_info(summary: dict[str, object], title: str) -> None:
     )
 
 
-@db_app.command("info")
-def info(
+def info_command(
     db: Annotated[Path | None, typer.Option("--db", help="A site file instead of the bundled database.")] = None,
     json_: JsonOption = False,
 ) -> None:
     """Sites by commodity, country and resolution; sourced share; gap-filled share."""
-    summary = summarize(_load(db))
+    summary = sites.site_summary(db)
     if json_:
         typer.echo(to_json(summary))
-    else:
-        _print_info(summary, f"Mine database: {db if db is not None else 'bundled default'}")
+        return
+    _print_info(summary, f"Mine database: {db if db is not None else 'bundled default'}")
 
 
-@db_app.command("validate")
-def validate_file(
+def validate_command(
     file: Annotated[Path, typer.Argument(help="CSV, Excel, GeoPackage, GeoJSON or GeoParquet site file.")],
     json_: JsonOption = False,
 ) -> None:
     """Check a site file against the schema (errors name file, row and column; exit code 2)."""
-    import mine_db
-
-    sites = mine_db.load(file)
-    result = {"file": str(file), "valid": True, "sites": len(sites),
-              "commodities": {str(k): int(v) for k, v in sites["commodity"].value_counts().sort_index().items()}}
+    result = sites.check_site_file(file)
     if json_:
         typer.echo(to_json(result))
-    else:
-        Console().print(f"[green]valid:[/] {file}: {len(sites)} sites")
+        return
+    _out.print(f"[green]valid:[/] {file}: {result['sites']} sites")
 
 
-@import_app.command("fineprint")
-def import_fineprint(
+def import_fineprint_command(
     path: Annotated[Path, typer.Argument(help="FINEPRINT folder (facilities, minerals, commodities, waste CSVs).")],
     out: Annotated[Path, typer.Option("--out", help="Site file to write (.parquet = GeoParquet, .gpkg, .csv ...).")],
     json_: JsonOption = False,
 ) -> None:
     """Import FINEPRINT (Jasansky et al. 2023) at mine resolution; print per-commodity coverage."""
-    from mine_db.fineprint import read_fineprint
-    from mine_db.loaders import write_sites
-
-    with Console(stderr=True).status(f"Importing FINEPRINT from {path} ..."):
-        result = read_fineprint(path)
-        written = write_sites(result.sites, out)
-    summary = {"out": str(written), **result.summary()}
+    with progress_bar(f"Importing FINEPRINT from {path} ...", None):
+        summary = sites.import_fineprint(path, out)
     if json_:
         typer.echo(to_json(summary))
         return
-    table = Table(title=f"FINEPRINT import -> {written}")
+    table = Table(title=f"FINEPRINT import -> {summary['out']}")
     for column in ("commodity", "sites", "with grade", "with ore t", "with waste", "year 2019"):
         table.add_column(column, justify="left" if column == "commodity" else "right")
     for code, row in summary["by_commodity"].items():  # type: ignore[union-attr]
         table.add_row(code, *(str(row[k]) for k in ("sites", "with_grade", "with_ore_t", "with_waste", "year_2019")))
-    console = Console()
-    console.print(table)
-    console.print(f"skipped: {summary['skipped']}; values blanked: {summary['values_dropped']}")
+    _out.print(table)
+    _out.print(f"skipped: {summary['skipped']}; values blanked: {summary['values_dropped']}")
 
 
 def register(app: typer.Typer) -> None:
-    """Attach `tracer db` to the root app."""
+    """Attach `tracer db` (info, validate, coverage, import fineprint) to the root app."""
+    db_app = typer.Typer(help="The mine-site database: info, validate, import.", no_args_is_help=True)
+    import_app = typer.Typer(help="Import an open mine database into the tracer's site table.", no_args_is_help=True)
+    db_app.command("info")(info_command)
+    db_app.command("validate")(validate_command)
+    import_app.command("fineprint")(import_fineprint_command)
     coverage.register(db_app)
+    db_app.add_typer(import_app, name="import")
     app.add_typer(db_app, name="db")

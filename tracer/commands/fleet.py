@@ -1,4 +1,4 @@
-"""`tracer fleet`: end-of-life vehicles to 2050 and what recycling them is worth.
+"""`tracer fleet`: the stock model (tracer.stock): end-of-life vehicles to 2050 and what recycling them is worth.
 
 Everything is computed before anything is written; files go only under --out, through
 hfcommon.output's atomic writers; with --json only JSON reaches stdout (progress: stderr).
@@ -8,27 +8,16 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import pandas as pd
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
-from hfcommon.output import to_json, write_json, write_table
+from hfcommon.output import to_json
 from tracer.commands.options import TableFormat
-from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
-from tracer.fleet.config import load_config
-from tracer.fleet.model import prepare, run_fleet
-from tracer.fleet.plots import write_all
-from tracer.fleet.uncertainty import lifespan_sensitivity, monte_carlo
+from tracer.commands.progress import bars
+from tracer.stock.report import stock_report
 
 
 class LifetimeKind(str, Enum):
@@ -36,11 +25,6 @@ class LifetimeKind(str, Enum):
     normal = "normal"
     lognormal = "lognormal"
     fixed = "fixed"
-
-
-def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (int(v) if k == "year" else v) for k, v in row.items()}
-            for row in df.to_dict(orient="records")]
 
 
 def fleet(
@@ -55,53 +39,10 @@ def fleet(
     lifetime: Annotated[LifetimeKind | None, typer.Option("--lifetime", help="Override the lifetime distribution.")] = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Table file format.")] = TableFormat.parquet,
 ) -> None:
-    """Stock-driven fleet model: stock, inflow, outflow, end-of-life materials, value, energy and CO2 avoided."""
-    cfg = load_config(config)
-    changes: dict[str, Any] = {}
-    if with_trailer:
-        changes["weight_basis"] = "with_trailer"
-    if lifetime is not None:
-        changes["lifetime_kind"] = lifetime.value
-    cfg = cfg.with_changes(**changes) if changes else cfg
-    setup = prepare(cfg, to)
-    result = run_fleet(cfg, to_year=to, from_year=from_year, setup=setup)
-    sensitivity = lifespan_sensitivity(setup, from_year=from_year)
-    band = None
-    if mc:
-        with Progress(TextColumn("Monte Carlo"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=_err, transient=True, disable=not _err.is_terminal) as progress:
-            task = progress.add_task("mc", total=mc)
-            band = monte_carlo(setup, mc, seed=seed, from_year=from_year,
-                               progress=lambda k: progress.advance(task, k))
-
-    fit = setup.projection.fit
-    report: dict[str, Any] = {
-        "study": cfg.name,
-        "config": str(config) if config else "bundled china_trucks.toml",
-        "years": [from_year, to],
-        "weight_basis": cfg.weight_basis,
-        "lifetime_kind": cfg.lifetime_kind,
-        "logistic_fit": {**fit.as_dict(), "saturation_fixed": cfg.saturation_units is not None},
-        "units": {"stock_vehicles": "vehicles", "eol_mass_t": "t", "recovered_t": "t",
-                  "value_usd": f"USD ({cfg.price_year} prices, inflation {cfg.inflation_rate:g}/yr)",
-                  "energy_avoided_gj": "GJ", "co2_avoided_fixed_t": "t CO2-eq",
-                  "co2_avoided_declining_t": "t CO2-eq"},
-        "totals_by_year": _records(result.summary),
-        "lifespan_sensitivity": _records(sensitivity[sensitivity["year"] == to]),
-        "monte_carlo": None if band is None else {
-            "draws": mc, "seed": seed, "final_year": _records(band[band["year"] == to])},
-        "assumptions": "tracer/data/fleet/assumptions.csv",
-    }
-    if out is not None:
-        written = [write_table(result.flows, out / "flows", fmt.value),
-                   write_table(result.materials, out / "materials", fmt.value),
-                   write_table(result.summary, out / "totals", fmt.value),
-                   write_table(sensitivity, out / "lifespan_sensitivity", fmt.value)]
-        if band is not None:
-            written.append(write_table(band, out / "monte_carlo", fmt.value))
-        written += write_all(result, out, band)
-        report["files"] = [str(p) for p in written]
-        write_json(report, out / "fleet.json")
+    """The stock model (tracer.stock): stock, inflow, outflow, end-of-life materials, value, energy and CO2 avoided."""
+    run = stock_report(config, to, from_year, mc, seed, with_trailer, None if lifetime is None else lifetime.value,
+                       out, fmt.value, progress=bars(False))  # fmt: skip
+    cfg, result, report, fit = run.config, run.result, run.report, run.fit
     if json_:
         typer.echo(to_json(report))
         return

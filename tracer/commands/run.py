@@ -7,20 +7,16 @@ JSON reaches stdout; progress goes to stderr.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
-import pandas as pd
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from hfcommon.output import to_json, write_json, write_table
-from hfcommon.vocabulary import DEFAULT_HOME, HIDDEN_STRESSORS, MASS_STRESSORS
-from tracer import api, paths
+from hfcommon.vocabulary import DEFAULT_HOME
+from tracer import api
 from tracer.commands.options import (
     FleetOption,
     HomeOption,
@@ -28,8 +24,8 @@ from tracer.commands.options import (
     OutOption,
     TableFormat,
 )
-from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
+from tracer.commands.progress import progress_bar
 
 
 class View(str, Enum):
@@ -37,26 +33,6 @@ class View(str, Enum):
 
     country = "country"
     metal = "metal"
-
-
-@contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A transient progress display on stderr; its callback names the current stage."""
-    if quiet or not _err.is_terminal:
-        yield lambda _name: None
-        return
-    with Progress(
-        SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=_err, transient=True
-    ) as progress:
-        task = progress.add_task("starting", total=None)
-        yield lambda name: progress.update(task, description=name)
-
-
-def _trace(fleet: Path | None, home: str, quiet: bool, vehicles: dict[str, float] | None = None) -> api.RunResult:
-    """Run the tracer on `vehicles`, else the --fleet file, else the default fleet, showing progress."""
-    with _progress(quiet) as step:
-        chosen = vehicles if vehicles is not None else (api.load_fleet(fleet) if fleet else None)
-        return api.run(fleet=chosen, home=home, on_step=step)
 
 
 def _mt(value: float | None) -> str:
@@ -137,7 +113,8 @@ def run_command(
     as_json: JsonOption = False,
 ) -> None:
     """Trace the fleet's hidden flows: TMR, per-vehicle, domestic vs abroad, top countries."""
-    result = _trace(fleet, home, as_json)
+    with progress_bar("starting", None, as_json) as bar:
+        result = api.trace(fleet, home=home, on_step=bar.stage)
     written = _write_outputs(result, out, fmt) if out is not None else []
     if as_json:
         typer.echo(to_json(result.summary))
@@ -147,34 +124,14 @@ def run_command(
         _out.print(f"wrote {path}")
 
 
-def _breakdown(flows: pd.DataFrame, by: str) -> list[dict[str, Any]]:
-    """TMR and hidden flows grouped by one column (per vehicle: the fleet is one car)."""
-    grouped = flows.assign(
-        hidden=flows["value"].where(flows["stressor"].isin(HIDDEN_STRESSORS), 0.0),
-        tmr=flows["value"].where(flows["stressor"].isin(MASS_STRESSORS), 0.0),
-    ).groupby(by, observed=True)[["tmr", "hidden"]].sum()
-    grouped = grouped.sort_values("tmr", ascending=False)
-    return [{by: k, "tmr_t": float(r.tmr), "hidden_t": float(r.hidden)} for k, r in grouped.iterrows()]
-
-
 def vehicle_command(
     vehicle_id: Annotated[str, typer.Argument(help="Vehicle id, e.g. BEV-NMC811 or ICEV.")],
     home: HomeOption = DEFAULT_HOME,
     as_json: JsonOption = False,
 ) -> None:
     """One vehicle's TMR: by flow type, material, first-tier component and country."""
-    result = _trace(None, home, as_json, vehicles={vehicle_id: 1.0})
-    report = {
-        "vehicle": vehicle_id,
-        "tmr_t": result.summary["total_tmr_t"],
-        "hidden_t": result.summary["hidden_t"],
-        "used_t": result.summary["used_t"],
-        "abroad_share": result.summary["abroad_share"],
-        "by_stressor_t": result.summary["by_stressor_t"],
-        "by_material": _breakdown(result.flows, "material"),
-        "by_component": _breakdown(result.flows, "component"),
-        "by_country": _breakdown(result.flows, "country"),
-    }
+    with progress_bar("starting", None, as_json) as bar:
+        report = api.vehicle_report(vehicle_id, home, on_step=bar.stage)
     if as_json:
         typer.echo(to_json(report))
         return
@@ -197,10 +154,8 @@ def coefficients_command(
     as_json: JsonOption = False,
 ) -> None:
     """TMR coefficient (t per unit of output) of every node: ore, metal, battery, vehicle."""
-    result = _trace(None, DEFAULT_HOME, as_json)
-    table = result.coefficients
-    if kind is not None:
-        table = table[table["kind"] == kind]
+    with progress_bar("starting", None, as_json) as bar:
+        table = api.coefficients(kind, on_step=bar.stage)
     written = [write_table(table, out / "coefficients", fmt.value)] if out is not None else []
     if as_json:
         typer.echo(to_json(table.to_dict("records")))
@@ -223,8 +178,8 @@ def paths_command(
     as_json: JsonOption = False,
 ) -> None:
     """The largest supply paths of hidden flows (for explanation; totals come from the solve)."""
-    result = _trace(None, DEFAULT_HOME, as_json, vehicles=None if vehicle_id is None else {vehicle_id: 1.0})
-    found = paths.top_paths(result.compiled, result.compiled.demand(result.fleet), view=view.value, top=top, cutoff=cutoff)
+    with progress_bar("starting", None, as_json) as bar:
+        found = api.supply_paths(vehicle_id, view.value, top, cutoff, on_step=bar.stage)
     if as_json:
         typer.echo(to_json(found.as_dict()))
         return

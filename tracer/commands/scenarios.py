@@ -1,4 +1,4 @@
-"""`tracer scenarios list|show`, `tracer compare`, `tracer sweep`: what-ifs from the terminal.
+"""`tracer scenarios list|show|schema`, `tracer compare`, `tracer sweep`: what-ifs from the terminal.
 
 Everything is computed before anything is written; files go through hfcommon.output's
 atomic writers into --out only. With --json only JSON reaches stdout; the progress
@@ -7,20 +7,11 @@ bar goes to stderr.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 
 from hfcommon.errors import InputError
@@ -35,34 +26,15 @@ from tracer.commands.options import (
     OutOption,
     TableFormat,
 )
-from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
+from tracer.commands.progress import progress_bar
 from tracer.scenarios.catalog import bundled_names, load_scenario
 from tracer.scenarios.compare import Comparison, compare
+from tracer.scenarios.schema import json_schema_text
 from tracer.scenarios.spec import Scenario
 from tracer.scenarios.sweep import SweepResult, sweep
 
 scenarios_app = typer.Typer(help="Bundled what-if scenarios and their sourced assumptions.", no_args_is_help=True)
-
-
-@contextmanager
-def _progress(total: int, quiet: bool) -> Iterator[Callable[[str], None]]:
-    """A progress bar on stderr advancing once per scenario or sweep step."""
-    if quiet or not _err.is_terminal:
-        yield lambda _name: None
-        return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=_err, transient=True) as progress:
-        task = progress.add_task("starting", total=total)
-        started = [False]
-
-        def step(name: str) -> None:
-            if started[0]:
-                progress.advance(task)
-            started[0] = True
-            progress.update(task, description=name)
-
-        yield step
 
 
 def _describe(s: Scenario) -> dict[str, object]:
@@ -91,6 +63,12 @@ def list_command(as_json: JsonOption = False) -> None:
         table.add_row(s.name, s.title, ", ".join(row["key"] for row in s.assumptions()) or "(none)")
     _out.print(table)
     _out.print("Show one with its sources: tracer scenarios show NAME")
+
+
+@scenarios_app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of scenario files (for editors; a copy ships as data/scenarios/scenario.schema.json)."""
+    typer.echo(json_schema_text(), nl=False)
 
 
 @scenarios_app.command("show")
@@ -182,8 +160,8 @@ def compare_command(
 ) -> None:
     """Compare scenarios: totals and change against the first by flow type, vehicle, country, material."""
     base_fleet = api.load_fleet(fleet) if fleet else None
-    with _progress(len(scenarios), as_json) as step:
-        result = compare(scenarios, fleet=base_fleet, home=home, on_step=step)
+    with progress_bar("starting", len(scenarios), as_json) as bar:
+        result = compare(scenarios, fleet=base_fleet, home=home, on_step=bar.stage)
     written = _write_comparison(result, out, fmt) if out is not None else []
     if as_json:
         typer.echo(to_json(result.to_dict()))
@@ -241,8 +219,8 @@ def sweep_command(
     """Sweep one scenario parameter over a range (e.g. copper recycled content 0 to 0.6)."""
     grid = _values(start, stop, steps, values)
     base_fleet = api.load_fleet(fleet) if fleet else None
-    with _progress(len(grid), as_json) as step:
-        result = sweep(parameter, grid, base=scenario, fleet=base_fleet, home=home, on_step=step)
+    with progress_bar("starting", len(grid), as_json) as bar:
+        result = sweep(parameter, grid, base=scenario, fleet=base_fleet, home=home, on_step=bar.stage)
     written = []
     if out is not None:
         written = [

@@ -26,6 +26,7 @@ from hfcommon.vocabulary import (
     UNKNOWN_ORIGIN,
 )
 from tracer import __version__
+from tracer.indicators import RANGE_KEYS, VEHICLE_RANGE_KEYS
 from tracer.maps.aggregate import (
     FLOW_LABELS,
     by_country,
@@ -79,8 +80,6 @@ caption{caption-side:top;text-align:left;font-weight:600;padding:0.3rem 0}
 
 
 #: Monte Carlo indicator names (tracer mc) -> our headline and per-vehicle keys.
-_MC_KEYS = {"hidden": "hidden_t", "tmr": "total_tmr_t"}
-_MC_VEHICLE_KEYS = {"hidden": "per_vehicle_hidden_t", "tmr": "per_vehicle_tmr_t"}
 
 
 def ranges_from_montecarlo(result: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -88,13 +87,13 @@ def ranges_from_montecarlo(result: Mapping[str, Any]) -> tuple[dict[str, Any], s
     ranges: dict[str, Any] = {}
     for row in result.get("headline") or []:
         stressor, vehicle = row.get("stressor"), row.get("vehicle")
-        if row.get("split") != "total" or stressor not in _MC_KEYS or row.get("p5") is None or row.get("p95") is None:
-            continue
+        if row.get("split") != "total" or stressor not in VEHICLE_RANGE_KEYS or row.get("p5") is None or row.get("p95") is None:
+            continue  # the indicators with both a fleet and a per-vehicle key (tmr, hidden)
         interval = [float(row["p5"]), float(row["p95"])]
         if vehicle == "fleet":
-            ranges[_MC_KEYS[stressor]] = interval
+            ranges[RANGE_KEYS[stressor]] = interval
         else:
-            ranges.setdefault(_MC_VEHICLE_KEYS[stressor], {})[str(vehicle)] = interval
+            ranges.setdefault(VEHICLE_RANGE_KEYS[stressor], {})[str(vehicle)] = interval
     draws = result.get("iterations")
     label = f"90 % interval ({draws:,} Monte Carlo draws)" if isinstance(draws, int) else "90 % interval"
     return ranges, label

@@ -1,15 +1,16 @@
-"""Scenario files: TOML parsed into frozen dataclasses, validated key by key.
+"""Scenario files: TOML validated against a declared schema, read into frozen dataclasses.
 
 A scenario declares *what changes* (a lever and its parameters) and *why* (a source
 for every assumption). It never says how the network is edited; that is
-`tracer.scenarios.levers`. Any malformed key raises `InputError` naming the file and
-the dotted key path (``recycled_content.copper.share``), so a user can fix it.
+`tracer.scenarios.levers`. What a file may hold is declared once, as a pydantic model
+(`tracer.scenarios.schema`, also exported as JSON Schema); any malformed key raises
+`InputError` naming the file and the dotted key path (``recycled_content.copper.share``),
+so a user can fix it. This module turns a valid document into the `Scenario` the
+levers read.
 """
 
 from __future__ import annotations
 
-import math
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,50 +19,22 @@ from types import MappingProxyType
 from typing import Any
 
 from hfcommon.errors import InputError
-from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
+from tracer.scenarios.schema import (
+    CHEMISTRIES,
+    COMMODITIES,
+    MATERIAL_COMMODITY,
+    NEV_VEHICLES,
+    PROCESS_STRESSORS,
+    SHARE_TOLERANCE,
+    ScenarioFile,
+    validate_document,
+)
 
-# Scenario material names -> the mine_db commodity whose supply chain delivers them.
-MATERIAL_COMMODITY: Mapping[str, str] = MappingProxyType(
-    {
-        "copper": "copper",
-        "aluminium": "bauxite",
-        "steel": "iron_ore",
-        "lead": "lead",
-        "zinc": "zinc",
-        "nickel": "nickel",
-        "cobalt": "cobalt",
-        "lithium": "lithium",
-        "manganese": "manganese",
-    }
-)
-COMMODITIES: tuple[str, ...] = (
-    "iron_ore",
-    "bauxite",
-    "copper",
-    "nickel",
-    "cobalt",
-    "lithium",
-    "manganese",
-    "lead",
-    "zinc",
-    "pgm",
-    "graphite",
-    "rare_earths",
-)
-CHEMISTRIES: tuple[str, ...] = ("NMC111", "NMC532", "NMC622", "NMC811", "NCA", "LFP")
-# Stressors a new (secondary or clean-energy) process may carry; `used` belongs to
-# material nodes only (CONTRACTS.md), so a scenario cannot add it.
-PROCESS_STRESSORS: tuple[str, ...] = (
-    "overburden",
-    "waste_rock",
-    "tailings",
-    "process_residue",
-    "energy",
-    "co2",
-)
-NEV_VEHICLES: tuple[str, ...] = ("PHEV", "BEV", "FCV")
-SHARE_TOLERANCE = 1e-6
-_MATERIAL_NAME = re.compile(r"[a-z0-9_]+")
+__all__ = [
+    "CHEMISTRIES", "COMMODITIES", "MATERIAL_COMMODITY", "NEV_VEHICLES", "PROCESS_STRESSORS", "SHARE_TOLERANCE",
+    "BatteryMix", "CleanElectricity", "FleetMix", "Lightweighting", "OreGradeDecline", "RecycledContent",
+    "Scenario", "Sourcing", "parse_scenario", "read_toml",
+]
 
 
 @dataclass(frozen=True)
@@ -233,309 +206,56 @@ def _fleet_text(fleet: FleetMix) -> str:
     return "; ".join(parts)
 
 
-class _Reader:
-    """Typed access to a TOML table that reports the file and dotted key on failure."""
-
-    def __init__(self, file: str) -> None:
-        self.file = file
-
-    def fail(self, path: str, message: str) -> InputError:
-        return InputError(message, file=self.file, column=path)
-
-    def table(self, value: Any, path: str) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(path, f"expected a table, got {type(value).__name__}")
-        return value
-
-    def only(self, table: dict[str, Any], path: str, allowed: tuple[str, ...]) -> None:
-        for key in table:
-            if key not in allowed:
-                raise self.fail(_join(path, key), f"unknown key; allowed: {', '.join(allowed)}")
-
-    def required(self, table: dict[str, Any], path: str, key: str) -> Any:
-        if key not in table:
-            raise self.fail(_join(path, key), "missing required key")
-        return table[key]
-
-    def number(
-        self,
-        value: Any,
-        path: str,
-        lo: float | None = None,
-        hi: float | None = None,
-        lo_open: bool = False,
-    ) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.fail(path, f"expected a number, got {value!r}")
-        x = float(value)
-        if not math.isfinite(x):
-            raise self.fail(path, f"must be finite, got {value!r}")
-        if lo is not None and (x < lo or (lo_open and x == lo)):
-            bound = ">" if lo_open else ">="
-            raise self.fail(path, f"must be {bound} {lo:g}, got {x:g}")
-        if hi is not None and x > hi:
-            raise self.fail(path, f"must be <= {hi:g}, got {x:g}")
-        return x
-
-    def integer(self, value: Any, path: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(path, f"expected an integer, got {value!r}")
-        return value
-
-    def text(self, value: Any, path: str) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(path, f"expected a non-empty string, got {value!r}")
-        return value.strip()
-
-    def source(self, table: dict[str, Any], path: str) -> str:
-        """Every assumption must say where it comes from."""
-        return self.text(self.required(table, path, "source"), _join(path, "source"))
-
-    def strings(self, value: Any, path: str) -> tuple[str, ...]:
-        if not isinstance(value, list):
-            raise self.fail(path, f"expected a list of strings, got {value!r}")
-        return tuple(self.text(v, f"{path}[{i}]") for i, v in enumerate(value))
-
-    def country(self, value: Any, path: str) -> str:
-        code = self.text(value, path)
-        if code == UNKNOWN_ORIGIN or (len(code) == 3 and code.isalpha() and code.isupper()):
-            return code
-        raise self.fail(path, f"expected an ISO 3166 alpha-3 code (e.g. CHN) or WLD, got {value!r}")
-
-    def shares(
-        self, value: Any, path: str, allowed: tuple[str, ...] | None, complete: bool
-    ) -> dict[str, float]:
-        """Shares in [0, 1]; summing to 1 when `complete`, to at most 1 otherwise."""
-        table = self.table(value, path)
-        if not table:
-            raise self.fail(path, "needs at least one share")
-        out: dict[str, float] = {}
-        for key, share in table.items():
-            if allowed is not None and key not in allowed:
-                raise self.fail(_join(path, key), f"unknown key; allowed: {', '.join(allowed)}")
-            label = self.country(key, _join(path, key)) if allowed is None else key
-            out[label] = self.number(share, _join(path, key), 0.0, 1.0)
-        total = sum(out.values())
-        if complete and abs(total - 1.0) > SHARE_TOLERANCE:
-            raise self.fail(path, f"shares must sum to 1, got {total:g}")
-        if total > 1.0 + SHARE_TOLERANCE:
-            raise self.fail(path, f"shares must sum to at most 1, got {total:g}")
-        return out
-
-    def stressors(self, value: Any, path: str) -> dict[str, float]:
-        table = self.table(value, path)
-        out: dict[str, float] = {}
-        for key, amount in table.items():
-            if key not in PROCESS_STRESSORS:
-                raise self.fail(_join(path, key), f"unknown stressor; allowed: {', '.join(PROCESS_STRESSORS)}")
-            out[key] = self.number(amount, _join(path, key), 0.0)
-        return out
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-_TOP_KEYS = (
-    "scenario",
-    "include",
-    "recycled_content",
-    "battery_mix",
-    "electricity",
-    "sourcing",
-    "ore_grade",
-    "fleet",
-    "lightweighting",
-)
-
-
 def parse_scenario(data: Mapping[str, Any], file: str) -> Scenario:
     """Validate a scenario's TOML tables (without `include`, see `load_scenario`)."""
-    r = _Reader(file)
-    doc = dict(data)
-    r.only(doc, "", _TOP_KEYS)
-    head = r.table(r.required(doc, "", "scenario"), "scenario")
-    r.only(head, "scenario", ("name", "title", "description"))
-    name = r.text(r.required(head, "scenario", "name"), "scenario.name")
-    title = r.text(head.get("title", name), "scenario.title")
-    description = r.text(head.get("description", title), "scenario.description")
-    includes = r.strings(doc.get("include", []), "include")
+    return from_document(validate_document(data, file), file)
+
+
+def _frozen(mapping: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(mapping))
+
+
+def from_document(doc: ScenarioFile, file: str | None) -> Scenario:
+    """The `Scenario` a validated document describes (defaults filled in, mappings frozen)."""
+    head = doc.scenario
+    title = head.title or head.name
+    battery, fleet = doc.battery_mix, doc.fleet
     return Scenario(
-        name=name,
+        name=head.name,
         title=title,
-        description=description,
+        description=head.description or title,
         file=file,
-        recycled_content=_recycled(r, doc.get("recycled_content", {})),
-        battery_mix=_battery(r, doc["battery_mix"]) if "battery_mix" in doc else None,
-        electricity=_electricity(r, doc.get("electricity", [])),
-        sourcing=_sourcing(r, doc.get("sourcing", [])),
-        ore_grade=_ore_grade(r, doc.get("ore_grade", {})),
-        fleet=_fleet(r, doc["fleet"]) if "fleet" in doc else None,
-        lightweighting=_lightweighting(r, doc.get("lightweighting", {})),
-        includes=includes,
-    )
-
-
-def _recycled(r: _Reader, value: Any) -> tuple[RecycledContent, ...]:
-    out = []
-    for material, entry in r.table(value, "recycled_content").items():
-        path = f"recycled_content.{material}"
-        if material not in MATERIAL_COMMODITY:
-            raise r.fail(path, f"unknown material; allowed: {', '.join(MATERIAL_COMMODITY)}")
-        t = r.table(entry, path)
-        r.only(t, path, ("share", "secondary_stressors", "country", "materials", "source"))
-        materials = r.strings(t.get("materials", []), f"{path}.materials")
-        for i, name in enumerate(materials):
-            if not _MATERIAL_NAME.fullmatch(name):
-                raise r.fail(f"{path}.materials[{i}]", "name a material node without its prefix, e.g. steel")
-        out.append(
-            RecycledContent(
-                material=material,
-                commodity=MATERIAL_COMMODITY[material],
-                share=r.number(r.required(t, path, "share"), f"{path}.share", 0.0, 1.0),
-                secondary_stressors=MappingProxyType(
-                    r.stressors(r.required(t, path, "secondary_stressors"), f"{path}.secondary_stressors")
-                ),
-                country=r.country(t.get("country", DEFAULT_HOME), f"{path}.country"),
-                source=r.source(t, path),
-                materials=materials,
-            )
-        )
-    return tuple(out)
-
-
-def _battery(r: _Reader, value: Any) -> BatteryMix:
-    t = r.table(value, "battery_mix")
-    r.only(t, "battery_mix", ("shares", "consumers", "source"))
-    return BatteryMix(
-        shares=MappingProxyType(
-            r.shares(r.required(t, "battery_mix", "shares"), "battery_mix.shares", CHEMISTRIES, complete=True)
+        recycled_content=tuple(
+            RecycledContent(material=material, commodity=MATERIAL_COMMODITY[material], share=t.share,
+                            secondary_stressors=_frozen(t.secondary_stressors), country=t.country,
+                            source=t.source, materials=tuple(t.materials))
+            for material, t in doc.recycled_content.items()
         ),
-        consumers=r.strings(t.get("consumers", []), "battery_mix.consumers"),
-        source=r.source(t, "battery_mix"),
+        battery_mix=None if battery is None else BatteryMix(
+            shares=_frozen(battery.shares), consumers=tuple(battery.consumers), source=battery.source),
+        electricity=tuple(
+            CleanElectricity(share=t.share, countries=tuple(t.countries), stages=tuple(t.stages), supply=t.supply,
+                             stressors=None if t.stressors is None else _frozen(t.stressors), source=t.source)
+            for t in doc.electricity
+        ),
+        sourcing=tuple(
+            Sourcing(commodity=t.commodity, market=t.market, shares=_frozen(t.shares), source=t.source)
+            for t in doc.sourcing
+        ),
+        ore_grade=tuple(
+            OreGradeDecline(commodity=commodity, annual_decline=t.annual_decline, base_year=t.base_year,
+                            target_year=t.target_year, source=t.source)
+            for commodity, t in doc.ore_grade.items()
+        ),
+        fleet=None if fleet is None else FleetMix(
+            nev_share=fleet.nev_share, total=fleet.total,
+            nev_split=None if fleet.nev_split is None else _frozen(fleet.nev_split), source=fleet.source),
+        lightweighting=tuple(
+            Lightweighting(material=material, mass_change=t.mass_change, source=t.source)
+            for material, t in doc.lightweighting.items()
+        ),
+        includes=tuple(doc.include),
     )
-
-
-def _array_of_tables(r: _Reader, value: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
-    if not isinstance(value, list):
-        raise r.fail(path, f"expected an array of tables ([[{path}]]), got {type(value).__name__}")
-    return [(f"{path}[{i}]", r.table(v, f"{path}[{i}]")) for i, v in enumerate(value)]
-
-
-def _electricity(r: _Reader, value: Any) -> tuple[CleanElectricity, ...]:
-    out = []
-    for path, t in _array_of_tables(r, value, "electricity"):
-        r.only(t, path, ("share", "countries", "stages", "supply", "stressors", "source"))
-        if ("supply" in t) == ("stressors" in t):
-            raise r.fail(path, "give exactly one of 'supply' (a network node) or 'stressors' (a new node)")
-        listed = r.strings(t.get("countries", []), f"{path}.countries")
-        countries = tuple(r.country(c, f"{path}.countries[{i}]") for i, c in enumerate(listed))
-        stages = r.strings(t.get("stages", ["smelting", "refining"]), f"{path}.stages")
-        for i, stage in enumerate(stages):
-            if stage not in ("beneficiation", "smelting", "refining", "material", "component", "recycling"):
-                raise r.fail(f"{path}.stages[{i}]", f"not a processing stage: {stage!r}")
-        out.append(
-            CleanElectricity(
-                share=r.number(r.required(t, path, "share"), f"{path}.share", 0.0, 1.0),
-                countries=countries,
-                stages=stages,
-                supply=r.text(t["supply"], f"{path}.supply") if "supply" in t else None,
-                stressors=MappingProxyType(r.stressors(t["stressors"], f"{path}.stressors"))
-                if "stressors" in t
-                else None,
-                source=r.source(t, path),
-            )
-        )
-    return tuple(out)
-
-
-def _sourcing(r: _Reader, value: Any) -> tuple[Sourcing, ...]:
-    out = []
-    for path, t in _array_of_tables(r, value, "sourcing"):
-        r.only(t, path, ("commodity", "market", "shares", "source"))
-        if ("commodity" in t) == ("market" in t):
-            raise r.fail(path, "give exactly one of 'commodity' or 'market'")
-        commodity = None
-        if "commodity" in t:
-            commodity = r.text(t["commodity"], f"{path}.commodity")
-            if commodity not in COMMODITIES:
-                raise r.fail(f"{path}.commodity", f"unknown commodity; allowed: {', '.join(COMMODITIES)}")
-        market = r.text(t["market"], f"{path}.market") if "market" in t else None
-        out.append(
-            Sourcing(
-                commodity=commodity,
-                market=market,
-                shares=MappingProxyType(
-                    r.shares(r.required(t, path, "shares"), f"{path}.shares", None, complete=False)
-                ),
-                source=r.source(t, path),
-            )
-        )
-    return tuple(out)
-
-
-def _ore_grade(r: _Reader, value: Any) -> tuple[OreGradeDecline, ...]:
-    out = []
-    for commodity, entry in r.table(value, "ore_grade").items():
-        path = f"ore_grade.{commodity}"
-        if commodity not in COMMODITIES:
-            raise r.fail(path, f"unknown commodity; allowed: {', '.join(COMMODITIES)}")
-        t = r.table(entry, path)
-        r.only(t, path, ("annual_decline", "base_year", "target_year", "source"))
-        base = r.integer(t.get("base_year", 2019), f"{path}.base_year")
-        target = r.integer(r.required(t, path, "target_year"), f"{path}.target_year")
-        if target < base:
-            raise r.fail(f"{path}.target_year", f"must not be before base_year {base}, got {target}")
-        out.append(
-            OreGradeDecline(
-                commodity=commodity,
-                annual_decline=r.number(
-                    r.required(t, path, "annual_decline"), f"{path}.annual_decline", 0.0, 1.0
-                ),
-                base_year=base,
-                target_year=target,
-                source=r.source(t, path),
-            )
-        )
-        if out[-1].grade_factor <= 0.0:
-            raise r.fail(f"{path}.annual_decline", "grade would fall to zero by the target year")
-    return tuple(out)
-
-
-def _fleet(r: _Reader, value: Any) -> FleetMix:
-    t = r.table(value, "fleet")
-    r.only(t, "fleet", ("nev_share", "total", "nev_split", "source"))
-    if not {"nev_share", "total", "nev_split"} & set(t):
-        raise r.fail("fleet", "give at least one of nev_share, total, nev_split")
-    split = None
-    if "nev_split" in t:
-        split = MappingProxyType(r.shares(t["nev_split"], "fleet.nev_split", NEV_VEHICLES, complete=True))
-    return FleetMix(
-        nev_share=r.number(t["nev_share"], "fleet.nev_share", 0.0, 1.0) if "nev_share" in t else None,
-        total=r.number(t["total"], "fleet.total", 0.0, lo_open=True) if "total" in t else None,
-        nev_split=split,
-        source=r.source(t, "fleet"),
-    )
-
-
-def _lightweighting(r: _Reader, value: Any) -> tuple[Lightweighting, ...]:
-    out = []
-    for material, entry in r.table(value, "lightweighting").items():
-        path = f"lightweighting.{material}"
-        if not _MATERIAL_NAME.fullmatch(material):
-            raise r.fail(path, "name a material node without its prefix, e.g. steel for material:steel")
-        t = r.table(entry, path)
-        r.only(t, path, ("mass_change", "source"))
-        out.append(
-            Lightweighting(
-                material=material,
-                mass_change=r.number(
-                    r.required(t, path, "mass_change"), f"{path}.mass_change", -1.0, lo_open=True
-                ),
-                source=r.source(t, path),
-            )
-        )
-    return tuple(out)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

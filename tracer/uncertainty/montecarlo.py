@@ -8,7 +8,7 @@ workers take chunks in any order, and the statistics fold block by block in orde
 (a multiple of BLOCK) and any number of workers.
 
 Per chunk: draw (parameters x samples), scatter into A and B values (nnz x samples),
-evaluate every indicator for the whole chunk (tracer.uncertainty.model), reduce to
+evaluate every indicator for the whole chunk (tracer.uncertainty.batch), reduce to
 moments and histograms. Peak memory per worker is about
     chunk_size x (nnz(A) + nnz(B) + 2 x upstream edges + rows x columns) x 4 bytes
 plus the histogram (rows x columns x (BINS + 2) x 8 bytes), whatever the iterations.
@@ -29,7 +29,7 @@ import scipy.sparse as sp
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.engine import CompiledNetwork, compile_network
-from tracer.uncertainty import model as batch
+from tracer.uncertainty import batch
 from tracer.uncertainty.allocator import keep_freed_memory
 from tracer.uncertainty.distributions import DTYPE
 from tracer.uncertainty.parameters import ParameterSet, collect

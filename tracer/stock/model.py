@@ -12,17 +12,17 @@ import numpy as np
 import pandas as pd
 
 from hfcommon.errors import InputError
-from tracer.fleet.classes import VehicleClass, load_classes, load_composition
-from tracer.fleet.config import FleetConfig
-from tracer.fleet.eol import (
+from tracer.stock.classes import VehicleClass, load_classes, load_composition
+from tracer.stock.config import FleetConfig
+from tracer.stock.eol import (
     EolParameters,
     emission_path,
     load_eol_parameters,
     price_index,
 )
-from tracer.fleet.lifetimes import Lifetime, weibull_cv
-from tracer.fleet.projection import StockProjection, project_stock
-from tracer.fleet.stock_model import run_stock_driven
+from tracer.stock.lifetimes import Lifetime, weibull_cv
+from tracer.stock.projection import StockProjection, project_stock
+from tracer.stock.stock_model import run_stock_driven
 
 MAX_AGE = 80  # years a vehicle may stay; beyond it every survivor leaves
 

@@ -11,9 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from tracer.cli import app
-from tracer.fleet import load_config, run_fleet
-from tracer.fleet.classes import load_composition
-from tracer.fleet.tables import DATA_DIR
+from tracer.stock import load_config, run_fleet
+from tracer.stock.classes import load_composition
+from tracer.stock.tables import DATA_DIR
 
 CARS = DATA_DIR / "china_cars.toml"
 

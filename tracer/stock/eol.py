@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from hfcommon.errors import InputError
-from tracer.fleet.config import FleetConfig
-from tracer.fleet.tables import read_table
+from tracer.stock.config import FleetConfig
+from tracer.stock.tables import read_checked_csv
 
 GRAMS_PER_TROY_OUNCE = 31.1034768
 PRICE_UNITS_TO_USD_PER_T = {"USD/t": 1.0, "USD/toz": 1e6 / GRAMS_PER_TROY_OUNCE}
@@ -41,7 +41,7 @@ def load_eol_parameters(config: FleetConfig, materials: tuple[str, ...]) -> EolP
     nan = np.full(len(materials), np.nan)
 
     rec_path = config.path(config.recovery_file)
-    rec = read_table(rec_path, text=("material", "source"), numbers=("recovery_rate",),
+    rec = read_checked_csv(rec_path, text=("material", "source"), numbers=("recovery_rate",),
                      key=("material",))
     recovery = np.zeros(len(materials))  # no rate stated: nothing is recovered
     for i, row in rec.iterrows():
@@ -52,7 +52,7 @@ def load_eol_parameters(config: FleetConfig, materials: tuple[str, ...]) -> EolP
             recovery[index[row["material"]]] = row["recovery_rate"]
 
     price_path = config.path(config.prices_file)
-    prices = read_table(price_path, text=("material", "unit", "source"),
+    prices = read_checked_csv(price_path, text=("material", "unit", "source"),
                         numbers=("price", "price_year"), key=("material",))
     price = nan.copy()
     for i, row in prices.iterrows():
@@ -69,7 +69,7 @@ def load_eol_parameters(config: FleetConfig, materials: tuple[str, ...]) -> EolP
     fac_path = config.path(config.factors_file)
     columns = ("energy_primary_mj_per_kg", "energy_secondary_mj_per_kg", "co2_primary_t_per_t",
                "co2_secondary_t_per_t", "relative_uncertainty")
-    fac = read_table(fac_path, text=("material", "source"), numbers=columns, key=("material",))
+    fac = read_checked_csv(fac_path, text=("material", "source"), numbers=columns, key=("material",))
     arrays = {c: nan.copy() for c in columns}
     for _, row in fac.iterrows():
         if row["material"] in index:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from hfcommon.errors import InputError
-from tracer.fleet.tables import read_table
+from tracer.stock.tables import read_checked_csv
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class VehicleClass:
 def load_classes(path: str | Path, weight_basis: str = "unit") -> dict[str, VehicleClass]:
     """Read the class table; ``weight_basis='with_trailer'`` uses the trailer masses."""
     prefix = "mass_with_trailer" if weight_basis == "with_trailer" else "mass"
-    df = read_table(
+    df = read_checked_csv(
         path, text=("vehicle_class", "group"),
         numbers=(f"{prefix}_t", f"{prefix}_low_t", f"{prefix}_high_t", "lifetime_mean_years",
                  "weibull_shape"),
@@ -56,7 +56,7 @@ def load_classes(path: str | Path, weight_basis: str = "unit") -> dict[str, Vehi
 
 def load_composition(path: str | Path) -> pd.DataFrame:
     """Material composition by vehicle group: mass fractions and fixed kg per vehicle."""
-    df = read_table(path, text=("group", "material", "basis", "unit", "source"),
+    df = read_checked_csv(path, text=("group", "material", "basis", "unit", "source"),
                     numbers=("value",), key=("group", "material"))
     bad = np.flatnonzero(~df["basis"].isin(["mass_fraction", "kg_per_vehicle"]).to_numpy())
     if bad.size:

@@ -8,17 +8,17 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from test_fleet_eol import write_study
+from test_stock_eol import write_study
 
-from tracer.fleet.config import load_config
-from tracer.fleet.coupling import (
+from tracer.stock.config import load_config
+from tracer.stock.coupling import (
     SecondaryRoute,
     fleet_metal_demand,
     hidden_flows_by_year,
     recycled_shares,
     secondary_supply,
 )
-from tracer.fleet.model import run_fleet
+from tracer.stock.model import run_fleet
 
 WASTE_PER_T_STEEL = 5.0
 RESIDUE_PER_T_SECONDARY = 0.5
@@ -91,7 +91,7 @@ def test_hidden_flows_fall_with_each_years_recycled_share():
 
 def test_network_metal_demand_is_material_output_times_supplier_amounts():
     from tracer import api
-    from tracer.fleet.coupling import network_metal_demand
+    from tracer.stock.coupling import network_metal_demand
 
     result = api.run(fleet={"ICEV": 40.0}, network=steel_network())
     demand = network_metal_demand(result).set_index("commodity")["demand_t"]
@@ -99,8 +99,8 @@ def test_network_metal_demand_is_material_output_times_supplier_amounts():
 
 
 def test_bundled_secondary_routes_load_with_sources():
-    from tracer.fleet.coupling import load_routes
-    from tracer.fleet.tables import DATA_DIR
+    from tracer.stock.coupling import load_routes
+    from tracer.stock.tables import DATA_DIR
 
     routes = load_routes(DATA_DIR / "secondary_routes.csv")
     assert set(routes) == {"bauxite", "copper"}

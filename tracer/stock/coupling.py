@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from tracer import api
-from tracer.fleet.model import FleetResult
-from tracer.fleet.tables import read_table
 from tracer.scenarios.levers import recycled_content
 from tracer.scenarios.spec import RecycledContent
+from tracer.stock.model import FleetResult
+from tracer.stock.tables import read_checked_csv
 
 # Fleet materials -> mine_db commodity codes (docs/CONTRACTS.md); others are not coupled.
 COMMODITY = MappingProxyType({
@@ -100,7 +100,7 @@ def network_metal_demand(result: api.RunResult) -> pd.DataFrame:
 
 def load_routes(path: str | Path) -> dict[str, SecondaryRoute]:
     """Secondary routes by commodity from a table (commodity, stressor, value, country, source)."""
-    df = read_table(path, text=("commodity", "stressor", "country", "source"), numbers=("value",),
+    df = read_checked_csv(path, text=("commodity", "stressor", "country", "source"), numbers=("value",),
                     key=("commodity", "stressor"))
     routes = {}
     for commodity, rows in df.groupby("commodity"):

@@ -8,7 +8,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from hfcommon.output import atomic_path
-from tracer.fleet.model import FleetResult
+from tracer.stock.model import FleetResult
 
 METALS_SHOWN = ("Fe", "Al", "Cu", "Pb")
 

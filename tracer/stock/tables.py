@@ -16,7 +16,7 @@ from hfcommon.errors import InputError
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "fleet"
 
 
-def read_table(
+def read_checked_csv(
     path: str | Path,
     text: tuple[str, ...] = (),
     numbers: tuple[str, ...] = (),

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from hfcommon.errors import InputError
-from tracer.fleet.config import load_config
-from tracer.fleet.eol import GRAMS_PER_TROY_OUNCE, emission_path, price_index
-from tracer.fleet.logistic import logistic
-from tracer.fleet.model import prepare, run_fleet
-from tracer.fleet.tables import DATA_DIR
-from tracer.fleet.uncertainty import lifespan_sensitivity, monte_carlo
+from tracer.stock.config import load_config
+from tracer.stock.eol import GRAMS_PER_TROY_OUNCE, emission_path, price_index
+from tracer.stock.logistic import logistic
+from tracer.stock.model import prepare, run_fleet
+from tracer.stock.tables import DATA_DIR
+from tracer.stock.uncertainty import lifespan_sensitivity, monte_carlo
 
 A, K, TC = 1_000_000.0, 0.2, 2000.0
 

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate
 
-from tracer.fleet.lifetimes import Lifetime
-from tracer.fleet.logistic import fit_logistic, logistic
-from tracer.fleet.stock_model import run_stock_driven, steady_state_cohorts
+from tracer.stock.lifetimes import Lifetime
+from tracer.stock.logistic import fit_logistic, logistic
+from tracer.stock.stock_model import run_stock_driven, steady_state_cohorts
 
 
 def test_constant_stock_fixed_lifetime_gives_constant_inflow_equal_to_outflow():
@@ -158,7 +158,7 @@ def test_logistic_fit_needs_enough_positive_points():
 
 
 def test_weibull_coefficient_of_variation():
-    from tracer.fleet.lifetimes import weibull_cv
+    from tracer.stock.lifetimes import weibull_cv
 
     assert float(weibull_cv(1.0)) == pytest.approx(1.0)  # exponential: sd = mean
     lt = Lifetime.weibull_from_mean(10.0, 3.0)

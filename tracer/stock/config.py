@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from hfcommon.errors import InputError
-from tracer.fleet.lifetimes import KINDS
-from tracer.fleet.tables import DATA_DIR, resolve
+from tracer.stock.lifetimes import KINDS
+from tracer.stock.tables import DATA_DIR, resolve
 
 DEFAULT_CONFIG = DATA_DIR / "china_trucks.toml"
 

@@ -16,7 +16,7 @@ from dataclasses import fields
 import numpy as np
 import pandas as pd
 
-from tracer.fleet.model import Draws, FleetSetup, Outcome, simulate, yearly_totals
+from tracer.stock.model import Draws, FleetSetup, Outcome, simulate, yearly_totals
 
 LIFETIME_SPREAD = 0.20
 PRICE_SPREAD = 0.20

@@ -17,9 +17,9 @@ import pandas as pd
 from scipy.interpolate import PchipInterpolator
 
 from hfcommon.errors import InputError
-from tracer.fleet.config import FleetConfig
-from tracer.fleet.logistic import LogisticFit, fit_logistic
-from tracer.fleet.tables import read_table
+from tracer.stock.config import FleetConfig
+from tracer.stock.logistic import LogisticFit, fit_logistic
+from tracer.stock.tables import read_checked_csv
 
 UNITS_PER_ROW_UNIT = 1e4  # the yearbooks count vehicles in units of 10 000
 
@@ -38,7 +38,7 @@ class StockProjection:
 
 def load_stock(path: str | Path) -> pd.DataFrame:
     """Read a stock table (year, vehicle_class, stock_10k_units, status, source)."""
-    df = read_table(path, text=("vehicle_class", "status", "source"),
+    df = read_checked_csv(path, text=("vehicle_class", "status", "source"),
                     numbers=("year", "stock_10k_units"), key=("year", "vehicle_class"))
     frac = np.flatnonzero((df["year"] % 1 != 0).to_numpy())
     if frac.size:
