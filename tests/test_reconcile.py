@@ -64,6 +64,24 @@ def test_switched_off_cuts_only_deliveries_leaving_the_element() -> None:
     assert not H.has_edge("refining:cu", "material:copper")
     assert H.has_edge("mine:A", "refining:cu") and H.has_edge("mine:B", "refining:cu")
     assert G.has_edge("refining:cu", "material:copper")  # the input graph is untouched
+    assert G.nodes["material:copper"]["stressors"]["process_residue"] == 0.05
+    # the 1.05 t no longer delivered leaves the consumer's residue too (not below 0)
+    assert H.nodes["material:copper"]["stressors"]["process_residue"] == 0.0
+
+
+def test_a_flux_switched_off_leaves_the_consumers_residue_and_tmr_closes() -> None:
+    from graphs import build_default_network
+
+    G = build_default_network()
+    residue = G.nodes["refining:pig_iron:CHN"]["stressors"]["process_residue"]
+    flux = G.edges["market:limestone:CHN", "refining:pig_iron:CHN"]["amount"]
+    H = switched_off(G, {"market:limestone:CHN"})
+    assert H.nodes["refining:pig_iron:CHN"]["stressors"]["process_residue"] == pytest.approx(residue - flux)
+    base, off = api.run(network=G).summary, api.run(network=H).summary
+    assert base["hidden_t"] == pytest.approx(off["hidden_t"])  # no quarry overburden traced (a stated gap)
+    assert base["total_tmr_t"] - off["total_tmr_t"] > 0
+    for summary in (base, off):
+        assert sum(summary["by_stressor_t"].values()) == pytest.approx(summary["total_tmr_t"])
 
 
 def test_elements_select_by_attributes_negation_and_tag() -> None:

@@ -7,9 +7,8 @@ selectors, and a node can also name its element itself (node attribute
 
 Switching an element off cuts every delivery from its nodes to nodes outside it: the
 element, and whatever upstream only it draws on, drops out of the supply chain with
-nothing in its place. The hidden flows it carried leave exactly; a burner's own
-residue stays where the network books it (burnt coal is `process_residue` at the
-plant that burns it), so for TMR the cut is what the element itself moves.
+nothing in its place. The mass a cut delivery brought into its consumer also leaves
+the consumer's process residue (burnt coal, calcined flux), so TMR stays closed.
 """
 
 from __future__ import annotations
@@ -102,8 +101,19 @@ def _element(rows: Sequence[Row]) -> Element:
 
 
 def switched_off(G: nx.DiGraph, nodes: Iterable[str]) -> nx.DiGraph:
-    """A copy of `G` without the deliveries from `nodes` to nodes outside them."""
+    """A copy of `G` without the deliveries from `nodes` to nodes outside them.
+
+    A consumer's `process_residue` is its input mass less its output, so a cut delivery
+    in tonnes also leaves the consumer's residue (never below 0): switching coal or flux
+    off removes the burnt coal or the calcined flux too, and TMR stays closed.
+    """
     inside = set(nodes)
+    cut = [(u, v) for u in inside if u in G for v in G.successors(u) if v not in inside]
     H = G.copy()
-    H.remove_edges_from([(u, v) for u in inside if u in G for v in G.successors(u) if v not in inside])
+    for u, v in cut:
+        stressors = H.nodes[v].get("stressors") or {}
+        if G.nodes[u].get("unit") == "t" and stressors.get("process_residue"):
+            residue = max(0.0, stressors["process_residue"] - float(G.edges[u, v].get("amount", 0.0)))
+            H.nodes[v]["stressors"] = {**stressors, "process_residue": residue}  # a new dict: G keeps its own
+    H.remove_edges_from(cut)
     return H
