@@ -73,6 +73,8 @@ def add_chain(
             extra["external_mass"] = coefficient(params, row, "external_mass").value
         if row.text("carrier", required=False):
             extra["carrier"] = row.text("carrier")
+        if row.text("boundary_element", required=False):  # tracer reconcile's element (CONTRACTS.md)
+            extra["boundary_element"] = row.text("boundary_element")
         try:
             add_node(
                 G,

@@ -83,3 +83,26 @@ def write_json(obj: Any, path: str | os.PathLike[str]) -> Path:
     with atomic_path(target) as tmp:
         tmp.write_text(to_json(obj) + "\n", encoding="utf-8")
     return target
+
+
+@contextlib.contextmanager
+def staged_files(out: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a private staging folder; on success move every file in it into `out`.
+
+    For commands whose files form one set (a table and the figure drawn from it): if
+    anything fails while the set is written, `out` receives none of it. Files are
+    written into the staging folder (with the atomic writers above or directly) and
+    renamed into `out` only after the last one is complete.
+    """
+    target = Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staged.", suffix=".part", dir=target))
+    try:
+        yield stage
+        for path in sorted(stage.rglob("*")):
+            if path.is_file() and not any(part.endswith(".part") for part in path.relative_to(stage).parts[:-1]):
+                destination = target / path.relative_to(stage)
+                destination.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, destination)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

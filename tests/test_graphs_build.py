@@ -165,7 +165,7 @@ def test_supply_and_country_markets_sum_to_one(default: nx.DiGraph) -> None:
 def test_default_coefficients_by_hand(default: nx.DiGraph) -> None:
     # coal overburden: 13 % open pit x 4.22 bcm/t x 1.22 t/bcm (E8, E10)
     assert default.nodes["energy:coal:CHN"]["stressors"]["overburden"] == pytest.approx(0.13 * 4.22 * 1.22)
-    assert default.edges["energy:coal_power:CHN", "energy:grid:CHN"]["amount"] == 0.62
+    assert default.edges["energy:coal_power:CHN", "energy:grid:CHN"]["amount"] == 0.65  # H_energy_coal_steel.md Table 1, 2019
     # China's copper supply: domestic 1,683,450 t Cu against imports of 21,981,863 t concentrate at 24.97 % Cu
     share = 1683450 / (21981863 * 0.2497 + 1683450)
     assert default.edges["market:copper:CHN", supply_market("copper")]["amount"] == pytest.approx(share)
@@ -239,9 +239,10 @@ def test_hidden_flows_only_on_mines_beneficiation_and_coal(default: nx.DiGraph) 
 def test_mine_site_electricity_by_hand(tiny_mines: pd.DataFrame, sourcing: Path) -> None:
     G = graphs.build_default_network(tiny_mines, sourcing=sourcing)
     # copper: 39 kWh per t ore (Calvo et al. 2016 median) x ore per t Cu x 0.0036 GJ/kWh
-    assert G.edges["energy:grid:WLD", "beneficiation:cl1"]["amount"] == pytest.approx(39 * 100 * 0.0036)
+    # each site takes its own country's grid (issue 19; Chile's from graphs/data/grids.csv)
+    assert G.edges["energy:grid:CHL", "beneficiation:cl1"]["amount"] == pytest.approx(39 * 100 * 0.0036)
     assert G.edges["energy:grid:CHN", "beneficiation:cn1"]["amount"] == pytest.approx(39 * 160 * 0.0036)
-    assert G.edges["energy:grid:WLD", "beneficiation:cl1"]["uncertainty"].params == pytest.approx(
+    assert G.edges["energy:grid:CHL", "beneficiation:cl1"]["uncertainty"].params == pytest.approx(
         (20 * 100 * 0.0036, 112 * 100 * 0.0036))
     # no published mine electricity for lithium: no edge (a stated gap)
     assert not any(G.nodes[p]["kind"] == "energy" for p in G.predecessors("beneficiation:au1"))

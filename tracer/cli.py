@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 
 from hfcommon.errors import InputError
-from tracer.commands import db, fleet, graph, maps, run, scenarios, uncertainty
+from tracer.commands import db, fleet, graph, maps, reconcile, run, scenarios, uncertainty
 
 app = typer.Typer(
     name="tracer",
@@ -33,7 +33,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (db, graph, run, scenarios, uncertainty, maps, fleet):
+for _module in (db, graph, run, scenarios, uncertainty, maps, fleet, reconcile):
     _module.register(app)
 
 

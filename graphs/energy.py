@@ -1,0 +1,104 @@
+"""Country grids and coal mining beyond China, South Africa and the world average (issue 19).
+
+Why a table per country and not rows in the chain tables: a grid is the same three
+nodes everywhere (coal-fired power, other power, their mix), differing only in the coal
+share and where the coal is mined. `grids.csv` gives one row per country (2019 mix from
+H_energy_coal_steel.md Table 1) and `coal_mines.csv` one row per coal-mining country
+with its overburden per tonne; the coal plant's coal rate, the heating value and the CO2
+of burning coal are the world-average parameters of the chain tables. Sites in a country
+with a grid take it (graphs.mines.add_mine_power); others take the world grid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from graphs.chain import coefficient
+from graphs.model import add_flow, add_node
+from graphs.parameters import Parameter, Parameters
+from graphs.tables import Row, bundled, read_rows
+from hfcommon.countries import to_iso3
+from hfcommon.vocabulary import UNKNOWN_ORIGIN
+
+COAL_RATE = "wld_coal_per_gje"
+HEATING_VALUE = "foreign_coal_gj_per_t"
+
+
+def _country(row: Row, column: str) -> str:
+    text = row.text(column)
+    return UNKNOWN_ORIGIN if text == UNKNOWN_ORIGIN else to_iso3(text, file=row.file, row=row.row, column=column)
+
+
+def add_coal_mines(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
+    """`energy:coal:<ISO3>` (carrier coal) with overburden, heating value and CO2 per t."""
+    for row in read_rows(path or bundled("coal_mines.csv"), ("country", "name", "overburden")):
+        country = _country(row, "country")
+        overburden = coefficient(params, row, "overburden")
+        heating = params[HEATING_VALUE]
+        co2 = params.value("coal_co2_t_per_gj") * heating.value
+        try:
+            add_node(
+                G, f"energy:coal:{country}", kind="energy", name=row.text("name"), country=country, unit="t",
+                stressors={"overburden": overburden.value, "energy": heating.value, "co2": co2},
+                stressor_sources={
+                    "overburden": overburden.source,
+                    "energy": f"primary energy: heating value of raw coal [{heating.describe()}]",
+                    "co2": "CO2 when the coal is burnt: coal_co2_t_per_gj x foreign_coal_gj_per_t",
+                },
+                stressor_uncertainty={"overburden": overburden.uncertainty} if overburden.uncertainty else {},
+                carrier="coal", source=row.text("source"),
+            )
+        except ValueError as exc:
+            raise row.error("country", str(exc)) from None
+
+
+def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
+    """Per row: coal power (if any), other power and the grid mix of one country."""
+    rate = params[COAL_RATE]
+    for row in read_rows(path or bundled("grids.csv"), ("country", "coal_share", "coal_mined_in")):
+        country = _country(row, "country")
+        share = coefficient(params, row, "coal_share")
+        if share.value > 1:
+            raise row.error("coal_share", f"{share.value} is above 1")
+        coal = f"energy:coal:{_country(row, 'coal_mined_in')}"
+        if coal not in G:
+            raise row.error("coal_mined_in", f"no coal-mining node {coal!r} (coal_mines.csv or chain_nodes.csv)")
+        grid = f"energy:grid:{country}"
+        try:
+            add_node(G, grid, kind="energy", name=f"Electricity, {country} grid mix (2019)", country=country,
+                     unit="GJ", carrier="electricity", source=row.text("source"))
+            _other_power(G, country, params.value("other_power_co2"))
+            add_flow(G, f"energy:other_power:{country}", grid, 1 - share.value,
+                     f"non-coal share of generation: 1 - ({share.source})", None)
+            if share.value > 0:
+                _coal_power(G, country, rate, coal)
+                add_flow(G, f"energy:coal_power:{country}", grid, share.value,
+                         f"coal share of generation: {share.source}", share.uncertainty)
+        except ValueError as exc:
+            raise row.error("country", str(exc)) from None
+
+
+def _other_power(G: nx.DiGraph, country: str, co2: float) -> None:
+    add_node(
+        G, f"energy:other_power:{country}", kind="energy", name=f"Non-coal electricity, {country}", country=country,
+        unit="GJ", carrier="electricity",
+        stressors={"energy": 1.0, "co2": co2},
+        stressor_sources={
+            "energy": "primary energy of non-combustion electricity, physical energy content method (1 GJ per GJ)",
+            "co2": "other_power_co2 (assumptions.csv): non-coal generation carries no CO2 or hidden flows here",
+        },
+        source="gas, oil, hydro, nuclear, wind, solar and bioenergy; no hidden flows traced",
+    )
+
+
+def _coal_power(G: nx.DiGraph, country: str, rate: Parameter, coal: str) -> None:
+    source = f"coal burnt per GJ of electricity [{rate.describe()}]"
+    add_node(
+        G, f"energy:coal_power:{country}", kind="energy", name=f"Coal-fired electricity, {country}", country=country,
+        unit="GJ", carrier="electricity",
+        stressors={"process_residue": rate.value}, stressor_sources={"process_residue": f"mass of the coal burnt: {source}"},
+        source=f"coal-fired generation burning coal from {coal}",
+    )
+    add_flow(G, coal, f"energy:coal_power:{country}", rate.value, source, rate.uncertainty)

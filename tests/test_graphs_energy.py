@@ -1,0 +1,77 @@
+"""Country grids and coal mining (graphs/energy.py, grids.csv, coal_mines.csv; issue 19)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import graphs
+from graphs.energy import add_grids
+from graphs.build import default_parameters
+from hfcommon.errors import InputError
+
+TABLE_1 = {  # H_energy_coal_steel.md Table 1, coal % of 2019 generation
+    "CHN": 65.0, "CHL": 22.8, "PER": 0.6, "AUS": 56.6, "IDN": 62.6, "COD": 0.0, "ZMB": 8.1, "ZAF": 88.0,
+    "BRA": 3.8, "GIN": 0.0, "RUS": 15.8, "CAN": 7.2, "PHL": 44.5, "JPN": 30.6, "KOR": 41.1, "FIN": 6.4,
+    "NOR": 0.0, "USA": 23.2, "IND": 73.9, "WLD": 36.6,
+}
+
+
+@pytest.fixture(scope="module")
+def default() -> nx.DiGraph:
+    return graphs.build_default_network()
+
+
+def _coal_share(G: nx.DiGraph, country: str) -> float:
+    edge = G.get_edge_data(f"energy:coal_power:{country}", f"energy:grid:{country}")
+    return 0.0 if edge is None else edge["amount"]
+
+
+@pytest.mark.parametrize("country", sorted(TABLE_1))
+def test_every_table_1_country_has_its_2019_grid(default: nx.DiGraph, country: str) -> None:
+    grid = f"energy:grid:{country}"
+    assert default.nodes[grid]["carrier"] == "electricity"
+    assert _coal_share(default, country) == pytest.approx(TABLE_1[country] / 100)
+    total = sum(default.edges[p, grid]["amount"] for p in default.predecessors(grid))
+    assert total == pytest.approx(1.0)
+    for p in default.predecessors(grid):
+        assert default.edges[p, grid]["source"]
+
+
+def test_coal_is_mined_where_it_is_burnt_for_the_large_producers(default: nx.DiGraph) -> None:
+    for country in ("CHN", "ZAF", "AUS", "IDN", "IND", "USA", "RUS"):
+        coal = f"energy:coal:{country}"
+        assert default.nodes[coal]["carrier"] == "coal" and default.nodes[coal]["country"] == country
+        assert coal in set(default.predecessors(f"energy:coal_power:{country}"))
+        assert default.nodes[coal]["stressor_sources"]["overburden"]
+    assert "energy:coal:WLD" in set(default.predecessors("energy:coal_power:CHL"))
+    # Australia: 65 % opencast (Scott et al. 2010) x 6.42 bcm/t (E10) x 1.22 t/bcm
+    assert default.nodes["energy:coal:AUS"]["stressors"]["overburden"] == pytest.approx(0.65 * 6.42 * 1.22)
+    # India: Coal India's overburden per t of all its output, no open-pit share
+    assert default.nodes["energy:coal:IND"]["stressors"]["overburden"] == pytest.approx(1.91 * 1.22)
+    assert default.nodes["energy:coal:AUS"]["stressor_uncertainty"]["overburden"].kind == "triangular"
+
+
+def test_sites_abroad_draw_their_own_grid(default: nx.DiGraph) -> None:
+    for node, data in default.nodes(data=True):
+        if data["kind"] != "beneficiation":
+            continue
+        grids = [p for p in default.predecessors(node) if p.startswith("energy:grid:")]
+        for grid in grids:
+            own = f"energy:grid:{data['country']}"
+            assert grid == (own if own in default else "energy:grid:WLD"), node
+
+
+def test_a_bad_grid_row_names_file_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "grids.csv"
+    path.write_text("country,coal_share,coal_mined_in,source\nCHL,1.5,WLD,x\n", encoding="utf-8")
+    G = nx.DiGraph()
+    with pytest.raises(InputError) as info:
+        add_grids(G, default_parameters(), path)
+    assert info.value.row == 2 and info.value.column == "coal_share"
+    path.write_text("country,coal_share,coal_mined_in,source\nCHL,0.2,Atlantis,x\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        add_grids(G, default_parameters(), path)
+    assert info.value.column == "coal_mined_in"
