@@ -8,8 +8,8 @@ import networkx as nx
 import pytest
 
 import graphs
-from graphs.energy import add_grids
 from graphs.build import default_parameters
+from graphs.energy import add_grids
 from hfcommon.errors import InputError
 
 TABLE_1 = {  # H_energy_coal_steel.md Table 1, coal % of 2019 generation

@@ -8,7 +8,16 @@ import typer
 from rich.console import Console
 
 from hfcommon.errors import InputError
-from tracer.commands import db, fleet, graph, maps, reconcile, run, scenarios, uncertainty
+from tracer.commands import (
+    db,
+    fleet,
+    graph,
+    maps,
+    reconcile,
+    run,
+    scenarios,
+    uncertainty,
+)
 
 app = typer.Typer(
     name="tracer",

@@ -18,7 +18,13 @@ from rich.table import Table
 from hfcommon.output import staged_files, to_json, write_json, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
-from tracer.commands.options import FleetOption, HomeOption, JsonOption, OutOption, TableFormat
+from tracer.commands.options import (
+    FleetOption,
+    HomeOption,
+    JsonOption,
+    OutOption,
+    TableFormat,
+)
 from tracer.commands.options import stdout as _out
 
 

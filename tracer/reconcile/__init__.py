@@ -7,7 +7,12 @@ are declared in `tracer/data/reconcile/boundary_elements.csv`.
 
 from tracer.reconcile.core import METRICS, Reconciliation, format_value, reconcile
 from tracer.reconcile.elements import Element, load_elements, switched_off
-from tracer.reconcile.reference import INDICATORS, Reference, bundled_names, load_reference
+from tracer.reconcile.reference import (
+    INDICATORS,
+    Reference,
+    bundled_names,
+    load_reference,
+)
 
 __all__ = [
     "INDICATORS",

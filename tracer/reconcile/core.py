@@ -23,7 +23,14 @@ from hfcommon.errors import InputError
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
 from tracer.reconcile.elements import Element, load_elements, switched_off
-from tracer.reconcile.reference import INDICATORS, RELATIONS, Figure, Reference, _top_abroad, load_reference
+from tracer.reconcile.reference import (
+    INDICATORS,
+    RELATIONS,
+    Figure,
+    Reference,
+    _top_abroad,
+    load_reference,
+)
 
 METRICS = {"hidden_t": "hidden flows", "total_tmr_t": "TMR"}
 
