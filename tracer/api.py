@@ -12,8 +12,7 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import networkx as nx
 import pandas as pd
@@ -21,12 +20,8 @@ import pandas as pd
 from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer import attribution, indicators
+from tracer import attribution, indicators, paths
 from tracer.engine import CompiledNetwork, compile_network, multipliers
-
-if TYPE_CHECKING:
-    from tracer.paths import PathResult
-    from tracer.scenarios.spec import Scenario
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,25 +126,14 @@ def trace(
     *,
     vehicles: Mapping[str, float] | None = None,
     home: str = DEFAULT_HOME,
-    scenario: str | Path | Scenario | None = None,
     on_step: Callable[[str], None] | None = None,
 ) -> RunResult:
     """What the CLI traces: `vehicles`, else the fleet file, else the default fleet.
 
-    With `scenario` (a bundled name, a TOML file or a loaded `Scenario`) the network
-    and fleet are the ones `tracer compare` traces for it.
+    Under a scenario: `tracer.scenarios.compare.trace_scenario`.
     """
     chosen = vehicles if vehicles is not None else (load_fleet(fleet_file) if fleet_file else None)
-    if scenario is None:
-        return run(fleet=chosen, home=home, on_step=on_step)
-    from tracer.scenarios import load_scenario
-    from tracer.scenarios.compare import scenario_inputs
-
-    spec = scenario if not isinstance(scenario, (str, Path)) else load_scenario(scenario)
-    network, fleet_series = scenario_inputs(
-        spec, default_network(), normalise_fleet(default_fleet() if chosen is None else chosen)
-    )
-    return run(fleet=fleet_series, home=home, network=network, on_step=on_step)
+    return run(fleet=chosen, home=home, on_step=on_step)
 
 
 def vehicle_report(
@@ -180,9 +164,7 @@ def supply_paths(
     top: int = 15,
     cutoff: float = 1e-4,
     on_step: Callable[[str], None] | None = None,
-) -> PathResult:
+) -> paths.PathResult:
     """The largest supply paths of hidden flows behind the fleet (or one vehicle)."""
-    from tracer import paths
-
     result = trace(vehicles=None if vehicle_id is None else {vehicle_id: 1.0}, on_step=on_step)
     return paths.top_paths(result.compiled, result.compiled.demand(result.fleet), view=view, top=top, cutoff=cutoff)

@@ -57,7 +57,11 @@ def trace(fleet: Path | None, home: str, scenario: str | None = None) -> Any:
     """Run the engine on the default network and fleet, or on what `scenario` makes of them."""
     from tracer import api
 
-    return api.trace(fleet, home=home, scenario=scenario)
+    if scenario is None:
+        return api.trace(fleet, home=home)
+    from tracer.scenarios.compare import trace_scenario
+
+    return trace_scenario(scenario, api.load_fleet(fleet) if fleet else None, home)
 
 
 def flows_and_summary(

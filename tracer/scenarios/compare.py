@@ -7,7 +7,7 @@ each row carries its change against the first, absolute and in per cent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,19 @@ def scenario_inputs(
     """The network and fleet a scenario stands for (the base ones where it has no lever)."""
     graph = apply_network(network, scenario) if scenario.changes_network else network
     return graph, apply_fleet(fleet, scenario)
+
+
+def trace_scenario(
+    scenario: str | Path | Scenario,
+    fleet: Mapping[str, float] | pd.Series | None = None,
+    home: str = DEFAULT_HOME,
+    on_step: Callable[[str], None] | None = None,
+) -> api.RunResult:
+    """Trace the default network and `fleet` (default: the default fleet) as `scenario` changes them."""
+    spec = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
+    base = api.normalise_fleet(api.default_fleet() if fleet is None else fleet)
+    network, fleet_series = scenario_inputs(spec, api.default_network(), base)
+    return api.run(fleet=fleet_series, home=home, network=network, on_step=on_step)
 
 
 def compare(

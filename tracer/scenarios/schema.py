@@ -34,7 +34,7 @@ from pydantic import (
 )
 
 from hfcommon.errors import InputError
-from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
+from hfcommon.vocabulary import COMMODITY_CODES, DEFAULT_HOME, STRESSORS, UNKNOWN_ORIGIN
 
 # Scenario material names -> the mine_db commodity whose supply chain delivers them.
 MATERIAL_COMMODITY: Mapping[str, str] = MappingProxyType(
@@ -50,31 +50,11 @@ MATERIAL_COMMODITY: Mapping[str, str] = MappingProxyType(
         "manganese": "manganese",
     }
 )
-COMMODITIES: tuple[str, ...] = (
-    "iron_ore",
-    "bauxite",
-    "copper",
-    "nickel",
-    "cobalt",
-    "lithium",
-    "manganese",
-    "lead",
-    "zinc",
-    "pgm",
-    "graphite",
-    "rare_earths",
-)
+COMMODITIES: tuple[str, ...] = COMMODITY_CODES
 CHEMISTRIES: tuple[str, ...] = ("NMC111", "NMC532", "NMC622", "NMC811", "NCA", "LFP")
 # Stressors a new (secondary or clean-energy) process may carry; `used` belongs to
 # material nodes only (CONTRACTS.md), so a scenario cannot add it.
-PROCESS_STRESSORS: tuple[str, ...] = (
-    "overburden",
-    "waste_rock",
-    "tailings",
-    "process_residue",
-    "energy",
-    "co2",
-)
+PROCESS_STRESSORS: tuple[str, ...] = tuple(s for s in STRESSORS if s != "used")
 NEV_VEHICLES: tuple[str, ...] = ("PHEV", "BEV", "FCV")
 STAGES: tuple[str, ...] = ("beneficiation", "smelting", "refining", "material", "component", "recycling")
 SHARE_TOLERANCE = 1e-6
@@ -114,13 +94,18 @@ Stage = Literal[STAGES]  # type: ignore[valid-type]
 Source = Annotated[Text, Field(description="Where the assumption comes from: every lever must cite one.")]
 
 
-def _check_sum(shares: Mapping[str, float] | None, complete: bool) -> None:
-    """Shares sum to 1 when `complete`, to at most 1 otherwise."""
-    total = sum((shares or {}).values())
-    if shares is not None and complete and abs(total - 1.0) > SHARE_TOLERANCE:
+def _sums_to_one(shares: dict[str, float]) -> dict[str, float]:
+    total = sum(shares.values())
+    if abs(total - 1.0) > SHARE_TOLERANCE:
         raise ValueError(f"shares must sum to 1, got {total:g}")
+    return shares
+
+
+def _sums_to_at_most_one(shares: dict[str, float]) -> dict[str, float]:
+    total = sum(shares.values())
     if total > 1.0 + SHARE_TOLERANCE:
         raise ValueError(f"shares must sum to at most 1, got {total:g}")
+    return shares
 
 
 class _Table(BaseModel):
@@ -148,15 +133,9 @@ class RecycledContentTable(_Table):
 class BatteryMixTable(_Table):
     """[battery_mix]: traction-battery chemistry shares (summing to 1)."""
 
-    shares: dict[Chemistry, Share] = Field(min_length=1)
+    shares: Annotated[dict[Chemistry, Share], Field(min_length=1), AfterValidator(_sums_to_one)]
     consumers: list[Text] = []
     source: Source
-
-    @field_validator("shares")
-    @classmethod
-    def _complete(cls, shares: dict[str, float]) -> dict[str, float]:
-        _check_sum(shares, complete=True)
-        return shares
 
 
 class ElectricityTable(_Table):
@@ -181,14 +160,9 @@ class SourcingTable(_Table):
 
     commodity: Commodity | None = None
     market: Text | None = None
-    shares: dict[Country, Share] = Field(min_length=1, description="Shares summing to at most 1.")
+    shares: Annotated[dict[Country, Share], Field(min_length=1, description="Shares summing to at most 1."),
+                      AfterValidator(_sums_to_at_most_one)]
     source: Source
-
-    @field_validator("shares")
-    @classmethod
-    def _at_most_one(cls, shares: dict[str, float]) -> dict[str, float]:
-        _check_sum(shares, complete=False)
-        return shares
 
     @model_validator(mode="after")
     def _one_target(self) -> SourcingTable:
@@ -227,14 +201,8 @@ class FleetTable(_Table):
 
     nev_share: Share | None = None
     total: Positive | None = None
-    nev_split: dict[NevVehicle, Share] | None = None
+    nev_split: Annotated[dict[NevVehicle, Share], AfterValidator(_sums_to_one)] | None = None
     source: Source
-
-    @field_validator("nev_split")
-    @classmethod
-    def _complete(cls, shares: dict[str, float] | None) -> dict[str, float] | None:
-        _check_sum(shares, complete=True)
-        return shares
 
     @model_validator(mode="after")
     def _something(self) -> FleetTable:
