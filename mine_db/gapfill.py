@@ -35,6 +35,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
 from mine_db import commodities
 
@@ -121,8 +122,6 @@ def _lookup(stats: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
 
 def read_national(path: str | Path | None = None) -> pd.DataFrame:
     """National statistics usable as fills: country, commodity, variable, value, sigma, source_id."""
-    from hfcommon.countries import to_iso3
-
     path = Path(path) if path is not None else NATIONAL_VALUES
     table = pd.read_csv(path)
     bad = ~table["variable"].isin(FILLED)

@@ -104,3 +104,26 @@ def test_zero_weights_fall_back_to_plain_mean() -> None:
     out = _fill([*rows, ("X", "Chile", "copper", "open_pit", 5.0, None, None)])
     # weights all 0: plain mean of 1..5 % = 3 %
     assert out.loc["X", "grade"] == pytest.approx(0.03)
+
+
+def test_bundled_national_statistics_cite_known_sources() -> None:
+    from mine_db.default import read_bibliography
+    from mine_db.gapfill import read_national
+
+    national = read_national()
+    known = set(read_bibliography()["id"])
+    cited = {i for ids in national["source_id"] for i in str(ids).split(";")}
+    assert cited and cited <= known
+    assert set(national["variable"]) <= {"grade", "recovery", "strip_ratio"}
+
+
+def test_a_national_table_with_an_unknown_variable_names_file_row_and_column(tmp_path) -> None:
+    from hfcommon.errors import InputError
+    from mine_db.gapfill import read_national
+
+    bad = tmp_path / "national.csv"
+    bad.write_text("country,commodity,variable,value,low,high,year,source_id,where_read,note\n"
+                   "Peru,copper,grade,0.005,,,2019,s,here,\nPeru,copper,ore_per_metal,3.9,,,2019,s,here,\n")
+    with pytest.raises(InputError) as err:
+        read_national(bad)
+    assert (err.value.file, err.value.row, err.value.column) == (str(bad), 3, "variable")

@@ -38,7 +38,7 @@ def site_hidden(flows: pd.DataFrame, mines: pd.DataFrame) -> pd.DataFrame:
     sites = sites[sites["hidden_t"] > 0].sort_values("hidden_t", ascending=False)
     sites["share"] = sites["hidden_t"] / sites["hidden_t"].sum()
     sites["cumulative_share"] = sites["share"].cumsum()
-    return sites.reset_index().rename(columns={"index": "mine_id"})
+    return sites.reset_index()
 
 
 def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[str, Any]:

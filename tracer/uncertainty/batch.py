@@ -79,17 +79,8 @@ class BatchModel:
     up_node: np.ndarray
     up_collect: sp.csr_matrix
     """Qr = up_collect @ (root flows per unit): (row, root) cells."""
-    comb_qr: np.ndarray
-    comb_edge: np.ndarray
-    comb_collect: sp.csr_matrix
-    """Q (row, material) += A[root, material] * Qr (row, root)."""
-    own_entry: np.ndarray
-    own_collect: sp.csr_matrix
-    """Q (row, material) += the material node's own flows."""
-    q_material: np.ndarray
-    q_collect: sp.csr_matrix
-    """(indicator rows hit x Q rows) ones: sums material-weighted Q rows into indicators."""
-    q_target: np.ndarray
+    material_sums: MaterialSums
+    """How Q (each material's flows per unit, by indicator row) is summed and spread into indicators."""
     components: Components | None
 
     @property
@@ -110,13 +101,11 @@ class BatchModel:
 
         Z = self.up.run(a, np.repeat(self.up_inject[:, None, None], S, axis=2))[:, 0, :]
         Qr = np.asarray(self.up_collect @ (ext[self.up_entry] * Z[self.up_node]), dtype=DTYPE)
-        Q = np.asarray(
-            self.comb_collect @ (a[self.comb_edge] * Qr[self.comb_qr]) + self.own_collect @ ext[self.own_entry],
-            dtype=DTYPE,
-        )
+        m = self.material_sums
+        Q = np.asarray(m.comb_collect @ (a[m.comb_edge] * Qr[m.comb_qr]) + m.own_collect @ ext[m.own_entry], dtype=DTYPE)
         if Q.shape[0]:
-            scaled = Q[:, None, :] * X[self.q_material]
-            out[self.q_target] += (self.q_collect @ scaled.reshape(Q.shape[0], -1)).reshape(-1, C, S)
+            scaled = Q[:, None, :] * X[m.q_material]
+            out[m.q_target] += (m.q_collect @ scaled.reshape(Q.shape[0], -1)).reshape(-1, C, S)
 
         if self.components is not None:
             self._add_components(a, ext, X.shape[0], Q, out)
@@ -212,14 +201,7 @@ def build(
         up_entry=up_entry_a,
         up_node=up_node_a,
         up_collect=up_collect,
-        comb_qr=np.array([c[1] for c in q.comb], dtype=np.int64),
-        comb_edge=np.array([c[2] for c in q.comb], dtype=np.int64),
-        comb_collect=q.comb_collect,
-        own_entry=q.own_entry,
-        own_collect=q.own_collect,
-        q_material=q.q_material,
-        q_collect=q.q_collect,
-        q_target=q.q_target,
+        material_sums=q,
         components=components,
     )
 
@@ -307,11 +289,16 @@ def _down_pass(
 
 
 @dataclass(frozen=True, eq=False)
-class _MaterialSums:
-    """How Q (a material's flows per unit, by indicator row) is summed from Qr and its own flows."""
+class MaterialSums:
+    """How Q (a material's flows per unit, by indicator row) is summed from Qr and its own flows.
+
+    Q (row, material) = comb_collect @ (A[comb_edge] * Qr[comb_qr]) + own_collect @ ext[own_entry];
+    q_collect sums the material-weighted Q rows into the indicator rows q_target.
+    """
 
     q_of: dict[tuple[int, int], int]
-    comb: list[tuple[int, int, int]]
+    comb_qr: np.ndarray
+    comb_edge: np.ndarray
     comb_collect: sp.csr_matrix
     own_entry: np.ndarray
     own_collect: sp.csr_matrix
@@ -324,7 +311,7 @@ def _material_sums(
     compiled: CompiledNetwork, rows: RowIndex, materials: np.ndarray, mat_pos: np.ndarray, root_pos: np.ndarray,
     feeds: np.ndarray, consumer: np.ndarray, supplier: np.ndarray, r_pairs: dict[tuple[int, int], int],
     ext_k: np.ndarray, ext_j: np.ndarray, local: np.ndarray,
-) -> _MaterialSums:  # fmt: skip
+) -> MaterialSums:  # fmt: skip
     """Q[(row, material)] = material's own flows + sum over roots of A[root, m] * Qr[(row, root)]."""
     material_label = [str(compiled.nodes[m]) for m in materials]
     by_root: dict[int, list[tuple[int, int]]] = {}
@@ -356,5 +343,8 @@ def _material_sums(
     q_collect = sp.csr_matrix(
         (np.ones(q_row.size, dtype=DTYPE), (q_hit, np.arange(q_row.size))), shape=(q_target.size, q_row.size)
     )
-    return _MaterialSums(q_of=q_of, comb=comb, comb_collect=comb_collect, own_entry=own_entry,
-                         own_collect=own_collect, q_material=q_material, q_collect=q_collect, q_target=q_target)
+    return MaterialSums(
+        q_of=q_of, comb_qr=np.array([c[1] for c in comb], dtype=np.int64),
+        comb_edge=np.array([c[2] for c in comb], dtype=np.int64), comb_collect=comb_collect, own_entry=own_entry,
+        own_collect=own_collect, q_material=q_material, q_collect=q_collect, q_target=q_target,
+    )
