@@ -13,6 +13,7 @@ import pandas as pd
 
 from graphs.parameters import Parameters
 from graphs.tables import bundled, read_rows
+from hfcommon.display import did_you_mean
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import VEHICLE_IDS
 
@@ -26,7 +27,8 @@ def fleet_table(path: str | Path | None = None) -> pd.DataFrame:
     for row in read_rows(path or bundled("fleet.csv"), ("vehicle", "count", "status")):
         vehicle = row.text("vehicle")
         if vehicle not in VEHICLE_IDS:
-            raise row.error("vehicle", f"unknown vehicle {vehicle!r}; expected one of {', '.join(VEHICLE_IDS)}")
+            raise row.error("vehicle", f"unknown vehicle {vehicle!r};{did_you_mean(vehicle, VEHICLE_IDS)} "
+                                       f"expected one of {', '.join(VEHICLE_IDS)}")
         status = row.text("status")
         if status not in FLEET_STATUSES:
             raise row.error("status", f"{status!r} must be one of {', '.join(FLEET_STATUSES)}")
@@ -53,7 +55,8 @@ def load_fleet(path: str | Path) -> pd.Series:
     for row in read_rows(path, ("vehicle", "count"), require_source=False):
         vehicle = row.text("vehicle")
         if vehicle not in VEHICLE_IDS:
-            raise row.error("vehicle", f"unknown vehicle {vehicle!r}; expected one of {', '.join(VEHICLE_IDS)}")
+            raise row.error("vehicle", f"unknown vehicle {vehicle!r};{did_you_mean(vehicle, VEHICLE_IDS)} "
+                                       f"expected one of {', '.join(VEHICLE_IDS)}")
         if vehicle in seen:
             raise row.error("vehicle", f"{vehicle} is listed twice")
         seen.add(vehicle)

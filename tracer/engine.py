@@ -27,6 +27,7 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
+from hfcommon.display import did_you_mean
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import KINDS, MASS_STRESSORS, STRESSOR_UNITS, UNKNOWN_ORIGIN
 
@@ -102,7 +103,8 @@ class CompiledNetwork:
         for vehicle, count in items:
             if vehicle not in vehicles:
                 raise InputError(
-                    f"unknown vehicle {vehicle!r}; the network has: {', '.join(self.vehicles)}",
+                    f"unknown vehicle {vehicle!r};{did_you_mean(vehicle, self.vehicles)} the network has: "
+                    f"{', '.join(self.vehicles)}",
                     column="vehicle",
                 )
             value = float(count)

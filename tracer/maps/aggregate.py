@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from hfcommon.display import did_you_mean
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import (
     DEFAULT_HOME,
@@ -73,7 +74,8 @@ def select_flow(
         unknown = sorted(set(vehicles) - set(flows["vehicle"]))
         if unknown:
             raise InputError(
-                f"unknown vehicle(s) {unknown}; the table has {sorted(flows['vehicle'].unique())}", column="vehicle"
+                f"unknown vehicle(s) {unknown};{did_you_mean(unknown[0], flows['vehicle'].unique())} "
+                f"the table has {sorted(flows['vehicle'].unique())}", column="vehicle"
             )
         rows = rows[rows["vehicle"].isin(list(vehicles))]
     units = rows["unit"].dropna().unique()
