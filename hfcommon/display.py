@@ -32,6 +32,16 @@ _SHORT_COUNTRY_NAMES = {
 }
 
 
+#: Reader's names of the indicator keys of summaries and Monte Carlo tables.
+INDICATOR_NAMES = {
+    "tmr": "TMR (total material requirement)",
+    "hidden": "hidden flows",
+    "used": "used material",
+    "hidden_to_used": "hidden-to-used ratio",
+    "hidden_abroad_share": "share of hidden flows abroad",
+}
+
+
 def sig(value: float | None, figures: int = 3) -> str:
     """`value` to `figures` significant figures, never in scientific notation: 624, 33.0, 0.0926, 1,086.
 
@@ -125,3 +135,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     by_key = {str(c).casefold(): str(c) for c in choices}
     close = get_close_matches(str(word).casefold(), list(by_key), n=3, cutoff=0.6)
     return f" did you mean {' or '.join(repr(by_key[c]) for c in close)}?" if close else ""
+
+
+def parameter_name(name: str) -> str:
+    """An uncertain coefficient's id, breakable at its parts: 'fill grade|global|copper' -> 'fill grade · global · copper'."""
+    return " · ".join(part.replace("_", " ") for part in str(name).split("|"))

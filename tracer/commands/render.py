@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperOption
 
 from hfcommon.display import country_name, node_name
@@ -38,16 +39,35 @@ class Col:
     drop: int = 0
 
 
-def _build(title: str | None, columns: Sequence[Col], rows: list[Sequence[str]], caption: str | None) -> Table:
+def _span(console: Console, cells: Sequence[str], numeric: bool) -> tuple[int, int]:
+    """(narrowest, widest) a column can be without breaking a word or a number."""
+    widths = [Measurement.get(console, console.options, Text(cell)) for cell in cells]
+    widest = max((m.maximum for m in widths), default=1)
+    if numeric:
+        narrowest = max((m.maximum for m in widths[1:]), default=1)  # numbers whole; the header may wrap
+        return max(narrowest, max((m.minimum for m in widths[:1]), default=1)), widest
+    return max((m.minimum for m in widths), default=1), widest
+
+
+def _widths(console: Console, columns: Sequence[Col], rows: list[Sequence[str]]) -> list[int] | None:
+    """Column widths that fit the console without cutting a word, or None when even the narrowest do not."""
+    spans = [_span(console, [col.header, *(row[i] for row in rows)], col.numeric) for i, col in enumerate(columns)]
+    room = console.width - (3 * len(columns) + 1)  # borders and one space of padding either side
+    narrow = [lo for lo, _ in spans]
+    if sum(narrow) > room:
+        return None
+    if sum(hi for _, hi in spans) <= room:
+        return [hi for _, hi in spans]
+    spare, want = room - sum(narrow), [hi - lo for lo, hi in spans]
+    extra = [spare * w // sum(want) for w in want]
+    return [lo + e for lo, e in zip(narrow, extra)]
+
+
+def _build(title: str | None, columns: Sequence[Col], rows: list[Sequence[str]], widths: Sequence[int | None],
+           caption: str | None) -> Table:
     table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
-    for i, col in enumerate(columns):
-        widest = max((len(row[i]) for row in rows), default=0)
-        table.add_column(
-            col.header,
-            justify="right" if col.numeric else "left",
-            overflow="fold",
-            min_width=widest if col.numeric else None,
-        )
+    for col, width in zip(columns, widths):
+        table.add_column(col.header, justify="right" if col.numeric else "left", overflow="fold", width=width)
     for row in rows:
         table.add_row(*row)
     return table
@@ -60,21 +80,26 @@ def fit(
     console: Console = stdout,
     caption: str | None = None,
 ) -> Table:
-    """A table no wider than the console: droppable columns go (named in the caption) until it fits."""
+    """A table no wider than the console: droppable columns go (named in the caption) until it fits.
+
+    Should even the essential columns not fit (a very narrow window), long words fold rather than
+    being cut with an ellipsis.
+    """
     rows = [tuple(str(cell) for cell in row) for row in rows]
     keep = list(range(len(columns)))
     dropped: list[str] = []
     while True:
-        note = f"not shown at {console.width} columns: {', '.join(dropped)} (wider window or --json)" if dropped else None
-        text = "\n".join(filter(None, (caption, note))) or None
-        table = _build(title, [columns[i] for i in keep], [[row[i] for i in keep] for row in rows], text)
-        width = Measurement.get(console, console.options, table).minimum
+        shown, cells = [columns[i] for i in keep], [[row[i] for i in keep] for row in rows]
+        widths = _widths(console, shown, cells)
         candidates = [i for i in keep if columns[i].drop > 0]
-        if width <= console.width or not candidates:
-            return table
+        if widths is not None or not candidates:
+            break
         victim = max(candidates, key=lambda i: (columns[i].drop, i))
         keep.remove(victim)
         dropped.insert(0, columns[victim].header)
+    note = f"not shown at {console.width} columns: {', '.join(dropped)} (wider window or --json)" if dropped else None
+    text = "\n".join(filter(None, (caption, note))) or None
+    return _build(title, shown, cells, widths or [None] * len(shown), text)
 
 
 def show(

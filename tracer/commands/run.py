@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from hfcommon.display import count, country_name, percent, quantity, ratio, sig
 from hfcommon.output import to_json, write_json, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
+from tracer.commands import render
 from tracer.commands.options import (
     FleetOption,
     HomeOption,
@@ -26,6 +27,7 @@ from tracer.commands.options import (
 )
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
+from tracer.commands.render import Col, IdsOption, show
 
 
 class View(str, Enum):
@@ -35,66 +37,59 @@ class View(str, Enum):
     metal = "metal"
 
 
-def _mt(value: float | None) -> str:
-    """Fleet-scale tonnes in Mt."""
-    return "n/a" if value is None else f"{value / 1e6:,.3f} Mt"
+def _shares(title: str, rows: list[dict[str, Any]], label: str, ids: bool) -> None:
+    named = render.country if label == "country" else render.name
+    largest = max((row["hidden_t"] for row in rows), default=0.0)
+    show(title, [Col(label), Col("hidden flows", True), Col("share of hidden", True)],
+         [(named(row[label], ids), quantity(row["hidden_t"], scale_by=largest), percent(row["share_of_hidden"]))
+          for row in rows])
 
 
-def _mass(value: float) -> str:
-    """Tonnes in the largest unit that keeps the figure readable (one car or a fleet)."""
-    for factor, unit in ((1e6, "Mt"), (1e3, "kt")):
-        if abs(value) >= factor:
-            return f"{value / factor:,.3f} {unit}"
-    return f"{value:,.3f} t"
+def _header(summary: dict[str, Any], fleet: Path | None) -> None:
+    """The first lines say what was traced, so a pasted screen stands on its own."""
+    vehicles = sum(summary["vehicles_produced"].values())
+    what = ("China's 2019 passenger-car production (bundled fleet)" if fleet is None else f"the fleet in {fleet}")
+    _out.print(f"[bold]Traced:[/] {what}, {count(vehicles)} vehicles; bundled mine database and supply "
+               f"network; home country {country_name(summary['home'])}.")
 
 
-def _pct(value: float | None) -> str:
-    return "n/a" if value is None else f"{100 * value:.1f} %"
-
-
-def _share_table(title: str, rows: list[dict[str, Any]], label: str) -> Table:
-    table = Table(title=title, title_justify="left")
-    table.add_column(label)
-    table.add_column("hidden flows", justify="right")
-    table.add_column("share of hidden", justify="right")
-    for row in rows:
-        table.add_row(str(row[label]), _mt(row["hidden_t"]), _pct(row["share_of_hidden"]))
-    return table
-
-
-def _print_summary(summary: dict[str, Any]) -> None:
-    totals = Table(title="Total material requirement (TMR) of the fleet", title_justify="left", show_header=False)
-    totals.add_column("")
-    totals.add_column("", justify="right")
-    totals.add_row("TMR (all material extracted)", _mt(summary["total_tmr_t"]))
-    for stressor, value in summary["by_stressor_t"].items():
-        totals.add_row(f"  {stressor}", _mt(value))
-    totals.add_row("hidden flows (overburden + waste rock + tailings)", _mt(summary["hidden_t"]))
-    ratio = summary["hidden_to_used"]
-    totals.add_row("hidden-to-used ratio", "n/a" if ratio is None else f"{ratio:,.1f}")
-    totals.add_row("share of extraction entering the cars", _pct(summary["car_sector_share"]))
-    totals.add_row(f"hidden flows at home ({summary['home']})", _mt(summary["domestic_hidden_t"]))
-    totals.add_row("hidden flows abroad", _mt(summary["abroad_hidden_t"]))
+def _totals(summary: dict[str, Any]) -> None:
+    tmr, home = summary["total_tmr_t"], country_name(summary["home"])
+    rows = [("TMR (all material extracted)", quantity(tmr))]
+    rows += [(f"  {stressor.replace('_', ' ')}", quantity(value, scale_by=tmr))
+             for stressor, value in summary["by_stressor_t"].items()]
+    rows += [
+        ("hidden flows (overburden + waste rock + tailings)", quantity(summary["hidden_t"], scale_by=tmr)),
+        ("hidden-to-used ratio", ratio(summary["hidden_to_used"])),
+        ("share of extraction entering the cars", percent(summary["car_sector_share"])),
+        (f"hidden flows at home ({home})", quantity(summary["domestic_hidden_t"], scale_by=tmr)),
+        ("hidden flows abroad", quantity(summary["abroad_hidden_t"], scale_by=tmr)),
+    ]
     if summary["unknown_origin_hidden_t"]:
-        totals.add_row("hidden flows of unknown origin (WLD)", _mt(summary["unknown_origin_hidden_t"]))
-    totals.add_row(f"share of hidden flows abroad (home {summary['home']})", _pct(summary["abroad_share"]))
-    nev = summary["nev_to_conventional_hidden"]
-    totals.add_row("hidden flows per NEV / per conventional car", "n/a" if nev is None else f"{nev:.2f}x")
-    _out.print(totals)
+        rows.append(("hidden flows of unknown origin", quantity(summary["unknown_origin_hidden_t"], scale_by=tmr)))
+    rows += [(f"share of hidden flows abroad (home {home})", percent(summary["abroad_share"])),
+             ("hidden flows per NEV / per conventional car", ratio(summary["nev_to_conventional_hidden"], "x"))]
+    show("Total material requirement (TMR) of the fleet", [Col("indicator"), Col("value", True)], rows)
 
-    per_vehicle = Table(title="Per vehicle", title_justify="left")
-    for column in ("vehicle", "produced", "TMR t/vehicle", "hidden t/vehicle"):
-        per_vehicle.add_column(column, justify="left" if column == "vehicle" else "right")
-    for vehicle, tmr in summary["per_vehicle_tmr_t"].items():
-        per_vehicle.add_row(
-            vehicle,
-            f"{summary['vehicles_produced'][vehicle]:,.0f}",
-            f"{tmr:,.2f}",
-            f"{summary['per_vehicle_hidden_t'][vehicle]:,.2f}",
-        )
-    _out.print(per_vehicle)
-    _out.print(_share_table("Top countries", summary["top_countries"], "country"))
-    _out.print(_share_table("Top materials", summary["top_materials"], "material"))
+
+def _per_vehicle(summary: dict[str, Any]) -> None:
+    produced = summary["vehicles_produced"]
+    built = [v for v in summary["per_vehicle_tmr_t"] if produced.get(v, 0) > 0]
+    unbuilt = [v for v in summary["per_vehicle_tmr_t"] if produced.get(v, 0) <= 0]
+    rows = [(v, count(produced[v]), quantity(summary["per_vehicle_tmr_t"][v]),
+             quantity(summary["per_vehicle_hidden_t"][v])) for v in built + unbuilt]
+    note = (f"{', '.join(unbuilt)}: not in this fleet (0 produced); per-vehicle values shown for comparison."
+            if unbuilt else None)
+    show("Per vehicle", [Col("vehicle"), Col("produced", True), Col("TMR per vehicle", True),
+                         Col("hidden per vehicle", True)], rows, caption=note)
+
+
+def _print_summary(summary: dict[str, Any], fleet: Path | None, ids: bool) -> None:
+    _header(summary, fleet)
+    _totals(summary)
+    _per_vehicle(summary)
+    _shares("Top countries", summary["top_countries"], "country", ids)
+    _shares("Top materials", summary["top_materials"], "material", ids)
 
 
 def _write_outputs(result: api.RunResult, out: Path, fmt: TableFormat) -> list[Path]:
@@ -111,6 +106,7 @@ def run_command(
     out: OutOption = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
     as_json: JsonOption = False,
+    ids: IdsOption = False,
 ) -> None:
     """Trace the fleet's hidden flows: TMR, per-vehicle, domestic vs abroad, top countries."""
     with progress_bar("starting", None, as_json) as bar:
@@ -119,7 +115,7 @@ def run_command(
     if as_json:
         typer.echo(to_json(result.summary))
         return
-    _print_summary(result.summary)
+    _print_summary(result.summary, fleet, ids)
     for path in written:
         _out.print(f"wrote {path}")
 
@@ -128,6 +124,7 @@ def vehicle_command(
     vehicle_id: Annotated[str, typer.Argument(help="Vehicle id, e.g. BEV-NMC811 or ICEV.")],
     home: HomeOption = DEFAULT_HOME,
     as_json: JsonOption = False,
+    ids: IdsOption = False,
 ) -> None:
     """One vehicle's TMR: by flow type, material, first-tier component and country."""
     with progress_bar("starting", None, as_json) as bar:
@@ -135,16 +132,18 @@ def vehicle_command(
     if as_json:
         typer.echo(to_json(report))
         return
-    _out.print(f"[bold]{vehicle_id}[/]: TMR {report['tmr_t']:,.2f} t per vehicle, hidden {report['hidden_t']:,.2f} t, "
-               f"used {report['used_t']:,.3f} t, {_pct(report['abroad_share'])} of hidden flows abroad")
+    tmr = report["tmr_t"]
+    _out.print(f"[bold]{vehicle_id}[/]: TMR {quantity(tmr)} per vehicle, hidden {quantity(report['hidden_t'])}, "
+               f"used {quantity(report['used_t'])}, {percent(report['abroad_share'])} of hidden flows abroad "
+               f"(home {country_name(home) if len(home) == 3 else home}).")
+    show("by flow type", [Col("flow type"), Col("t per vehicle", True), Col("share of TMR", True)],
+         [(stressor.replace("_", " "), quantity(value, scale_by=tmr), percent(value / tmr if tmr else None))
+          for stressor, value in report["by_stressor_t"].items()])
     for key in ("material", "component", "country"):
-        table = Table(title=f"by {key}", title_justify="left")
-        table.add_column(key)
-        table.add_column("TMR t", justify="right")
-        table.add_column("hidden t", justify="right")
-        for row in report[f"by_{key}"][:12]:
-            table.add_row(str(row[key]), f"{row['tmr_t']:,.3f}", f"{row['hidden_t']:,.3f}")
-        _out.print(table)
+        named = render.country if key == "country" else render.name
+        show(f"by {key} (largest 12)", [Col(key), Col("TMR per vehicle", True), Col("hidden per vehicle", True)],
+             [(named(row[key], ids), quantity(row["tmr_t"], scale_by=tmr), quantity(row["hidden_t"], scale_by=tmr))
+              for row in report[f"by_{key}"][:12]])
 
 
 def coefficients_command(
@@ -152,6 +151,7 @@ def coefficients_command(
     out: OutOption = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
     as_json: JsonOption = False,
+    ids: IdsOption = False,
 ) -> None:
     """TMR coefficient (t per unit of output) of every node: ore, metal, battery, vehicle."""
     with progress_bar("starting", None, as_json) as bar:
@@ -160,12 +160,12 @@ def coefficients_command(
     if as_json:
         typer.echo(to_json(table.to_dict("records")))
         return
-    shown = Table(title=f"TMR coefficients ({len(table)} nodes, largest first)", title_justify="left")
-    for column in ("node", "kind", "country", "tmr_per_unit", "unit", "material_efficiency"):
-        shown.add_column(column, justify="right" if column in ("tmr_per_unit", "material_efficiency") else "left")
-    for row in table.sort_values("tmr_per_unit", ascending=False).head(40).itertuples():
-        shown.add_row(row.node, row.kind, row.country, f"{row.tmr_per_unit:,.4g}", row.unit, f"{row.material_efficiency:.4g}")
-    _out.print(shown)
+    top = table.sort_values("tmr_per_unit", ascending=False).head(40)
+    show(f"TMR coefficients ({len(table)} nodes, largest 40)",
+         [Col("node"), Col("kind", drop=2), Col("country", drop=1), Col("TMR per unit of output", True),
+          Col("material efficiency", True, drop=3)],
+         [(r.node if ids else r.name, r.kind, render.country(r.country, ids) if r.country else "",
+           f"{sig(r.tmr_per_unit)} {r.unit}", sig(r.material_efficiency)) for r in top.itertuples()])
     for path in written:
         _out.print(f"wrote {path}")
 
@@ -183,17 +183,11 @@ def paths_command(
     if as_json:
         typer.echo(to_json(found.as_dict()))
         return
-    table = Table(
-        title=f"Top {len(found.paths)} paths of hidden flows ({view.value} view): "
-        f"{_pct(found.coverage)} of {_mass(found.total)} covered",
-        title_justify="left",
-    )
-    table.add_column("path (supplier <- ... <- vehicle)")
-    table.add_column("hidden flows", justify="right")
-    table.add_column("share", justify="right")
-    for path in found.paths:
-        table.add_row(" <- ".join(reversed(path.labels)), _mass(path.value), _pct(path.value / found.total))
-    _out.print(table)
+    show(f"Top {len(found.paths)} paths of hidden flows ({view.value} view): "
+         f"{percent(found.coverage)} of {quantity(found.total)} covered",
+         [Col("path (supplier <- ... <- vehicle)"), Col("hidden flows", True), Col("share", True)],
+         [(" <- ".join(reversed(path.labels)), quantity(path.value, scale_by=found.total),
+           percent(path.value / found.total)) for path in found.paths])
 
 
 def register(app: typer.Typer) -> None:

@@ -12,14 +12,15 @@ from typing import Annotated
 
 import pandas as pd
 import typer
-from rich.table import Table
 
+from hfcommon.display import INDICATOR_NAMES, parameter_name, percent, quantity, sig
 from hfcommon.output import to_json, write_json, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.commands.options import FleetOption, JsonOption, OutOption
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import bars
+from tracer.commands.render import Col, show
 from tracer.uncertainty import montecarlo
 from tracer.uncertainty.runs import headline, monte_carlo_report, sensitivity_report
 
@@ -37,8 +38,30 @@ def _warn(warnings: list[str]) -> None:
         _err.print(f"[yellow]warning:[/] {warning}")
 
 
-def _fmt(value: float) -> str:
-    return "n/a" if pd.isna(value) else f"{value:,.4g}"
+NOMINAL_NOTE = ("nominal: the deterministic run, every value at its best estimate; p50: the median of the draws. "
+                "Skewed (lognormal) inputs put the nominal off the interval's centre; that is expected.")
+
+
+def _value(value: float, unit: str, scale_by: float) -> str:
+    """One cell of a range table in the shared number format."""
+    if pd.isna(value):
+        return "n/a"
+    if unit == "share":
+        return percent(value)
+    return quantity(value, unit, scale_by=scale_by) if unit == "t" else sig(value)
+
+
+def _range_tables(rows: pd.DataFrame, numbers: list[str]) -> None:
+    """One table per indicator (vehicles as rows), so no column has to be cut to fit."""
+    order = {key: i for i, key in enumerate(INDICATOR_NAMES)}
+    for stressor, part in sorted(rows.groupby("stressor", sort=False), key=lambda item: order.get(str(item[0]), 99)):
+        unit = "share" if str(stressor).endswith("_share") else str(part["unit"].iloc[0])
+        unit_note = "" if unit in ("t", "share") else f" ({unit})"
+        show(f"{INDICATOR_NAMES.get(str(stressor), str(stressor))}{unit_note}",
+             [Col("vehicle"), *(Col(c, True, drop=3 if c == "sd" else 2 if c == "mean" else 0) for c in numbers)],
+             [(r["vehicle"], *(_value(r[c], unit, abs(r["nominal"]) if pd.notna(r["nominal"]) else 0.0) for c in numbers))
+              for r in part.to_dict(orient="records")])
+    _out.print(NOMINAL_NOTE)
 
 
 def mc_command(
@@ -81,14 +104,8 @@ def mc_command(
         typer.echo(to_json(summary))
         return
     scenario_note = f", scenario {spec.name}" if spec is not None else ""
-    title = f"Headline ranges ({result.iterations:,} draws, seed {result.seed}{scenario_note})"
-    table = Table(title=title, title_justify="left")
-    numbers = ["nominal", "mean", "sd", *(montecarlo.percentile_column(q) for q in qs)]
-    for column in ("vehicle", "indicator", "unit", *numbers):
-        table.add_column(column, justify="left" if column in ("vehicle", "indicator", "unit") else "right")
-    for row in headline(result.table).to_dict(orient="records"):
-        table.add_row(row["vehicle"], row["stressor"], row["unit"], *(_fmt(row[c]) for c in numbers))
-    _out.print(table)
+    _out.print(f"[bold]Headline ranges[/] ({result.iterations:,} draws, seed {result.seed}{scenario_note})")
+    _range_tables(headline(result.table), ["nominal", "mean", "sd", *(montecarlo.percentile_column(q) for q in qs)])
     _out.print(
         f"{result.iterations:,} draws of {result.parameters:,} uncertain coefficients in {result.seconds:.1f} s "
         f"({result.iterations / result.seconds:,.0f} draws/s, {result.workers} worker(s))"
@@ -126,19 +143,17 @@ def sensitivity_command(
         typer.echo(to_json(summary))
         return
     for indicator, part in top_rows.groupby("indicator", sort=False):
-        table = Table(title=f"Tornado: {vehicle} {indicator} (each coefficient alone at p5 / p95)", title_justify="left")
-        for column in ("coefficient", "at p5", "at p95", "swing"):
-            table.add_column(column, justify="left" if column == "coefficient" else "right")
-        for row in part.itertuples():
-            table.add_row(row.parameter, _fmt(row.indicator_at_low), _fmt(row.indicator_at_high), _fmt(row.swing))
-        _out.print(table)
+        largest = float(part[["indicator_at_low", "indicator_at_high"]].abs().to_numpy().max()) if len(part) else 0.0
+        unit = "t" if vehicle == "fleet" else "t per vehicle"
+        show(f"Tornado: {vehicle} {INDICATOR_NAMES.get(str(indicator), str(indicator))}, {unit} "
+             "(each coefficient alone at its p5 / p95)",
+             [Col("coefficient"), Col("at p5", True), Col("at p95", True), Col("swing", True)],
+             [(parameter_name(r.parameter), *(quantity(v, scale_by=largest) for v in
+               (r.indicator_at_low, r.indicator_at_high, r.swing))) for r in part.itertuples()])
     for indicator, part in sobol.groupby("indicator", sort=False):
-        table = Table(title=f"Sobol indices: {vehicle} {indicator} (by kind of coefficient)", title_justify="left")
-        for column in ("group", "S1", "ST"):
-            table.add_column(column, justify="left" if column == "group" else "right")
-        for row in part.itertuples():
-            table.add_row(row.group, f"{row.S1:.3f} ± {row.S1_conf:.3f}", f"{row.ST:.3f} ± {row.ST_conf:.3f}")
-        _out.print(table)
+        show(f"Sobol indices: {vehicle} {INDICATOR_NAMES.get(str(indicator), str(indicator))} (by kind of coefficient)",
+             [Col("group"), Col("S1 (first order)", True), Col("ST (total)", True)],
+             [(r.group, f"{r.S1:.3f} ± {r.S1_conf:.3f}", f"{r.ST:.3f} ± {r.ST_conf:.3f}") for r in part.itertuples()])
     for path in written:
         _out.print(f"wrote {path}")
 
