@@ -39,6 +39,10 @@ INDICATOR_NAMES = {
     "used": "used material",
     "hidden_to_used": "hidden-to-used ratio",
     "hidden_abroad_share": "share of hidden flows abroad",
+    "total_tmr_t": "TMR (total material requirement)",
+    "hidden_t": "hidden flows",
+    "used_t": "used material",
+    "abroad_share": "share of hidden flows abroad",
 }
 
 

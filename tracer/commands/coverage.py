@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from hfcommon.display import country_name, percent, quantity
 from hfcommon.output import to_json
 from mine_db.gapfill import FILLED
 from mine_db.schema import FILL_ORDER
 from tracer.commands.options import JsonOption, stdout
+from tracer.commands.render import Col, show
 
 
 def coverage_command(
@@ -26,30 +27,24 @@ def coverage_command(
     if json_:
         typer.echo(to_json(report))
         return
-    levels = Table(title=f"Fleet hidden flows ({report['hidden_t'] / 1e6:,.1f} Mt) by fill level", expand=False)
-    levels.add_column("variable")
-    for level in FILL_ORDER:
-        levels.add_column(level, justify="right")
-    for var in FILLED:
-        levels.add_row(var, *(f"{100 * report['share_by_fill'][var][level]:.1f}%" for level in FILL_ORDER))
-    stdout.print(levels)
+    show(f"Fleet hidden flows ({quantity(report['hidden_t'])}) by fill level",
+         [Col("variable"), *(Col(level, True) for level in FILL_ORDER)],
+         [(var.replace("_", " "), *(percent(report["share_by_fill"][var][level]) for level in FILL_ORDER))
+          for var in FILLED])
     stdout.print(f"ore reported by the site (grade and recovery then do not set the ore): "
-                 f"{100 * report['ore_reported_share']:.1f}%; {report['sites_carrying_80_percent']} sites carry 80 %;"
+                 f"{percent(report['ore_reported_share'])}; {report['sites_carrying_80_percent']} sites carry 80 %;"
                  f" country and global fills need {report['min_sample']} mines; "
-                 f"{report['hidden_outside_sites_t'] / 1e6:,.1f} Mt lie outside mine sites (coal behind power).")
-    sites = Table(title="Largest sites", expand=False)
-    for column in ("site", "country", "share", "strip", "grade", "recovery", "document that would hold it"):
-        sites.add_column(column, overflow="fold")
-    for s in report["largest_sites"]:
-        sites.add_row(s["name"], s["country"], f"{100 * s['share']:.1f}%", s["strip_ratio_fill"], s["grade_fill"],
-                      s["recovery_fill"], _short(s["document_that_would_hold_it"]))
-    stdout.print(sites)
+                 f"{quantity(report['hidden_outside_sites_t'])} lie outside mine sites (coal behind power).")
+    show("Largest sites (fill level of each value; 'mine' = the site's own)",
+         [Col("site"), Col("country", drop=2), Col("share", True), Col("strip", drop=3), Col("grade", drop=3),
+          Col("recovery", drop=3), Col("document that would hold it", drop=1)],
+         [(s["name"], country_name(s["country"]), percent(s["share"]), s["strip_ratio_fill"], s["grade_fill"],
+           s["recovery_fill"], _first_clause(s["document_that_would_hold_it"])) for s in report["largest_sites"]])
 
 
-def _short(document: str | None, width: int = 48) -> str:
-    """The document's first clause, cut to fit a terminal column (--json has it whole)."""
-    text = (document or "").split(";")[0].split(" (")[0]
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _first_clause(document: str | None) -> str:
+    """The document's first clause (--json has it whole)."""
+    return (document or "").split(";")[0].split(" (")[0]
 
 
 def register(db_app: typer.Typer) -> None:

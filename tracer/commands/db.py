@@ -7,52 +7,47 @@ Each command parses its options, calls one function of `tracer.sites` and prints
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from hfcommon.display import count, country_name, node_name, percent, quantity
 from hfcommon.output import to_json
 from tracer import sites
 from tracer.commands import coverage
 from tracer.commands.options import JsonOption
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
+from tracer.commands.render import Col, show
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.0f}%"
+    return "-" if value is None else percent(value)
 
 
 def _print_info(summary: dict[str, object], title: str) -> None:
-    by_commodity: dict[str, dict[str, object]] = summary["by_commodity"]  # type: ignore[assignment]
-    table = Table(title=title)
-    headers = ("commodity", "sites", "mines", "production", "unit", "hidden Mt", "named", "own grade", "own SR")
-    for column in headers:
-        table.add_column(column, justify="left" if column in {"commodity", "unit"} else "right", no_wrap=True)
-    for code, row in by_commodity.items():
-        fill = row["fill_share"]
-        table.add_row(code, str(row["sites"]), str(row["mine_sites"]), f"{row['production']:,.0f}", str(row["unit"]),
-                      f"{row['hidden_t'] / 1e6:,.1f}", _pct(row["named_source_share"]),  # type: ignore[operator,arg-type]
-                      _pct(fill["grade"]["mine"]), _pct(fill["strip_ratio"]["mine"]))  # type: ignore[index]
-    _out.print(table)
+    by_commodity: dict[str, dict[str, Any]] = summary["by_commodity"]  # type: ignore[assignment]
+    show(title, [Col("commodity"), Col("sites", True), Col("named mines", True), Col("production", True),
+                 Col("hidden flows", True), Col("named source", True, drop=3), Col("own grade", True, drop=2),
+                 Col("own strip ratio", True, drop=1)],
+         [(node_name(code), count(row["sites"]), count(row["mine_sites"]),
+           f"{quantity(row['production'], 't')}{str(row['unit']).removeprefix('t')}",
+           quantity(row["hidden_t"]), _pct(row["named_source_share"]),
+           _pct(row["fill_share"]["grade"]["mine"]), _pct(row["fill_share"]["strip_ratio"]["mine"]))
+          for code, row in by_commodity.items()],
+         caption="production in each commodity's basis (t Fe, t gross bauxite, t metal, t Pt+Pd, t REO ...); "
+                 "own: share of production on the site's own value")
     levels: dict[str, dict[str, float | None]] = summary["fill_share_of_hidden_t"]  # type: ignore[assignment]
-    fills = Table(title="Share of hidden tonnes resting on each gap-fill level")
-    fills.add_column("variable")
-    for level in ("mine", "country", "global", "default"):
-        fills.add_column(level, justify="right")
-    for var, shares in levels.items():
-        fills.add_row(var, *(_pct(shares[level]) for level in ("mine", "country", "global", "default")))
-    _out.print(fills)
+    fill_levels = ("mine", "country", "global", "default")
+    show("Share of hidden tonnes resting on each gap-fill level", [Col("variable"), *(Col(lv, True) for lv in fill_levels)],
+         [(var.replace("_", " "), *(_pct(shares[lv]) for lv in fill_levels)) for var, shares in levels.items()])
     countries: dict[str, int] = summary["by_country"]  # type: ignore[assignment]
     top = sorted(countries.items(), key=lambda item: (-item[1], item[0]))[:10]
-    _out.print("Most sites: " + ", ".join(f"{iso3} {n}" for iso3, n in top))
-    _out.print(
-        f"{summary['sites']} sites in {len(countries)} countries "  # type: ignore[arg-type]
-        f"({', '.join(f'{k}: {v}' for k, v in summary['by_resolution'].items())}); "  # type: ignore[attr-defined]
-        f"hidden flows {summary['hidden_t']:,.0f} t, "
-        f"{_pct(summary['named_source_share_of_hidden_t'])} of them on rows with a named source."  # type: ignore[arg-type]
-    )
+    _out.print("Most sites: " + ", ".join(f"{country_name(iso3)} {n}" for iso3, n in top))
+    resolution = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary["by_resolution"].items())  # type: ignore[attr-defined]
+    _out.print(f"{summary['sites']} sites in {len(countries)} countries ({resolution}); "
+               f"hidden flows {quantity(summary['hidden_t'])}, "  # type: ignore[arg-type]
+               f"{_pct(summary['named_source_share_of_hidden_t'])} of them on rows with a named source.")  # type: ignore[arg-type]
 
 
 def info_command(
@@ -90,12 +85,9 @@ def import_fineprint_command(
     if json_:
         typer.echo(to_json(summary))
         return
-    table = Table(title=f"FINEPRINT import -> {summary['out']}")
-    for column in ("commodity", "sites", "with grade", "with ore t", "with waste", "year 2019"):
-        table.add_column(column, justify="left" if column == "commodity" else "right")
-    for code, row in summary["by_commodity"].items():  # type: ignore[union-attr]
-        table.add_row(code, *(str(row[k]) for k in ("sites", "with_grade", "with_ore_t", "with_waste", "year_2019")))
-    _out.print(table)
+    keys = ("sites", "with_grade", "with_ore_t", "with_waste", "year_2019")
+    show(f"FINEPRINT import -> {summary['out']}", [Col("commodity"), *(Col(k.replace("_", " "), True) for k in keys)],
+         [(node_name(code), *(count(row[k]) for k in keys)) for code, row in summary["by_commodity"].items()])  # type: ignore[union-attr]
     _out.print(f"skipped: {summary['skipped']}; values blanked: {summary['values_dropped']}")
 
 

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from hfcommon.display import quantity, sig
 from hfcommon.output import to_json
 from tracer.commands.options import TableFormat
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import bars
+from tracer.commands.render import Col, show
 from tracer.stock.report import stock_report
 
 
@@ -25,6 +26,10 @@ class LifetimeKind(str, Enum):
     normal = "normal"
     lognormal = "lognormal"
     fixed = "fixed"
+
+
+def _millions(vehicles: float) -> str:
+    return f"{sig(vehicles / 1e6)} M"
 
 
 def fleet(
@@ -46,17 +51,15 @@ def fleet(
     if json_:
         typer.echo(to_json(report))
         return
-    table = Table(title=f"{cfg.name}: end of life to {to}", title_justify="left")
-    for name in ("year", "stock (M)", "outflow (M)", "EoL mass (Mt)", "value (bn USD)",
-                 "energy avoided (PJ)", "CO2 avoided (Mt, fixed / declining)"):
-        table.add_column(name, justify="right")
     s = result.summary
-    for row in s[(s["year"] % 5 == 0) | (s["year"] == to)].itertuples():
-        table.add_row(str(row.year), f"{row.stock_vehicles / 1e6:.1f}", f"{row.outflow_vehicles / 1e6:.2f}",
-                      f"{row.eol_mass_t / 1e6:.1f}", f"{row.value_usd / 1e9:.1f}",
-                      f"{row.energy_avoided_gj / 1e6:.0f}",
-                      f"{row.co2_avoided_fixed_t / 1e6:.1f} / {row.co2_avoided_declining_t / 1e6:.1f}")
-    _out.print(table)
+    show(f"{cfg.name}: end of life to {to}",
+         [Col("year", True), Col("stock (vehicles)", True), Col("outflow (vehicles)", True), Col("EoL mass", True),
+          Col("value (USD)", True, drop=1), Col("energy avoided", True, drop=2),
+          Col("CO2 avoided (fixed / declining grid)", True)],
+         [(str(r.year), _millions(r.stock_vehicles), _millions(r.outflow_vehicles), quantity(r.eol_mass_t),
+           f"{sig(r.value_usd / 1e9)} bn", quantity(r.energy_avoided_gj / 1e6, "PJ"),
+           f"{quantity(r.co2_avoided_fixed_t)} / {quantity(r.co2_avoided_declining_t)}")
+          for r in s[(s["year"] % 5 == 0) | (s["year"] == to)].itertuples()])
     _out.print(f"logistic fit: a = {fit.a / 1e6:.1f} M ({'fixed' if cfg.saturation_units else 'fitted'}), "
                f"k = {fit.k:.3f}/yr, t_c = {fit.t_c:.1f}, rmse = {fit.rmse / 1e6:.2f} M on {fit.n_points} points")
     if out is not None:

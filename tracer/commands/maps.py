@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from hfcommon.display import INDICATOR_NAMES, country_name, percent, quantity, sig
 from hfcommon.output import to_json
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.commands.options import FleetOption, HomeOption, JsonOption
@@ -60,15 +61,38 @@ VehicleOption = Annotated[
 ]
 
 
+def _extra_line(key: str, value: Any, unit: str) -> str | None:
+    """One extra figure of a command in words and the shared number format, or None if there is nothing to say.
+
+    --json keeps the raw values.
+    """
+    if key == "unit" or value is None or (isinstance(value, dict | list) and not any(value)):
+        return None
+    if key.startswith("unmapped_countries_"):
+        flow = key.removeprefix("unmapped_countries_").removesuffix("_t").replace("_", " ")
+        where = ", ".join(f"{country_name(c)} {quantity(v)}" for c, v in value.items() if v)
+        return f"{flow} not on the map (no country polygon): {where}" if where else None
+    if key == "unmapped_mines":
+        return f"mines with flows but no position: {', '.join(value)}"
+    label = INDICATOR_NAMES.get(key, key.removesuffix("_t").replace("_", " "))
+    if isinstance(value, float | int) and key.endswith("_t"):
+        return f"{label}: {quantity(value)}"
+    if isinstance(value, float | int) and "share" in key:
+        return f"{label}: {percent(value)}"
+    if isinstance(value, float):
+        return f"{label}: {quantity(value, unit) if key == 'total' else sig(value)}"
+    return f"{label}: {value}"
+
+
 def _report_files(written: Written, as_json: bool) -> None:
     if as_json:
         typer.echo(to_json({"files": [str(f) for f in written.files], **written.extra}))
         return
     for path in written.files:
-        _out.print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    for key, value in written.extra.items():
-        if value or value == 0:
-            _out.print(f"{key}: {value}")
+        _out.print(f"wrote {path} ({sig(path.stat().st_size / 1e6, 2)} MB)" if path.stat().st_size > 1e5 else f"wrote {path}")
+    unit = str(written.extra.get("unit", ""))
+    for line in filter(None, (_extra_line(key, value, unit) for key, value in written.extra.items())):
+        _out.print(line)
 
 
 def map_command(

@@ -39,9 +39,8 @@ class View(str, Enum):
 
 def _shares(title: str, rows: list[dict[str, Any]], label: str, ids: bool) -> None:
     named = render.country if label == "country" else render.name
-    largest = max((row["hidden_t"] for row in rows), default=0.0)
     show(title, [Col(label), Col("hidden flows", True), Col("share of hidden", True)],
-         [(named(row[label], ids), quantity(row["hidden_t"], scale_by=largest), percent(row["share_of_hidden"]))
+         [(named(row[label], ids), quantity(row["hidden_t"]), percent(row["share_of_hidden"]))
           for row in rows])
 
 
@@ -56,17 +55,17 @@ def _header(summary: dict[str, Any], fleet: Path | None) -> None:
 def _totals(summary: dict[str, Any]) -> None:
     tmr, home = summary["total_tmr_t"], country_name(summary["home"])
     rows = [("TMR (all material extracted)", quantity(tmr))]
-    rows += [(f"  {stressor.replace('_', ' ')}", quantity(value, scale_by=tmr))
+    rows += [(f"  {stressor.replace('_', ' ')}", quantity(value))
              for stressor, value in summary["by_stressor_t"].items()]
     rows += [
-        ("hidden flows (overburden + waste rock + tailings)", quantity(summary["hidden_t"], scale_by=tmr)),
+        ("hidden flows (overburden + waste rock + tailings)", quantity(summary["hidden_t"])),
         ("hidden-to-used ratio", ratio(summary["hidden_to_used"])),
         ("share of extraction entering the cars", percent(summary["car_sector_share"])),
-        (f"hidden flows at home ({home})", quantity(summary["domestic_hidden_t"], scale_by=tmr)),
-        ("hidden flows abroad", quantity(summary["abroad_hidden_t"], scale_by=tmr)),
+        (f"hidden flows at home ({home})", quantity(summary["domestic_hidden_t"])),
+        ("hidden flows abroad", quantity(summary["abroad_hidden_t"])),
     ]
     if summary["unknown_origin_hidden_t"]:
-        rows.append(("hidden flows of unknown origin", quantity(summary["unknown_origin_hidden_t"], scale_by=tmr)))
+        rows.append(("hidden flows of unknown origin", quantity(summary["unknown_origin_hidden_t"])))
     rows += [(f"share of hidden flows abroad (home {home})", percent(summary["abroad_share"])),
              ("hidden flows per NEV / per conventional car", ratio(summary["nev_to_conventional_hidden"], "x"))]
     show("Total material requirement (TMR) of the fleet", [Col("indicator"), Col("value", True)], rows)
@@ -137,12 +136,12 @@ def vehicle_command(
                f"used {quantity(report['used_t'])}, {percent(report['abroad_share'])} of hidden flows abroad "
                f"(home {country_name(home) if len(home) == 3 else home}).")
     show("by flow type", [Col("flow type"), Col("t per vehicle", True), Col("share of TMR", True)],
-         [(stressor.replace("_", " "), quantity(value, scale_by=tmr), percent(value / tmr if tmr else None))
+         [(stressor.replace("_", " "), quantity(value), percent(value / tmr if tmr else None))
           for stressor, value in report["by_stressor_t"].items()])
     for key in ("material", "component", "country"):
         named = render.country if key == "country" else render.name
         show(f"by {key} (largest 12)", [Col(key), Col("TMR per vehicle", True), Col("hidden per vehicle", True)],
-             [(named(row[key], ids), quantity(row["tmr_t"], scale_by=tmr), quantity(row["hidden_t"], scale_by=tmr))
+             [(named(row[key], ids), quantity(row["tmr_t"]), quantity(row["hidden_t"]))
               for row in report[f"by_{key}"][:12]])
 
 
@@ -186,7 +185,7 @@ def paths_command(
     show(f"Top {len(found.paths)} paths of hidden flows ({view.value} view): "
          f"{percent(found.coverage)} of {quantity(found.total)} covered",
          [Col("path (supplier <- ... <- vehicle)"), Col("hidden flows", True), Col("share", True)],
-         [(" <- ".join(reversed(path.labels)), quantity(path.value, scale_by=found.total),
+         [(" <- ".join(reversed(path.labels)), quantity(path.value),
            percent(path.value / found.total)) for path in found.paths])
 
 

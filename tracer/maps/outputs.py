@@ -105,7 +105,8 @@ def write_map(
     extra: dict[str, Any] = {}
     if by == "country":
         unmapped = geodata.unmapped_countries(flows, vehicle)
-        extra["unmapped_countries_hidden_t"] = dict(zip(unmapped["country"], unmapped["hidden_t"], strict=True))
+        if f"{flow}_t" in unmapped:  # tonnage flows only (energy and CO2 are not in the country layer)
+            extra[f"unmapped_countries_{flow}_t"] = dict(zip(unmapped["country"], unmapped[f"{flow}_t"], strict=True))
     else:
         extra["unmapped_mines"] = aggregate.unmapped_mines(flows, mines)
     return Written(files, extra)
