@@ -12,12 +12,13 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from rich.table import Table
 
+from hfcommon.display import count, country_name, quantity, sig
 from hfcommon.errors import InputError
 from hfcommon.output import to_json, write_json, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
+from tracer.commands import render
 from tracer.commands.options import (
     FleetOption,
     FormatOption,
@@ -28,6 +29,7 @@ from tracer.commands.options import (
 )
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
+from tracer.commands.render import Col, show
 from tracer.scenarios.catalog import bundled_names, load_scenario
 from tracer.scenarios.compare import Comparison, compare
 from tracer.scenarios.schema import json_schema_text
@@ -56,12 +58,8 @@ def list_command(as_json: JsonOption = False) -> None:
             )
         )
         return
-    table = Table(title="Bundled scenarios", title_justify="left")
-    for column in ("name", "title", "levers"):
-        table.add_column(column)
-    for s in scenarios:
-        table.add_row(s.name, s.title, ", ".join(row["key"] for row in s.assumptions()) or "(none)")
-    _out.print(table)
+    show("Bundled scenarios", [Col("name"), Col("title"), Col("levers", drop=1)],
+         [(s.name, s.title, ", ".join(row["key"] for row in s.assumptions()) or "(none)") for s in scenarios])
     _out.print("Show one with its sources: tracer scenarios show NAME")
 
 
@@ -82,42 +80,38 @@ def show_command(
         typer.echo(to_json(_describe(s)))
         return
     _out.print(f"[bold]{s.name}[/]: {s.title}\n{s.description}\n")
-    table = Table(title="Assumptions", title_justify="left", show_lines=True)
-    for column in ("key", "setting", "source"):
-        table.add_column(column, overflow="fold")
-    for row in s.assumptions():
-        table.add_row(row["key"], row["setting"], row["source"])
-    _out.print(table)
-
-
-def _mt(value: float) -> str:
-    return "n/a" if not np.isfinite(value) else f"{value / 1e6:,.2f}"
+    show("Assumptions", [Col("key"), Col("setting"), Col("source")],
+         [(row["key"], row["setting"], row["source"]) for row in s.assumptions()])
 
 
 def _pct(value: float) -> str:
     return "" if not np.isfinite(value) else f"{value:+.1f} %"
 
 
+def _signed(value: float, unit: str = "t") -> str:
+    return "n/a" if not np.isfinite(value) else ("+" if value > 0 else "") + quantity(value, unit)
+
+
+_METRIC_NAMES = {"total_tmr_t": "TMR", "hidden_t": "hidden flows", "domestic_hidden_t": "hidden at home",
+                 "abroad_hidden_t": "hidden abroad", "used_t": "used material", "tailings_t": "tailings"}
+
+
 def _print_comparison(c: Comparison, top: int = 8) -> None:
     reference = c.labels[0]
     totals = c.totals.set_index(["scenario", "metric"])
-    table = Table(title=f"Totals: {reference} in Mt, the others as change against it (home {c.home})",
-                  title_justify="left")
-    table.add_column("metric")
-    table.add_column(f"{reference} Mt", justify="right")
-    for label in c.labels[1:]:
-        table.add_column(label, justify="right")
     metrics = ("total_tmr_t", "hidden_t", "overburden_t", "waste_rock_t", "tailings_t", "process_residue_t",
                "used_t", "domestic_hidden_t", "abroad_hidden_t", "vehicles")
+    rows = []
     for metric in metrics:
         base = float(totals.at[(reference, metric), "value"])
-        first = f"{base:,.0f}" if metric == "vehicles" else _mt(base)
         changes = [_pct(float(totals.at[(label, metric), "change_pct"])) for label in c.labels[1:]]
-        table.add_row(metric.removesuffix("_t"), first, *changes)
-    _out.print(table)
-    _print_dimension(c, "per_vehicle", "hidden", "Hidden flows per vehicle (t/vehicle)", None, absolute=True)
-    _print_dimension(c, "country", "hidden", f"Hidden flows by country: top {top}, change in Mt", top)
-    _print_dimension(c, "material", "hidden", f"Hidden flows by material: top {top}, change in Mt", top)
+        rows.append((_METRIC_NAMES.get(metric, metric.removesuffix("_t").replace("_", " ")),
+                     count(base) if metric == "vehicles" else quantity(base), *changes))
+    show(f"Totals: {reference}, the others as change against it (home {country_name(c.home)})",
+         [Col("metric"), Col(reference, True), *(Col(label, True) for label in c.labels[1:])], rows)
+    _print_dimension(c, "per_vehicle", "hidden", "Hidden flows per vehicle", None, absolute=True)
+    _print_dimension(c, "country", "hidden", f"Hidden flows by country: top {top}, change against {reference}", top)
+    _print_dimension(c, "material", "hidden", f"Hidden flows by material: top {top}, change against {reference}", top)
 
 
 def _print_dimension(
@@ -129,16 +123,10 @@ def _print_dimension(
     wide = rows.pivot(index="key", columns="scenario", values=column).reindex(columns=c.labels)
     order = rows[rows["scenario"] == c.labels[0]].set_index("key")["value"].sort_values(ascending=False)
     keys = list(order.index[:top] if top else order.index)
-    table = Table(title=title, title_justify="left")
-    table.add_column(dimension)
-    table.add_column(f"{c.labels[0]}" + ("" if absolute else " Mt"), justify="right")
-    for label in c.labels[1:]:
-        table.add_column(label, justify="right")
-    for key in keys:
-        first = f"{order[key]:,.1f}" if absolute else _mt(order[key])
-        cells = [f"{v:,.1f}" if absolute else f"{v / 1e6:+,.2f}" for v in wide.loc[key, c.labels[1:]]]
-        table.add_row(str(key), first, *cells)
-    _out.print(table)
+    named = render.country if dimension == "country" else render.name
+    show(title, [Col(dimension.replace("_", " ")), *(Col(label, True) for label in c.labels)],
+         [(named(str(key)), quantity(order[key]),
+           *((quantity(v) if absolute else _signed(v)) for v in wide.loc[key, c.labels[1:]])) for key in keys])
 
 
 def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
@@ -188,17 +176,11 @@ def _print_sweep(s: SweepResult) -> None:
     wide = s.table.pivot(index="value", columns="metric", values="amount").reindex(list(s.values))
     change = s.table.pivot(index="value", columns="metric", values="change_pct").reindex(list(s.values))
     how = "one factorisation, all steps in one solve" if s.reused_factorisation else "one network per step"
-    table = Table(title=f"Sweep of {s.parameter} on {s.base} (Mt; {how})", title_justify="left")
-    table.add_column(s.parameter, justify="right")
     metrics = ("total_tmr_t", "hidden_t", "tailings_t", "domestic_hidden_t", "abroad_hidden_t")
-    for metric in metrics:
-        table.add_column(metric.removesuffix("_t"), justify="right")
-    for value in s.values:
-        table.add_row(
-            f"{value:g}",
-            *(f"{_mt(wide.at[value, m])} ({_pct(change.at[value, m])})" for m in metrics),
-        )
-    _out.print(table)
+    show(f"Sweep of {s.parameter} on {s.base} ({how})",
+         [Col(s.parameter, True), *(Col(_METRIC_NAMES.get(m, m), True, drop=i) for i, m in enumerate(metrics))],
+         [(sig(value), *(f"{quantity(wide.at[value, m])} ({_pct(change.at[value, m])})" for m in metrics))
+          for value in s.values])
 
 
 def sweep_command(
