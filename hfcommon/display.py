@@ -142,5 +142,5 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def parameter_name(name: str) -> str:
-    """An uncertain coefficient's id, breakable at its parts: 'fill grade|global|copper' -> 'fill grade · global · copper'."""
-    return " · ".join(part.replace("_", " ") for part in str(name).split("|"))
+    """An uncertain coefficient's id, breakable at its parts: 'fill grade|global|copper|*' -> 'fill grade · global · copper · all'."""
+    return " · ".join("all" if part == "*" else part.replace("_", " ") for part in str(name).split("|"))

@@ -15,6 +15,7 @@ import shapely
 from matplotlib.image import imread
 from test_maps_synthetic import FLEET, synthetic_flows
 
+from hfcommon.display import scaled_unit
 from hfcommon.errors import InputError
 from tracer.maps import aggregate, geodata, static
 
@@ -103,10 +104,10 @@ def test_difference_is_scenario_minus_baseline(flows: pd.DataFrame) -> None:
 
 
 def test_scaled_unit_picks_readable_prefix() -> None:
-    assert aggregate.scaled_unit(3.2e9, "t") == (1e9, "Gt")
-    assert aggregate.scaled_unit(4.0e7, "t") == (1e6, "Mt")
-    assert aggregate.scaled_unit(12.0, "t") == (1.0, "t")
-    assert aggregate.scaled_unit(5e9, "GJ") == (1.0, "GJ")
+    assert scaled_unit(3.2e9, "t") == (1e9, "Gt")
+    assert scaled_unit(4.0e7, "t") == (1e6, "Mt")
+    assert scaled_unit(12.0, "t") == (1.0, "t")
+    assert scaled_unit(5e9, "GJ") == (1.0, "GJ")
 
 
 # --- geodata exports -----------------------------------------------------------------

@@ -103,7 +103,17 @@ def test_sankey_figure_links_match_the_table(flows: pd.DataFrame) -> None:
     divisor = 1e6  # synthetic totals are in the Mt range
     assert sum(trace.link.value) * divisor == pytest.approx(links["value"].sum())
     assert len(trace.link.source) == len(links)
-    assert "Chile" in trace.node.label and "BEV-LFP" in trace.node.label
+    labels = list(trace.node.label)
+    assert any(name.startswith("Chile  ") and name.endswith(" Mt") for name in labels)  # value and unit on the node
+    assert any(name.startswith("BEV-LFP  ") for name in labels)
+    countries = [name for name, x in zip(labels, trace.node.x, strict=True) if x < 0.1]
+    sizes = [float(name.split("  ")[1].split()[0].replace(",", "")) for name in countries]
+    others = [name.startswith("Other") for name in countries]
+    assert sorted(others) == others  # "Other countries" (if any) last
+    kept = [size for size, other in zip(sizes, others, strict=True) if not other]
+    assert kept == sorted(kept, reverse=True)  # largest first, kept in place by fixed positions
+    assert trace.arrangement == "fixed" and list(trace.node.y) == sorted(trace.node.y[: len(countries)]) + list(
+        trace.node.y[len(countries):])
 
 
 def test_static_sankey_png_and_svg(tmp_path: Path, flows: pd.DataFrame) -> None:
@@ -143,7 +153,7 @@ def test_report_has_headlines_tables_figures_and_sources(flows: pd.DataFrame) ->
 
 def test_report_without_mines_or_fleet_still_complete(flows: pd.DataFrame) -> None:
     page = report.build_report(flows, {"home": "AUS"})
-    assert "Home country AUS" in page
+    assert "home country Australia (AUS)" in page
     assert "fleet total" in page
     assert "mine sites by hidden flows" not in page
 
@@ -169,6 +179,19 @@ def test_ranges_from_montecarlo_json(flows: pd.DataFrame) -> None:
     assert label == "90 % interval (2,048 Monte Carlo draws)"
     page = report.build_report(flows, synthetic_summary(flows), ranges=ranges, range_label=label)
     assert f"{label}: {0.9 * hidden / 1e6:.3g} Mt – {1.2 * hidden / 1e6:.3g} Mt" in page
-    assert f"<th>Hidden flows, {label} (t per vehicle)</th>" in page and "<td>600,000 – 700,000</td>" in page
-    # A TMR interval of 1-2 t cannot contain the run's TMR: the page says so instead of hiding it.
-    assert page.count("This run's value lies outside the interval") == 1
+    assert f"Per vehicle type (range: {label})" in page and "<th>Hidden flows, range (t per vehicle)</th>" in page
+    assert "<td>600,000 – 700,000</td>" in page
+    # A TMR interval of 1-2 t is orders of magnitude off the run's TMR: a unit error, and the page says so once.
+    assert page.count("more than ten times off the interval") == 1
+    assert "The large figure is the nominal value" in page
+
+
+def test_nominal_outside_a_skewed_interval_is_not_flagged(flows: pd.DataFrame) -> None:
+    """A deterministic value may lie outside a skewed Monte Carlo interval; only a unit error is flagged."""
+    hidden = float(flows[flows["stressor"].isin(HIDDEN)]["value"].sum())
+    ranges = {"hidden_t": [1.05 * hidden, 1.9 * hidden, 1.3 * hidden], "per_vehicle_hidden_t": {"BEV-LFP": [1.0, 2.0]}}
+    page = report.build_report(flows, synthetic_summary(flows), ranges=ranges, range_label="MC p5-p95")
+    assert "more than ten times off" not in page and "unit error?" not in page.split("Per vehicle type")[0]
+    assert f"median {1.3 * hidden / 1e6:.3g} Mt" in page
+    assert report.unit_mismatch(100.0, (1.0, 5.0)) and report.unit_mismatch(0.01, (1.0, 5.0))
+    assert not report.unit_mismatch(9.0, (1.0, 5.0)) and not report.unit_mismatch(0.5, (1.0, 5.0))

@@ -9,6 +9,7 @@ rendered text. Skips cleanly when chromium is not installed.
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
@@ -46,6 +47,7 @@ class PageLog:
     text: str = ""
     plots: int = 0
     country_shapes: int = 0
+    overflow_px: int = 0
 
 
 class DevToolsPipe:
@@ -118,14 +120,21 @@ class DevToolsPipe:
         os.close(self._from_browser)
 
 
-def load_page(path: Path, profile: Path, expected_plots: int) -> PageLog:
-    """Open `path` in headless chromium, wait until `expected_plots` plotly plots are drawn, report what happened."""
+def load_page(path: Path, profile: Path, expected_plots: int, width: int | None = None,
+              screenshot: Path | None = None) -> PageLog:
+    """Open `path` in headless chromium, wait until `expected_plots` plotly plots are drawn, report what happened.
+
+    `width` sets the window width in CSS pixels; `screenshot` saves the first 2,400 pixels of the page as PNG.
+    """
     browser = DevToolsPipe(profile)
     try:
         target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Network", "Runtime", "Log", "Page"):
             browser.send(f"{domain}.enable", session=session)
+        if width is not None:
+            browser.send("Emulation.setDeviceMetricsOverride",
+                         {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
         url = path.resolve().as_uri()
         browser.send("Page.navigate", {"url": url}, session=session)
         count_plots = "[...document.querySelectorAll('.js-plotly-plot')].filter(p => p.querySelector('.main-svg')).length"
@@ -139,10 +148,16 @@ def load_page(path: Path, profile: Path, expected_plots: int) -> PageLog:
                 break
             time.sleep(0.25)
         time.sleep(1.0)  # let late requests (a fetched topojson, a font) show up before we look
-        probe = "[document.body.innerText, document.querySelectorAll('path.choroplethlocation').length]"
-        text, shapes = browser.send("Runtime.evaluate", {"expression": probe, "returnByValue": True},
-                                    session=session)["result"]["value"]
-        log = PageLog(text=text, plots=plots, country_shapes=shapes)
+        probe = ("[document.body.innerText, document.querySelectorAll('path.choroplethlocation').length,"
+                 " document.documentElement.scrollWidth, window.innerWidth]")
+        text, shapes, scroll_width, inner_width = browser.send(
+            "Runtime.evaluate", {"expression": probe, "returnByValue": True}, session=session)["result"]["value"]
+        log = PageLog(text=text, plots=plots, country_shapes=shapes, overflow_px=scroll_width - inner_width)
+        if screenshot is not None:
+            clip = {"x": 0, "y": 0, "width": inner_width, "height": 2400, "scale": 1}
+            shot = browser.send("Page.captureScreenshot", {"format": "png", "clip": clip,
+                                                           "captureBeyondViewport": True}, session=session)
+            screenshot.write_bytes(base64.b64decode(shot["data"]))
         for event in browser.events:
             method, params = event.get("method"), event.get("params", {})
             if method == "Network.requestWillBeSent":
@@ -206,3 +221,26 @@ def test_report_of_the_default_run_loads_offline(tmp_path: Path) -> None:
     hidden = report.headline_values(result.flows, result.summary["home"], None)["hidden_t"]
     assert f"{hidden / 1e6:.3g} Mt" in log.text
     assert "China (CHN)" in log.text
+
+
+@pytest.mark.parametrize("width", [760, 1400])
+def test_report_reads_at_two_window_widths(tmp_path: Path, width: int) -> None:
+    """The bundled run's report at a narrow and a wide window: no sideways scrolling, title, bibliography, no '…'.
+
+    The screenshot lands in the test's tmp folder (and in $REPORT_SCREENSHOTS when set) for a person to look at.
+    """
+    import mine_db
+    from tracer import api
+
+    result = api.run()
+    page = report.build_report(result.flows, result.summary, mines=mine_db.load_default(), fleet=result.fleet,
+                               title=report.report_title(None, None), data_note=report.BUNDLED_DATA)
+    path = _write(tmp_path / "report.html", page)
+    shots = Path(os.environ.get("REPORT_SCREENSHOTS", tmp_path))
+    log = load_page(path, tmp_path / "profile", expected_plots=3, width=width, screenshot=shots / f"report_{width}.png")
+    assert log.requests == [] and log.errors == []
+    assert log.overflow_px <= 0  # nothing wider than the window
+    assert "China's 2019 passenger-car production" in log.text and "bundled" in log.text
+    assert "Rio Tinto (2019) Annual Report 2018." in log.text and "[fp_" not in log.text
+    assert "…" not in log.text and "e-0" not in log.text
+    assert (shots / f"report_{width}.png").stat().st_size > 50_000

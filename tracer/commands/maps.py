@@ -156,7 +156,7 @@ def report_command(
     mines_path: MinesOption = None,
     fleet: FleetOption = None,
     home: HomeOption = DEFAULT_HOME,
-    title: Annotated[str, typer.Option("--title", help="Page title.")] = "Hidden material flows of the traced fleet",
+    title: Annotated[str | None, typer.Option("--title", help="Page title (default: names the fleet and data).")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """One self-contained HTML report: headline numbers, per-vehicle bars, map, Sankey, tables, sources."""

@@ -8,6 +8,7 @@ goes to stderr.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import pandas as pd
@@ -114,6 +115,14 @@ def mc_command(
         _out.print(f"wrote {path}")
 
 
+def _tornado_images(top_rows: pd.DataFrame, vehicle: str, out: Path) -> list[Path]:
+    """tornado.png and tornado.svg (matplotlib is imported only when a figure is asked for)."""
+    from tracer.maps.static import save_figure
+    from tracer.maps.tornado import tornado_figure
+
+    return save_figure(tornado_figure(top_rows, vehicle, "hidden-flow tracer, tracer sensitivity"), out / "tornado")
+
+
 def sensitivity_command(
     samples: Annotated[int, typer.Option("--samples", help="Sobol base sample size (a power of 2).")] = 512,
     top: Annotated[int, typer.Option("--top", help="Coefficients shown per indicator in the tornado.")] = 10,
@@ -126,7 +135,10 @@ def sensitivity_command(
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One-at-a-time tornado and grouped Sobol indices of TMR and hidden flows (fleet or one vehicle)."""
+    """One-at-a-time tornado and grouped Sobol indices of TMR and hidden flows (fleet or one vehicle).
+
+    With --out: tornado.parquet, sobol.parquet, sensitivity.json and the tornado figure (PNG, SVG).
+    """
     if samples < 2 or samples & (samples - 1):
         raise typer.BadParameter(f"--samples must be a power of 2, got {samples}", param_hint="--samples")
     report = sensitivity_report(samples, top, vehicle, seed=seed, fleet=fleet, scenario=scenario, progress=bars(as_json))
@@ -138,6 +150,7 @@ def sensitivity_command(
             write_table(tornado, out / "tornado"),
             write_table(sobol, out / "sobol"),
             write_json(summary, out / "sensitivity.json"),
+            *_tornado_images(top_rows, vehicle, out),
         ]
     if as_json:
         typer.echo(to_json(summary))

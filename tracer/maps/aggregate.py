@@ -185,18 +185,3 @@ def difference(flows: pd.DataFrame, baseline: pd.DataFrame, flow: str = "hidden"
     ).fillna(0.0)
     table["change"] = table["scenario"] - table["baseline"]
     return table.rename_axis("country").reset_index().sort_values("change", key=np.abs, ascending=False, ignore_index=True)
-
-
-def scaled_unit(max_value: float, unit: str) -> tuple[float, str]:
-    """Pick a readable prefix for tonnes (t, kt, Mt, Gt): returns (divisor, label)."""
-    if unit != "t":
-        return 1.0, unit
-    for divisor, label in ((1e9, "Gt"), (1e6, "Mt"), (1e3, "kt")):
-        if abs(max_value) >= divisor:
-            return divisor, label
-    return 1.0, "t"
-
-
-def format_number(value: float) -> str:
-    """Three significant figures without scientific notation: 4.32, 49.3, 1,230."""
-    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"

@@ -24,16 +24,16 @@ from plotly.offline import get_plotlyjs
 
 from hfcommon.boundaries import SOURCE as BOUNDARY_SOURCE
 from hfcommon.boundaries import load_countries
+from hfcommon.display import scaled_unit, sig
 from hfcommon.output import atomic_path
 from hfcommon.vocabulary import HIDDEN_STRESSORS
 from tracer.maps.aggregate import (
     FLOW_LABELS,
     by_mine,
-    format_number,
     mine_flow_column,
-    scaled_unit,
     select_flow,
 )
+from tracer.maps.palette import POINT_EDGE, commodity_colour
 
 #: Base layers plotly may draw from its topojson; seeded empty so that drawing them is a no-op.
 _TOPOJSON_LAYERS = ("land", "ocean", "lakes", "rivers", "coastlines", "countries", "subunits")
@@ -107,11 +107,9 @@ def _base_trace() -> go.Choropleth:
 
 
 def _log_ticks(low: float, high: float, divisor: float) -> tuple[list[float], list[str]]:
-    """Colour-bar ticks at powers of ten between log10 bounds, labelled in the scaled unit."""
-    decades = np.arange(np.ceil(low), np.floor(high) + 1)
-    ends = [v for v in (low, high) if np.all(np.abs(decades - v) > 0.15)]  # keep end labels apart from decades
-    ticks = sorted({*decades.tolist(), *ends})
-    return ticks, [format_number(10**d / divisor) for d in ticks]
+    """Colour-bar ticks at the powers of ten between log10 bounds (no odd end tick), labelled in the scaled unit."""
+    decades = np.arange(np.ceil(low), np.floor(high) + 1).tolist() or [low, high]  # powers of ten only
+    return decades, [sig(10**d / divisor, 1) for d in decades]
 
 
 def country_figure(flows: pd.DataFrame, flow: str = "hidden", vehicles: Sequence[str] | None = None) -> go.Figure:
@@ -205,10 +203,12 @@ def add_mines(
                     "size": group[column],
                     "sizemode": "area",
                     "sizeref": sizeref,
-                    "sizemin": 3,
-                    "opacity": 0.75,
+                    "sizemin": 4,
+                    "opacity": 0.85,
+                    "color": commodity_colour(commodity),
                     "symbol": np.where(hollow, "circle-open", "circle"),
-                    "line": {"width": 1},
+                    "line": {"width": np.where(hollow, 2.0, 1.0), "color": np.where(hollow, commodity_colour(commodity),
+                                                                                    POINT_EDGE)},
                 },
             )
         )

@@ -162,15 +162,17 @@ def write_report(
     mines_path: Path | None = None,
     fleet: Path | None = None,
     home: str = DEFAULT_HOME,
-    title: str = "Hidden material flows of the traced fleet",
+    title: str | None = None,
 ) -> Written:
     """One self-contained HTML report; the extra figures are its headline values."""
     if summary_path is not None and flows_path is None:
         raise InputError("--summary needs --flows (the two files of one run)", column="--summary")
     flows, summary = inputs.flows_and_summary(flows_path, summary_path, fleet, home, scenario)
     ranges, label = inputs.read_ranges(ranges_path) if ranges_path is not None else ({}, "90 % interval")
+    bundled = flows_path is None and mines_path is None
+    note = report.BUNDLED_DATA if bundled else f"flows {flows_path or 'traced now'}, mines {mines_path or 'bundled'}"
     page = report.build_report(flows, summary, mines=inputs.mines(mines_path), ranges=ranges, range_label=label,
-                               title=title)  # fmt: skip
+                               title=title or report.report_title(fleet, scenario, flows_path), data_note=note)
     path = interactive.write_html(page, out)
     values = report.headline_values(flows, str(summary.get("home", home)), None)
     return Written([path], {k: v for k, v in values.items() if v is not None})

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,12 +19,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from hfcommon.boundaries import SOURCE as BOUNDARY_SOURCE
-from hfcommon.boundaries import load_countries
+from hfcommon.display import count, country_name, percent, scaled_unit, sig
 from hfcommon.vocabulary import (
     DEFAULT_HOME,
     HIDDEN_STRESSORS,
     MASS_STRESSORS,
-    UNKNOWN_ORIGIN,
 )
 from tracer import __version__
 from tracer.indicators import RANGE_KEYS, VEHICLE_RANGE_KEYS
@@ -33,10 +33,10 @@ from tracer.maps.aggregate import (
     by_mine,
     check_flows,
     domestic_abroad,
-    format_number,
-    scaled_unit,
 )
+from tracer.maps.bibliography import bibliography_html
 from tracer.maps.interactive import add_mines, country_figure, figure_div, html_page
+from tracer.maps.palette import STRESSOR_COLOURS
 from tracer.maps.sankey import sankey_figure, sankey_links
 
 #: Headline figures: key (as in summary.json and in `ranges`), label, kind.
@@ -48,13 +48,6 @@ HEADLINES = (
     ("abroad_share", "Share of hidden flows abroad", "share"),
     ("vehicles", "Vehicles produced", "count"),
 )
-STRESSOR_COLOURS = {
-    "overburden": "#8c510a",
-    "waste_rock": "#d8b365",
-    "tailings": "#5ab4ac",
-    "process_residue": "#9e9ac8",
-    "used": "#636363",
-}
 DEFINITIONS = (
     "Hidden flows = overburden + waste rock + tailings moved at mines (and for the coal burnt in smelting).",
     "Total material requirement (TMR) = hidden flows + process residues (slag, red mud, processing and "
@@ -76,10 +69,35 @@ table{border-collapse:collapse;margin:0.6rem 0 1.2rem;font-size:0.88rem}
 th,td{padding:0.25rem 0.6rem;border-bottom:1px solid #eee;text-align:right}
 th{background:#f3f3f3}td:first-child,th:first-child{text-align:left}
 caption{caption-side:top;text-align:left;font-weight:600;padding:0.3rem 0}
+.scroll{overflow-x:auto;max-width:100%} .note{color:#444;font-size:0.85rem;max-width:62rem}
+ol.bib{padding-left:2.2rem} ol.bib>li{margin:0.35rem 0} details{margin:0.15rem 0 0.4rem;font-size:0.85rem}
+summary{cursor:pointer;color:#1f5f99} ol.bib,.note,.subtitle{overflow-wrap:anywhere} .where{color:#555;margin:0.3rem 0} details li{margin:0.2rem 0}
+.js-plotly-plot,.plotly-graph-div{max-width:100%}
 """
 
 
-#: Monte Carlo indicator names (tracer mc) -> our headline and per-vehicle keys.
+#: How far (a factor) beyond its interval a nominal value must lie before the page calls it a unit error.
+UNIT_MISMATCH_FACTOR = 10.0
+NOMINAL_NOTE = (
+    "The large figure is the nominal value: the deterministic run with every input at its best estimate. "
+    "The interval (5th-95th percentile) and the median come from the Monte Carlo draws. Many inputs are "
+    "skewed (lognormal: a strip ratio can be three times its estimate but not below zero), so the median "
+    "and the interval's centre differ from the nominal, which may even lie outside a skewed interval."
+)
+
+
+BUNDLED_DATA = "bundled data: default mine database and supply-chain network, base year 2019"
+
+
+def report_title(fleet: Path | None, scenario: str | None, flows: Path | None = None) -> str:
+    """A title naming what was traced: the bundled fleet (China, 2019, passenger cars) or the user's files."""
+    if flows is not None:
+        what = f"the run in {flows.parent}"
+    elif fleet is not None:
+        what = f"the fleet in {fleet.name} (China's 2019 supply chain)"
+    else:
+        what = "China's 2019 passenger-car production"
+    return f"Hidden material flows of {what}" + (f", scenario {scenario}" if scenario else "")
 
 
 def ranges_from_montecarlo(result: Mapping[str, Any]) -> tuple[dict[str, Any], str]:
@@ -90,6 +108,8 @@ def ranges_from_montecarlo(result: Mapping[str, Any]) -> tuple[dict[str, Any], s
         if row.get("split") != "total" or stressor not in VEHICLE_RANGE_KEYS or row.get("p5") is None or row.get("p95") is None:
             continue  # the indicators with both a fleet and a per-vehicle key (tmr, hidden)
         interval = [float(row["p5"]), float(row["p95"])]
+        if row.get("p50") is not None:
+            interval.append(float(row["p50"]))  # the median of the draws, shown beside the nominal
         if vehicle == "fleet":
             ranges[RANGE_KEYS[stressor]] = interval
         else:
@@ -121,12 +141,24 @@ def _format(value: float | None, kind: str, unit: tuple[float, str] | None = Non
         return "n/a"
     if kind == "mass":
         divisor, label = unit or scaled_unit(value, "t")
-        return f"{format_number(value / divisor)} {label}"
+        return f"{sig(value / divisor)} {label}"
     if kind == "share":
-        return f"{value:.1%}"
+        return percent(value)
     if kind == "count":
-        return f"{value:,.0f}"
-    return format_number(value)
+        return count(value)
+    return sig(value)
+
+
+def unit_mismatch(value: float | None, interval: Sequence[float]) -> bool:
+    """True when `value` lies an order of magnitude or more beyond the interval: a unit error, not skew.
+
+    A deterministic (nominal) value may fall outside a skewed Monte Carlo interval; that
+    is expected and not flagged.
+    """
+    low, high = float(interval[0]), float(interval[1])
+    if value is None or not np.isfinite(value) or value <= 0 or low <= 0:
+        return False
+    return value > UNIT_MISMATCH_FACTOR * high or value < low / UNIT_MISMATCH_FACTOR
 
 
 def _cards(values: Mapping[str, float | None], ranges: Mapping[str, Sequence[float]], range_label: str) -> str:
@@ -138,19 +170,20 @@ def _cards(values: Mapping[str, float | None], ranges: Mapping[str, Sequence[flo
         unit = scaled_unit(value, "t") if kind == "mass" and value else None
         extra = ""
         if key in ranges:
-            low, high = ranges[key]
+            low, high, *median = ranges[key]
+            mid = f", median {_format(median[0], kind, unit)}" if median else ""
             extra = (f'<div class="range">{html.escape(range_label)}: '
-                     f"{_format(low, kind, unit)} – {_format(high, kind, unit)}</div>")
-            if value is not None and not low <= value <= high:
-                extra += ('<div class="range warn">This run\'s value lies outside the interval: inputs are '
-                          "drawn around the data as medians, so skewed (lognormal) inputs shift sums "
-                          "upward; a gap of orders of magnitude would point to a unit error.</div>")
+                     f"{_format(low, kind, unit)} – {_format(high, kind, unit)}{mid}</div>")
+            if unit_mismatch(value, (low, high)):
+                extra += ('<div class="range warn">The nominal value is more than ten times off the interval: '
+                          "the ranges file was probably made in another unit or for another run.</div>")
 
         cards.append(
             f'<div class="card"><div class="label">{html.escape(label)}</div>'
             f'<div class="value">{_format(value, kind, unit)}</div>{extra}</div>'
         )
-    return f'<div class="cards">{"".join(cards)}</div>'
+    note = f'<p class="note">{NOMINAL_NOTE}</p>' if ranges else ""
+    return f'<div class="cards">{"".join(cards)}</div>{note}'
 
 
 def _table(frame: pd.DataFrame, caption: str, formats: Mapping[str, str] | None = None) -> str:
@@ -165,12 +198,13 @@ def _table(frame: pd.DataFrame, caption: str, formats: Mapping[str, str] | None 
             if style is None or isinstance(value, str):
                 text = html.escape(str(value))
             elif style.startswith("mass:"):
-                text = format_number(float(value) / float(style.split(":")[1]))
+                text = sig(float(value) / float(style.split(":")[1]))
             else:
                 text = _format(float(value), style)
             cells.append(f"<td>{text}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
-    return f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (f'<div class="scroll"><table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _mass_columns(frame: pd.DataFrame, columns: Sequence[str]) -> tuple[pd.DataFrame, dict[str, str], str]:
@@ -210,15 +244,15 @@ def vehicle_figure(flows: pd.DataFrame, fleet: pd.Series | None) -> go.Figure:
 
 
 def _range_column(values: Mapping[str, Sequence[float]], vehicles: pd.Index, central: np.ndarray) -> list[str]:
-    """'low – high' per vehicle; marked when the interval misses this run's value."""
+    """'low – high' per vehicle; marked only when the nominal is a unit error away (see `unit_mismatch`)."""
     cells = []
     for vehicle, value in zip(vehicles, central, strict=True):
         if vehicle not in values:
             cells.append("")
             continue
-        low, high = values[vehicle]
-        miss = "" if low <= value <= high else " (misses this run's value)"
-        cells.append(f"{format_number(low)} – {format_number(high)}{miss}")
+        low, high, *_ = values[vehicle]
+        miss = " (nominal over ten times off: unit error?)" if unit_mismatch(value, (low, high)) else ""
+        cells.append(f"{sig(low)} – {sig(high)}{miss}")
     return cells
 
 
@@ -240,7 +274,7 @@ def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping
         formats |= {"Vehicles produced": "count", "TMR (t per vehicle)": "ratio", "Hidden flows (t per vehicle)": "ratio"}
         for key, name, central in (("per_vehicle_tmr_t", "TMR", tmr / counts), ("per_vehicle_hidden_t", "Hidden flows", hidden / counts)):
             if isinstance(ranges.get(key), Mapping):
-                frame[f"{name}, {range_label} (t per vehicle)"] = _range_column(ranges[key], wide.index, central)
+                frame[f"{name}, range (t per vehicle)"] = _range_column(ranges[key], wide.index, central)
     divisor, label = scaled_unit(float(tmr.max()) if len(tmr) else 0.0, "t")
     frame[f"Fleet TMR ({label})"] = tmr
     frame[f"Fleet hidden flows ({label})"] = hidden
@@ -249,14 +283,14 @@ def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping
     formats |= {f"Fleet TMR ({label})": f"mass:{divisor}", f"Fleet hidden flows ({label})": f"mass:{divisor}",
                 "Hidden-to-used ratio": "ratio"}
     frame = frame.sort_values(f"Fleet TMR ({label})", ascending=False)
-    return _table(frame, "Per vehicle type", formats)
+    ranged = any(isinstance(ranges.get(k), Mapping) for k in VEHICLE_RANGE_KEYS.values())
+    return _table(frame, f"Per vehicle type (range: {range_label})" if ranged else "Per vehicle type", formats)
 
 
 def _country_table(flows: pd.DataFrame, top: int) -> str:
     table = by_country(flows).sort_values("hidden_t", ascending=False)
     total = table["hidden_t"].sum()
-    names = load_countries().set_index("iso3")["name"].to_dict() | {UNKNOWN_ORIGIN: "World / unknown origin"}
-    frame = pd.DataFrame({"Country": [f"{names.get(c, c)} ({c})" for c in table["country"]]})
+    frame = pd.DataFrame({"Country": [f"{country_name(c)} ({c})" for c in table["country"]]})
     for column in ("hidden_t", *(f"{s}_t" for s in HIDDEN_STRESSORS)):
         frame[column] = table[column].to_numpy()
     frame["Share of hidden flows"] = table["hidden_t"].to_numpy() / total if total else np.nan
@@ -271,7 +305,7 @@ def _mine_table(flows: pd.DataFrame, mines: pd.DataFrame, top: int) -> str:
     frame = pd.DataFrame(
         {
             "Mine": table.get("name", table["mine_id"]).astype(str).to_numpy(),
-            "Country": table.get("country", pd.Series("", index=table.index)).astype(str).to_numpy(),
+            "Country": table.get("country", pd.Series("", index=table.index)).astype(str).map(country_name).to_numpy(),
             "Commodity": table.get("commodity", pd.Series("", index=table.index)).astype(str).str.replace("_", " ").to_numpy(),
             "Site": table.get("resolution", pd.Series("mine", index=table.index)).astype(str).str.replace("_", " ").to_numpy(),
             "hidden_t": table["hidden_t"].to_numpy(),
@@ -322,16 +356,10 @@ def _list(items: Sequence[str]) -> str:
     return "<ul>" + "".join(f"<li>{html.escape(str(i))}</li>" for i in items) + "</ul>"
 
 
-def _source_items(summary: Mapping[str, Any], mines: pd.DataFrame | None, sources: Sequence[str], cap: int = 40) -> list[str]:
-    items = [*sources, *(summary.get("sources") or [])]
-    if mines is not None and "source" in mines:
-        unique = sorted({str(s) for s in mines["source"].dropna() if str(s).strip()})
-        items += unique[:cap]
-        if len(unique) > cap:
-            items.append(f"... and {len(unique) - cap} more mine-data sources (see the mine database's metadata).")
-    items.append(f"Country boundaries: {BOUNDARY_SOURCE}.")
-    items.append(f"Computed with hidden-flow tracer {__version__}.")
-    return list(dict.fromkeys(items))
+def _subtitle(summary: Mapping[str, Any], fleet: pd.Series | None, home: str, data_note: str) -> str:
+    vehicles = f"{count(float(fleet.sum()))} vehicles; " if fleet is not None else ""
+    return (f'<p class="subtitle">{vehicles}home country {html.escape(country_name(home))} ({html.escape(home)}); '
+            f"{html.escape(data_note)}; hidden-flow tracer {__version__}.</p>")
 
 
 def build_report(
@@ -342,6 +370,7 @@ def build_report(
     ranges: Mapping[str, Sequence[float]] | None = None,
     range_label: str = "90 % interval",
     title: str = "Hidden material flows of the traced fleet",
+    data_note: str = "data as supplied",
     assumptions: Sequence[str] = (),
     sources: Sequence[str] = (),
     top: int = 15,
@@ -363,7 +392,7 @@ def build_report(
         add_mines(mapped, flows, mines)
     sections = [
         f"<h1>{html.escape(title)}</h1>",
-        f'<p class="subtitle">Home country {html.escape(home)}; hidden-flow tracer {__version__}.</p>',
+        _subtitle(summary, fleet, home, data_note),
         "<h2>Headline numbers</h2>",
         _cards(values, all_ranges, range_label),
         "<h2>Per vehicle</h2>",
@@ -384,7 +413,9 @@ def build_report(
         "<h2>Assumptions</h2>",
         _list([*DEFINITIONS, *(summary.get("assumptions") or []), *assumptions]),
         "<h2>Data sources</h2>",
-        _list(_source_items(summary, mines, sources)),
+        bibliography_html(flows, mines, [*sources, *(summary.get("sources") or []),
+                                         f"Country boundaries: {BOUNDARY_SOURCE}.",
+                                         f"Computed with hidden-flow tracer {__version__}."]),
     ]
     page = html_page(title, "\n".join(sections))
     return page.replace("</style>", CSS + "</style>", 1)

@@ -21,8 +21,9 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
 from hfcommon.boundaries import load_countries
+from hfcommon.display import scaled_unit, sig
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
-from tracer.maps.aggregate import FLOW_LABELS, format_number, scaled_unit, select_flow
+from tracer.maps.aggregate import FLOW_LABELS, select_flow
 
 LEVELS = ("country", "material", "component", "vehicle")
 LEVEL_TITLES = {"country": "Producing country", "material": "Material", "component": "Component", "vehicle": "Vehicle"}
@@ -91,16 +92,33 @@ def sankey_links(
     return table
 
 
-def _node_order(links: pd.DataFrame) -> dict[str, list[str]]:
-    """Nodes per level, largest first (pooled 'Other' nodes last)."""
-    order = {}
+def _node_totals(links: pd.DataFrame) -> dict[str, pd.Series]:
+    """Each level's node totals, largest first with pooled 'Other ...' nodes last."""
+    totals = {}
     for level in LEVELS:
         outgoing = links[links["source_level"] == level].groupby("source")["value"].sum()
         incoming = links[links["target_level"] == level].groupby("target")["value"].sum()
-        totals = outgoing if level == LEVELS[0] else incoming
-        ranked = totals.sort_values(ascending=False).index.tolist()
-        order[level] = [n for n in ranked if not n.startswith("Other")] + [n for n in ranked if n.startswith("Other")]
-    return order
+        ranked = (outgoing if level == LEVELS[0] else incoming).sort_values(ascending=False)
+        other = ranked.index.str.startswith("Other")
+        totals[level] = pd.concat([ranked[~other], ranked[other]])
+    return totals
+
+
+def _node_order(links: pd.DataFrame) -> dict[str, list[str]]:
+    """Nodes per level, largest first (pooled 'Other' nodes last)."""
+    return {level: totals.index.tolist() for level, totals in _node_totals(links).items()}
+
+
+def _positions(totals: dict[str, pd.Series], gap: float = 0.025) -> tuple[list[float], list[float]]:
+    """Fixed node centres (x, y in 0-1) so plotly keeps our order instead of re-sorting the nodes."""
+    xs, ys = [], []
+    for i, level in enumerate(LEVELS):
+        values = totals[level].to_numpy(dtype=float)
+        scale = (1.0 - gap * max(len(values) - 1, 0)) / (values.sum() or 1.0)
+        tops = np.concatenate([[0.0], np.cumsum(values * scale + gap)[:-1]])
+        ys += (np.clip(tops + values * scale / 2, 0.001, 0.999)).tolist()
+        xs += [min(max(i / (len(LEVELS) - 1), 0.001), 0.999)] * len(values)
+    return xs, ys
 
 
 def _palette(n: int) -> list[str]:
@@ -111,7 +129,8 @@ def _palette(n: int) -> list[str]:
 def sankey_figure(links: pd.DataFrame, title: str | None = None) -> go.Figure:
     """Interactive plotly Sankey of `links` (from `sankey_links`); links coloured by producing country."""
     unit = links.attrs.get("unit", "t")
-    order = _node_order(links)
+    totals = _node_totals(links)
+    order = {level: t.index.tolist() for level, t in totals.items()}
     keys = [(level, name) for level in LEVELS for name in order[level]]
     index = {key: i for i, key in enumerate(keys)}
     total = links.loc[links["source_level"] == LEVELS[0], "value"].sum()
@@ -124,18 +143,21 @@ def sankey_figure(links: pd.DataFrame, title: str | None = None) -> go.Figure:
         _rgba(country_colour[s], 0.45) if sl == "country" else "rgba(160,160,160,0.35)"
         for sl, s in zip(links["source_level"], links["source"], strict=True)
     ]
+    x, y = _positions(totals)
     fig = go.Figure(
         go.Sankey(
-            arrangement="snap",
+            arrangement="fixed",
             valueformat=",.3g",
             valuesuffix=f" {label}",
             node={
-                "label": [name for _, name in keys],
+                "label": [f"{name}  {sig(totals[level][name] / divisor)} {label}" for level, name in keys],
+                "x": x,
+                "y": y,
                 "color": node_colours,
                 "pad": 12,
                 "thickness": 16,
                 "customdata": [LEVEL_TITLES[level] for level, _ in keys],
-                "hovertemplate": "%{customdata}: %{label}<br>%{value}<extra></extra>",
+                "hovertemplate": "%{customdata}: %{label}<extra></extra>",
             },
             link={
                 "source": [index[(sl, s)] for sl, s in zip(links["source_level"], links["source"], strict=True)],
@@ -145,7 +167,7 @@ def sankey_figure(links: pd.DataFrame, title: str | None = None) -> go.Figure:
             },
         )
     )
-    heading = title or f"Hidden flows from producing country to vehicle ({format_number(total / divisor)} {label})"
+    heading = f"{title or 'Hidden flows from producing country to vehicle'} (total {sig(total / divisor)} {label})"
     fig.update_layout(title={"text": heading, "x": 0.01}, height=620, margin={"l": 10, "r": 10, "t": 60, "b": 30},
                       font={"size": 11})
     for i, level in enumerate(LEVELS):
@@ -190,7 +212,7 @@ def sankey_static(links: pd.DataFrame, title: str | None = None, source: str | N
             colour = country_colour.get(name, "#999999") if level == "country" else level_colour[level]
             ax.add_patch(Rectangle((xs[level] - node_width / 2, y - totals[name]), node_width, totals[name],
                                    color=colour, lw=0))
-            text = f"{name}  {format_number(totals[name] / divisor)}"
+            text = f"{name}  {sig(totals[name] / divisor)}"
             if level == LEVELS[0]:
                 ax.text(xs[level] - node_width, y - totals[name] / 2, text, ha="right", va="center", fontsize=7.5)
             else:
@@ -224,7 +246,7 @@ def sankey_static(links: pd.DataFrame, title: str | None = None, source: str | N
     for level in LEVELS:
         ax.text(xs[level], height * 1.01, LEVEL_TITLES[level], ha="center", va="bottom", fontsize=9, weight="bold")
     heading = title or f"{FLOW_LABELS['hidden']} from producing country to vehicle"
-    fig.suptitle(f"{heading} ({label}; total {format_number(total / divisor)} {label})", x=0.01, ha="left", fontsize=11)
+    fig.suptitle(f"{heading} ({label}; total {sig(total / divisor)} {label})", x=0.01, ha="left", fontsize=11)
     if source:
         fig.text(0.01, 0.01, f"Source: {source}.", fontsize=6.5, color="#555555")
     return fig

@@ -25,6 +25,7 @@ from matplotlib.lines import Line2D
 
 from hfcommon.boundaries import SOURCE as BOUNDARY_SOURCE
 from hfcommon.boundaries import load_countries
+from hfcommon.display import scaled_unit
 from hfcommon.output import atomic_path
 from hfcommon.vocabulary import DEFAULT_HOME, HIDDEN_STRESSORS, UNKNOWN_ORIGIN
 from tracer.maps.aggregate import (
@@ -33,9 +34,9 @@ from tracer.maps.aggregate import (
     difference,
     domestic_abroad,
     mine_flow_column,
-    scaled_unit,
     select_flow,
 )
+from tracer.maps.palette import POINT_EDGE, STRESSOR_COLOURS, commodity_colour
 
 #: Equal Earth: an equal-area world projection, so waste areas are not inflated near the poles.
 PROJECTION = "EPSG:8857"
@@ -187,13 +188,15 @@ def mine_map(
         return max_marker_area * np.asarray(values, dtype=float) / (largest or 1.0)
 
     commodities = sorted(points["commodity"].dropna().unique()) if "commodity" in points else []
-    palette = dict(zip(commodities, matplotlib.colormaps["tab20"].colors, strict=False))
+    palette = {c: commodity_colour(c) for c in commodities}
     order = points.sort_values(column, ascending=False)  # big circles first, small ones on top
-    edge = np.array([colors.to_rgba(palette.get(c, "#444444")) for c in order.get("commodity", [None] * len(order))])
+    rgba = np.array([colors.to_rgba(commodity_colour(c)) for c in order.get("commodity", [None] * len(order))])
     hollow = order.get("resolution", pd.Series("mine", index=order.index)).eq("rest_of_country").to_numpy()
-    face = edge.copy()
-    face[:, 3] = np.where(hollow, 0.0, 0.7)
-    ax.scatter(order.geometry.x, order.geometry.y, s=area(order[column]), c=face, edgecolors=edge, linewidths=1.0)
+    face = rgba.copy()
+    face[:, 3] = np.where(hollow, 0.0, 0.85)
+    edge = np.where(hollow[:, None], rgba, colors.to_rgba(POINT_EDGE))  # a white rim keeps points visible on dark land
+    ax.scatter(order.geometry.x, order.geometry.y, s=area(order[column]), c=face, edgecolors=edge,
+               linewidths=np.where(hollow, 1.4, 0.7))
     handles = [Line2D([], [], marker="o", ls="", color=palette[c], label=c.replace("_", " ")) for c in commodities]
     legend_style = {"fontsize": 7, "title_fontsize": 8, "frameon": False, "alignment": "left"}
     fig.subplots_adjust(right=0.86, bottom=0.03)  # room for the commodity legend; no colour bar below
@@ -262,7 +265,7 @@ def vehicle_bars(flows: pd.DataFrame, fleet: pd.Series | None = None, source: st
     fig = Figure(figsize=(8, 0.45 * len(table) + 1.6))
     ax = fig.subplots()
     left = np.zeros(len(table))
-    for stressor, colour in zip(HIDDEN_STRESSORS, ("#8c510a", "#d8b365", "#5ab4ac"), strict=True):
+    for stressor, colour in ((s, STRESSOR_COLOURS[s]) for s in HIDDEN_STRESSORS):
         ax.barh(table.index, table[stressor] / divisor, left=left, color=colour, label=FLOW_LABELS[stressor])
         left += table[stressor].to_numpy() / divisor
     ax.set_xlabel(f"Hidden flows ({label}, {per})")
