@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["InputError", "load", "load_default"]
+#: Submodules reachable as attributes after a bare `import mine_db` (imported on first use, so the import stays light).
+_SUBMODULES = frozenset({"allocation", "balance", "commodities", "default", "fineprint", "flows", "gapfill",
+                         "loaders", "schema", "summary"})
+
+
+def __getattr__(name: str) -> object:
+    """`mine_db.summary.summarise(df)` works after `import mine_db`, as the README writes it."""
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f"mine_db.{name}")
+    raise AttributeError(f"module 'mine_db' has no attribute {name!r}")
 
 
 def load(path: str | os.PathLike[str]) -> pd.DataFrame:

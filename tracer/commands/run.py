@@ -75,9 +75,9 @@ def _per_vehicle(summary: dict[str, Any]) -> None:
     produced = summary["vehicles_produced"]
     built = [v for v in summary["per_vehicle_tmr_t"] if produced.get(v, 0) > 0]
     unbuilt = [v for v in summary["per_vehicle_tmr_t"] if produced.get(v, 0) <= 0]
-    rows = [(v, count(produced[v]), quantity(summary["per_vehicle_tmr_t"][v]),
+    rows = [(v, count(produced[v]) if v in built else "not in fleet", quantity(summary["per_vehicle_tmr_t"][v]),
              quantity(summary["per_vehicle_hidden_t"][v])) for v in built + unbuilt]
-    note = (f"{', '.join(unbuilt)}: not in this fleet (0 produced); per-vehicle values shown for comparison."
+    note = (f"{len(unbuilt)} vehicle types are not in this fleet; their per-vehicle values are shown for comparison."
             if unbuilt else None)
     show("Per vehicle", [Col("vehicle"), Col("produced", True), Col("TMR per vehicle", True),
                          Col("hidden per vehicle", True)], rows, caption=note)
@@ -169,12 +169,24 @@ def coefficients_command(
         _out.print(f"wrote {path}")
 
 
+def _step(label: str, ids: bool) -> str:
+    """A path node as words: 'smelting:CHN:copper' -> 'copper smelting (China)'; materials and components by name."""
+    kind, _, rest = label.partition(":")
+    if ids or not rest or kind in ("material", "component"):
+        return render.name(label, ids)
+    parts = rest.split(":")
+    where = [country_name(p) for p in parts if len(p) == 3 and p.isupper()]
+    what = " ".join(p.replace("_", " ") for p in parts if not (len(p) == 3 and p.isupper()))
+    return f"{what} {kind}" + (f" ({', '.join(where)})" if where else "")
+
+
 def paths_command(
     vehicle_id: Annotated[str | None, typer.Option("--vehicle", help="Only this vehicle (default: the whole fleet).")] = None,
     view: Annotated[View, typer.Option("--view", help="Merge nodes by stage, country and metal (country) or by stage and metal (metal).")] = View.country,
     top: Annotated[int, typer.Option("--top", min=1, help="Number of paths to list.")] = 15,
     cutoff: Annotated[float, typer.Option("--cutoff", min=0.0, help="Ignore paths below this share of the total.")] = 1e-4,
     as_json: JsonOption = False,
+    ids: IdsOption = False,
 ) -> None:
     """The largest supply paths of hidden flows (for explanation; totals come from the solve)."""
     with progress_bar("starting", None, as_json) as bar:
@@ -185,7 +197,7 @@ def paths_command(
     show(f"Top {len(found.paths)} paths of hidden flows ({view.value} view): "
          f"{percent(found.coverage)} of {quantity(found.total)} covered",
          [Col("path (supplier <- ... <- vehicle)"), Col("hidden flows", True), Col("share", True)],
-         [(" <- ".join(reversed(path.labels)), quantity(path.value),
+         [(" <- ".join(_step(label, ids) for label in reversed(path.labels)), quantity(path.value),
            percent(path.value / found.total)) for path in found.paths])
 
 
