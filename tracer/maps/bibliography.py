@@ -33,7 +33,8 @@ def _provenance(source: str, ids: Sequence[str], cite: pd.Series) -> str:
     for key in ids:
         if key in cite.index:
             text = text.replace(f"[{key}] {cite[key]}", "")
-    return _LEFTOVER.sub("", re.sub(r"\s*;\s*;\s*", "; ", text)).strip(" ;") or "(no further note)"
+    text = _LEFTOVER.sub("", re.sub(r"\s*;\s*;\s*", "; ", text))
+    return re.sub(r"\.(\s*[.;])+", ".", text).strip(" ;") or "(no further note)"
 
 
 def _cited_rows(flows: pd.DataFrame, mines: pd.DataFrame) -> pd.DataFrame:
@@ -55,24 +56,24 @@ def _cited_rows(flows: pd.DataFrame, mines: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["mine_id", "name", "country", "hidden_t", "key", "provenance"])
 
 
-def _entry(key: str, rows: pd.DataFrame, bib: pd.DataFrame) -> tuple[str, str]:
-    """(sort key, <li>) of one document."""
-    known = key in bib.index
-    citation = str(bib.at[key, "citation"]) if known else key
-    url = str(bib.at[key, "url"]) if known else ""
-    where = str(bib.at[key, "where_read"]) if known else ""
-    link = f' <a href="{html.escape(url)}">{html.escape(url)}</a>' if url.startswith("http") else ""
+def _entry(citation: str, keys: list[str], rows: pd.DataFrame, bib: pd.DataFrame) -> tuple[str, str]:
+    """(sort key, <li>) of one document, however many ids the data gave it."""
+    known = [k for k in keys if k in bib.index]
+    urls = [str(bib.at[k, "url"]) for k in known if str(bib.at[k, "url"]).startswith("http")]
+    where = list(dict.fromkeys(str(bib.at[k, "where_read"]) for k in known if str(bib.at[k, "where_read"])))
+    link = f' <a href="{html.escape(urls[0])}">{html.escape(urls[0])}</a>' if urls else ""
+    rows = rows.drop_duplicates("mine_id")
     sites = "".join(
         f"<li><b>{html.escape(str(r.name))}</b> ({html.escape(country_name(str(r.country)))}, "
         f"{quantity(r.hidden_t)}): {html.escape(str(r.provenance))}</li>"
         for r in rows.sort_values("hidden_t", ascending=False).itertuples()
     )
-    read = f'<p class="where">Read in: {html.escape(where)}</p>' if where else ""
+    read = "".join(f'<p class="where">Read in: {html.escape(w)}</p>' for w in where)
     summary = (f"cited for {len(rows)} site{'s' if len(rows) != 1 else ''}, "
                f"{quantity(rows['hidden_t'].sum())} of this run's hidden flows")
-    body = (f'<li id="src-{html.escape(re.sub(r"[^A-Za-z0-9_-]", "-", key))}"><span class="cite">'
-            f"{html.escape(citation.rstrip('.'))}.</span>{link}<details><summary>{summary}</summary>{read}"
-            f"<ul>{sites}</ul></details></li>")
+    anchor = html.escape(re.sub(r"[^A-Za-z0-9_-]", "-", keys[0]))
+    body = (f'<li id="src-{anchor}"><span class="cite">{html.escape(citation.rstrip("."))}.</span>{link}'
+            f"<details><summary>{summary}</summary>{read}<ul>{sites}</ul></details></li>")
     return citation.casefold(), body
 
 
@@ -82,7 +83,10 @@ def bibliography_html(flows: pd.DataFrame, mines: pd.DataFrame | None, other: Se
     if mines is not None and len(mines):
         rows = _cited_rows(flows, mines)
         bib = _bibliography() if "source_ids" in mines else pd.DataFrame(columns=["citation", "url", "where_read"])
-        entries = sorted(_entry(str(key), part, bib) for key, part in rows.groupby("key"))
+        citation = rows["key"].map(lambda k: str(bib.at[k, "citation"]) if k in bib.index else str(k))
+        rows = rows.assign(citation=citation.str.strip().str.rstrip("."))  # one entry per document, not per id
+        entries = sorted(_entry(str(cite), list(dict.fromkeys(part["key"])), part, bib)
+                         for cite, part in rows.groupby("citation"))
         parts.append(f"<p>{len(entries)} documents behind the {rows['mine_id'].nunique()} mine sites of this run "
                      "(open an entry for the rows that cite it, with each row's method and notes).</p>")
         parts.append(f'<ol class="bib">{"".join(body for _, body in entries)}</ol>')
