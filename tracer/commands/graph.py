@@ -12,11 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
+from hfcommon.display import count
 from hfcommon.output import to_json
 from tracer.commands.options import JsonOption
 from tracer.commands.options import stdout as _out
+from tracer.commands.render import Col, show
 
 MinesOption = Annotated[Path | None, typer.Option("--mines", help="Mine table mine_db can read (default: bundled).")]
 BomOption = Annotated[Path | None, typer.Option("--bom", help="Bill of materials CSV replacing graphs/data/bom.csv.")]
@@ -33,10 +34,7 @@ class ExportFormat(str, Enum):
 def _print_info(summary: dict[str, Any]) -> None:
     _out.print(f"[bold]{summary['name']}[/]: {summary['nodes']} nodes, {summary['edges']} edges, "
                f"{len(summary['countries'])} countries, built in {summary['build_seconds']} s")
-    table = Table("kind", "nodes")
-    for kind, count in summary["nodes_by_kind"].items():
-        table.add_row(kind, str(count))
-    _out.print(table)
+    show(None, [Col("kind"), Col("nodes", True)], [(k, count(n)) for k, n in summary["nodes_by_kind"].items()])
     _out.print(f"coefficients with a source: {summary['coefficients_with_source']} of "
                f"{summary['coefficients']} ({summary['share_with_source']:.1%}); "
                f"{summary['coefficients_citing_assumptions']} cite one of the "

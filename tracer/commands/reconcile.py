@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
+from hfcommon.display import INDICATOR_NAMES, quantity
 from hfcommon.output import staged_files, to_json, write_json, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
@@ -26,6 +26,7 @@ from tracer.commands.options import (
     TableFormat,
 )
 from tracer.commands.options import stdout as _out
+from tracer.commands.render import Col, show
 
 
 class Metric(str, Enum):
@@ -97,22 +98,20 @@ def reconcile_command(
             _out.print(f"wrote {path}")
 
 
+def _signed(value: float) -> str:
+    """A change with its sign; below half a tonne it is rounding noise of the solve, shown as 0."""
+    return "0 t" if abs(value) < 0.5 else ("+" if value > 0 else "") + quantity(value)
+
+
 def _print(result) -> None:
     scenario = f", scenario {result.scenario}" if result.scenario else ""
-    side = Table(title=f"This tool against {result.reference.name}{scenario}", title_justify="left")
-    for column in ("indicator", "published", "this tool", "ours against published", "where"):
-        side.add_column(column)
-    for row in result.comparison.itertuples():
-        side.add_row(row.label, row.published, row.ours, row.agreement, row.where)
-    _out.print(side)
-    steps = Table(title=f"Waterfall of {result.metric} (each element switched off alone)", title_justify="left")
-    for column in ("step", "Mt", "running total, Mt"):
-        steps.add_column(column, justify="left" if column == "step" else "right")
-    for row in result.waterfall.itertuples():
-        value = row.value / 1e6
-        steps.add_row(row.label, f"{value:,.1f}" if row.kind in ("start", "total") else f"{value:+,.1f}",
-                      f"{row.end / 1e6:,.1f}")
-    _out.print(steps)
+    show(f"This tool against {result.reference.name}{scenario}",
+         [Col("indicator"), Col("published"), Col("this tool"), Col("ours against published"), Col("where", drop=1)],
+         [(r.label, r.published, r.ours, r.agreement, r.where) for r in result.comparison.itertuples()])
+    show(f"Waterfall of {INDICATOR_NAMES.get(result.metric, result.metric)} (each element switched off alone)",
+         [Col("step"), Col("change", True), Col("running total", True)],
+         [(r.label, quantity(r.value) if r.kind in ("start", "total") else _signed(r.value), quantity(r.end))
+          for r in result.waterfall.itertuples()])
     for note in result.notes:
         _out.print(f"[dim]{note}[/]")
 
