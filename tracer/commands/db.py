@@ -88,7 +88,9 @@ def import_fineprint_command(
     keys = ("sites", "with_grade", "with_ore_t", "with_waste", "year_2019")
     show(f"FINEPRINT import -> {summary['out']}", [Col("commodity"), *(Col(k.replace("_", " "), True) for k in keys)],
          [(node_name(code), *(count(row[k]) for k in keys)) for code, row in summary["by_commodity"].items()])  # type: ignore[union-attr]
-    _out.print(f"skipped: {summary['skipped']}; values blanked: {summary['values_dropped']}")
+    for label, key in (("rows skipped", "skipped"), ("values blanked", "values_dropped")):
+        counts: dict[str, int] = summary[key]  # type: ignore[assignment]
+        _out.print(f"{label}: " + ("; ".join(f"{reason} {count(n)}" for reason, n in counts.items()) or "none"))
 
 
 def register(app: typer.Typer) -> None:
