@@ -27,6 +27,7 @@ _SHORT_COUNTRY_NAMES = {
     "LAO": "Laos",
     "SYR": "Syria",
     "MDA": "Moldova",
+    "VNM": "Vietnam",
     "XKX": "Kosovo",
     UNKNOWN_ORIGIN: "unknown origin (world)",
 }
