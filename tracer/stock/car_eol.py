@@ -25,7 +25,13 @@ from tracer.stock.car_network import CarCoefficients, car_coefficients, load_met
 from tracer.stock.config import load_config
 from tracer.stock.coupling import load_routes
 from tracer.stock.model import FleetSetup, prepare, survival
-from tracer.stock.powertrains import VARIABLES, VARIANTS, load_sales_shares, split_outflow, variant_shares
+from tracer.stock.powertrains import (
+    VARIABLES,
+    VARIANTS,
+    load_sales_shares,
+    split_outflow,
+    variant_shares,
+)
 from tracer.stock.stock_model import run_stock_driven
 from tracer.stock.tables import DATA_DIR
 from tracer.stock.uncertainty import LIFETIME_SPREAD, QUANTILES
@@ -155,3 +161,22 @@ def per_vehicle_table(inp: CarInputs) -> pd.DataFrame:
     table.insert(0, "variant", VARIANTS)
     table["mass_kg"] = coef.mass_t * 1000
     return table
+
+
+def car_eol_report(table: pd.DataFrame, inp: CarInputs, mc: int, seed: int) -> dict[str, object]:
+    """The JSON report: central totals by year, ranges of the headline variables, per-car metals."""
+    wide = table.pivot(index="year", columns="variable", values="value")
+    wide = wide[list(dict.fromkeys(table["variable"]))].reset_index()
+    ranges = table[table["variable"].isin(HEADLINE) | table["variable"].str.startswith("recovered_t_")]
+    return {
+        "study": "China passenger cars at end of life, by powertrain and battery chemistry",
+        "stock_model": str(CONFIG.name),
+        "years": [int(table["year"].min()), int(table["year"].max())],
+        "units": {"eol_cars*": "vehicles", "*_t*": "t", "co2_avoided_t*": "t CO2"},
+        "per_vehicle_kg": per_vehicle_table(inp).to_dict(orient="records"),
+        "totals_by_year": wide.to_dict(orient="records"),
+        "ranges_by_year": ranges.drop(columns="unit").to_dict(orient="records"),
+        "monte_carlo": {"draws": mc, "seed": seed} if mc >= 2 else None,
+        "data": [SHARES.name, METALS_FILE.name, ROUTES.name],
+        "assumptions": "tracer/data/fleet/assumptions.csv (A06, A11, A12, A16-A20)",
+    }
