@@ -200,7 +200,13 @@ def run_fleet(config: FleetConfig, to_year: int = 2050, from_year: int = 2000,
         "co2_avoided_fixed_t": out.co2_avoided_fixed_t[keep, ..., 0].reshape(shape).ravel(),
         "co2_avoided_declining_t": out.co2_avoided_declining_t[keep, ..., 0].reshape(shape).ravel(),
     })
-    return FleetResult(setup, out, flows, materials, yearly_totals(out, keep))
+    summary = yearly_totals(out, keep)
+    if config.alt_inflation_rate is not None:  # value at a second inflation rate (xu2025: 0 and 2 %/yr)
+        ratio = (price_index(years, config.price_year, config.alt_inflation_rate)
+                 / price_index(years, config.price_year, config.inflation_rate))
+        summary.insert(summary.columns.get_loc("value_usd") + 1, "value_usd_alt_inflation",
+                       summary["value_usd"].to_numpy() * ratio)
+    return FleetResult(setup, out, flows, materials, summary)
 
 
 def yearly_totals(out: Outcome, keep: np.ndarray | None = None) -> pd.DataFrame:
