@@ -29,7 +29,7 @@ class LifetimeKind(str, Enum):
 
 
 def fleet(
-    config: Annotated[Path | None, typer.Option("--config", help="TOML study (default: China's trucks).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="A TOML study file, or a bundled study: china_trucks (default), china_cars, xu2025.")] = None,
     to: Annotated[int, typer.Option("--to", help="Last year of the projection.")] = 2050,
     from_year: Annotated[int, typer.Option("--from", help="First year reported.")] = 2000,
     out: Annotated[Path | None, typer.Option("--out", help="Directory for tables, plots and fleet.json.")] = None,
@@ -76,6 +76,8 @@ def fleet_cars(
     from hfcommon.output import staged_files, write_json, write_table
     from tracer.stock import car_eol, plots
 
+    if mc == 1:
+        raise typer.BadParameter("a Monte Carlo needs 0 (none) or at least 2 draws", param_hint="--mc")
     with bars(json_)("network coefficients", 1) as advance:
         inputs = car_eol.load_inputs(to)
         advance(1)
