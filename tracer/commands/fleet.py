@@ -58,8 +58,11 @@ def fleet(
                       f"{row.energy_avoided_gj / 1e6:.0f}",
                       f"{row.co2_avoided_fixed_t / 1e6:.1f} / {row.co2_avoided_declining_t / 1e6:.1f}")
     _out.print(table)
-    _out.print(f"logistic fit: a = {fit.a / 1e6:.1f} M ({'fixed' if cfg.saturation_units else 'fitted'}), "
-               f"k = {fit.k:.3f}/yr, t_c = {fit.t_c:.1f}, rmse = {fit.rmse / 1e6:.2f} M on {fit.n_points} points")
+    class_fits = result.setup.projection.class_fits
+    for label, f in (class_fits.items() if class_fits else [("logistic fit", fit)]):
+        kind = "fixed" if cfg.saturation_units and not class_fits else "fitted"
+        _out.print(f"{label}: a = {f.a / 1e6:.2f} M ({kind}), k = {f.k:+.3f}/yr, t_c = {f.t_c:.1f}, "
+                   f"rmse = {f.rmse / 1e6:.2f} M on {f.n_points} points")
     if out is not None:
         _out.print(f"wrote {len(report['files'])} files and fleet.json to {out}")
 
