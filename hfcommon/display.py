@@ -10,11 +10,12 @@ shares with one decimal (`3.2 %`), and network ids as the names a reader knows (
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from difflib import get_close_matches
 from functools import lru_cache
 
-from hfcommon.vocabulary import UNKNOWN_ORIGIN
+from hfcommon.vocabulary import KINDS, UNKNOWN_ORIGIN
 
 #: Prefixes for mass-like units, largest first (a unit is mass-like when it starts with "t").
 _PREFIXES: tuple[tuple[float, str], ...] = ((1e9, "G"), (1e6, "M"), (1e3, "k"))
@@ -144,4 +145,6 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def parameter_name(name: str) -> str:
     """An uncertain coefficient's id, breakable at its parts: 'fill grade|global|copper|*' -> 'fill grade · global · copper · all'."""
-    return " · ".join("all" if part == "*" else part.replace("_", " ") for part in str(name).split("|"))
+    text = re.sub(rf"\b({'|'.join(KINDS)}):", "", str(name))  # 'edge material:copper -> ...' -> 'edge copper -> ...'
+    text = re.sub(r":(?=\S)", " ", text)
+    return " · ".join("all" if part == "*" else part.replace("_", " ") for part in text.split("|"))

@@ -117,6 +117,8 @@ def test_the_one_number_format() -> None:
     assert node_name("material:copper_wire") == "copper wire" and node_name("BEV-NMC811") == "BEV-NMC811"
     assert country_name("COD") == "DR Congo" and country_name("PER") == "Peru" and country_name("XYZ") == "XYZ"
     assert parameter_name("fill grade|global|copper|*") == "fill grade · global · copper · all"
+    assert parameter_name("edge material:copper_wire -> component:wiring_harness") == "edge copper wire -> wiring harness"
+    assert parameter_name("node energy:coal:CHN: overburden") == "node coal CHN: overburden"
 
 
 def test_a_table_drops_low_priority_columns_with_a_note() -> None:
