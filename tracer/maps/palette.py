@@ -1,11 +1,15 @@
 """The colours of every figure: one colour per commodity and per flow type, safe for colour-blind readers.
 
 Why fixed: plotly's and matplotlib's default cycles have 10 colours, so 12 commodities
-shared them (bauxite and rare earths both teal). These twelve are the seven colours of
-Okabe & Ito (2008, "Color Universal Design", https://jfly.uni-koeln.de/color/; black left
-out so points stay visible on dark countries) and five of Paul Tol's "muted" and
-high-contrast schemes (Tol 2021, "Colour schemes", SRON/EPS/TN/09-002, figures 3 and 4),
-chosen to stay apart from the Okabe-Ito hues. A commodity keeps its colour in every figure.
+shared them (bauxite and rare earths both teal). These twelve come from published
+colour-blind-safe palettes: five of Okabe & Ito (2008, "Color Universal Design",
+https://jfly.uni-koeln.de/color/) and seven of Paul Tol's bright, muted and vibrant schemes
+(Tol 2021, "Colour schemes", SRON/EPS/TN/09-002). Of all twelve-colour picks from those
+palettes (black left out, so points stay visible on dark countries), they keep the
+largest smallest CIELAB difference between any two colours under normal vision and
+simulated protanopia, deuteranopia and tritanopia (Machado, Oliveira & Fernandes 2009,
+severity 1): Delta E 14 or more; `tests/test_maps_palette.py` checks it. A commodity keeps
+its colour in every figure.
 """
 
 from __future__ import annotations
@@ -16,21 +20,21 @@ from types import MappingProxyType
 from hfcommon.vocabulary import COMMODITY_CODES
 
 COMMODITY_COLOURS: Mapping[str, str] = MappingProxyType({
-    "iron_ore": "#882255",  # Tol muted wine
-    "bauxite": "#D55E00",  # Okabe-Ito vermillion
+    "iron_ore": "#AA3377",  # Tol bright purple (a hematite red)
+    "bauxite": "#EE6677",  # Tol bright red
     "copper": "#E69F00",  # Okabe-Ito orange
     "nickel": "#009E73",  # Okabe-Ito bluish green
-    "cobalt": "#0072B2",  # Okabe-Ito blue
+    "cobalt": "#0077BB",  # Tol vibrant blue
     "lithium": "#56B4E9",  # Okabe-Ito sky blue
     "manganese": "#CC79A7",  # Okabe-Ito reddish purple
-    "lead": "#555555",  # Tol high-contrast dark grey (neutral)
+    "lead": "#BBBBBB",  # Tol bright grey
     "zinc": "#999933",  # Tol muted olive
     "pgm": "#F0E442",  # Okabe-Ito yellow
     "graphite": "#332288",  # Tol muted indigo
-    "rare_earths": "#44AA99",  # Tol muted teal
+    "rare_earths": "#117733",  # Tol muted green
 })
 assert set(COMMODITY_COLOURS) == set(COMMODITY_CODES), "every commodity needs its own colour"
-OTHER_COLOUR = "#BBBBBB"
+OTHER_COLOUR = "#777777"
 #: The edge drawn around every point, so a point stays visible on a dark country and on a light one.
 POINT_EDGE = "white"
 
