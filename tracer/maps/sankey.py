@@ -212,7 +212,7 @@ def sankey_static(links: pd.DataFrame, title: str | None = None, source: str | N
             colour = country_colour.get(name, "#999999") if level == "country" else level_colour[level]
             ax.add_patch(Rectangle((xs[level] - node_width / 2, y - totals[name]), node_width, totals[name],
                                    color=colour, lw=0))
-            text = f"{name}  {sig(totals[name] / divisor)}"
+            text = f"{name}  {sig(totals[name] / divisor)} {label}"
             if level == LEVELS[0]:
                 ax.text(xs[level] - node_width, y - totals[name] / 2, text, ha="right", va="center", fontsize=7.5)
             else:
