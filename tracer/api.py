@@ -93,7 +93,7 @@ def run(
     is told each stage's name, for progress display.
     """
     step = on_step or (lambda _name: None)
-    home_iso3 = to_iso3(home, column="home")
+    home_iso3 = to_iso3(home, column="--home")
     step("building the supply-chain network")
     graph = default_network() if network is None else network
     fleet_series = normalise_fleet(default_fleet() if fleet is None else fleet)
