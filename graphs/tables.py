@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from graphs.model import Distribution
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, decimal_comma_hint, did_you_mean, separator_hint
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Row:
         try:
             value = float(text)
         except ValueError:
-            raise self.error(column, f"{text!r} is not a number") from None
+            raise self.error(column, f"{text!r} is not a number{decimal_comma_hint(text)}") from None
         if not math.isfinite(value):
             raise self.error(column, f"{text!r} is not finite")
         if minimum is not None and value < minimum:
@@ -92,7 +92,7 @@ def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool
     label = f"graphs/data/{path.name}" if path.parent == data_dir() else str(path)
     columns = (*required, "source") if require_source else tuple(required)
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        handle = path.open(newline="", encoding="utf-8-sig")  # -sig: Excel's byte-order mark is not a column
     except OSError as exc:
         raise InputError(f"cannot read the table: {exc.strerror}", file=str(path)) from None
     with handle:
@@ -101,9 +101,13 @@ def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool
         if header is None:
             raise InputError("the table is empty", file=label)
         names = [h.strip() for h in header[1]]
+        hint = separator_hint(names)
+        if hint:
+            raise InputError(hint, file=label, row=1)
         missing = [c for c in columns if c not in names]
         if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}", file=label, row=1)
+            hints = "".join(did_you_mean(c, names, 0.6) for c in missing[:1])
+            raise InputError(f"missing column(s) {', '.join(missing)}{hints}", file=label, row=1, column=missing[0])
         rows = []
         for number, cells in _records(reader):
             if len(cells) > len(names):

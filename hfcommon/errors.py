@@ -46,7 +46,8 @@ class NonFiniteOutputError(InputError):
 
 def did_you_mean(name: str, candidates: Iterable[str], cutoff: float = 0.75) -> str:
     """' (did you mean 'x' or 'y'?)' for near misses of `name` among `candidates`, else ''."""
-    close = difflib.get_close_matches(str(name).strip().lower(), [str(c) for c in candidates], n=3, cutoff=cutoff)
+    by_lower = {str(c).lower(): str(c) for c in candidates}
+    close = [by_lower[c] for c in difflib.get_close_matches(str(name).strip().lower(), by_lower, n=3, cutoff=cutoff)]
     return f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
 
 

@@ -19,6 +19,7 @@ import pandas as pd
 
 from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
+from hfcommon.output import check_finite
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import attribution, indicators, paths
 from tracer.engine import CompiledNetwork, compile_network, multipliers
@@ -95,7 +96,7 @@ def run(
     step = on_step or (lambda _name: None)
     home_iso3 = to_iso3(home, column="--home")
     step("building the supply-chain network")
-    graph = default_network() if network is None else network
+    graph = default_network() if network is None else _validated(network)
     fleet_series = normalise_fleet(default_fleet() if fleet is None else fleet)
     step("compiling and factorising")
     compiled = compile_network(graph)
@@ -109,6 +110,7 @@ def run(
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
+    check_finite(flows, "flows")  # an overflow (1e308 t) is an error here, not `inf` in a table
     return RunResult(
         flows=flows,
         coefficients=coefficients,
@@ -119,6 +121,23 @@ def run(
         plan=plan,
         attribution=factors,
     )
+
+
+#: Checks of `graphs.validate` a caller's network must pass: without them a number is silently wrong
+#: (an unknown country counted as abroad, a negative or infinite amount). Structural checks
+#: (dangling boundaries, mass balance) stay with `graphs.validate`, as test and study networks differ.
+_REQUIRED_CHECKS = frozenset({"kind", "unit", "country", "amount", "stressor"})
+
+
+def _validated(network: nx.DiGraph) -> nx.DiGraph:
+    """The network as given, once it passes `_REQUIRED_CHECKS`; else `InputError` naming each node."""
+    from graphs.validate import check
+
+    errors = [f for f in check(network).errors if f.check in _REQUIRED_CHECKS]
+    if errors:
+        lines = "\n  ".join(str(f) for f in errors[:20])
+        raise InputError(f"the network has {len(errors)} error(s):\n  {lines}")
+    return network
 
 
 def trace(

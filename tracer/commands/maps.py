@@ -16,7 +16,13 @@ import typer
 
 from hfcommon.output import output_set, to_json
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer.commands.options import FleetOption, HomeOption, JsonOption, out_dir_option, out_file_option
+from tracer.commands.options import (
+    FleetOption,
+    HomeOption,
+    JsonOption,
+    out_dir_option,
+    out_file_option,
+)
 from tracer.commands.options import stdout as _out
 from tracer.maps import aggregate
 from tracer.maps.outputs import (
