@@ -112,7 +112,7 @@ def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool
         for number, cells in _records(reader):
             if len(cells) > len(names):
                 raise InputError(
-                    f"{len(cells)} cells but {len(names)} columns (unquoted comma?)", file=label, row=number
+                    f"{len(cells)} cells but {len(names)} columns (an unquoted comma, e.g. a decimal comma 1,5?)", file=label, row=number
                 )
             row = Row(label, number, dict(zip(names, cells, strict=False)))
             if require_source:

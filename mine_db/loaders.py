@@ -9,6 +9,7 @@ lack them (points as they are; other shapes by a representative point).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,7 +53,18 @@ def _read_parquet(path: Path) -> pd.DataFrame:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     """A comma-separated file (a UTF-8 byte-order mark, as Excel writes it, is dropped)."""
-    table = pd.read_csv(path, skipinitialspace=True, encoding="utf-8-sig")
+    try:
+        table = pd.read_csv(path, skipinitialspace=True, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:  # "Expected 17 fields in line 3, saw 18"
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found is None:
+            raise
+        columns, line, cells = (int(v) for v in found.groups())
+        raise InputError(f"{cells} cells but {columns} columns (an unquoted comma, e.g. a decimal comma 1,5?)",
+                         file=str(path), row=line) from None
+    if not isinstance(table.index, pd.RangeIndex):  # pandas took the first column as index: row 2 has a cell too many
+        raise InputError(f"{len(table.columns) + 1} cells but {len(table.columns)} columns (an unquoted comma, "
+                         "e.g. a decimal comma 1,5?)", file=str(path), row=2)
     hint = separator_hint([str(c) for c in table.columns])
     if hint:
         raise InputError(f"{hint} (decimal commas, if any, must become points too)", file=str(path), row=1)

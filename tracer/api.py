@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
-from hfcommon.output import check_finite
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import attribution, indicators, paths
 from tracer.engine import CompiledNetwork, compile_network, multipliers
@@ -96,7 +96,7 @@ def run(
     step = on_step or (lambda _name: None)
     home_iso3 = to_iso3(home, column="--home")
     step("building the supply-chain network")
-    graph = default_network() if network is None else _validated(network)
+    graph = _validated(default_network() if network is None else network)
     fleet_series = normalise_fleet(default_fleet() if fleet is None else fleet)
     step("compiling and factorising")
     compiled = compile_network(graph)
@@ -110,7 +110,9 @@ def run(
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
-    check_finite(flows, "flows")  # an overflow (1e308 t) is an error here, not `inf` in a table
+    if not np.isfinite(flows["value"].to_numpy(dtype=float)).all():  # an overflow is an error, not `inf` in a table
+        raise InputError(f"the traced flows overflow to infinity: a fleet count (largest {fleet_series.max():g}) or "
+                         "an amount in the network is absurdly large", column="count")
     return RunResult(
         flows=flows,
         coefficients=coefficients,
