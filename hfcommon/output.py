@@ -7,7 +7,9 @@ A failed or killed run must never leave a half-written file or a mixed set behin
   into a fresh staging folder beside DIR and committed in one step (`_commit`), so a
   reader sees the old complete set or the new one, never a mix. Files already in DIR
   that the new set does not replace are kept. Staging folders of killed runs are
-  removed by the next write beside them (`clean_stale`).
+  removed by the next write beside them (`clean_stale`). Where DIR cannot be swapped
+  (a mount point, or the working folder: `--out .`) the finished files are renamed in
+  one by one instead: complete files, no longer one step.
 
 Why a directory for one file too: GDAL drivers (GeoPackage, GeoJSON) refuse to write
 into an existing empty file and pick their format from the file name, so the writer
@@ -53,13 +55,12 @@ def safe_name(label: str) -> str:
 
 
 def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
+    """Is process `pid` running (on this machine)? Signal 0 checks without signalling."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:
+    except PermissionError:  # alive, someone else's
         return True
     return True
 
@@ -72,7 +73,10 @@ def clean_stale(folder: str | os.PathLike[str]) -> list[Path]:
             match = _STAGE.match(entry.name)
             if match and not _pid_alive(int(match["pid"])):
                 _restore_parked(entry, Path(folder) / match["name"])
-                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
                 removed.append(entry)
     return removed
 
@@ -209,7 +213,7 @@ def output_set(out: str | os.PathLike[str]) -> Iterator[Path]:
     removed (or cleaned by the next writer). Files of `out` the set does not replace
     are kept.
     """
-    target = check_out(out)
+    target = check_out(out).absolute()  # `--out .` has no name to stage beside; its absolute path has
     stage = _stage_dir(target)
     try:
         yield stage
@@ -229,10 +233,35 @@ def write_set(out: str | os.PathLike[str], write: Callable[[Path], Iterable[Path
 def _commit(stage: Path, target: Path) -> None:
     """The one place an output set becomes visible: add here what every set must carry."""
     if not target.exists():
+        os.chmod(stage, _folder_mode())
         os.rename(stage, target)
         return
+    if _pinned(target):  # the folder itself cannot be swapped: move the finished files in, one rename each
+        _move_files(stage, target)
+        return
+    os.chmod(stage, os.stat(target).st_mode & 0o7777)
     _carry_over(target, stage)
     _exchange(stage, target)  # `stage` now holds the previous set and is removed by the caller
+
+
+def _folder_mode() -> int:
+    """The mode a plain `mkdir` would give (mkdtemp makes 0700 folders)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o777 & ~umask
+
+
+def _pinned(target: Path) -> bool:
+    """A folder that must stay the same inode: a mount point, or this process's working folder (or above it)."""
+    resolved, cwd = target.resolve(), Path.cwd().resolve()
+    return os.path.ismount(resolved) or resolved == cwd or resolved in cwd.parents
+
+
+def _move_files(stage: Path, target: Path) -> None:
+    for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+        destination = target / path.relative_to(stage)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, destination)
 
 
 def _carry_over(old: Path, new: Path) -> None:

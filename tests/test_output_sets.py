@@ -166,3 +166,23 @@ def test_infinite_numbers_are_never_written(tmp_path: Path) -> None:
     assert (info.value.file, info.value.column) == ("summary.json", "by_stressor_t.tailings")
     assert list(tmp_path.iterdir()) == []
     assert to_json({"ratio": float("nan")}) == '{\n  "ratio": null\n}'  # NaN: a figure that is not defined
+
+
+def test_the_working_folder_is_written_into_not_swapped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    monkeypatch.chdir(tmp_path)
+    inode = os.stat(tmp_path).st_ino
+    assert write_set(Path("."), lambda stage: [write_json({"a": 1}, stage / "summary.json")]) == [Path("summary.json")]
+    assert os.stat(tmp_path).st_ino == inode and Path.cwd() == tmp_path
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt", "summary.json"]
+
+
+def test_a_committed_folder_has_ordinary_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "new"
+    write_set(out, lambda stage: [write_json({}, stage / "a.json")])
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(out).st_mode & 0o777 == 0o777 & ~umask
+    out.chmod(0o750)
+    write_set(out, lambda stage: [write_json({}, stage / "a.json")])
+    assert os.stat(out).st_mode & 0o777 == 0o750
