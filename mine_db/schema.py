@@ -218,7 +218,8 @@ def _text(series: pd.Series, col: Column, file: str | None) -> pd.Series:
         bad = _first_bad(text.notna() & ~text.isin(list(col.allowed)))
         if bad is not None:
             raise InputError(
-                f"unknown {col.name} {text.iloc[bad]!r}; expected one of {', '.join(sorted(col.allowed))}",
+                f"unknown {col.name} {text.iloc[bad]!r}{did_you_mean(text.iloc[bad], col.allowed, 0.6)}; "
+                f"expected one of {', '.join(sorted(col.allowed))}",
                 file=file, row=_row(bad), column=col.name,
             )
     return text.astype("str") if col.required else text.astype("object")
