@@ -127,6 +127,7 @@ NETWORK = ("run", *OUT)
 SOURCING = ("graph", "export", "--sourcing", "{dir}/sourcing.csv", *OUT)
 SOURCING_HEAD = "commodity,origin,amount,content_factor,unit,source\n"
 FLOWS = "{dir}/flows.csv"
+_SCENARIO_HEAD = '[scenario]\nname = "rc"\ntitle = "t"\ndescription = "d"\n'
 
 CASES: tuple[Case, ...] = (
     # mine tables
@@ -224,8 +225,16 @@ CASES: tuple[Case, ...] = (
          _text("bad.toml", "[scenario\nname = 'x'\n")),
     Case("scenario-share-above-1", "scenario", "recycled share 1.5", (*SCENARIO, "{dir}/rc.toml", *OUT),
          ("rc.toml", "share"),
-         _text("rc.toml", '[scenario]\nname = "rc"\ntitle = "t"\ndescription = "d"\n'
-                          '[recycled_content.copper]\nshare = 1.5\nsource = "test"\n')),
+         _text("rc.toml", _SCENARIO_HEAD + '[recycled_content.copper]\nshare = 1.5\nsource = "test"\n')),
+    Case("scenario-misspelled-lever", "scenario", "table `[recycled_contnet.copper]`", (*SCENARIO, "{dir}/rc.toml", *OUT),
+         ("rc.toml", "column 'recycled_contnet'", "did you mean 'recycled_content'"),
+         _text("rc.toml", _SCENARIO_HEAD + '[recycled_contnet.copper]\nshare = 0.5\nsource = "test"\n')),
+    Case("scenario-misspelled-key", "scenario", "key `shar` for `share`", (*SCENARIO, "{dir}/rc.toml", *OUT),
+         ("rc.toml", "column 'recycled_content.copper.shar'", "did you mean 'share'"),
+         _text("rc.toml", _SCENARIO_HEAD + '[recycled_content.copper]\nshar = 0.5\nsource = "test"\n')),
+    Case("scenario-misspelled-commodity", "scenario", "commodity `coper`", (*SCENARIO, "{dir}/rc.toml", *OUT),
+         ("rc.toml", "column 'recycled_content.coper'", "did you mean 'copper'"),
+         _text("rc.toml", _SCENARIO_HEAD + '[recycled_content.coper]\nshare = 0.5\nsource = "test"\n')),
     # networks
     Case("network-unknown-country", "network", "a node in country `Atlantis`", NETWORK,
          ("mine:cu:CHL", "unknown country 'Atlantis'"), network=_tiny_with(_set_node("mine:cu:CHL", country="Atlantis"))),
