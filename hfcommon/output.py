@@ -267,8 +267,8 @@ def _move_files(stage: Path, target: Path) -> None:
 def _carry_over(old: Path, new: Path) -> None:
     """Hard-link (or copy) into `new` whatever `old` holds that `new` does not replace."""
     for entry in old.iterdir():
-        if _STAGE.match(entry.name) or entry.name.startswith(".staged."):
-            continue  # leftovers of earlier writers are not carried into the new set
+        if entry.name.startswith(".") and entry.name.endswith(".part"):
+            continue  # leftovers of earlier writers (any version's staging names) are not carried into the new set
         destination = new / entry.name
         if entry.is_dir() and not entry.is_symlink():
             if destination.is_dir():

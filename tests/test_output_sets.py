@@ -186,3 +186,13 @@ def test_a_committed_folder_has_ordinary_permissions(tmp_path: Path) -> None:
     out.chmod(0o750)
     write_set(out, lambda stage: [write_json({}, stage / "a.json")])
     assert os.stat(out).st_mode & 0o777 == 0o750
+
+
+def test_leftovers_inside_the_folder_are_not_carried_into_the_next_set(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    write_set(out, lambda stage: [write_json({}, stage / "summary.json")])
+    for leftover in (".flows.parquet.k2j3h4.part", ".staged.x1y2.part"):  # names older versions left behind
+        (out / leftover).mkdir()
+        (out / leftover / "flows.parquet").write_bytes(b"PAR1 truncated")
+    write_set(out, lambda stage: [write_json({}, stage / "summary.json")])
+    assert [p.name for p in out.iterdir()] == ["summary.json"]
