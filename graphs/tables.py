@@ -111,9 +111,8 @@ def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool
         rows = []
         for number, cells in _records(reader):
             if len(cells) > len(names):
-                raise InputError(
-                    f"{len(cells)} cells but {len(names)} columns (an unquoted comma, e.g. a decimal comma 1,5?)", file=label, row=number
-                )
+                raise InputError(f"{len(cells)} cells but {len(names)} columns (an unquoted comma, e.g. a decimal "
+                                 "comma 1,5?)", file=label, row=number)
             row = Row(label, number, dict(zip(names, cells, strict=False)))
             if require_source:
                 row.text("source")

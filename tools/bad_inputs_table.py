@@ -18,7 +18,7 @@ from hfcommon.output import atomic_path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-BLOCK = re.compile(r"(<!-- bad-inputs:start -->\n).*?(<!-- bad-inputs:end -->)", re.S)
+BLOCK = re.compile(r"(<!-- bad-inputs:start -->\n).*?(<!-- bad-inputs:end -->)", re.DOTALL)
 
 
 def main() -> None:
