@@ -194,7 +194,7 @@ CASES: tuple[Case, ...] = (
          _text("fleet.csv", "vehicle,count\nBEV,many\n")),
     Case("fleet-infinite", "fleet", "count `inf`", FLEET, ("fleet.csv", "row 2", "column 'count'", "not finite"),
          _text("fleet.csv", "vehicle,count\nBEV,inf\n")),
-    Case("fleet-1e308", "fleet", "count 1e308 (the result overflows)", FLEET, ("column 'count'", "overflow"),
+    Case("fleet-1e308", "fleet", "count 1e308 (the result overflows)", FLEET, ("overflow", "1e+308"),
          _text("fleet.csv", "vehicle,count\nBEV,1e308\n")),
     Case("fleet-semicolons", "fleet", "semicolon-separated CSV", FLEET, ("fleet.csv", "row 1", "semicolons"),
          _text("fleet.csv", "vehicle;count\nBEV;5\n")),

@@ -112,7 +112,7 @@ def run(
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
     if not np.isfinite(flows["value"].to_numpy(dtype=float)).all():  # an overflow is an error, not `inf` in a table
         raise InputError(f"the traced flows overflow to infinity: a fleet count (largest {fleet_series.max():g}) or "
-                         "an amount in the network is absurdly large", column="count")
+                         "an amount in the network is absurdly large")
     return RunResult(
         flows=flows,
         coefficients=coefficients,

@@ -376,9 +376,9 @@ def _check_conditioning(M: sp.csc_matrix, labels: tuple[str, ...] | None) -> Non
         if 1.0 - radius < MIN_LOOP_MARGIN:
             names = [labels[i] if labels else str(i) for i in members]
             raise NonConvergentNetworkError(
-                f"the supply chain is ill-conditioned: the loop through {', '.join(names[:8])} has gain "
-                f"{radius:.15g}, within {MIN_LOOP_MARGIN:g} of one; its result would lose more than "
-                f"{-math.log10(MIN_LOOP_MARGIN):.0f} digits (check recycling rates and yields)"
+                f"the supply chain is ill-conditioned: the loop through {', '.join(names[:8])} has spectral radius "
+                f"{radius:.15g} (1 - {1.0 - radius:.2g}), within {MIN_LOOP_MARGIN:g} of one; its result would lose "
+                f"more than {-math.log10(MIN_LOOP_MARGIN):.0f} digits (check recycling rates and yields)"
             )
 
 
