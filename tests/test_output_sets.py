@@ -196,3 +196,49 @@ def test_leftovers_inside_the_folder_are_not_carried_into_the_next_set(tmp_path:
         (out / leftover / "flows.parquet").write_bytes(b"PAR1 truncated")
     write_set(out, lambda stage: [write_json({}, stage / "summary.json")])
     assert [p.name for p in out.iterdir()] == ["summary.json"]
+
+
+#: `tracer run --out` on the tiny network, stopped (until killed) after flows and coefficients are written.
+RUN_CLI = """
+import sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import pandas as pd
+from test_scenarios_network import tiny_network
+from tracer import api
+from tracer.commands import run
+from tracer.cli import main
+api.default_network = tiny_network
+fleet = pd.Series({"BEV": float(sys.argv[2])})
+api.default_fleet = lambda: fleet
+marker, write_json = Path(sys.argv[1]).parent / "marker", run.write_json
+def paused(obj, path):
+    marker.write_text("mid-write")
+    time.sleep(60)
+    return write_json(obj, path)
+if sys.argv[2] == "2":
+    run.write_json = paused
+sys.argv = ["tracer", "run", "--out", sys.argv[1], "--json"]
+main()
+"""
+
+
+def test_sigkill_during_tracer_run_keeps_flows_and_summary_of_one_run(tmp_path: Path) -> None:
+    out = tmp_path / "run"
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+
+    def start(vehicles: int) -> subprocess.Popen[bytes]:
+        return subprocess.Popen([sys.executable, "-c", RUN_CLI, str(out), str(vehicles), str(ROOT / "tests")],
+                                env=env, stdout=subprocess.DEVNULL)
+
+    assert start(1).wait() == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    proc = start(2)
+    deadline = time.monotonic() + 120
+    while not (tmp_path / "marker").exists():
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # flows, coefficients, summary of run 1
+    assert json.loads((out / "summary.json").read_text())["vehicles_produced"]["BEV"] == 1
