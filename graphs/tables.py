@@ -81,12 +81,20 @@ def bundled(name: str) -> Path:
     return data_dir() / name
 
 
-def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool = True) -> list[Row]:
+#: Optional columns every table may have (a cell's uncertainty, its source).
+COMMON_OPTIONAL: tuple[str, ...] = ("source", "uncertainty")
+
+
+def read_rows(
+    path: str | Path, required: Sequence[str], *, require_source: bool = True, optional: Sequence[str] = ()
+) -> list[Row]:
     """All data rows of a CSV file that has at least the `required` columns.
 
     Blank lines and lines whose first cell starts with `#` are comments. Every
     bundled table must have a `source` column with text on every row; a user's
-    fleet file need not (`require_source=False`).
+    fleet file need not (`require_source=False`). A column that looks like a
+    misspelling of a required or `optional` one (`uncertainity`) is an error, since
+    it would be silently ignored; other extra columns (notes) are kept out of the way.
     """
     path = Path(path)
     label = f"graphs/data/{path.name}" if path.parent == data_dir() else str(path)
@@ -104,6 +112,7 @@ def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool
         hint = separator_hint(names)
         if hint:
             raise InputError(hint, file=label, row=1)
+        _check_near_misses(names, (*required, *optional, *COMMON_OPTIONAL), label)
         missing = [c for c in columns if c not in names]
         if missing:
             hints = "".join(did_you_mean(c, names, 0.6) for c in missing[:1])
@@ -118,6 +127,13 @@ def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool
                 row.text("source")
             rows.append(row)
     return rows
+
+
+def _check_near_misses(names: Sequence[str], known: Sequence[str], label: str) -> None:
+    for name in names:
+        hint = did_you_mean(name, known, 0.8) if name not in known else ""
+        if hint:
+            raise InputError(f"unknown column {name!r}{hint}", file=label, row=1, column=name)
 
 
 def _records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:

@@ -199,7 +199,7 @@ CASES: tuple[Case, ...] = (
     Case("fleet-semicolons", "fleet", "semicolon-separated CSV", FLEET, ("fleet.csv", "row 1", "semicolons"),
          _text("fleet.csv", "vehicle;count\nBEV;5\n")),
     Case("fleet-misspelled-column", "fleet", "column `cuont`", FLEET,
-         ("fleet.csv", "row 1", "column 'count'", "did you mean 'cuont'"), _text("fleet.csv", "vehicle,cuont\nBEV,5\n")),
+         ("fleet.csv", "row 1", "column 'cuont'", "did you mean 'count'"), _text("fleet.csv", "vehicle,cuont\nBEV,5\n")),
     Case("fleet-decimal-comma", "fleet", "decimal comma `1,5` (unquoted)", FLEET,
          ("fleet.csv", "row 2", "decimal comma"), _text("fleet.csv", "vehicle,count\nBEV,1,5\n")),
     Case("fleet-decimal-comma-quoted", "fleet", 'decimal comma `"1,5"` (quoted)', FLEET,
@@ -214,6 +214,10 @@ CASES: tuple[Case, ...] = (
          ("sourcing.csv", "row 2", "column 'commodity'"), _text("sourcing.csv", SOURCING_HEAD + "kryptonite,CHL,5,1,t,x\n")),
     Case("sourcing-no-source", "suppliers", "a row without a source", SOURCING,
          ("sourcing.csv", "row 2", "column 'source'"), _text("sourcing.csv", SOURCING_HEAD + "copper,CHL,5,1,t,\n")),
+    Case("sourcing-misspelled-uncertainty", "suppliers", "column `uncertainity`", SOURCING,
+         ("sourcing.csv", "row 1", "column 'uncertainity'", "did you mean 'uncertainty'"),
+         _text("sourcing.csv", SOURCING_HEAD.replace("source", "source,uncertainity")
+               + "copper,CHL,5,1,t,x,lognormal(1, 0.1)\n")),
     # scenarios
     Case("scenario-path-traversal", "scenario", "name `../../x` reaching a TOML outside the bundle",
          (*SCENARIO, "{escape}", *OUT), ("unknown scenario", "not bundled"),
