@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
-from difflib import get_close_matches
 from functools import lru_cache
 
 from hfcommon.vocabulary import KINDS, UNKNOWN_ORIGIN
@@ -134,13 +132,6 @@ def node_name(node_id: str) -> str:
     if sep and kind.isidentifier() and kind.islower():
         text = rest
     return text.replace("_", " ")
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' did you mean X?' for a near-miss id (case-insensitive, difflib ratio >= 0.6), else ''."""
-    by_key = {str(c).casefold(): str(c) for c in choices}
-    close = get_close_matches(str(word).casefold(), list(by_key), n=3, cutoff=0.6)
-    return f" did you mean {' or '.join(repr(by_key[c]) for c in close)}?" if close else ""
 
 
 def parameter_name(name: str) -> str:

@@ -16,7 +16,6 @@ from typer.testing import CliRunner
 
 from hfcommon.display import (
     country_name,
-    did_you_mean,
     node_name,
     parameter_name,
     percent,
@@ -104,8 +103,6 @@ def test_near_miss_vehicle_id_suggests_the_right_one(monkeypatch: pytest.MonkeyP
         main()
     assert exit_info.value.code == 2
     assert "did you mean 'BEV-NMC811'" in capsys.readouterr().err.replace("\n", " ")
-    assert did_you_mean("bev", ["ICEV", "BEV", "PHEV"]).startswith(" did you mean 'BEV'")
-    assert did_you_mean("zzz", ["ICEV", "BEV"]) == ""
 
 
 def test_the_one_number_format() -> None:

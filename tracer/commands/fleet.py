@@ -16,7 +16,7 @@ from rich.table import Table
 
 from hfcommon.display import count, percent, quantity, sig
 from hfcommon.output import to_json
-from tracer.commands.options import TableFormat
+from tracer.commands.options import TableFormat, out_dir_option
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import bars
 from tracer.commands.render import Col, fit, show
@@ -39,7 +39,7 @@ def fleet(
     config: Annotated[Path | None, typer.Option("--config", help="A TOML study file, or a bundled study: china_trucks (default), china_cars, xu2025.")] = None,
     to: Annotated[int, typer.Option("--to", help="Last year of the projection.")] = 2050,
     from_year: Annotated[int, typer.Option("--from", help="First year reported.")] = 2000,
-    out: Annotated[Path | None, typer.Option("--out", help="Directory for tables, plots and fleet.json.")] = None,
+    out: Annotated[Path | None, out_dir_option("Directory for tables, plots and fleet.json.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON only (per-year totals).")] = False,
     mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws (0: none).", min=0)] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,

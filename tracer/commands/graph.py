@@ -15,7 +15,7 @@ import typer
 
 from hfcommon.display import count
 from hfcommon.output import to_json
-from tracer.commands.options import JsonOption
+from tracer.commands.options import JsonOption, out_dir_option
 from tracer.commands.options import stdout as _out
 from tracer.commands.render import Col, show
 
@@ -66,7 +66,7 @@ def info_command(
 
 
 def export_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory to write into.")],
+    out: Annotated[Path, out_dir_option("Directory to write into.")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet (exact) or graphml.")] = ExportFormat.parquet,
     as_json: Annotated[bool, typer.Option("--json", help="Print the written paths as JSON.")] = False,
     mines: MinesOption = None,

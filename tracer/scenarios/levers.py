@@ -19,8 +19,7 @@ import networkx as nx
 import pandas as pd
 
 from graphs.model import Distribution
-from hfcommon.display import did_you_mean
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, did_you_mean
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from mine_db import balance
 from tracer.scenarios.spec import (
@@ -117,8 +116,8 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
     chosen = [f"material:{name}" for name in rc.materials]
     for i, node in enumerate(chosen):
         if node not in G or _kind(G, node) != "material":
-            raise InputError(f"no material node {node!r} in the network;"
-                             f"{did_you_mean(node, _nodes_of_kind(G, 'material'))}", column=f"{key}.materials[{i}]")
+            raise InputError(f"no material node {node!r} in the network"
+                             f"{did_you_mean(node, _nodes_of_kind(G, 'material'), 0.6)}", column=f"{key}.materials[{i}]")
     touched = 0
     for m in chosen or _nodes_of_kind(G, "material"):
         primary: dict[str, float] = {}
@@ -447,7 +446,7 @@ def lightweighting(G: nx.DiGraph, lw: Lightweighting) -> nx.DiGraph:
     node = f"material:{lw.material}"
     if node not in G or _kind(G, node) != "material":
         known = ", ".join(sorted(m.removeprefix("material:") for m in _nodes_of_kind(G, "material")))
-        raise InputError(f"no material node {node!r};{did_you_mean(node, _nodes_of_kind(G, 'material'))} "
+        raise InputError(f"no material node {node!r}{did_you_mean(node, _nodes_of_kind(G, 'material'), 0.6)}; "
                          f"the network has: {known}",
                          column=f"lightweighting.{lw.material}")
     for v in G.successors(node):
