@@ -20,7 +20,7 @@ import pandas as pd
 from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer import attribution, indicators, paths
+from tracer import attribution, carbon, indicators, paths
 from tracer.engine import CompiledNetwork, compile_network, multipliers
 
 
@@ -109,6 +109,7 @@ def run(
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
+    summary.update(carbon.summary(plan, graph, flows))
     return RunResult(
         flows=flows,
         coefficients=coefficients,
@@ -139,7 +140,7 @@ def trace(
 def vehicle_report(
     vehicle_id: str, home: str = DEFAULT_HOME, on_step: Callable[[str], None] | None = None
 ) -> dict[str, Any]:
-    """One vehicle's TMR and hidden flows, by flow type, material, first-tier component and country."""
+    """One vehicle's TMR, hidden flows and CO2e, by flow type, material, first-tier component and country."""
     result = trace(vehicles={vehicle_id: 1.0}, home=home, on_step=on_step)
     return {
         "vehicle": vehicle_id,
@@ -148,6 +149,10 @@ def vehicle_report(
         "used_t": result.summary["used_t"],
         "abroad_share": result.summary["abroad_share"],
         "by_stressor_t": result.summary["by_stressor_t"],
+        "co2_t": result.summary["co2_t"],
+        "co2_by_group_t": result.summary["co2_by_group_t"],
+        "co2_shares": result.summary["per_vehicle_co2_shares"][vehicle_id],
+        "co2_by_country_t": result.summary["co2_by_country_t"],
         **{f"by_{by}": indicators.breakdown(result.flows, by) for by in ("material", "component", "country")},
     }
 

@@ -16,7 +16,7 @@ from rich.table import Table
 
 from hfcommon.output import to_json, write_json, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer import api
+from tracer import api, carbon
 from tracer.commands.options import (
     FleetOption,
     HomeOption,
@@ -80,7 +80,9 @@ def _print_summary(summary: dict[str, Any]) -> None:
     totals.add_row(f"share of hidden flows abroad (home {summary['home']})", _pct(summary["abroad_share"]))
     nev = summary["nev_to_conventional_hidden"]
     totals.add_row("hidden flows per NEV / per conventional car", "n/a" if nev is None else f"{nev:.2f}x")
+    totals.add_row("CO2e of production (cradle to gate)", _mt(summary["co2_t"]))
     _out.print(totals)
+
 
     per_vehicle = Table(title="Per vehicle", title_justify="left")
     for column in ("vehicle", "produced", "TMR t/vehicle", "hidden t/vehicle"):
@@ -93,8 +95,22 @@ def _print_summary(summary: dict[str, Any]) -> None:
             f"{summary['per_vehicle_hidden_t'][vehicle]:,.2f}",
         )
     _out.print(per_vehicle)
+    _out.print(_co2_table(summary))
     _out.print(_share_table("Top countries", summary["top_countries"], "country"))
     _out.print(_share_table("Top materials", summary["top_materials"], "material"))
+
+
+def _co2_table(summary: dict[str, Any], vehicles: list[str] | None = None) -> Table:
+    """CO2e per vehicle beside TMR, with the shares of steel, aluminium, battery and the rest."""
+    table = Table(title="CO2e per vehicle (t), beside TMR", title_justify="left")
+    for column in ("vehicle", "TMR t", "CO2e t", *(f"{g} %" for g in carbon.GROUPS)):
+        table.add_column(column, justify="left" if column == "vehicle" else "right")
+    for vehicle in vehicles or list(summary["per_vehicle_co2_t"]):
+        shares = summary["per_vehicle_co2_shares"][vehicle]
+        table.add_row(vehicle, f"{summary['per_vehicle_tmr_t'][vehicle]:,.2f}",
+                      f"{summary['per_vehicle_co2_t'][vehicle]:,.2f}",
+                      *("n/a" if shares[g] is None else f"{100 * shares[g]:.1f}" for g in carbon.GROUPS))
+    return table
 
 
 def _write_outputs(result: api.RunResult, out: Path, fmt: TableFormat) -> list[Path]:
@@ -136,7 +152,15 @@ def vehicle_command(
         typer.echo(to_json(report))
         return
     _out.print(f"[bold]{vehicle_id}[/]: TMR {report['tmr_t']:,.2f} t per vehicle, hidden {report['hidden_t']:,.2f} t, "
-               f"used {report['used_t']:,.3f} t, {_pct(report['abroad_share'])} of hidden flows abroad")
+               f"used {report['used_t']:,.3f} t, {_pct(report['abroad_share'])} of hidden flows abroad; "
+               f"CO2e {report['co2_t']:,.2f} t")
+    shares = Table(title="CO2e by group", title_justify="left")
+    for column in ("group", "CO2e t", "share"):
+        shares.add_column(column, justify="left" if column == "group" else "right")
+    for group in carbon.GROUPS:
+        share = report["co2_shares"][group]
+        shares.add_row(group, f"{report['co2_by_group_t'][group]:,.3f}", _pct(share))
+    _out.print(shares)
     for key in ("material", "component", "country"):
         table = Table(title=f"by {key}", title_justify="left")
         table.add_column(key)
