@@ -98,3 +98,15 @@ def test_carbon_groups_by_hand() -> None:
     table = carbon.co2_table(flows, frozenset({"component:pack"}))
     got = dict(zip(table["group"], table["co2_t"], strict=True))
     assert got == {"battery": 18.0, "steel": 1.0, "aluminium": 4.0, "rest": 8.0}
+
+
+def test_coking_coal_by_origin_by_hand(network: nx.DiGraph) -> None:
+    market = "market:coking_coal:CHN"
+    bf_coal = 0.780 * 0.945 / (1 - 0.125)
+    imported = 2 * (38.2 / 1.056) / (809.37 * bf_coal)
+    australia = (24.1 / 1.665) / (38.2 / 1.056)
+    amounts = {u: network.edges[u, market]["amount"] for u in network.predecessors(market)}
+    assert amounts == pytest.approx({"energy:coal:CHN": 1 - imported, "energy:coal:AUS": imported * australia,
+                                     "energy:coal:WLD": imported * (1 - australia)})
+    assert network.edges[market, "refining:pig_iron:CHN"]["amount"] == pytest.approx(bf_coal)
+    assert not network.has_edge("energy:coal:CHN", "refining:pig_iron:CHN")
