@@ -128,11 +128,13 @@ def trace_scenario(
     fleet: Mapping[str, float] | pd.Series | None = None,
     home: str = DEFAULT_HOME,
     on_step: Callable[[str], None] | None = None,
+    mines: str | Path | None = None,
 ) -> api.RunResult:
-    """Trace the default network and `fleet` (default: the default fleet) as `scenario` changes them."""
+    """Trace the default network (on `mines` if given) and `fleet` as `scenario` changes them."""
     spec = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     base = api.normalise_fleet(api.default_fleet() if fleet is None else fleet)
-    network, fleet_series = scenario_inputs(spec, api.default_network(), base)
+    graph = api.default_network() if mines is None else api.default_network(mines)
+    network, fleet_series = scenario_inputs(spec, graph, base)
     return api.run(fleet=fleet_series, home=home, network=network, on_step=on_step)
 
 
