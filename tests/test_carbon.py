@@ -110,3 +110,7 @@ def test_coking_coal_by_origin_by_hand(network: nx.DiGraph) -> None:
                                      "energy:coal:WLD": imported * (1 - australia)})
     assert network.edges[market, "refining:pig_iron:CHN"]["amount"] == pytest.approx(bf_coal)
     assert not network.has_edge("energy:coal:CHN", "refining:pig_iron:CHN")
+
+
+def test_glass_carries_its_batch_carbonate_co2(network: nx.DiGraph) -> None:
+    assert network.nodes["material:glass"]["stressors"]["co2"] == pytest.approx(0.21 * (1 - 0.175))
