@@ -114,3 +114,9 @@ def test_coking_coal_by_origin_by_hand(network: nx.DiGraph) -> None:
 
 def test_glass_carries_its_batch_carbonate_co2(network: nx.DiGraph) -> None:
     assert network.nodes["material:glass"]["stressors"]["co2"] == pytest.approx(0.21 * (1 - 0.175))
+
+
+def test_per_vehicle_co2_by_country_sums_to_the_vehicle(result: api.RunResult) -> None:
+    s = result.summary
+    for vehicle, total in s["per_vehicle_co2_t"].items():
+        assert sum(s["per_vehicle_co2_by_country_t"][vehicle].values()) == pytest.approx(total, rel=1e-9)

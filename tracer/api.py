@@ -113,7 +113,9 @@ def run(
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
-    summary.update(carbon.summary(plan, graph, flows))
+    each = attribution.attribute_demand(plan, compiled.demand(dict.fromkeys(compiled.vehicles, 1.0)))
+    summary.update(carbon.summary(each.split(["vehicle", "material", "component", "country", "stressor"]), graph,
+                                  list(compiled.vehicles), flows))
     return RunResult(
         flows=flows,
         coefficients=coefficients,

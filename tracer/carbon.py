@@ -17,8 +17,6 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tracer import attribution
-
 CO2 = "co2"
 #: Reporting groups of CO2, in the order they are assigned.
 GROUPS: tuple[str, ...] = ("battery", "steel", "aluminium", "rest")
@@ -57,24 +55,30 @@ def co2_table(flows: pd.DataFrame, batteries: frozenset[str], by: tuple[str, ...
     return out[out["co2_t"] != 0]
 
 
-def per_vehicle(plan: attribution.AttributionPlan, G: nx.DiGraph) -> pd.DataFrame:
-    """CO2 of one of each vehicle of the network: rows vehicle, group, co2_t."""
-    compiled = plan.compiled
-    flows = attribution.attribute_demand(plan, compiled.demand(dict.fromkeys(compiled.vehicles, 1.0))).split(
-        ["vehicle", "material", "component", "stressor"])
-    table = co2_table(flows, battery_components(G), ("vehicle",))
+def per_vehicle(unit_flows: pd.DataFrame, G: nx.DiGraph, vehicles: list[str]) -> pd.DataFrame:
+    """CO2 of one of each vehicle (vehicle x group, t), from the flows of a demand of one of each."""
+    table = co2_table(unit_flows, battery_components(G), ("vehicle",))
     return table.pivot_table(index="vehicle", columns="group", values="co2_t", aggfunc="sum", fill_value=0.0,
-                             observed=True).reindex(index=list(compiled.vehicles), columns=list(GROUPS),
-                                                    fill_value=0.0)
+                             observed=True).reindex(index=vehicles, columns=list(GROUPS), fill_value=0.0)
 
 
-def summary(plan: attribution.AttributionPlan, G: nx.DiGraph, flows: pd.DataFrame) -> dict[str, Any]:
-    """The CO2 keys of the run summary: per vehicle, its group shares, and the fleet by group and country."""
-    each = per_vehicle(plan, G)
+def summary(unit_flows: pd.DataFrame, G: nx.DiGraph, vehicles: list[str], flows: pd.DataFrame) -> dict[str, Any]:
+    """The CO2 keys of the run summary: per vehicle, its group shares, and the fleet by group and country.
+
+    `unit_flows`: flows (by vehicle, material, component, country, stressor) of one of each vehicle;
+    `flows`: the fleet's flow table.
+    """
+    each = per_vehicle(unit_flows, G, vehicles)
     totals = each.sum(axis=1)
     fleet = co2_table(flows, battery_components(G), ("country",))
+    countries = co2_table(unit_flows, battery_components(G), ("vehicle", "country"))
+    by_country = countries.groupby(["vehicle", "country"])["co2_t"].sum()
     return {
         "per_vehicle_co2_t": {v: float(t) for v, t in totals.items()},
+        "per_vehicle_co2_by_country_t": {
+            v: {c: float(t) for c, t in by_country[v].sort_values(ascending=False).items()} if v in by_country else {}
+            for v in vehicles
+        },
         "per_vehicle_co2_shares": {
             v: {g: (float(each.loc[v, g] / totals[v]) if totals[v] else None) for g in GROUPS} for v in each.index
         },
