@@ -32,3 +32,4 @@ def add_steel_routes(
     """Add the BOF and EAF routes, the scrap they charge, and crude steel into `material:steel`."""
     add_chain(G, params, nodes or bundled("steel_nodes.csv"), inputs or bundled("steel_inputs.csv"),
               stressors or bundled("steel_stressors.csv"))
+

@@ -120,3 +120,12 @@ def test_per_vehicle_co2_by_country_sums_to_the_vehicle(result: api.RunResult) -
     s = result.summary
     for vehicle, total in s["per_vehicle_co2_t"].items():
         assert sum(s["per_vehicle_co2_by_country_t"][vehicle].values()) == pytest.approx(total, rel=1e-9)
+
+
+def test_aluminium_smelters_take_their_own_power_mix(network: nx.DiGraph) -> None:
+    mix = "energy:smelter_power:CHN"
+    assert network.edges[mix, "smelting:aluminium:CHN"]["amount"] == pytest.approx(13599 * 0.0036)
+    assert not network.has_edge("energy:grid:CHN", "smelting:aluminium:CHN")
+    coal = 387474 / (48434 + 387474 + 48434)
+    assert network.edges["energy:coal_power:CHN", mix]["amount"] == pytest.approx(coal)
+    assert network.edges["energy:other_power:CHN", mix]["amount"] == pytest.approx(1 - coal)

@@ -47,10 +47,10 @@ def test_an_all_scrap_arc_furnace_charges_no_hot_metal(network: nx.DiGraph) -> N
 
 
 def test_hydro_aluminium_moves_smelter_power_off_the_grid(network: nx.DiGraph) -> None:
-    gj = network.edges["energy:grid:CHN", SMELTER]["amount"]
+    gj = network.edges["energy:smelter_power:CHN", SMELTER]["amount"]
     assert gj == pytest.approx(13599 * 0.0036)
     H = levers.aluminium_power(network, AluminiumPower(0.25, SRC))
-    assert H.edges["energy:grid:CHN", SMELTER]["amount"] == pytest.approx(0.75 * gj)
+    assert H.edges["energy:smelter_power:CHN", SMELTER]["amount"] == pytest.approx(0.75 * gj)
     assert H.edges["energy:other_power:CHN", SMELTER]["amount"] == pytest.approx(0.25 * gj)
 
 

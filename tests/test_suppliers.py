@@ -43,7 +43,7 @@ def test_supplier_rows_override_the_national_sourcing(network: nx.DiGraph, tmp_p
     assert {u: H.edges[u, "market:copper:supply-CHN"]["amount"]
             for u in H.predecessors("market:copper:supply-CHN")} == {"market:copper:CHL": 1.0}
     assert list(H.predecessors("market:copper:CHL")) == ["beneficiation:chl-escondida-copper"]
-    assert not H.has_edge("energy:grid:CHN", "smelting:aluminium:CHN")
+    assert not H.has_edge("energy:smelter_power:CHN", "smelting:aluminium:CHN")
     assert graphs.validate(H).ok
     assert network.edges["market:iron_ore:CHN", ore]["amount"] > 0  # the national network is untouched
 
