@@ -85,7 +85,6 @@ def _print_summary(summary: dict[str, Any]) -> None:
     totals.add_row("CO2e of production (cradle to gate)", _mt(summary["co2_t"]))
     _out.print(totals)
 
-
     per_vehicle = Table(title="Per vehicle", title_justify="left")
     for column in ("vehicle", "produced", "TMR t/vehicle", "hidden t/vehicle"):
         per_vehicle.add_column(column, justify="left" if column == "vehicle" else "right")
@@ -102,12 +101,12 @@ def _print_summary(summary: dict[str, Any]) -> None:
     _out.print(_share_table("Top materials", summary["top_materials"], "material"))
 
 
-def _co2_table(summary: dict[str, Any], vehicles: list[str] | None = None) -> Table:
+def _co2_table(summary: dict[str, Any]) -> Table:
     """CO2e per vehicle beside TMR, with the shares of steel, aluminium, battery and the rest."""
     table = Table(title="CO2e per vehicle (t), beside TMR", title_justify="left")
     for column in ("vehicle", "TMR t", "CO2e t", *(f"{g} %" for g in carbon.GROUPS)):
         table.add_column(column, justify="left" if column == "vehicle" else "right")
-    for vehicle in vehicles or list(summary["per_vehicle_co2_t"]):
+    for vehicle in summary["per_vehicle_co2_t"]:
         shares = summary["per_vehicle_co2_shares"][vehicle]
         table.add_row(vehicle, f"{summary['per_vehicle_tmr_t'][vehicle]:,.2f}",
                       f"{summary['per_vehicle_co2_t'][vehicle]:,.2f}",
