@@ -89,3 +89,13 @@ def test_tradeoff_table_is_the_change_per_vehicle(network: nx.DiGraph) -> None:
 def test_bundled_lever_scenarios_load() -> None:
     for name in ("steel_eaf", "steel_scrap_eaf", "aluminium_hydro", "aluminium_recycled", "iron_ore_brazil"):
         assert load_scenario(name).changes_network
+
+
+def test_tradeoff_figure_puts_each_lever_in_its_quadrant(network: nx.DiGraph) -> None:
+    from tracer.maps.tradeoff import tradeoff_figure
+
+    c = compare(["baseline", "steel_scrap_eaf", "aluminium_hydro"], network=network)
+    ax = tradeoff_figure(c.tradeoff(), "baseline").axes[0]
+    points = ax.collections[0].get_offsets()
+    assert len(points) == 2 and (points < 0).all()  # both levers cut rock and CO2
+    assert ax.get_xlim()[0] == -ax.get_xlim()[1] and ax.get_ylim()[0] == -ax.get_ylim()[1]

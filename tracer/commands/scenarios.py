@@ -155,11 +155,15 @@ def _print_dimension(
 
 
 def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
+    from tracer.maps.static import save_figure
+    from tracer.maps.tradeoff import tradeoff_figure
+
     return [
         write_table(c.totals, out / "comparison_totals", fmt.value),
         write_table(c.breakdown, out / "comparison_breakdown", fmt.value),
         write_table(c.assumptions, out / "comparison_assumptions", fmt.value),
         write_table(c.tradeoff(), out / "comparison_tradeoff", fmt.value),
+        *save_figure(tradeoff_figure(c.tradeoff(), c.labels[0]), out / "comparison_tradeoff", ["png"]),
         write_json(c.to_dict(), out / "comparison.json"),
     ]
 
