@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -51,7 +52,7 @@ class Suppliers:
     """A validated supplier file: rows grouped by material (each material's shares sum to 1)."""
 
     file: str
-    by_material: MappingProxyType  # material -> tuple[SupplierRow, ...]
+    by_material: Mapping[str, tuple[SupplierRow, ...]]
 
     def apply(self, G: nx.DiGraph) -> nx.DiGraph:
         """A copy of `G` with every material bought as the file says."""
