@@ -129,3 +129,18 @@ def test_aluminium_smelters_take_their_own_power_mix(network: nx.DiGraph) -> Non
     coal = 387474 / (48434 + 387474 + 48434)
     assert network.edges["energy:coal_power:CHN", mix]["amount"] == pytest.approx(coal)
     assert network.edges["energy:other_power:CHN", mix]["amount"] == pytest.approx(1 - coal)
+
+
+def test_report_shows_co2_per_vehicle_when_the_summary_has_it() -> None:
+    from test_maps_synthetic import synthetic_flows, synthetic_summary
+
+    from tracer.maps.report import build_report
+
+    flows = synthetic_flows()
+    summary = synthetic_summary(flows)
+    assert "CO2e of production per vehicle" not in build_report(flows, summary)
+    vehicle = str(flows["vehicle"].iloc[0])
+    summary |= {"per_vehicle_co2_t": {vehicle: 7.5},
+                "per_vehicle_co2_shares": {vehicle: {"steel": 0.2, "aluminium": 0.5, "battery": 0.0, "rest": 0.3}}}
+    page = build_report(flows, summary)
+    assert "CO2e of production per vehicle" in page and "<td>50.0%</td>" in page
