@@ -33,7 +33,8 @@ from tracer.scenarios.spec import AluminiumPower, Sourcing, SteelRoute
 
 COLUMNS: tuple[str, ...] = ("material", "country", "supplier", "share")
 #: Routes a supplier row may name, per material, and the route the lever's share is of.
-ROUTES: dict[str, tuple[str, ...]] = {"steel": ("BOF", "EAF"), "aluminium": ("grid", "hydro")}
+#: (aluminium: "mix" is the smelters' 2019 power mix, "hydro" non-coal power.)
+ROUTES: dict[str, tuple[str, ...]] = {"steel": ("BOF", "EAF"), "aluminium": ("mix", "hydro")}
 
 
 @dataclass(frozen=True)
