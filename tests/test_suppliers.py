@@ -99,3 +99,11 @@ def test_mines_option_traces_the_users_table(tmp_path: Path) -> None:
     report = CliRunner().invoke(app, ["report", "--mines", str(SITES), "--out", str(tmp_path / "r.html"), "--json"])
     assert report.exit_code == 0, report.output
     assert json.loads(report.output)["hidden_t"] == pytest.approx(own["hidden_t"])
+
+
+def test_the_bundled_example_supplier_file_applies(network: nx.DiGraph) -> None:
+    example = Path(__file__).parents[1] / "examples" / "suppliers.csv"
+    H = read_suppliers(example).apply(network)
+    assert graphs.validate(H).ok
+    assert H.edges[EAF, "material:steel"]["amount"] == pytest.approx(
+        0.3 / 0.7 * H.edges[BOF, "material:steel"]["amount"])
