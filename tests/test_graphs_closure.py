@@ -1,0 +1,90 @@
+"""Non-metals and zinc coating traced upstream (graphs/closure.py, closure_*.csv; issue 19)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+import graphs
+from graphs.build import default_parameters
+from tracer import api
+from tracer.reconcile.elements import load_elements, switched_off
+
+GLASS = "refining:float_glass:CHN"
+BATCH = ("market:glass_sand:CHN", "market:soda_ash:CHN", "market:glass_carbonates:CHN")
+
+
+@pytest.fixture(scope="module")
+def default() -> nx.DiGraph:
+    return graphs.build_default_network()
+
+
+def test_glass_batch_is_the_stoichiometry_of_the_float_glass_composition(default: nx.DiGraph) -> None:
+    p = default_parameters()
+    # Na2O 13 % -> Na2CO3 (105.988 / 61.979); MgO 4 % -> dolomite (184.399 / 40.304), which also
+    # brings 4 % x 56.077 / 40.304 CaO; the rest of CaO 8.4 % comes as CaCO3 (100.086 / 56.077)
+    assert p.value("soda_ash_per_t_glass") == pytest.approx(0.13 * 105.988 / 61.979, rel=1e-4)
+    assert p.value("dolomite_per_t_glass") == pytest.approx(0.04 * 184.399 / 40.304, rel=1e-4)
+    assert p.value("limestone_per_t_glass") == pytest.approx((0.084 - 0.04 * 56.077 / 40.304) * 100.086 / 56.077,
+                                                              rel=1e-4)
+    assert p.value("glass_batch_per_t") == pytest.approx(1.1961, abs=1e-3)
+    cullet = p.value("glass_cullet_share")
+    batch = sum(default.edges[b, GLASS]["amount"] for b in BATCH)
+    assert batch == pytest.approx((1 - cullet) * p.value("glass_batch_per_t"))
+    node = default.nodes[GLASS]
+    # mass closes exactly: batch + cullet = 1 t glass + the CO2 off the carbonates
+    assert batch + node["external_mass"] == pytest.approx(1 + node["stressors"]["process_residue"])
+    assert default.edges[GLASS, "material:glass"]["amount"] == 1
+
+
+@pytest.mark.parametrize(("node", "mi"), [("market:petrochemicals:WLD", "plastics_mi"),
+                                          ("market:rubber_feedstock:WLD", "rubber_mi")])
+def test_mi_rucksack_is_split_into_hidden_and_residue_and_sums_to_mi(default: nx.DiGraph, node: str, mi: str) -> None:
+    p = default_parameters()
+    s = default.nodes[node]["stressors"]
+    share = p.value("nonmetal_mi_hidden_share")
+    assert s["overburden"] == pytest.approx((p.value(mi) - 1) * share)
+    # TMR per t of material = used 1 t + the rucksack = the MI factor
+    assert 1 + s["overburden"] + s["process_residue"] == pytest.approx(p.value(mi))
+    assert default.nodes[node]["country"] == "WLD" and default.nodes[node]["boundary"]
+
+
+def test_non_metal_materials_are_no_longer_boundaries(default: nx.DiGraph) -> None:
+    for material in ("plastics", "rubber", "glass"):
+        node = default.nodes[f"material:{material}"]
+        assert not node["boundary"] and list(default.predecessors(f"material:{material}"))
+    assert graphs.validate(default).ok
+
+
+def test_zinc_coating_per_car_reaches_the_zinc_refinery(default: nx.DiGraph) -> None:
+    p = default_parameters()
+    for vehicle in ("ICEV", "HEV", "PHEV", "BEV"):
+        edge = default.edges["material:zinc_coating", f"component:body_chassis_{vehicle}"]
+        assert edge["amount"] == pytest.approx(p.value("galv_zinc_kg_per_car") * p.value("bom_glider_mass_factor") / 1000)
+    assert default.has_edge("refining:zinc:CHN", "material:zinc_coating")
+
+
+def test_elements_switch_off_exactly_what_was_added(default: nx.DiGraph) -> None:
+    """non_metals and minor_metals off: the hidden flows the closure added (MI x share x mass, zinc) go."""
+    fleet = {"ICEV": 100.0, "BEV": 10.0}
+    full = api.run(fleet=fleet, network=default).summary
+    elements = {e.name: e for e in load_elements()}
+    off = {}
+    for name in ("non_metals", "minor_metals"):
+        members = elements[name].members(default)
+        assert members, name
+        off[name] = api.run(fleet=fleet, network=switched_off(default, members)).summary
+    p = default_parameters()
+    share = p.value("nonmetal_mi_hidden_share")
+    used = full["used_t"] - off["non_metals"]["used_t"]
+    assert used == 0  # the materials' own mass was counted before; only their upstream goes
+    plastics_t = sum(fleet[v] * default.edges["material:plastics", f"component:body_chassis_{v}"]["amount"]
+                     for v in fleet)
+    drop = full["hidden_t"] - off["non_metals"]["hidden_t"]
+    assert drop > (p.value("plastics_mi") - 1) * share * plastics_t  # plus rubber and other plastic parts
+    zinc = full["used_t"] - off["minor_metals"]["used_t"]
+    assert zinc == pytest.approx(sum(fleet.values()) * p.value("galv_zinc_kg_per_car") / 1000)
+    assert full["hidden_t"] > off["minor_metals"]["hidden_t"]
+    for summary in (full, *off.values()):
+        assert summary["total_tmr_t"] == pytest.approx(
+            summary["hidden_t"] + summary["process_residue_t"] + summary["used_t"], rel=1e-9)
