@@ -88,3 +88,24 @@ def test_elements_switch_off_exactly_what_was_added(default: nx.DiGraph) -> None
     for summary in (full, *off.values()):
         assert summary["total_tmr_t"] == pytest.approx(
             summary["hidden_t"] + summary["process_residue_t"] + summary["used_t"], rel=1e-9)
+
+
+def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(default: nx.DiGraph) -> None:
+    """WBMS H1 2019 x 2: metal 140 kt (RUS/AUS by BACI value), ferronickel 194 kt (by mine output), other 114 kt."""
+    ore_ni = 0.012 * (1 - 0.3)  # ni_ore_ni_content
+    pool = 1036200 + 209549 + 40571 + 55744
+    t_ni = {
+        "IDN": 23.9e6 * ore_ni + 194000 * 1036200 / pool,
+        "PHL": (56.13e6 - 23.9e6) * ore_ni,
+        "CHN": 104674,
+        "RUS": 140000 * 1214.6 / (1214.6 + 631.1),
+        "AUS": 140000 * 631.1 / (1214.6 + 631.1),
+        "NCL": 194000 * 209549 / pool,
+        "COL": 194000 * 40571 / pool,
+        "BRA": 194000 * 55744 / pool,
+        "other": 114000,
+    }
+    market = "market:nickel:supply-CHN"
+    shares = {p.rsplit(":", 1)[1]: default.edges[p, market]["amount"] for p in default.predecessors(market)}
+    total = sum(t_ni.values())
+    assert shares == pytest.approx({k: v / total for k, v in t_ni.items()}, rel=1e-6)
