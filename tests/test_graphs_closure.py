@@ -109,3 +109,14 @@ def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(de
     shares = {p.rsplit(":", 1)[1]: default.edges[p, market]["amount"] for p in default.predecessors(market)}
     total = sum(t_ni.values())
     assert shares == pytest.approx({k: v / total for k, v in t_ni.items()}, rel=1e-6)
+
+
+def test_pidgeon_magnesium_closes_on_dolomite_and_coal(default: nx.DiGraph) -> None:
+    p = default_parameters()
+    smelter = "smelting:magnesium:CHN"
+    dolomite = default.edges["market:magnesium_dolomite:CHN", smelter]["amount"]
+    assert dolomite == pytest.approx(184.399 / 24.305, rel=1e-4)  # M(CaMg(CO3)2) / M(Mg)
+    coal = default.edges["energy:coal:CHN", smelter]["amount"]
+    assert coal == pytest.approx(18.5 * 3.6 / p.value("raw_coal_gj_per_t"))  # 18.5 kWh/kg as raw coal
+    assert dolomite + coal == pytest.approx(1 + default.nodes[smelter]["stressors"]["process_residue"])
+    assert not default.nodes["material:magnesium"]["boundary"]
