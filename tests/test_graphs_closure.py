@@ -120,3 +120,17 @@ def test_pidgeon_magnesium_closes_on_dolomite_and_coal(default: nx.DiGraph) -> N
     assert coal == pytest.approx(18.5 * 3.6 / p.value("raw_coal_gj_per_t"))  # 18.5 kWh/kg as raw coal
     assert dolomite + coal == pytest.approx(1 + default.nodes[smelter]["stressors"]["process_residue"])
     assert not default.nodes["material:magnesium"]["boundary"]
+
+
+def test_cast_aluminium_takes_its_alloy_silicon_from_quartz_and_the_grid(default: nx.DiGraph) -> None:
+    p = default_parameters()
+    cast = "material:cast_aluminium"
+    al = default.edges["smelting:aluminium:CHN", cast]["amount"]
+    si = default.edges["smelting:silicon_metal:CHN", cast]["amount"]
+    assert si / (al + si) == pytest.approx(0.085)  # A380: ~8.5 % Si
+    assert al + si == pytest.approx(1 / p.value("aluminium_fabrication_yield"))  # casting mass unchanged
+    smelter = "smelting:silicon_metal:CHN"
+    quartz = default.edges["market:quartz:CHN", smelter]["amount"]
+    assert quartz == pytest.approx((28.085 + 2 * 15.999) / 28.085 / 0.85)
+    assert quartz == pytest.approx(1 + default.nodes[smelter]["stressors"]["process_residue"])
+    assert default.edges["energy:grid:CHN", smelter]["amount"] == pytest.approx(12000 * 0.0036)
