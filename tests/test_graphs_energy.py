@@ -88,3 +88,11 @@ def test_grids_beyond_table_1_take_their_owid_2019_coal_share(default: nx.DiGrap
     sites = [v for v in default.successors(f"energy:grid:{country}") if default.nodes[v]["country"] == country]
     assert sites and not any(default.nodes[v]["country"] == country
                              for v in default.successors("energy:grid:WLD"))
+
+
+def test_chinese_coal_carries_its_gangue_as_waste_rock(default: nx.DiGraph) -> None:
+    """10-15 % of China's coal output is mining waste (Liu & Liu 2010): 0.15 t per t, on top of overburden."""
+    stressors = default.nodes["energy:coal:CHN"]["stressors"]
+    assert stressors["waste_rock"] == pytest.approx(0.15)
+    assert stressors["overburden"] > 0
+    assert default.nodes["energy:coal:CHN"]["stressor_uncertainty"]["waste_rock"].params == pytest.approx((0.1, 0.15, 0.15))
