@@ -16,8 +16,9 @@ import typer
 from hfcommon.display import count, country_name, percent, quantity, ratio, sig
 from hfcommon.output import to_json, write_json, write_set, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer import api
+from tracer import api, carbon
 from tracer.commands import render
+from tracer.commands.graph import MinesOption
 from tracer.commands.options import (
     FleetOption,
     HomeOption,
@@ -28,6 +29,7 @@ from tracer.commands.options import (
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
 from tracer.commands.render import Col, IdsOption, show
+from tracer.suppliers import compare_with_national, read_suppliers
 
 
 class View(str, Enum):
@@ -67,7 +69,8 @@ def _totals(summary: dict[str, Any]) -> None:
     if summary["unknown_origin_hidden_t"]:
         rows.append(("hidden flows of unknown origin", quantity(summary["unknown_origin_hidden_t"])))
     rows += [(f"share of hidden flows abroad (home {home})", percent(summary["abroad_share"])),
-             ("hidden flows per NEV / per conventional car", ratio(summary["nev_to_conventional_hidden"], "x"))]
+             ("hidden flows per NEV / per conventional car", ratio(summary["nev_to_conventional_hidden"], "x")),
+             ("CO2e of production (cradle to gate)", quantity(summary["co2_t"], "t CO2-eq"))]
     show("Total material requirement (TMR) of the fleet", [Col("indicator"), Col("value", True)], rows)
 
 
@@ -87,57 +90,100 @@ def _print_summary(summary: dict[str, Any], fleet: Path | None, ids: bool) -> No
     _header(summary, fleet)
     _totals(summary)
     _per_vehicle(summary)
+    _co2_table(summary)
     _shares("Top countries", summary["top_countries"], "country", ids)
     _shares("Top materials", summary["top_materials"], "material", ids)
 
 
-def _write_outputs(result: api.RunResult, out: Path, fmt: TableFormat) -> list[Path]:
+def _co2_table(summary: dict[str, Any]) -> None:
+    """CO2e per vehicle beside TMR, with the shares of steel, aluminium, battery and the rest."""
+    show("CO2e per vehicle, beside TMR",
+         [Col("vehicle"), Col("TMR per vehicle", True), Col("CO2e per vehicle", True),
+          *(Col(f"{g} share", True, drop=1 if g == "rest" else 0) for g in carbon.GROUPS)],
+         [(v, quantity(summary["per_vehicle_tmr_t"][v]), quantity(co2, "t CO2-eq"),
+           *(percent(summary["per_vehicle_co2_shares"][v][g]) for g in carbon.GROUPS))
+          for v, co2 in summary["per_vehicle_co2_t"].items()])
+
+
+def _write_outputs(result: api.RunResult, summary: dict[str, Any], out: Path, fmt: TableFormat) -> list[Path]:
     return [
         write_table(result.flows, out / "flows", fmt.value),
         write_table(result.coefficients, out / "coefficients", fmt.value),
-        write_json(result.summary, out / "summary.json"),
+        write_json(summary, out / "summary.json"),
     ]
+
+
+SuppliersOption = Annotated[
+    Path | None,
+    typer.Option("--suppliers", help="CSV of material, country, supplier (route or mine), share: the carmaker's "
+                                     "own sourcing, compared with the national average."),
+]
 
 
 def run_command(
     fleet: FleetOption = None,
     home: HomeOption = DEFAULT_HOME,
+    mines: MinesOption = None,
+    suppliers: SuppliersOption = None,
     out: OutOption = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
     as_json: JsonOption = False,
     ids: IdsOption = False,
 ) -> None:
-    """Trace the fleet's hidden flows: TMR, per-vehicle, domestic vs abroad, top countries."""
+    """Trace the fleet's hidden flows and CO2e: TMR, per-vehicle, domestic vs abroad, top countries."""
+    own = read_suppliers(suppliers) if suppliers is not None else None  # a bad file fails before any tracing
     with progress_bar("starting", None, as_json) as bar:
-        result = api.trace(fleet, home=home, on_step=bar.stage)
-    written = write_set(out, lambda stage: _write_outputs(result, stage, fmt)) if out is not None else []
+        result = api.trace(fleet, home=home, on_step=bar.stage, mines=mines)
+        national = None
+        if own is not None:
+            national = result
+            result = api.run(fleet=national.fleet, home=home, network=own.apply(national.network), on_step=bar.stage)
+    summary = dict(result.summary)
+    if national is not None:
+        summary["suppliers"] = {"file": str(suppliers), **compare_with_national(national, result)}
+    written = write_set(out, lambda stage: _write_outputs(result, summary, stage, fmt)) if out is not None else []
     if as_json:
-        typer.echo(to_json(result.summary))
+        typer.echo(to_json(summary))
         return
-    _print_summary(result.summary, fleet, ids)
+    _print_summary(summary, fleet, ids)
+    if national is not None:
+        _print_suppliers(summary["suppliers"])
     for path in written:
         _out.print(f"wrote {path}")
+
+
+def _print_suppliers(comparison: dict[str, Any]) -> None:
+    show(f"Your suppliers ({comparison['file']}) against the national average, per vehicle",
+         [Col("vehicle"), Col("hidden, national", True), Col("hidden, yours", True), Col("CO2e, national", True),
+          Col("CO2e, yours", True)],
+         [(r["vehicle"], quantity(r["national_hidden_t"]), quantity(r["suppliers_hidden_t"]),
+           quantity(r["national_co2_t"], "t CO2-eq"), quantity(r["suppliers_co2_t"], "t CO2-eq"))
+          for r in comparison["per_vehicle"]])
 
 
 def vehicle_command(
     vehicle_id: Annotated[str, typer.Argument(help="Vehicle id, e.g. BEV-NMC811 or ICEV.")],
     home: HomeOption = DEFAULT_HOME,
+    mines: MinesOption = None,
     as_json: JsonOption = False,
     ids: IdsOption = False,
 ) -> None:
-    """One vehicle's TMR: by flow type, material, first-tier component and country."""
+    """One vehicle's TMR and CO2e: by flow type, group, material, first-tier component and country."""
     with progress_bar("starting", None, as_json) as bar:
-        report = api.vehicle_report(vehicle_id, home, on_step=bar.stage)
+        report = api.vehicle_report(vehicle_id, home, on_step=bar.stage, mines=mines)
     if as_json:
         typer.echo(to_json(report))
         return
     tmr = report["tmr_t"]
     _out.print(f"[bold]{vehicle_id}[/]: TMR {quantity(tmr)} per vehicle, hidden {quantity(report['hidden_t'])}, "
                f"used {quantity(report['used_t'])}, {percent(report['abroad_share'])} of hidden flows abroad "
-               f"(home {country_name(home) if len(home) == 3 else home}).")
+               f"(home {country_name(home) if len(home) == 3 else home}); CO2e {quantity(report['co2_t'], 't CO2-eq')}.")
     show("by flow type", [Col("flow type"), Col("t per vehicle", True), Col("share of TMR", True)],
          [(stressor.replace("_", " "), quantity(value), percent(value / tmr if tmr else None))
           for stressor, value in report["by_stressor_t"].items()])
+    show("CO2e by group", [Col("group"), Col("CO2e per vehicle", True), Col("share", True)],
+         [(group, quantity(report["co2_by_group_t"][group], "t CO2-eq"), percent(report["co2_shares"][group]))
+          for group in carbon.GROUPS])
     for key in ("material", "component", "country"):
         named = render.country if key == "country" else render.name
         show(f"by {key} (largest 12)", [Col(key), Col("TMR per vehicle", True), Col("hidden per vehicle", True)],

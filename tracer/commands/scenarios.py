@@ -92,7 +92,7 @@ def _signed(value: float, unit: str = "t") -> str:
     return "n/a" if not np.isfinite(value) else ("+" if value > 0 else "") + quantity(value, unit)
 
 
-_METRIC_NAMES = {"total_tmr_t": "TMR", "hidden_t": "hidden flows", "domestic_hidden_t": "hidden at home",
+_METRIC_NAMES = {"total_tmr_t": "TMR", "co2_t": "CO2e", "hidden_t": "hidden flows", "domestic_hidden_t": "hidden at home",
                  "abroad_hidden_t": "hidden abroad", "used_t": "used material", "tailings_t": "tailings"}
 
 
@@ -100,18 +100,29 @@ def _print_comparison(c: Comparison, top: int = 8) -> None:
     reference = c.labels[0]
     totals = c.totals.set_index(["scenario", "metric"])
     metrics = ("total_tmr_t", "hidden_t", "overburden_t", "waste_rock_t", "tailings_t", "process_residue_t",
-               "used_t", "domestic_hidden_t", "abroad_hidden_t", "vehicles")
+               "used_t", "domestic_hidden_t", "abroad_hidden_t", "co2_t", "vehicles")
     rows = []
     for metric in metrics:
         base = float(totals.at[(reference, metric), "value"])
         changes = [_pct(float(totals.at[(label, metric), "change_pct"])) for label in c.labels[1:]]
         rows.append((_METRIC_NAMES.get(metric, metric.removesuffix("_t").replace("_", " ")),
-                     count(base) if metric == "vehicles" else quantity(base), *changes))
+                     count(base) if metric == "vehicles" else quantity(base, "t CO2-eq" if metric == "co2_t" else "t"),
+                     *changes))
     show(f"Totals: {reference}, the others as change against it (home {country_name(c.home)})",
          [Col("metric"), Col(reference, True), *(Col(label, True) for label in c.labels[1:])], rows)
+    _print_levers(c)
     _print_dimension(c, "per_vehicle", "hidden", "Hidden flows per vehicle", None, absolute=True)
+    _print_dimension(c, "per_vehicle", "co2", "CO2e per vehicle (t CO2-eq)", None, absolute=True)
     _print_dimension(c, "country", "hidden", f"Hidden flows by country: top {top}, change against {reference}", top)
     _print_dimension(c, "material", "hidden", f"Hidden flows by material: top {top}, change against {reference}", top)
+
+
+def _print_levers(c: Comparison) -> None:
+    """Each scenario's change in hidden flows and in CO2e per vehicle, side by side (the trade-off)."""
+    show(f"Trade-off against {c.labels[0]}: change per vehicle of the fleet",
+         [Col("scenario"), Col("hidden", True), Col("hidden %", True), Col("CO2e", True), Col("CO2e %", True)],
+         [(r.scenario, _signed(r.hidden_change_t), _pct(r.hidden_change_pct), _signed(r.co2_change_t, "t CO2-eq"),
+           _pct(r.co2_change_pct)) for r in c.tradeoff().itertuples()])
 
 
 def _print_dimension(
@@ -130,10 +141,15 @@ def _print_dimension(
 
 
 def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
+    from tracer.maps.static import save_figure
+    from tracer.maps.tradeoff import tradeoff_figure
+
     return [
         write_table(c.totals, out / "comparison_totals", fmt.value),
         write_table(c.breakdown, out / "comparison_breakdown", fmt.value),
         write_table(c.assumptions, out / "comparison_assumptions", fmt.value),
+        write_table(c.tradeoff(), out / "comparison_tradeoff", fmt.value),
+        *save_figure(tradeoff_figure(c.tradeoff(), c.labels[0]), out / "comparison_tradeoff", ["png"]),
         write_json(c.to_dict(), out / "comparison.json"),
     ]
 

@@ -35,6 +35,7 @@ from tracer.maps.bibliography import bibliography_html
 from tracer.maps.interactive import add_mines, country_figure, figure_div, html_page
 from tracer.maps.palette import STRESSOR_COLOURS
 from tracer.maps.report_tables import (
+    carbon_table,
     country_table,
     format_value,
     material_table,
@@ -240,6 +241,7 @@ def build_report(
         "<h2>Per vehicle</h2>",
         figure_div(vehicle_figure(flows, fleet)),
         vehicle_table(flows, fleet, all_ranges, range_label),
+        carbon_table(summary),
         "<h2>Where the hidden flows lie</h2>",
         figure_div(mapped),
         country_table(flows, top),

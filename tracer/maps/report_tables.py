@@ -121,6 +121,26 @@ def vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping[
     return html_table(frame, f"Per vehicle type (range: {range_label})" if ranged else "Per vehicle type", formats)
 
 
+def carbon_table(summary: Mapping[str, Any]) -> str:
+    """CO2e per vehicle beside TMR, with the shares of steel, aluminium, the battery and the rest
+    (the `per_vehicle_co2_*` keys of a run's summary; empty when the summary has none)."""
+    co2, shares = summary.get("per_vehicle_co2_t"), summary.get("per_vehicle_co2_shares")
+    if not isinstance(co2, Mapping) or not isinstance(shares, Mapping):
+        return ""
+    tmr = summary.get("per_vehicle_tmr_t") or {}
+    groups = ("steel", "aluminium", "battery", "rest")
+    frame = pd.DataFrame({
+        "Vehicle": list(co2),
+        "TMR (t per vehicle)": [float(tmr.get(v, np.nan)) for v in co2],
+        "CO2e (t per vehicle)": [float(t) for t in co2.values()],
+        **{f"{g.capitalize()} share": [np.nan if shares[v].get(g) is None else float(shares[v][g]) for v in co2]
+           for g in groups},
+    })
+    formats = {"TMR (t per vehicle)": "ratio", "CO2e (t per vehicle)": "ratio",
+               **{f"{g.capitalize()} share": "share" for g in groups}}
+    return html_table(frame, "CO2e of production per vehicle (cradle to gate)", formats)
+
+
 def country_table(flows: pd.DataFrame, top: int) -> str:
     table = by_country(flows).sort_values("hidden_t", ascending=False)
     total = table["hidden_t"].sum()
