@@ -143,4 +143,4 @@ def test_report_shows_co2_per_vehicle_when_the_summary_has_it() -> None:
     summary |= {"per_vehicle_co2_t": {vehicle: 7.5},
                 "per_vehicle_co2_shares": {vehicle: {"steel": 0.2, "aluminium": 0.5, "battery": 0.0, "rest": 0.3}}}
     page = build_report(flows, summary)
-    assert "CO2e of production per vehicle" in page and "<td>50.0%</td>" in page
+    assert "CO2e of production per vehicle" in page and "<td>50.0 %</td>" in page  # the shared share format

@@ -20,8 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 
-from hfcommon.boundaries import load_countries
-from hfcommon.display import scaled_unit, sig
+from hfcommon.display import country_name, scaled_unit, sig
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.maps.aggregate import FLOW_LABELS, select_flow
 
@@ -36,9 +35,8 @@ _VEHICLE_SUFFIX = re.compile(r"_(ICEV|HEV|PHEV|BEV|FCV)(_(NMC\d{3}|NCA|LFP))?$")
 
 
 def _country_names(codes: pd.Series) -> pd.Series:
-    names = load_countries().set_index("iso3")["name"].to_dict()
-    names[UNKNOWN_ORIGIN] = "World / unknown origin"
-    return codes.map(lambda code: names.get(code, code))
+    """Countries by the names the terminal and the report use (hfcommon.display)."""
+    return codes.map(country_name)
 
 
 def _pool(labels: pd.Series, values: pd.Series, keep: int, other: str) -> pd.Series:
