@@ -33,8 +33,9 @@ def test_every_assumption_is_in_the_one_assumptions_table() -> None:
     cited = {r.assumption_id for r in rows if r.assumption_id}
     assert cited and cited <= listed
     assert all(r.assumption_id for r in rows if r.quality == "assumption")
-    # no unsourced strip ratio of 1 is left
-    assert not [r for r in rows if r.variable == "strip_ratio" and r.value == 1.0]
+    # a value with no document behind it is an assumption with a range, never a bare number
+    for r in rows:
+        assert r.quality != "assumption" or (r.low is not None and r.high is not None)
 
 
 def test_the_most_specific_default_wins() -> None:
@@ -46,7 +47,8 @@ def test_the_most_specific_default_wins() -> None:
     assert d("lead", "underground", None, "strip_ratio").value == 0.27  # the commodity's own row first
     assert d("nickel", "surface", "laterite", "grade").value == 0.01263
     assert d("nickel", "underground", "sulphide", "grade").value == 0.0100
-    assert d("bauxite", "surface", None, "strip_ratio").assumption_id == "A31"
+    assert d("bauxite", "surface", None, "strip_ratio").assumption_id == "A38"
+    assert d("manganese", "surface", None, "strip_ratio").assumption_id == "A31"
 
 
 def test_a_range_gives_the_spread_and_weak_values_say_so() -> None:
