@@ -124,3 +124,71 @@ def test_bundled_deposit_types_cite_their_source_and_reach_the_rows() -> None:
     assert shipped.loc["cod-rest-copper", "deposit_type"] == "sediment_hosted"
     assert shipped.loc["idn-rest-nickel", "deposit_type"] == "laterite"
     assert shipped.loc["chl-escondida-copper", "deposit_type"] == "porphyry"
+
+
+def test_default_fills_carry_their_coefficient_and_the_mc_brackets_the_nominal() -> None:
+    """Every default-filled row carries its coefficient's range as spread (one shared unknown per
+    coefficient), and on the default fleet the nominal hidden flows and TMR lie inside p5-p95."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from mine_db.default import load_default
+    from tracer.cli import app
+
+    shipped = load_default()
+    # rows sharing an ore body take their strip ratio from it (mine_db.allocation)
+    alone = shipped["byproduct_host"].isna() & shipped["coproduct_group"].isna()
+    on_default = shipped[(shipped["strip_ratio_fill"] == "default") & alone]
+    assert len(on_default) > 100
+    for row in on_default.itertuples():
+        coefficient = commodities.default(row.commodity, "underground" if row.mine_type == "underground" else
+                                          "brine" if row.mine_type == "brine" else "surface",
+                                          row.deposit_type, "strip_ratio")
+        assert row.strip_ratio == pytest.approx(coefficient.value)  # allocation recomputes waste / ore
+        expected = np.nan if coefficient.sigma is None else coefficient.sigma
+        np.testing.assert_allclose(row.strip_ratio_fill_sigma, expected, equal_nan=True)
+    result = CliRunner().invoke(app, ["mc", "--iterations", "512", "--workers", "1", "--chunk-size", "256",
+                                      "--seed", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    totals = [r for r in json.loads(result.stdout)["headline"]
+              if r["split"] == "total" and r["stressor"] in ("hidden", "tmr")]
+    assert len(totals) >= 4
+    for r in totals:
+        assert r["p5"] <= r["nominal"] <= r["p95"], r
+
+
+def test_rows_sharing_a_fill_move_by_one_ratio_around_their_own_nominal() -> None:
+    """Two mines on one strip-ratio fill (one unknown): one draw moves both by the same ratio, and a
+    row whose nominal differs from the group's (a by-product after allocation) stays centred on its own."""
+    import networkx as nx
+
+    from graphs.model import add_flow, add_node
+    from tracer.engine import compile_network
+    from tracer.uncertainty.parameters import collect
+
+    G = nx.DiGraph()
+    add_node(G, "material:cu", kind="material", name="cu", country="CHN", unit="t", stressors={"used": 1.0},
+             stressor_sources={"used": "test"})
+    add_node(G, "BEV", kind="vehicle", name="BEV", country="CHN", unit="vehicle")
+    for mine, strip in (("p", 2.8), ("q", 0.7)):
+        add_node(G, f"mine:{mine}", kind="mine", name=mine, country="CHL", unit="t", mine_id=mine,
+                 stressors={"waste_rock": strip}, stressor_sources={"waste_rock": "test"}, grade=0.01, recovery=0.9,
+                 strip_ratio=strip, resolution="mine", strip_ratio_fill_group="strip_ratio|default|all|surface|*",
+                 strip_ratio_fill_sigma=0.5)
+        add_node(G, f"beneficiation:{mine}", kind="beneficiation", name=mine, country="CHL", unit="t", mine_id=mine,
+                 stressors={"tailings": 100.0}, stressor_sources={"tailings": "test"})
+        add_flow(G, f"mine:{mine}", f"beneficiation:{mine}", 1 / 0.009, "test")
+        add_flow(G, f"beneficiation:{mine}", "material:cu", 0.5, "test")
+    add_flow(G, "material:cu", "BEV", 0.08, "test")
+    compiled = compile_network(G)
+    params = collect(G, compiled)
+    assert params.names.count("fill strip_ratio|default|all|surface|*") == 1
+    draws = params.table.sample(np.random.default_rng(3), 20_000)
+    _, b = params.values(draws)
+    row = compiled.stressors.index("waste_rock")
+    B = compiled.B.tocsr()
+    p, q = (B.indptr[row] + int(np.flatnonzero(B.indices[B.indptr[row]:B.indptr[row + 1]]
+                                               == compiled.index[f"mine:{m}"])[0]) for m in ("p", "q"))
+    np.testing.assert_allclose(b[p] / 2.8, b[q] / 0.7, rtol=1e-5)  # one unknown, one ratio
+    assert b[q].mean() == pytest.approx(0.7, rel=0.03)  # centred on its own nominal, not the group's 2.8
