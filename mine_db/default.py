@@ -176,12 +176,9 @@ def read_deposit_types() -> pd.DataFrame:
 
 
 def _with_deposit_types(table: pd.DataFrame) -> pd.DataFrame:
-    """Fill `deposit_type` from `deposit_types.csv` where the row does not state one.
+    """`deposit_type` from `deposit_types.csv` where the row states none (it picks the row's defaults).
 
-    Why a table of its own: the deposit type decides which defaults a row gets (porphyry or
-    sediment-hosted copper, laterite or sulphide nickel), and keeping it beside `mines.csv`
-    lets its source be cited row by row. A named mine's id in it that names no row is an error;
-    a rest-of-country id may name none (the country's named mines may cover its output).
+    An unknown named-mine id is an error; a rest-of-country id may name no row (named mines may cover it).
     """
     types = read_deposit_types()
     unknown = ~types["mine_id"].isin(table["mine_id"]) & ~types["mine_id"].str.contains("-rest-")
