@@ -166,7 +166,7 @@ def _product_metal(minerals: pd.DataFrame) -> pd.DataFrame:
 
 def _allocate_ore(stream_ore: pd.DataFrame, ore_metal: pd.DataFrame, metals: pd.DataFrame,
                  prices: dict[str, float] | None = None) -> pd.DataFrame:
-    """Ore of each stream split over tracked commodities (see module doc), summed per (root, year, code).
+    """Ore of each stream split over tracked commodities (rules in `mine_db.fineprint`), per (root, year, code).
 
     Columns `ore_t` and `shared_by` (how a stream shared among several metals was split, else "").
     """

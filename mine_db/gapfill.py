@@ -62,11 +62,6 @@ def mining_method(mine_type: str) -> Method:
     return _METHOD_OF_TYPE[mine_type]
 
 
-def default_value(code: str, method: Method, variable: str, deposit_type: str | None = None) -> float:
-    """The last-rung value of `variable` for a commodity mined by `method` (from a deposit type)."""
-    return commodities.default(code, method, deposit_type, variable).value
-
-
 def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
     """Each row's default: value, sample size, spread of its published range, and the row it comes from."""
     records = []
@@ -79,7 +74,7 @@ def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
     return frame.astype({"mean": float, "n": float, "sigma": float})
 
 
-#: Mines of the same commodity and method a country or global average must rest on.
+#: Mines of the same kind a country or global average must rest on.
 MIN_SAMPLE = 5
 #: Fill levels that stand for many rows at once (a shared unknown).
 _SHARED_LEVELS = ("national", "country", "pooled", "global", "default")
