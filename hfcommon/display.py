@@ -28,7 +28,7 @@ _SHORT_COUNTRY_NAMES = {
     "MDA": "Moldova",
     "VNM": "Vietnam",
     "XKX": "Kosovo",
-    UNKNOWN_ORIGIN: "unknown origin (world)",
+    UNKNOWN_ORIGIN: "World (unknown origin)",
 }
 
 
