@@ -29,3 +29,9 @@ HomeOption = Annotated[str, typer.Option("--home", help="Home country (ISO3 or n
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="Local dask worker processes (1 = no dask, the fastest on two cores).")
+]
+SchedulerOption = Annotated[
+    str | None, typer.Option("--scheduler", help="Address of an existing dask scheduler (tcp://host:port).")
+]
