@@ -30,10 +30,10 @@ import networkx as nx
 import numpy as np
 
 from graphs.model import Distribution, add_flow, add_node
-from tracer.parallel import DEFAULT_WORKERS
+from tracer.parallel import DEFAULT_WORKERS, local_cluster
 from tracer.uncertainty import montecarlo
 from tracer.uncertainty.allocator import keep_freed_memory
-from tracer.uncertainty.distributed import dask_executor, local_cluster
+from tracer.uncertainty.distributed import dask_executor
 
 EDGES = 14_592
 VEHICLES = ("ICEV", "HEV", "PHEV", "BEV", "FCV")

@@ -1,7 +1,7 @@
 """Run Monte Carlo chunks on dask.distributed: a LocalCluster or an existing scheduler.
 
-(Clusters and clients come from tracer.parallel; `local_cluster` and `connect` are
-re-exported here for the callers that start one around a Monte Carlo run.)
+(Clusters and clients come from tracer.parallel, which `tracer sensitivity` and
+`tracer sweep` share.)
 
 Why dask (see /work/shared/ECOSYSTEM.md): light, loopback-only by default, and the
 same client code reaches a cluster through `--scheduler ADDRESS`. Results are
@@ -18,16 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from tracer.parallel import connect, local_cluster
 from tracer.uncertainty.montecarlo import Executor, Setup
 from tracer.uncertainty.statistics import ChunkSummary
 
 
 def _run_chunk(setup: Setup, first_block: int, n: int) -> ChunkSummary:
     return setup.chunk(first_block, n)
-
-
-__all__ = ["connect", "dask_executor", "local_cluster"]
 
 
 def dask_executor(client: object) -> Executor:

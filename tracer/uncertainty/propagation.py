@@ -48,8 +48,8 @@ class SegmentSum:
     @classmethod
     def of(cls, run: np.ndarray) -> SegmentSum:
         """From the (sorted) run number of each term."""
-        length = np.bincount(run) if run.size else np.zeros(0, dtype=np.int64)
-        starts = np.concatenate([[0], np.cumsum(length)[:-1]]).astype(np.int64) if length.size else length
+        length = np.bincount(np.asarray(run, dtype=np.int64))
+        starts = np.cumsum(length) - length
         runs = np.argsort(-length, kind="stable")
         longest = int(length.max(initial=0))
         going = tuple(int(n) for n in np.cumsum(np.bincount(length, minlength=longest + 1)[::-1])[::-1][1:])
