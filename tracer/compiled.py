@@ -37,6 +37,9 @@ TEXT_COLUMNS: Mapping[str, str | None] = MappingProxyType(
 )
 """Text attributes of a node and their defaults when absent (None: the node id)."""
 
+_STRESSOR_ROW = {s: i for i, s in enumerate(STRESSOR_UNITS)}
+_IS_MASS = np.array([s in MASS_STRESSORS for s in STRESSOR_UNITS])
+
 
 @dataclass(frozen=True, eq=False)
 class CompiledNetwork:
@@ -187,21 +190,23 @@ def _stressor_matrix(G: nx.DiGraph, attrs: list[dict[str, Any]], kind: np.ndarra
         numeric = values.ndim == 1
     except (TypeError, ValueError):
         numeric = False
-    name_array = np.array(names, dtype=object)
+    known = set(names) <= STRESSOR_UNITS.keys()
+    row = np.fromiter(map(_STRESSOR_ROW.get, names, repeat(0)), dtype=np.int64, count=len(names))
     valid = (
-        set(kind.tolist()) <= NODE_KINDS
-        and set(names) <= STRESSOR_UNITS.keys()
+        known
         and numeric
+        and set(kind.tolist()) <= NODE_KINDS
         and bool(np.all(np.isfinite(values)))
-        and not bool(np.any((values < 0) & np.isin(name_array, list(MASS_STRESSORS))))
+        and not bool(np.any((values < 0) & _IS_MASS[row]))
     )
     if not valid:
         _raise_first_node_error(G)
-    stressors = tuple(s for s in STRESSOR_UNITS if s in set(names))
-    s_index = {s: i for i, s in enumerate(stressors)}
-    rows = np.fromiter(map(s_index.__getitem__, names), dtype=np.int64, count=len(names))
+    present = np.unique(row)
+    stressors = tuple(np.array(list(STRESSOR_UNITS), dtype=object)[present])
+    compact = np.zeros(len(STRESSOR_UNITS), dtype=np.int64)
+    compact[present] = np.arange(present.size)
     cols = np.repeat(np.arange(n), counts)
-    B = sp.csr_matrix((values, (rows, cols)), shape=(len(stressors), n), dtype=float)
+    B = sp.csr_matrix((values, (compact[row], cols)), shape=(len(stressors), n), dtype=float)
     return _frozen_sparse(B), stressors
 
 
