@@ -51,7 +51,11 @@ def targets(report: dict[str, Any]) -> str:
     ]
     if largest["edges"] >= 1_000_000:
         checks.append(
-            (f"compile {largest['edges']:,} edges under 1 s", largest["compile_ms"] < 1000, _ms(largest["compile_ms"]))
+            (
+                f"compile {largest['edges']:,} edges under 1 s",
+                largest["compile_ms"] < 1000,
+                f"{_ms(largest['compile_ms'])} wall, {_ms(largest.get('compile_cpu_ms'))} of CPU",
+            )
         )
     return "\n".join(f"- {what}: {'met' if ok else 'missed'} ({value})" for what, ok, value in checks)
 
@@ -95,8 +99,9 @@ The numpy baseline is a dense solve, which only fits in memory at scale 1.
 
 {engine_table(report['engine'])}
 
-At {largest['edges']:,} edges compile takes {_ms(largest['compile_ms'])} with a Python peak of
-{largest['compile_peak_MiB']:.0f} MiB (the graph itself excluded).
+At {largest['edges']:,} edges compile takes {_ms(largest['compile_ms'])} ({_ms(largest.get('compile_cpu_ms'))} of CPU)
+with a Python peak of {largest['compile_peak_MiB']:.0f} MiB (the graph itself excluded); most of it is
+reading networkx's per-edge attribute dicts, which are scattered in memory.
 
 **Monte Carlo, default network** (every indicator and split: {mc['indicators']:,} indicators
 from {mc['parameters']:,} uncertain coefficients, one process): {mc['iterations']:,} draws in
