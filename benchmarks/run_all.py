@@ -36,13 +36,13 @@ import scipy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import bench_engine  # noqa: E402
-import bench_montecarlo  # noqa: E402
+import bench_engine
+import bench_montecarlo
 
-from tracer.parallel import local_cluster  # noqa: E402
-from tracer.uncertainty import montecarlo  # noqa: E402
-from tracer.uncertainty.distributed import dask_executor  # noqa: E402
-from tracer.uncertainty.runs import prepare_setup  # noqa: E402
+from tracer.parallel import local_cluster
+from tracer.uncertainty import montecarlo
+from tracer.uncertainty.distributed import dask_executor
+from tracer.uncertainty.runs import prepare_setup
 
 CLI = "from tracer.cli import main; main()"
 

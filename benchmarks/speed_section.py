@@ -129,7 +129,7 @@ Issue #13's targets on this run (timed on the shared machine above):
 def replace_section(readme: Path, report: dict[str, Any]) -> None:
     """Swap the text from the '### Speed' heading to the next heading of level 2 or 3."""
     text = readme.read_text(encoding="utf-8")
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^#{{2,3}} )", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^#{{2,3}} )", re.DOTALL | re.MULTILINE)
     if not pattern.search(text):
         raise SystemExit(f"{readme} has no '{HEADING}' section followed by another heading")
     readme.write_text(pattern.sub(lambda _: section(report) + "\n", text, count=1), encoding="utf-8")
