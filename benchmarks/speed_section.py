@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -40,9 +41,10 @@ def engine_table(rows: list[dict[str, Any]]) -> str:
 def targets(report: dict[str, Any]) -> str:
     """Issue #13's measurable targets, each marked met or missed on this run."""
     largest = report["engine"][-1]
+    s = report["startup"]
     checks = [
-        ("`tracer --help` under 0.5 s", report["startup"]["help_s"] < 0.5, f"{report['startup']['help_s']:.2f} s"),
-        ("`tracer run` under 1.5 s", report["startup"]["run_s"] < 1.5, f"{report['startup']['run_s']:.2f} s"),
+        ("`tracer --help` under 0.5 s", s["help_s"] < 0.5, f"{s['help_s']:.2f} s wall, {s.get('help_cpu_s', math.nan):.2f} s of CPU"),
+        ("`tracer run` under 1.5 s", s["run_s"] < 1.5, f"{s['run_s']:.2f} s wall, {s.get('run_cpu_s', math.nan):.2f} s of CPU"),
         (
             "10,000 Monte Carlo draws per CPU-second on the default network",
             report["mc_default"]["draws_per_cpu_s"] >= 10_000,
@@ -83,8 +85,9 @@ average {m['load_average_start']:.1f} at the start and {m['load_average_end']:.1
 on {m['logical_cores']} cores), so absolute times are upper bounds; compare the ratios
 within one run.
 
-**Start-up** (fresh interpreter, best of 3): `tracer --help` {s['help_s']:.2f} s, `tracer run`
-on the default network {s['run_s']:.2f} s. The root command lists its subcommands from a
+**Start-up** (fresh interpreter, best of 3): `tracer --help` {s['help_s']:.2f} s wall
+({s.get('help_cpu_s', math.nan):.2f} s of CPU), `tracer run` on the default network {s['run_s']:.2f} s wall
+({s.get('run_cpu_s', math.nan):.2f} s of CPU). The root command lists its subcommands from a
 table and imports a command's module only when it runs, so `--help` loads none of
 pandas, scipy, matplotlib, geopandas, plotly, dask or SALib (tested).
 
@@ -117,7 +120,7 @@ numbers. One process is therefore the default (`--workers 1`); `--workers N` and
 **Monte Carlo, synthetic network** (`benchmarks/bench_montecarlo.py`: {syn['edges']:,} edges,
 all lognormal, 5 vehicles, every split, {ours['indicator_rows']:,.0f} indicator rows):
 {syn['iterations']:,} draws in {ours['seconds']:.1f} s, {ours['iterations_per_cpu_s']:,.0f} draws
-per CPU-second, peak memory {ours['client_peak_mb']:.0f} MB whatever the number of draws.
+per CPU-second.
 {bw_line}
 
 Issue #13's targets on this run (timed on the shared machine above):
