@@ -133,13 +133,13 @@ def test_scenario_difference_traces_both_runs(monkeypatch: pytest.MonkeyPatch, t
 @pytest.mark.parametrize(
     ("args", "column"),
     [
-        (["map", "--flow", "gold"], "stressor"),
-        (["map", "--vehicle", "TRUCK"], "vehicle"),
+        (["map", "--flow", "gold"], "--flow"),
+        (["map", "--vehicle", "TRUCK"], "--vehicle"),
         (["map", "--format", "png,tiff"], "--format"),
         (["map", "--view", "difference"], "--baseline"),
         (["map", "--by", "mine", "--view", "domestic"], "--view"),
         (["map", "--scenario", "lfp"], "--scenario"),
-        (["map", "--by", "mine", "--flow", "used"], "stressor"),
+        (["map", "--by", "mine", "--flow", "used"], "--flow"),
         (["map", "--view", "domestic", "--format", "html"], "--format"),
     ],
 )

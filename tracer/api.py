@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from hfcommon.countries import to_iso3
@@ -93,9 +94,9 @@ def run(
     is told each stage's name, for progress display.
     """
     step = on_step or (lambda _name: None)
-    home_iso3 = to_iso3(home, column="home")
+    home_iso3 = to_iso3(home, column="--home")
     step("building the supply-chain network")
-    graph = default_network() if network is None else network
+    graph = _validated(default_network() if network is None else network)
     fleet_series = normalise_fleet(default_fleet() if fleet is None else fleet)
     step("compiling and factorising")
     compiled = compile_network(graph)
@@ -109,6 +110,9 @@ def run(
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
+    if not np.isfinite(flows["value"].to_numpy(dtype=float)).all():  # an overflow is an error, not `inf` in a table
+        raise InputError(f"the traced flows overflow to infinity: a fleet count (largest {fleet_series.max():g}) or "
+                         "an amount in the network is absurdly large")
     return RunResult(
         flows=flows,
         coefficients=coefficients,
@@ -119,6 +123,23 @@ def run(
         plan=plan,
         attribution=factors,
     )
+
+
+#: Checks of `graphs.validate` a caller's network must pass: without them a number is silently wrong
+#: (an unknown country counted as abroad, a negative or infinite amount). Structural checks
+#: (dangling boundaries, mass balance) stay with `graphs.validate`, as test and study networks differ.
+_REQUIRED_CHECKS = frozenset({"kind", "unit", "country", "amount", "stressor"})
+
+
+def _validated(network: nx.DiGraph) -> nx.DiGraph:
+    """The network as given, once it passes `_REQUIRED_CHECKS`; else `InputError` naming each node."""
+    from graphs.validate import check
+
+    errors = [f for f in check(network).errors if f.check in _REQUIRED_CHECKS]
+    if errors:
+        lines = "\n  ".join(str(f) for f in errors[:20])
+        raise InputError(f"the network has {len(errors)} error(s):\n  {lines}")
+    return network
 
 
 def trace(

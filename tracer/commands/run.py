@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from hfcommon.output import to_json, write_json, write_table
+from hfcommon.output import to_json, write_json, write_set, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
 from tracer.commands.options import (
@@ -115,7 +115,7 @@ def run_command(
     """Trace the fleet's hidden flows: TMR, per-vehicle, domestic vs abroad, top countries."""
     with progress_bar("starting", None, as_json) as bar:
         result = api.trace(fleet, home=home, on_step=bar.stage)
-    written = _write_outputs(result, out, fmt) if out is not None else []
+    written = write_set(out, lambda stage: _write_outputs(result, stage, fmt)) if out is not None else []
     if as_json:
         typer.echo(to_json(result.summary))
         return
@@ -156,7 +156,7 @@ def coefficients_command(
     """TMR coefficient (t per unit of output) of every node: ore, metal, battery, vehicle."""
     with progress_bar("starting", None, as_json) as bar:
         table = api.coefficients(kind, on_step=bar.stage)
-    written = [write_table(table, out / "coefficients", fmt.value)] if out is not None else []
+    written = write_set(out, lambda stage: [write_table(table, stage / "coefficients", fmt.value)]) if out else []
     if as_json:
         typer.echo(to_json(table.to_dict("records")))
         return

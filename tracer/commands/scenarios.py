@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from hfcommon.errors import InputError
-from hfcommon.output import to_json, write_json, write_table
+from hfcommon.output import to_json, write_json, write_set, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
 from tracer.commands.options import (
@@ -165,7 +165,7 @@ def compare_command(
     base_fleet = api.load_fleet(fleet) if fleet else None
     with progress_bar("starting", len(scenarios), as_json) as bar:
         result = compare(scenarios, fleet=base_fleet, home=home, on_step=bar.stage)
-    written = _write_comparison(result, out, fmt) if out is not None else []
+    written = write_set(out, lambda stage: _write_comparison(result, stage, fmt)) if out is not None else []
     if as_json:
         typer.echo(to_json(result.to_dict()))
         return
@@ -228,10 +228,10 @@ def sweep_command(
         result = sweep(parameter, grid, base=scenario, fleet=base_fleet, home=home, on_step=bar.stage, spread=spread)
     written = []
     if out is not None:
-        written = [
-            write_table(result.table, out / "sweep", fmt.value),
-            write_json(result.to_dict(), out / "sweep.json"),
-        ]
+        written = write_set(out, lambda stage: [
+            write_table(result.table, stage / "sweep", fmt.value),
+            write_json(result.to_dict(), stage / "sweep.json"),
+        ])
     if as_json:
         typer.echo(to_json(result.to_dict()))
         return

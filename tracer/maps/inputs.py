@@ -77,7 +77,7 @@ def flows_and_summary(
     if scenario is not None:
         raise InputError("--scenario traces anew; it cannot be combined with --flows", column="--scenario")
     summary = read_json_object(summary_path, "summary") if summary_path else {}
-    summary.setdefault("home", to_iso3(home, column="home"))
+    summary.setdefault("home", to_iso3(home, column="--home"))
     return read_flows(flows_path), summary
 
 

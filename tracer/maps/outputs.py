@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from hfcommon.errors import InputError
-from hfcommon.output import write_table
+from hfcommon.output import safe_name, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.maps import aggregate, geodata, inputs, interactive, report, sankey, static
 
@@ -43,7 +43,8 @@ def parse_formats(text: str, allowed: tuple[str, ...]) -> list[str]:
 
 
 def _stem(*parts: str | None) -> str:
-    return "_".join(p.replace(",", "+") for p in parts if p)
+    """A file name from labels (vehicles, scenario): sanitised, so it cannot leave --out."""
+    return "_".join(safe_name(p.replace(",", "+")) for p in parts if p)
 
 
 def _check_map_options(by: str, view: str, formats: list[str], baseline: Path | None, scenario: str | None,

@@ -132,7 +132,7 @@ def compare(
     if not refs:
         raise InputError("give at least one scenario to compare")
     step = on_step or (lambda _name: None)
-    home_iso3 = to_iso3(home, column="home")
+    home_iso3 = to_iso3(home, column="--home")
     scenarios = [r if isinstance(r, Scenario) else load_scenario(r) for r in refs]
     labels = _unique_labels([s.name for s in scenarios])
     base_network = api.default_network() if network is None else network

@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, did_you_mean
 from hfcommon.vocabulary import COMMODITY_CODES, DEFAULT_HOME, STRESSORS, UNKNOWN_ORIGIN
 
 # Scenario material names -> the mine_db commodity whose supply chain delivers them.
@@ -242,7 +242,9 @@ def validate_document(data: Mapping[str, Any], file: str) -> ScenarioFile:
     try:
         return ScenarioFile.model_validate(dict(data))
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
+        errors = exc.errors(include_url=False)
+        # a misspelled key explains the "missing" key it was meant to be: report it first
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         raise InputError(_message(first), file=file, column=dotted(first["loc"]) or None) from None
 
 
@@ -261,9 +263,12 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "missing required key"
     if kind == "extra_forbidden":
-        return f"unknown key; allowed: {', '.join(_allowed_keys(loc[:-1]))}"
+        allowed = _allowed_keys(loc[:-1])
+        return f"unknown key{did_you_mean(str(loc[-1]), allowed, 0.6)}; allowed: {', '.join(allowed)}"
     if kind == "literal_error":
+        options = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
         what = "unknown key" if loc and loc[-1] == "[key]" else f"got {value!r}"
+        what += did_you_mean(str(value), options, 0.6)
         return f"{what}; allowed: {error['ctx']['expected']}"
     if kind in ("model_type", "dict_type"):
         return f"expected a table, got {type(value).__name__}"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from hfcommon.output import write_json, write_table
+from hfcommon.output import write_json, write_set, write_table
 from tracer.stock.config import FleetConfig, load_config
 from tracer.stock.logistic import LogisticFit
 from tracer.stock.model import FleetResult, prepare, run_fleet
@@ -81,8 +81,11 @@ def stock_report(
         "weight_basis": cfg.weight_basis,
         "lifetime_kind": cfg.lifetime_kind,
         "logistic_fit": {**fit.as_dict(), "saturation_fixed": cfg.saturation_units is not None},
+        "class_fits": {c: f.as_dict() for c, f in setup.projection.class_fits.items()} or None,
         "units": {"stock_vehicles": "vehicles", "eol_mass_t": "t", "recovered_t": "t",
                   "value_usd": f"USD ({cfg.price_year} prices, inflation {cfg.inflation_rate:g}/yr)",
+                  **({"value_usd_alt_inflation": f"USD ({cfg.price_year} prices, inflation "
+                      f"{cfg.alt_inflation_rate:g}/yr)"} if cfg.alt_inflation_rate is not None else {}),
                   "energy_avoided_gj": "GJ", "co2_avoided_fixed_t": "t CO2-eq",
                   "co2_avoided_declining_t": "t CO2-eq"},
         "totals_by_year": _records(result.summary),
@@ -92,8 +95,12 @@ def stock_report(
         "assumptions": "tracer/data/fleet/assumptions.csv",
     }
     if out is not None:
-        report["files"] = [str(p) for p in _write(result, sensitivity, band, out, fmt)]
-        write_json(report, out / "fleet.json")
+        def write(stage: Path) -> list[Path]:
+            files = _write(result, sensitivity, band, stage, fmt)
+            report["files"] = [str(out / p.relative_to(stage)) for p in files]
+            return [*files, write_json(report, stage / "fleet.json")]
+
+        write_set(out, write)
     return StockReport(config=cfg, result=result, sensitivity=sensitivity, band=band, fit=fit, report=report)
 
 
