@@ -60,6 +60,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "fleet",
         "The stock model (tracer.stock): stock, inflow, outflow, end-of-life materials, value, energy and CO2 avoided.",
     ),
+    "fleet-cars": LazyCommand(
+        "fleet",
+        "China's end-of-life passenger cars by powertrain and battery chemistry: metal returned, hidden flows and "
+        "CO2 avoided.",
+    ),
     "reconcile": LazyCommand(
         "reconcile", "Compare a run with a reference study; measure each boundary element by switching it off."
     ),

@@ -17,6 +17,7 @@ the solve would lose that many digits, so its result could not be trusted.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
