@@ -13,7 +13,10 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from graphs.aluminium import add_smelter_power
+from graphs.carbon import add_manufacturing_energy, add_process_co2
 from graphs.chain import add_chain
+from graphs.closure import add_closure
 from graphs.energy import add_coal_mines, add_grids
 from graphs.mines import (
     add_country_markets,
@@ -25,6 +28,7 @@ from graphs.mines import (
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
+from graphs.steel import add_steel_routes
 from hfcommon.vocabulary import DEFAULT_HOME
 from mine_db import commodities
 
@@ -123,8 +127,13 @@ def build_default_network(
     add_supply_markets(G, read_sourcing(params, sourcing), production, notes)
     params = params.extended(concentrate_parameters(G))
     add_chain(G, params)
+    add_closure(G, params)
     add_coal_mines(G, params)
     add_grids(G, params)
+    add_steel_routes(G, params)
+    add_smelter_power(G, params)
     add_mine_power(G, params, outputs)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)
+    add_process_co2(G, params)
+    add_manufacturing_energy(G, params)
     return G

@@ -70,13 +70,13 @@ def fleet(
 def fleet_cars(
     to: Annotated[int, typer.Option("--to", help="Last year of the projection.")] = 2050,
     from_year: Annotated[int, typer.Option("--from", help="First year reported.")] = 2000,
-    out: Annotated[Path | None, typer.Option("--out", help="Directory for cars_eol.csv, per_vehicle.csv, cars_eol.png and cars_eol.json.")] = None,
+    out: Annotated[Path | None, out_dir_option("Directory for cars_eol.csv, per_vehicle.csv, cars_eol.png and cars_eol.json.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws (0: none).", min=0)] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
 ) -> None:
     """China's end-of-life passenger cars by powertrain and battery chemistry: metal returned, hidden flows and CO2 avoided."""
-    from hfcommon.output import staged_files, write_json, write_table
+    from hfcommon.output import output_set, write_json, write_table
     from tracer.stock import car_eol, plots
 
     if mc == 1:
@@ -88,7 +88,7 @@ def fleet_cars(
         table = car_eol.car_eol_table(inputs, from_year, mc, seed, progress=advance)
     report = car_eol.car_eol_report(table, inputs, mc, seed)
     if out is not None:
-        with staged_files(out) as stage:
+        with output_set(out) as stage:
             files = [write_table(table, stage / "cars_eol", "csv"),
                      write_table(car_eol.per_vehicle_table(inputs), stage / "per_vehicle", "csv"),
                      plots.car_eol(table, stage / "cars_eol.png")]

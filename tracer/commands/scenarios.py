@@ -111,16 +111,29 @@ def _print_comparison(c: Comparison, top: int = 8) -> None:
     for label in c.labels[1:]:
         table.add_column(label, justify="right")
     metrics = ("total_tmr_t", "hidden_t", "overburden_t", "waste_rock_t", "tailings_t", "process_residue_t",
-               "used_t", "domestic_hidden_t", "abroad_hidden_t", "vehicles")
+               "used_t", "domestic_hidden_t", "abroad_hidden_t", "co2_t", "vehicles")
     for metric in metrics:
         base = float(totals.at[(reference, metric), "value"])
         first = f"{base:,.0f}" if metric == "vehicles" else _mt(base)
         changes = [_pct(float(totals.at[(label, metric), "change_pct"])) for label in c.labels[1:]]
         table.add_row(metric.removesuffix("_t"), first, *changes)
     _out.print(table)
+    _print_levers(c)
     _print_dimension(c, "per_vehicle", "hidden", "Hidden flows per vehicle (t/vehicle)", None, absolute=True)
+    _print_dimension(c, "per_vehicle", "co2", "CO2e per vehicle (t/vehicle)", None, absolute=True)
     _print_dimension(c, "country", "hidden", f"Hidden flows by country: top {top}, change in Mt", top)
     _print_dimension(c, "material", "hidden", f"Hidden flows by material: top {top}, change in Mt", top)
+
+
+def _print_levers(c: Comparison) -> None:
+    """Each scenario's change in hidden flows and in CO2e per vehicle, side by side (the trade-off)."""
+    table = Table(title=f"Trade-off against {c.labels[0]}: change per vehicle of the fleet", title_justify="left")
+    for column in ("scenario", "hidden t", "hidden %", "CO2e t", "CO2e %"):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    for row in c.tradeoff().itertuples():
+        table.add_row(row.scenario, f"{row.hidden_change_t:+,.2f}", _pct(row.hidden_change_pct),
+                      f"{row.co2_change_t:+,.2f}", _pct(row.co2_change_pct))
+    _out.print(table)
 
 
 def _print_dimension(
@@ -145,10 +158,15 @@ def _print_dimension(
 
 
 def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
+    from tracer.maps.static import save_figure
+    from tracer.maps.tradeoff import tradeoff_figure
+
     return [
         write_table(c.totals, out / "comparison_totals", fmt.value),
         write_table(c.breakdown, out / "comparison_breakdown", fmt.value),
         write_table(c.assumptions, out / "comparison_assumptions", fmt.value),
+        write_table(c.tradeoff(), out / "comparison_tradeoff", fmt.value),
+        *save_figure(tradeoff_figure(c.tradeoff(), c.labels[0]), out / "comparison_tradeoff", ["png"]),
         write_json(c.to_dict(), out / "comparison.json"),
     ]
 

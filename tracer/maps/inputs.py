@@ -53,23 +53,25 @@ def read_ranges(path: Path, label: str = "90 % interval") -> tuple[dict[str, Any
     raise InputError("expected tracer mc's montecarlo.json or {\"ranges\": {...}}", file=str(path))
 
 
-def trace(fleet: Path | None, home: str, scenario: str | None = None) -> Any:
-    """Run the engine on the default network and fleet, or on what `scenario` makes of them."""
+def trace(fleet: Path | None, home: str, scenario: str | None = None, mines: Path | None = None) -> Any:
+    """Run the engine on the default network (on a user's `mines` table if given) and fleet,
+    or on what `scenario` makes of them."""
     from tracer import api
 
     if scenario is None:
-        return api.trace(fleet, home=home)
+        return api.trace(fleet, home=home, mines=mines)
     from tracer.scenarios.compare import trace_scenario
 
-    return trace_scenario(scenario, api.load_fleet(fleet) if fleet else None, home)
+    return trace_scenario(scenario, api.load_fleet(fleet) if fleet else None, home, mines=mines)
 
 
 def flows_and_summary(
-    flows_path: Path | None, summary_path: Path | None, fleet: Path | None, home: str, scenario: str | None = None
+    flows_path: Path | None, summary_path: Path | None, fleet: Path | None, home: str, scenario: str | None = None,
+    mines: Path | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Flows and summary from files when given, else from a fresh run (under `scenario` if named)."""
+    """Flows and summary from files when given, else from a fresh run (under `scenario`, on `mines`, if named)."""
     if flows_path is None:
-        result = trace(fleet, home, scenario)
+        result = trace(fleet, home, scenario, mines)
         summary = dict(result.summary)
         if scenario is not None:
             summary.setdefault("assumptions", [f"Scenario: {scenario}."])

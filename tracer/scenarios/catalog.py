@@ -19,7 +19,7 @@ from tracer.scenarios.spec import Scenario, parse_scenario, read_toml
 BASELINE = "baseline"
 _KEYED = ("recycled_content", "ore_grade", "lightweighting")
 _LISTED = ("electricity", "sourcing")
-_SINGLE = ("battery_mix", "fleet")
+_SINGLE = ("battery_mix", "fleet", "steel_route", "aluminium_power")
 
 
 def bundled_dir() -> Path:

@@ -218,6 +218,21 @@ class LightweightingTable(_Table):
     source: Source
 
 
+class SteelRouteTable(_Table):
+    """[steel_route]: the electric-arc share of crude steel (and, optionally, the EAF's scrap charge)."""
+
+    eaf_share: Share
+    eaf_scrap_ratio: Share | None = Field(None, description="t scrap per t EAF steel; default: the network's.")
+    source: Source
+
+
+class AluminiumPowerTable(_Table):
+    """[aluminium_power]: the share of primary-aluminium smelters' electricity from hydro (non-coal) power."""
+
+    hydro_share: Share
+    source: Source
+
+
 class ScenarioFile(_Table):
     """A scenario file of the hidden-flow tracer: levers and the source of every assumption."""
 
@@ -235,6 +250,8 @@ class ScenarioFile(_Table):
     ore_grade: dict[Commodity, OreGradeTable] = {}
     fleet: FleetTable | None = None
     lightweighting: dict[MaterialName, LightweightingTable] = {}
+    steel_route: SteelRouteTable | None = None
+    aluminium_power: AluminiumPowerTable | None = None
 
 
 def validate_document(data: Mapping[str, Any], file: str) -> ScenarioFile:
