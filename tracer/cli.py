@@ -27,8 +27,12 @@ class LazyCommand(NamedTuple):
 
 
 COMMANDS: dict[str, LazyCommand] = {
-    "run": LazyCommand("run", "Trace the fleet's hidden flows: TMR, per-vehicle, domestic vs abroad, top countries."),
-    "vehicle": LazyCommand("run", "One vehicle's TMR: by flow type, material, first-tier component and country."),
+    "run": LazyCommand(
+        "run", "Trace the fleet's hidden flows and CO2e: TMR, per-vehicle, domestic vs abroad, top countries."
+    ),
+    "vehicle": LazyCommand(
+        "run", "One vehicle's TMR and CO2e: by flow type, group, material, first-tier component and country."
+    ),
     "coefficients": LazyCommand(
         "run", "TMR coefficient (t per unit of output) of every node: ore, metal, battery, vehicle."
     ),
