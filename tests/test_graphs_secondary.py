@@ -89,7 +89,7 @@ def test_route_burden_is_its_coal_and_grid_upstream(default: nx.DiGraph) -> None
 
 def test_lever_moves_supply_onto_the_network_route(default: nx.DiGraph, copper_recycling: nx.DiGraph) -> None:
     rc = load_scenario("copper_recycling").recycled_content[0]
-    assert rc.secondary_stressors is None and secondary_route(default, rc) == COPPER
+    assert rc.secondary_stressors is None and secondary_route(default, rc.commodity, rc.country) == COPPER
     for m in ("material:copper_wire", "material:copper_foil", "material:copper"):
         primary = copper_recycling.edges["refining:copper:CHN", m]["amount"]
         secondary = copper_recycling.edges[COPPER, m]["amount"]

@@ -47,12 +47,12 @@ __all__ = [
 # --- recycled content -------------------------------------------------------------
 
 
-def secondary_route(G: nx.DiGraph, rc: RecycledContent) -> str | None:
-    """The network's own secondary route for `rc`: a traced (non-boundary) recycling node of
-    the commodity in the lever's country (graphs/secondary.py), or None."""
+def secondary_route(G: nx.DiGraph, commodity: str, country: str) -> str | None:
+    """The network's own secondary route of a commodity in a country: a traced (non-boundary)
+    recycling node (graphs/secondary.py), or None."""
     return next((n for n, a in G.nodes(data=True)
-                 if a.get("kind") == "recycling" and a.get("commodity") == rc.commodity
-                 and a.get("country") == rc.country and not a.get("boundary")), None)
+                 if a.get("kind") == "recycling" and a.get("commodity") == commodity
+                 and a.get("country") == country and not a.get("boundary")), None)
 
 
 def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
@@ -68,7 +68,7 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
     """
     H = G.copy()
     key = f"recycled_content.{rc.material}"
-    secondary = secondary_route(G, rc) if rc.secondary_stressors is None else None
+    secondary = secondary_route(G, rc.commodity, rc.country) if rc.secondary_stressors is None else None
     if rc.secondary_stressors is None and secondary is None:
         raise InputError(f"the network has no secondary {rc.material} route in {rc.country}; "
                          "give secondary_stressors", column=f"{key}.secondary_stressors")
