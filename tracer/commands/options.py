@@ -71,3 +71,9 @@ HomeOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 OutOption = Annotated[Path | None, out_dir_option()]
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="Local dask worker processes (1 = no dask, the fastest on two cores).")
+]
+SchedulerOption = Annotated[
+    str | None, typer.Option("--scheduler", help="Address of an existing dask scheduler (tcp://host:port).")
+]
