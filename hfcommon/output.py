@@ -17,12 +17,18 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+
+#: Called with the staging folder of every output set just before it is committed, to add what
+#: every set carries. The tracer package registers its data-package writer here (hfcommon may not
+#: import tracer), so each `--out` folder gets a `datapackage.json`.
+SET_DESCRIBERS: list[Callable[[Path], object]] = []
 
 
 @contextlib.contextmanager
@@ -99,6 +105,8 @@ def staged_files(out: str | os.PathLike[str]) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=".staged.", suffix=".part", dir=target))
     try:
         yield stage
+        for describe in SET_DESCRIBERS:
+            describe(stage)
         for path in sorted(stage.rglob("*")):
             if path.is_file() and not any(part.endswith(".part") for part in path.relative_to(stage).parts[:-1]):
                 destination = target / path.relative_to(stage)
