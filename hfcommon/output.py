@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 #: Called with the staging folder of every output set just before it is committed, to add what
 #: every set carries. The tracer package registers its data-package writer here (hfcommon may not
 #: import tracer), so each `--out` folder gets a `datapackage.json`.

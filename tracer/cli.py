@@ -10,6 +10,7 @@ from rich.console import Console
 from hfcommon.errors import InputError
 from tracer.commands import (
     db,
+    export,
     fleet,
     graph,
     maps,
@@ -42,7 +43,7 @@ def version() -> None:
     typer.echo(__version__)
 
 
-for _module in (db, graph, run, scenarios, uncertainty, maps, fleet, reconcile):
+for _module in (db, graph, run, scenarios, uncertainty, maps, fleet, reconcile, export):
     _module.register(app)
 
 

@@ -17,6 +17,8 @@ that need no Brightway to read. `write_project` puts them into a Brightway proje
 
 from __future__ import annotations
 
+import contextlib
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +30,13 @@ import pandas as pd
 import pycountry
 
 from hfcommon.errors import InputError
-from hfcommon.vocabulary import HIDDEN_STRESSORS, MASS_STRESSORS, STRESSOR_UNITS, STRESSORS, UNKNOWN_ORIGIN
+from hfcommon.vocabulary import (
+    HIDDEN_STRESSORS,
+    MASS_STRESSORS,
+    STRESSOR_UNITS,
+    STRESSORS,
+    UNKNOWN_ORIGIN,
+)
 from tracer.engine import CompiledNetwork
 
 DATABASE = "hidden-flow-tracer"
@@ -52,6 +60,8 @@ METHODS: Mapping[str, tuple[str, ...]] = {
 }
 #: stats_arrays uncertainty ids of `graphs.model.Distribution` kinds.
 _UNCERTAINTY_TYPES = {"lognormal": 2, "normal": 3, "uniform": 4, "triangular": 5}
+#: pandas 2 parses CSV floats fast but not exactly unless asked; pandas 3 is exact (and deprecates the option).
+_EXACT_FLOATS: dict[str, str] = {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
 TABLES = ("activities", "exchanges", "biosphere", "characterisation")
 
 
@@ -164,6 +174,40 @@ def _with_uncertainty(table: pd.DataFrame, distributions: list[Any]) -> pd.DataF
     return table.assign(uncertainty_type=kinds, **fields)
 
 
+def export(out: Path | None = None, project: str | None = None, *, database: str = DATABASE,
+           backend: str = "iotable", fmt: str = "parquet", scenario: str | None = None,
+           overwrite: bool = False) -> dict[str, Any]:
+    """What `tracer export brightway` does: the default network (under `scenario` if given) as
+    Brightway tables under `out` and/or as databases in Brightway project `project`."""
+    if out is None and project is None:
+        raise InputError("give --out DIR (tables) and/or --project NAME (a Brightway project)", column="--out")
+    from hfcommon.output import staged_files, write_table
+    from tracer import api
+    from tracer.engine import compile_network
+
+    network = api.default_network()
+    if scenario is not None:
+        from tracer.scenarios import apply_network, load_scenario
+
+        network = apply_network(network, load_scenario(scenario))
+    tables = brightway_tables(compile_network(network), network)
+    files: list[str] = []
+    if out is not None:
+        with staged_files(out) as stage:
+            written = [write_table(t, stage / name, fmt) for name, t in tables.tables().items()]
+        files = [str(Path(out) / p.name) for p in written]
+    if project is not None:
+        with contextlib.redirect_stdout(sys.stderr):  # Brightway logs to stdout; keep it for results (--json)
+            write_project(tables, project, database, backend=backend, overwrite=overwrite)
+    return {
+        "database": database, "biosphere": BIOSPHERE, "scenario": scenario,
+        "activities": len(tables.activities), "biosphere_flows": len(tables.biosphere),
+        "exchanges": tables.exchanges["type"].value_counts().to_dict(),
+        "methods": [[METHOD_ROOT, m] for m in tables.characterisation["method"].unique()],
+        "project": project, "backend": backend if project else None, "files": files,
+    }
+
+
 def read_tables(folder: str | Path) -> BrightwayTables:
     """Tables written by `tracer export brightway --out` (Parquet or CSV)."""
     root = Path(folder)
@@ -175,7 +219,7 @@ def read_tables(folder: str | Path) -> BrightwayTables:
                              file=str(root))
         path = found[0]
         tables[name] = pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(
-            path, keep_default_na=False, na_values=[""], dtype={"source": str, "commodity": str})
+            path, keep_default_na=False, na_values=[""], dtype={"source": str, "commodity": str}, **_EXACT_FLOATS)
     return BrightwayTables(**tables)
 
 

@@ -82,23 +82,15 @@ def _visible(relative: Path) -> bool:
     return relative.name != DESCRIPTOR and not any(part.startswith(".") for part in relative.parts)
 
 
-def _invocation(command: str | None) -> dict[str, Any]:
-    """The command line as typed (sys.argv), and inside a CLI call the command and its parsed options."""
-    import click
-
-    ctx = click.get_current_context(silent=True)
-    name = " ".join(["tracer", *ctx.command_path.split()[1:]]) if ctx is not None else "tracer"
-    line = command if command is not None else shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]])
-    options = {} if ctx is None else {k: _plain(v) for k, v in ctx.params.items()}
-    return {"name": name, "command_line": line, "options": options}
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    return str(getattr(value, "value", value))
+def _invocation(command: str | None) -> dict[str, str]:
+    """The command line that made the set (as typed: sys.argv) and its leading words as a name."""
+    argv = shlex.split(command) if command is not None else [Path(sys.argv[0]).name, *sys.argv[1:]]
+    words = []
+    for arg in argv[1:]:
+        if arg.startswith("-"):
+            break
+        words.append(arg)
+    return {"name": " ".join(["tracer", *words]), "command_line": shlex.join(["tracer", *argv[1:]])}
 
 
 def _slug(text: str) -> str:
