@@ -22,6 +22,14 @@ class TableFormat(str, Enum):
     csv = "csv"
 
 
+class ResultFormat(str, Enum):
+    """File format of the written tables, or `iamc`: one IAMC long table (CSV) for scenario modellers."""
+
+    parquet = "parquet"
+    csv = "csv"
+    iamc = "iamc"
+
+
 FleetOption = Annotated[
     Path | None, typer.Option("--fleet", help="CSV with columns vehicle,count (default: China 2019 production).")
 ]
@@ -29,3 +37,6 @@ HomeOption = Annotated[str, typer.Option("--home", help="Home country (ISO3 or n
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 OutOption = Annotated[Path | None, typer.Option("--out", help="Directory for the output files.")]
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")]
+ResultFormatOption = Annotated[
+    ResultFormat, typer.Option("--format", help="Table format for --out; iamc: the IAMC long table (CSV).")
+]

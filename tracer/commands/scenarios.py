@@ -24,6 +24,8 @@ from tracer.commands.options import (
     HomeOption,
     JsonOption,
     OutOption,
+    ResultFormat,
+    ResultFormatOption,
     TableFormat,
 )
 from tracer.commands.options import stdout as _out
@@ -141,7 +143,11 @@ def _print_dimension(
     _out.print(table)
 
 
-def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
+def _write_comparison(c: Comparison, out: Path, fmt: ResultFormat) -> list[Path]:
+    if fmt is ResultFormat.iamc:
+        from tracer.exchange.iamc import comparison_iamc
+
+        return [write_table(comparison_iamc(c), out / "comparison_iamc", "csv"), write_json(c.to_dict(), out / "comparison.json")]
     return [
         write_table(c.totals, out / "comparison_totals", fmt.value),
         write_table(c.breakdown, out / "comparison_breakdown", fmt.value),
@@ -155,7 +161,7 @@ def compare_command(
     fleet: FleetOption = None,
     home: HomeOption = DEFAULT_HOME,
     out: OutOption = None,
-    fmt: FormatOption = TableFormat.parquet,
+    fmt: ResultFormatOption = ResultFormat.parquet,
     as_json: JsonOption = False,
 ) -> None:
     """Compare scenarios: totals and change against the first by flow type, vehicle, country, material."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hfcommon.errors import InputError
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.stock.lifetimes import KINDS
 from tracer.stock.tables import DATA_DIR, resolve
 
@@ -43,6 +44,8 @@ class FleetConfig:
     emission_path_end_year: int = 2050
     emission_path_end_fraction: float = 0.5
     saturation_units: float | None = None
+    region: str = DEFAULT_HOME
+    """ISO3 code of the country whose fleet this is (the IAMC `region` of `tracer fleet --format iamc`)."""
     base_dir: Path | None = None
 
     def __post_init__(self) -> None:

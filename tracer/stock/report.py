@@ -92,12 +92,17 @@ def stock_report(
         "assumptions": "tracer/data/fleet/assumptions.csv",
     }
     if out is not None:
-        report["files"] = [str(p) for p in _write(result, sensitivity, band, out, fmt)]
+        report["files"] = [str(p) for p in _write(result, sensitivity, band, out, fmt, cfg)]
         write_json(report, out / "fleet.json")
     return StockReport(config=cfg, result=result, sensitivity=sensitivity, band=band, fit=fit, report=report)
 
 
-def _write(result: FleetResult, sensitivity: pd.DataFrame, band: pd.DataFrame | None, out: Path, fmt: str) -> list[Path]:
+def _write(result: FleetResult, sensitivity: pd.DataFrame, band: pd.DataFrame | None, out: Path, fmt: str,
+           config: FleetConfig) -> list[Path]:
+    if fmt == "iamc":  # one IAMC long table instead of the model's own tables
+        from tracer.exchange.iamc import fleet_iamc
+
+        return [write_table(fleet_iamc(result, config), out / "fleet_iamc", "csv"), *write_all(result, out, band)]
     written = [write_table(result.flows, out / "flows", fmt),
                write_table(result.materials, out / "materials", fmt),
                write_table(result.summary, out / "totals", fmt),
