@@ -38,3 +38,13 @@ def test_dotted_keys() -> None:
     assert dotted(("electricity", 0, "countries", 1)) == "electricity[0].countries[1]"
     assert dotted(("battery_mix", "shares", "LMO", "[key]")) == "battery_mix.shares.LMO"
     assert dotted(()) == ""
+
+
+def test_bundled_scenarios_point_editors_at_the_schema() -> None:
+    # taplo / Even Better TOML read a first-line `#:schema` directive; a bundled file
+    # without it gets no completion or checking in an editor.
+    folder = resources.files("tracer").joinpath("data", "scenarios")
+    files = [f for f in folder.iterdir() if f.name.endswith(".toml")]
+    assert len(files) >= 7
+    for f in files:
+        assert f.read_text(encoding="utf-8").splitlines()[0] == "#:schema ./scenario.schema.json", f.name

@@ -1,0 +1,188 @@
+"""Regenerate the README's figure blocks from the tool's own `--json` output.
+
+Each block between `<!-- figures:NAME:start -->` and `<!-- figures:NAME:end -->` in
+README.md is rewritten from a fresh run on the bundled data, so no figure in it is typed
+by hand and none goes stale when the data change:
+
+- `headline`: the quick-start table (`tracer run --json`, `tracer mc --json`);
+- `scenarios`: the comparison of the bundled scenarios (`tracer compare --json`);
+- `sweep`: the copper recycled-content sweep (`tracer sweep --json`);
+- `mc`: the Monte Carlo ranges per vehicle (`tracer mc --json`);
+- `sobol`: what drives one vehicle's range (`tracer sensitivity --json`).
+
+    python tools/readme_figures.py [--iterations N]      # default 16,384 draws, seed 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from hfcommon.output import atomic_path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+SCENARIOS = ["baseline", "copper_recycling", "lfp", "clean_energy", "combined", "nev_2030", "copper_grade_2030"]
+SWEEP_VALUES = [0.0, 0.2, 0.4, 0.6]
+MT = 1e6
+
+
+def tracer_json(*args: str) -> Any:
+    """What `tracer ARGS --json` prints, parsed."""
+    tracer = Path(sys.executable).with_name("tracer")  # the one installed beside this Python
+    done = subprocess.run([str(tracer), *args, "--json"], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def mt(value: float) -> str:
+    return f"{value / MT:,.1f}"
+
+
+def signed(value: float, digits: int = 1) -> str:
+    return f"{value:+,.{digits}f}"
+
+
+def headline_block(run: dict[str, Any], mc: dict[str, Any]) -> str:
+    fleet = _mc_row(mc, "fleet", "hidden")
+    per_vehicle = run["per_vehicle_tmr_t"]
+    top = ", ".join(_top_abroad(run))
+    return "\n".join([
+        "| China 2019 passenger cars | this tool |",
+        "| --- | ---: |",
+        f"| material extracted (TMR) | {run['total_tmr_t'] / MT:,.0f} Mt |",
+        "| of which hidden flows (overburden + waste rock + tailings) | "
+        f"{run['hidden_t'] / MT:,.0f} Mt (Monte Carlo p5-p95 {fleet['p5'] / MT:,.0f}-{fleet['p95'] / MT:,.0f} Mt) |",
+        f"| hidden flows per unit of material in the cars | {run['hidden_to_used']:.1f} |",
+        f"| hidden flows abroad (home {run['home']}) | {100 * run['abroad_share']:.0f} % ({top} lead) |",
+        "| TMR per car: ICEV / BEV (2019 chemistry mix) / BEV-LFP | "
+        f"{per_vehicle['ICEV']:.1f} / {per_vehicle['BEV']:.1f} / {per_vehicle['BEV-LFP']:.1f} t |",
+    ])
+
+
+def _top_abroad(run: dict[str, Any], n: int = 4) -> list[str]:
+    import pycountry
+
+    countries = run.get("top_countries") or []
+    names = []
+    for row in countries:
+        code = row.get("country") if isinstance(row, dict) else None
+        if code and code != run["home"]:
+            country = pycountry.countries.get(alpha_3=code)
+            names.append(getattr(country, "common_name", None) or (country.name if country else code))
+    return names[:n]
+
+
+def scenarios_block(compared: dict[str, Any]) -> str:
+    rows = [
+        "| scenario | TMR | hidden | Δ hidden | Δ overburden | Δ waste rock | Δ tailings "
+        "| Δ process residue | Δ hidden at home | Δ hidden abroad |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in compared["scenarios"]:
+        t, d, pct = s["totals"], s["change"], s["change_pct"]
+        changes = [mt(d[k]) if d[k] < 0 else "+" + mt(d[k]) for k in
+                   ("overburden_t", "waste_rock_t", "tailings_t", "process_residue_t",
+                    "domestic_hidden_t", "abroad_hidden_t")]
+        hidden = f"{'+' if d['hidden_t'] >= 0 else ''}{mt(d['hidden_t'])} ({signed(pct['hidden_t'])} %)"
+        rows.append(f"| {s['name']} | {mt(t['total_tmr_t'])} | {mt(t['hidden_t'])} | {hidden} | " + " | ".join(changes) + " |")
+    shown = {s["name"]: s["per_vehicle_hidden_t"] for s in compared["scenarios"]}
+    picks = [n for n in ("baseline", "copper_recycling", "lfp", "combined") if n in shown]
+    lines = []
+    for vehicle in ("ICEV", "PHEV", "BEV"):
+        parts = [f"{shown[n][vehicle]:.1f} {'in the ' if n == 'baseline' else 'with '}{_label(n)}" for n in picks]
+        lines.append(f"{vehicle} " + ", ".join(parts))
+    return "\n".join(rows) + "\n\nHidden flows per vehicle (t/vehicle): " + "; ".join(lines) + "."
+
+
+def _label(name: str) -> str:
+    return {"baseline": "baseline", "copper_recycling": "copper recycling", "lfp": "LFP",
+            "combined": "combined"}[name]
+
+
+def sweep_block(swept: dict[str, Any]) -> str:
+    hidden = [row["hidden_t"] for row in swept["steps"]]
+    abroad = [row["abroad_hidden_t"] for row in swept["steps"]]
+    shares = ", ".join(f"{100 * v:.0f}" for v in SWEEP_VALUES)
+    change = 100 * (hidden[-1] / hidden[0] - 1)
+    return (f"Copper recycled content {shares} %: hidden flows "
+            f"{', '.join(mt(v) for v in hidden)} Mt ({change:+.1f} % at {100 * SWEEP_VALUES[-1]:.0f} %), "
+            f"of which abroad {', '.join(mt(v) for v in abroad)} Mt.")
+
+
+def mc_block(mc: dict[str, Any], order: list[str]) -> str:
+    fleet = _mc_row(mc, "fleet", "hidden")
+    icev = _mc_row(mc, "ICEV", "hidden")
+    rows = [
+        f"With {mc['iterations']:,} draws (seed {mc['seed']}, {mc['uncertain_parameters']:,} uncertain "
+        f"coefficients) the fleet's hidden flows are {mt(fleet['nominal'])} Mt nominal, median "
+        f"{mt(fleet['p50'])}, mean {mt(fleet['mean'])}, p5-p95 {fleet['p5'] / MT:,.0f}-{fleet['p95'] / MT:,.0f} Mt; "
+        f"ICEV {icev['nominal']:.1f} t nominal, {icev['p5']:.1f}-{icev['p95']:.1f} t.",
+        "",
+        "| vehicle | TMR nominal | TMR mean | TMR p5 – p95 | hidden p5 – p95 | hidden-to-used p5 – p95 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    drawn = {r["vehicle"] for r in mc["headline"] if r["stressor"] == "tmr"}
+    for vehicle in [v for v in [*order, "fleet"] if v in drawn]:
+        scale = MT if vehicle == "fleet" else 1.0
+        tmr, hidden = _mc_row(mc, vehicle, "tmr"), _mc_row(mc, vehicle, "hidden")
+        ratio = _mc_row(mc, vehicle, "hidden_to_used")
+        rows.append(
+            f"| {'fleet (Mt)' if vehicle == 'fleet' else vehicle} | {tmr['nominal'] / scale:,.1f} | "
+            f"{tmr['mean'] / scale:,.1f} | {tmr['p5'] / scale:,.1f} – {tmr['p95'] / scale:,.1f} | "
+            f"{hidden['p5'] / scale:,.1f} – {hidden['p95'] / scale:,.1f} | {ratio['p5']:.1f} – {ratio['p95']:.1f} |")
+    return "\n".join(rows)
+
+
+def sobol_block(sens: dict[str, Any]) -> str:
+    groups = sorted((r for r in sens["sobol"] if r["indicator"] == "hidden"), key=lambda r: -r["ST"])
+    ranked = ", ".join(f"{r['group']} {r['ST']:.2f}" for r in groups[:6])
+    top = sens["tornado_top"][0]
+    return (f"Sobol total indices ({sens['vehicle']}, {sens['sobol_samples']} base samples, hidden flows, "
+            f"seed {sens['seed']}): {ranked}. The largest single swing is `{top['parameter']}` "
+            f"(p5-p95 {top['p5_value']:.3g}-{top['p95_value']:.3g}): {top['indicator_at_low']:.1f} to "
+            f"{top['indicator_at_high']:.1f} t per vehicle around {top['indicator_nominal']:.1f} t.")
+
+
+def _mc_row(mc: dict[str, Any], vehicle: str, stressor: str) -> dict[str, Any]:
+    for row in mc["headline"]:
+        if row["vehicle"] == vehicle and row["stressor"] == stressor and row["split"] == "total":
+            return row
+    raise SystemExit(f"tracer mc --json has no total row for {vehicle} {stressor}")
+
+
+def replace_block(text: str, name: str, body: str) -> str:
+    pattern = re.compile(rf"(<!-- figures:{name}:start -->\n).*?(<!-- figures:{name}:end -->)", re.S)
+    if not pattern.search(text):
+        raise SystemExit(f"README.md has no <!-- figures:{name}:start --> ... end block")
+    return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=16_384)
+    iterations = str(parser.parse_args().iterations)
+    mc = tracer_json("mc", "--iterations", iterations, "--seed", "1")
+    run = tracer_json("run")
+    builders: dict[str, Callable[[], str]] = {
+        "headline": lambda: headline_block(run, mc),
+        "scenarios": lambda: scenarios_block(tracer_json("compare", *SCENARIOS)),
+        "sweep": lambda: sweep_block(tracer_json(
+            "sweep", "recycled_content.copper.share", "--values", ",".join(map(str, SWEEP_VALUES)),
+            "--scenario", "copper_recycling")),
+        "mc": lambda: mc_block(mc, list(run["per_vehicle_tmr_t"])),
+        "sobol": lambda: sobol_block(tracer_json("sensitivity", "--vehicle", "BEV-NMC811")),
+    }
+    text = README.read_text(encoding="utf-8")
+    for name, build in builders.items():
+        text = replace_block(text, name, build())
+    with atomic_path(README) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
