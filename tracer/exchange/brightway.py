@@ -30,6 +30,7 @@ import pandas as pd
 import pycountry
 
 from hfcommon.errors import InputError
+from hfcommon.output import staged_files, write_table
 from hfcommon.vocabulary import (
     HIDDEN_STRESSORS,
     MASS_STRESSORS,
@@ -37,7 +38,9 @@ from hfcommon.vocabulary import (
     STRESSORS,
     UNKNOWN_ORIGIN,
 )
-from tracer.engine import CompiledNetwork
+from tracer import api
+from tracer.engine import CompiledNetwork, compile_network
+from tracer.scenarios import apply_network, load_scenario
 
 DATABASE = "hidden-flow-tracer"
 BIOSPHERE = "hidden-flow-tracer biosphere"
@@ -123,10 +126,6 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-_EXCHANGE_COLUMNS = ("output", "input", "input_database", "type", "amount", "unit", "source",
-                     "uncertainty_type", "loc", "scale", "minimum", "maximum")
-
-
 def _production(compiled: CompiledNetwork) -> pd.DataFrame:
     return pd.DataFrame({"output": list(compiled.nodes), "input": list(compiled.nodes), "input_database": DATABASE,
                          "type": "production", "amount": 1.0, "unit": compiled.unit, "source": "",
@@ -181,24 +180,18 @@ def export(out: Path | None = None, project: str | None = None, *, database: str
     Brightway tables under `out` and/or as databases in Brightway project `project`."""
     if out is None and project is None:
         raise InputError("give --out DIR (tables) and/or --project NAME (a Brightway project)", column="--out")
-    from hfcommon.output import staged_files, write_table
-    from tracer import api
-    from tracer.engine import compile_network
-
     network = api.default_network()
     if scenario is not None:
-        from tracer.scenarios import apply_network, load_scenario
-
         network = apply_network(network, load_scenario(scenario))
     tables = brightway_tables(compile_network(network), network)
+    if project is not None:  # first: a refused project (no bw2data, database exists) leaves --out untouched
+        with contextlib.redirect_stdout(sys.stderr):  # Brightway logs to stdout; keep it for results (--json)
+            write_project(tables, project, database, backend=backend, overwrite=overwrite)
     files: list[str] = []
     if out is not None:
         with staged_files(out) as stage:
             written = [write_table(t, stage / name, fmt) for name, t in tables.tables().items()]
         files = [str(Path(out) / p.name) for p in written]
-    if project is not None:
-        with contextlib.redirect_stdout(sys.stderr):  # Brightway logs to stdout; keep it for results (--json)
-            write_project(tables, project, database, backend=backend, overwrite=overwrite)
     return {
         "database": database, "biosphere": BIOSPHERE, "scenario": scenario,
         "activities": len(tables.activities), "biosphere_flows": len(tables.biosphere),
