@@ -17,6 +17,7 @@ from hfcommon.output import to_json
 from tracer.commands.options import ResultFormat
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import bars
+from tracer.exchange.iamc import fleet_iamc
 from tracer.stock.report import stock_report
 
 
@@ -41,7 +42,8 @@ def fleet(
 ) -> None:
     """The stock model (tracer.stock): stock, inflow, outflow, end-of-life materials, value, energy and CO2 avoided."""
     run = stock_report(config, to, from_year, mc, seed, with_trailer, None if lifetime is None else lifetime.value,
-                       out, fmt.value, progress=bars(False))  # fmt: skip
+                       out, fmt.value, progress=bars(False),
+                       iamc=fleet_iamc if fmt is ResultFormat.iamc else None)  # fmt: skip
     cfg, result, report, fit = run.config, run.result, run.report, run.fit
     if json_:
         typer.echo(to_json(report))
