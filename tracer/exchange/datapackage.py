@@ -7,8 +7,8 @@ version, the command line that made the set, and the sources and licences of the
 bundled bibliography (`mine_db/data/sources/sources.csv`).
 
 `write_datapackage(folder)` is called once per output set, by `hfcommon.output` just
-before the set is committed (registered in `tracer/__init__.py`), so every `--out`
-folder carries one. The descriptor is plain JSON (Data Package v1 with a `$schema`);
+before the set is committed (registered in `tracer/commands/__init__.py`), so every
+`--out` folder carries one. The descriptor is plain JSON (Data Package v1 with a `$schema`);
 the tests validate it with the `frictionless` library, which is not needed at run time.
 """
 
@@ -30,6 +30,8 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from tracer import __version__
 
 DESCRIPTOR = "datapackage.json"
 PROFILE = "https://specs.frictionlessdata.io/schemas/data-package.json"
@@ -63,8 +65,6 @@ def write_datapackage(folder: str | Path, command: str | None = None) -> Path:
 
 def describe(folder: Path, command: str | None = None) -> dict[str, Any]:
     """The data-package descriptor of the files under `folder` (the descriptor itself excluded)."""
-    from tracer import __version__
-
     files = sorted(p for p in folder.rglob("*") if p.is_file() and _visible(p.relative_to(folder)))
     run = _invocation(command)
     return {

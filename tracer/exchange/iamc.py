@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from hfcommon.vocabulary import HIDDEN_STRESSORS, MASS_STRESSORS, UNKNOWN_ORIGIN
+from tracer import __version__
 
 if TYPE_CHECKING:
     from tracer.scenarios.compare import Comparison, ScenarioRun
@@ -93,8 +94,6 @@ VARIABLES: tuple[Variable, ...] = (
 
 def model_name() -> str:
     """The IAMC `model`: this tool and its version."""
-    from tracer import __version__
-
     return f"hidden-flow-tracer {__version__}"
 
 
