@@ -57,9 +57,11 @@ def test_every_staged_set_gets_a_package_and_a_failed_set_none(tmp_path: Path) -
         write_table(frame, stage / "t", "parquet")
         write_json({"a": 1}, stage / "s.json")
     package = json.loads((tmp_path / "ok" / DESCRIPTOR).read_text())
-    assert frictionless.Package.validate_descriptor(package).valid  # Parquet data needs a plugin; the descriptor does not
+    # Parquet data needs frictionless's parquet plugin; the descriptor does not
+    assert frictionless.Package.validate_descriptor(package).valid
     schema = next(r for r in package["resources"] if r["path"] == "t.parquet")["schema"]
-    assert schema == {"fields": [{"name": "country", "type": "string"}, {"name": "hidden_t", "type": "number", "unit": "t"},
+    assert schema == {"fields": [{"name": "country", "type": "string"},
+                                 {"name": "hidden_t", "type": "number", "unit": "t"},
                                  {"name": "n", "type": "integer"}, {"name": "flag", "type": "boolean"}]}
     with pytest.raises(RuntimeError), staged_files(tmp_path / "failed") as stage:
         write_table(frame, stage / "t", "csv")

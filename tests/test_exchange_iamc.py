@@ -21,7 +21,8 @@ def _undeclared(table: pd.DataFrame) -> list[tuple[str, str]]:
 
 def _children_sum(table: pd.DataFrame, parent: str) -> pd.Series:
     """Per (scenario, year): the sum of `parent|<one more level>`."""
-    child = table["variable"].str.startswith(parent + "|") & ~table["variable"].str[len(parent) + 1:].str.contains("|", regex=False)
+    below = table["variable"].str[len(parent) + 1:]
+    child = table["variable"].str.startswith(parent + "|") & ~below.str.contains("|", regex=False)
     return table[child].groupby(["scenario", "year"])["value"].sum()
 
 
@@ -84,11 +85,13 @@ def test_fleet_iamc(tmp_path: Path) -> None:
     assert set(table["scenario"]) == {"China civil trucks"}
     assert not (tmp_path / "flows.parquet").exists()  # the IAMC table replaces the model's own tables
     for parent in ("Vehicle Stock", "Vehicle Sales", "End-of-Life Vehicles", "End-of-Life Mass", "Recovered Material"):
-        pd.testing.assert_series_equal(_children_sum(table, parent), _value(table, parent), check_names=False, rtol=1e-9)
+        pd.testing.assert_series_equal(_children_sum(table, parent), _value(table, parent),
+                                       check_names=False, rtol=1e-9)
     report = json.loads((tmp_path / "fleet.json").read_text())
     last = report["totals_by_year"][-1]
     assert _value(table, "Vehicle Stock")[("China civil trucks", 2030)] == pytest.approx(last["stock_vehicles"] / 1e6)
-    assert table["unit"][table["variable"] == "Value of Recovered Material"].unique().tolist() == ["billion USD_2023/yr"]
+    value_units = table.loc[table["variable"] == "Value of Recovered Material", "unit"].unique().tolist()
+    assert value_units == ["billion USD_2023/yr"]
 
 
 def test_labels() -> None:

@@ -15,6 +15,7 @@ from hfcommon.output import to_json
 from tracer.commands.options import FormatOption, JsonOption, OutOption, TableFormat
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
+from tracer.exchange.brightway import DATABASE, export
 
 export_app = typer.Typer(help="Write the network or results in the field's exchange formats.", no_args_is_help=True)
 
@@ -26,20 +27,26 @@ class Backend(str, Enum):
     sqlite = "sqlite"
 
 
+ProjectOption = Annotated[str | None, typer.Option(
+    "--project", help="Brightway project to write into (needs pip install hidden-flow-tracer\\[brightway]).")]
+BackendOption = Annotated[Backend, typer.Option(
+    "--backend", help="iotable: exact float64 amounts; sqlite: browsable exchanges with sources, float32 amounts.")]
+ScenarioOption = Annotated[str | None, typer.Option(
+    "--scenario", help="Export the network as this scenario changes it (name or TOML).")]
+
+
 @export_app.command("brightway")
 def brightway_command(
     out: OutOption = None,
-    project: Annotated[str | None, typer.Option("--project", help="Brightway project to write into (needs the [brightway] extra).")] = None,
-    database: Annotated[str, typer.Option("--database", help="Name of the Brightway database.")] = "hidden-flow-tracer",
-    backend: Annotated[Backend, typer.Option("--backend", help="iotable: exact float64 amounts; sqlite: browsable exchanges with sources, float32 amounts.")] = Backend.iotable,
-    scenario: Annotated[str | None, typer.Option("--scenario", help="Export the network as this scenario changes it (name or TOML).")] = None,
-    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace databases of the same name in the project.")] = False,
+    project: ProjectOption = None,
+    database: Annotated[str, typer.Option("--database", help="Name of the Brightway database.")] = DATABASE,
+    backend: BackendOption = Backend.iotable,
+    scenario: ScenarioOption = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="Replace databases of that name.")] = False,
     fmt: FormatOption = TableFormat.parquet,
     as_json: JsonOption = False,
 ) -> None:
     """The network as a Brightway 2.5 database: activities, technosphere and biosphere exchanges, TMR methods."""
-    from tracer.exchange.brightway import export
-
     with progress_bar("building the network", None, as_json):
         summary = export(out, project, database=database, backend=backend.value, fmt=fmt.value,
                          scenario=scenario, overwrite=overwrite)

@@ -151,8 +151,10 @@ def _biosphere(compiled: CompiledNetwork, network: nx.DiGraph | None) -> pd.Data
     table = pd.DataFrame({"output": [compiled.nodes[j] for j in B.col], "input": stressors,
                           "input_database": BIOSPHERE, "type": "biosphere", "amount": B.data,
                           "unit": [STRESSOR_UNITS[s] for s in stressors],
-                          "source": [_text((a.get("stressor_sources") or {}).get(s)) for a, s in zip(attrs, stressors)]})
-    return _with_uncertainty(table, [(a.get("stressor_uncertainty") or {}).get(s) for a, s in zip(attrs, stressors)])
+                          "source": [_text((a.get("stressor_sources") or {}).get(s))
+                                     for a, s in zip(attrs, stressors, strict=True)]})
+    return _with_uncertainty(table, [(a.get("stressor_uncertainty") or {}).get(s)
+                                     for a, s in zip(attrs, stressors, strict=True)])
 
 
 def _with_uncertainty(table: pd.DataFrame, distributions: list[Any]) -> pd.DataFrame:
@@ -217,7 +219,8 @@ def read_tables(folder: str | Path) -> BrightwayTables:
 
 
 def write_project(tables: BrightwayTables, project: str, database: str = DATABASE,
-                  biosphere: str = BIOSPHERE, backend: str = "iotable", overwrite: bool = False) -> list[tuple[str, ...]]:
+                  biosphere: str = BIOSPHERE, backend: str = "iotable",
+                  overwrite: bool = False) -> list[tuple[str, ...]]:
     """Write the tables into Brightway project `project`; returns the methods registered.
 
     `backend="iotable"` (default) keeps every amount at float64, so bw2calc reproduces

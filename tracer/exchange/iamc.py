@@ -88,7 +88,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("Value of Recovered Material", "billion USD_<price year>/yr", "value of the recovered material"),
     Variable("Energy Avoided", "PJ/yr", "primary energy avoided by secondary instead of primary material"),
     Variable("Emissions Avoided|CO2 (fixed factors)", "Mt CO2-eq/yr", "CO2 avoided, primary-production factors fixed"),
-    Variable("Emissions Avoided|CO2 (declining factors)", "Mt CO2-eq/yr", "CO2 avoided, primary-production factors declining"),
+    Variable("Emissions Avoided|CO2 (declining factors)", "Mt CO2-eq/yr",
+             "CO2 avoided, primary-production factors declining"),
 )
 
 
@@ -128,7 +129,8 @@ def _scenario_rows(run: ScenarioRun, home: str) -> pd.DataFrame:
     rows += _children("Hidden Flows by Origin|Abroad", abroad, "country", MASS, str)
     rows += _children("Hidden Flows by Vehicle", hidden, "vehicle", MASS, str)
     rows += _children("Total Material Requirement by Vehicle", mass, "vehicle", MASS, str)
-    rows += [(f"Hidden Flows per Vehicle|{v}", PER_VEHICLE, float(x)) for v, x in summary["per_vehicle_hidden_t"].items()]
+    rows += [(f"Hidden Flows per Vehicle|{v}", PER_VEHICLE, float(x))
+             for v, x in summary["per_vehicle_hidden_t"].items()]
     rows += [(f"Total Material Requirement per Vehicle|{v}", PER_VEHICLE, float(x))
              for v, x in summary["per_vehicle_tmr_t"].items()]
     fleet = result.fleet[result.fleet > 0]
