@@ -10,6 +10,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.table import Table
 
@@ -29,7 +30,7 @@ class LifetimeKind(str, Enum):
 
 
 def fleet(
-    config: Annotated[Path | None, typer.Option("--config", help="TOML study (default: China's trucks).")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="A TOML study file, or a bundled study: china_trucks (default), china_cars, xu2025.")] = None,
     to: Annotated[int, typer.Option("--to", help="Last year of the projection.")] = 2050,
     from_year: Annotated[int, typer.Option("--from", help="First year reported.")] = 2000,
     out: Annotated[Path | None, typer.Option("--out", help="Directory for tables, plots and fleet.json.")] = None,
@@ -59,12 +60,84 @@ def fleet(
                       f"{row.energy_avoided_gj / 1e6:.0f}",
                       f"{row.co2_avoided_fixed_t / 1e6:.1f} / {row.co2_avoided_declining_t / 1e6:.1f}")
     _out.print(table)
-    _out.print(f"logistic fit: a = {fit.a / 1e6:.1f} M ({'fixed' if cfg.saturation_units else 'fitted'}), "
-               f"k = {fit.k:.3f}/yr, t_c = {fit.t_c:.1f}, rmse = {fit.rmse / 1e6:.2f} M on {fit.n_points} points")
+    class_fits = result.setup.projection.class_fits
+    for label, f in (class_fits.items() if class_fits else [("logistic fit", fit)]):
+        kind = "fixed" if cfg.saturation_units and not class_fits else "fitted"
+        _out.print(f"{label}: a = {f.a / 1e6:.2f} M ({kind}), k = {f.k:+.3f}/yr, t_c = {f.t_c:.1f}, "
+                   f"rmse = {f.rmse / 1e6:.2f} M on {f.n_points} points")
     if out is not None:
         _out.print(f"wrote {len(report['files'])} files and fleet.json to {out}")
 
 
+def fleet_cars(
+    to: Annotated[int, typer.Option("--to", help="Last year of the projection.")] = 2050,
+    from_year: Annotated[int, typer.Option("--from", help="First year reported.")] = 2000,
+    out: Annotated[Path | None, typer.Option("--out", help="Directory for cars_eol.csv, per_vehicle.csv, cars_eol.png and cars_eol.json.")] = None,
+    json_: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
+    mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws (0: none).", min=0)] = 1000,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
+) -> None:
+    """China's end-of-life passenger cars by powertrain and battery chemistry: metal returned, hidden flows and CO2 avoided."""
+    from hfcommon.output import staged_files, write_json, write_table
+    from tracer.stock import car_eol, plots
+
+    if mc == 1:
+        raise typer.BadParameter("a Monte Carlo needs 0 (none) or at least 2 draws", param_hint="--mc")
+    with bars(json_)("network coefficients", 1) as advance:
+        inputs = car_eol.load_inputs(to)
+        advance(1)
+    with bars(json_)("Monte Carlo", mc) as advance:
+        table = car_eol.car_eol_table(inputs, from_year, mc, seed, progress=advance)
+    report = car_eol.car_eol_report(table, inputs, mc, seed)
+    if out is not None:
+        with staged_files(out) as stage:
+            files = [write_table(table, stage / "cars_eol", "csv"),
+                     write_table(car_eol.per_vehicle_table(inputs), stage / "per_vehicle", "csv"),
+                     plots.car_eol(table, stage / "cars_eol.png")]
+            report["files"] = [str(out / f.name) for f in files]
+            write_json(report, stage / "cars_eol.json")
+    if json_:
+        typer.echo(to_json(report))
+        return
+    for part in _cars_tables(table, to):
+        _out.print(part)
+    if out is not None:
+        _out.print(f"wrote {len(report['files'])} files and cars_eol.json to {out}")
+
+
+def _cars_tables(table: pd.DataFrame, to: int) -> tuple[Table, Table]:
+    """Every fifth year: cars and metal returned; hidden flows and CO2 avoided with their ranges."""
+    wide = table.pivot(index="year", columns="variable", values="value")
+    by = table.set_index(["variable", "year"])
+    cars = Table(title=f"China's passenger cars at end of life to {to}: metal returned", title_justify="left")
+    for name in ("year", "cars (M)", "plug-in (M)", "LFP", "Li (kt)", "Co (kt)", "Ni (kt)", "Cu (Mt)", "Al (Mt)",
+                 "steel (Mt)"):
+        cars.add_column(name, justify="right")
+    avoided = Table(title="hidden flows and CO2 avoided (Monte Carlo 5-95 %; mean life -1 / +1 year)",
+                    title_justify="left")
+    for name in ("year", "hidden (Mt)", "5-95 %", "life -1 / +1", "CO2 (Mt)", "5-95 %"):
+        avoided.add_column(name, justify="right")
+
+    def band(variable: str, year: int) -> str:
+        q = by.loc[(variable, year)]
+        return "-" if pd.isna(q["q05"]) else f"{q['q05'] / 1e6:.0f}-{q['q95'] / 1e6:.0f}"
+
+    for year in [y for y in wide.index if y % 5 == 0 or y == to]:
+        row = wide.loc[year]
+        plugin = sum(row[f"eol_cars_{v}"] for v in ("BEV-LFP", "BEV-NMC/NCA", "PHEV-LFP", "PHEV-NMC/NCA"))
+        lfp = row["eol_cars_BEV-LFP"] + row["eol_cars_PHEV-LFP"]
+        cars.add_row(str(year), f"{row['eol_cars'] / 1e6:.1f}", f"{plugin / 1e6:.2f}",
+                     f"{lfp / plugin:.0%}" if plugin > 0 else "-",
+                     *(f"{row[f'recovered_t_{m}'] / 1e3:.1f}" for m in ("lithium", "cobalt", "nickel")),
+                     *(f"{row[f'recovered_t_{m}'] / 1e6:.2f}" for m in ("copper", "aluminium", "steel")))
+        life = by.loc[("hidden_avoided_t", year)]
+        avoided.add_row(str(year), f"{row['hidden_avoided_t'] / 1e6:.0f}", band("hidden_avoided_t", year),
+                        f"{life['lifetime_minus_1'] / 1e6:.0f} / {life['lifetime_plus_1'] / 1e6:.0f}",
+                        f"{row['co2_avoided_t'] / 1e6:.1f}", band("co2_avoided_t", year))
+    return cars, avoided
+
+
 def register(app: typer.Typer) -> None:
-    """Attach `tracer fleet` to the root app."""
+    """Attach `tracer fleet` and `tracer fleet-cars` to the root app."""
     app.command("fleet")(fleet)
+    app.command("fleet-cars")(fleet_cars)

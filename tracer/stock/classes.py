@@ -31,16 +31,18 @@ class VehicleClass:
 
 
 def load_classes(path: str | Path, weight_basis: str = "unit") -> dict[str, VehicleClass]:
-    """Read the class table; ``weight_basis='with_trailer'`` uses the trailer masses."""
-    prefix = "mass_with_trailer" if weight_basis == "with_trailer" else "mass"
+    """Read the class table; ``weight_basis``: ``unit``, ``with_trailer`` (the trailer
+    masses) or ``trailer_to_unit`` (with trailer, low end the truck unit's own mass)."""
+    prefix = "mass" if weight_basis == "unit" else "mass_with_trailer"
     df = read_checked_csv(
         path, text=("vehicle_class", "group"),
-        numbers=(f"{prefix}_t", f"{prefix}_low_t", f"{prefix}_high_t", "lifetime_mean_years",
+        numbers=("mass_t", f"{prefix}_t", f"{prefix}_low_t", f"{prefix}_high_t", "lifetime_mean_years",
                  "weibull_shape"),
         key=("vehicle_class",))
+    low_column = "mass_t" if weight_basis == "trailer_to_unit" else f"{prefix}_low_t"
     classes = {}
     for i, row in df.iterrows():
-        low, mid, high = row[f"{prefix}_low_t"], row[f"{prefix}_t"], row[f"{prefix}_high_t"]
+        low, mid, high = row[low_column], row[f"{prefix}_t"], row[f"{prefix}_high_t"]
         if not low <= mid <= high:
             raise InputError(f"need low <= central <= high mass, got {low}, {mid}, {high}",
                              file=str(path), row=int(i) + 2, column=f"{prefix}_t")

@@ -18,6 +18,9 @@ from tracer.stock.lifetimes import KINDS
 from tracer.stock.tables import DATA_DIR, resolve
 
 DEFAULT_CONFIG = DATA_DIR / "china_trucks.toml"
+WEIGHT_BASES = ("unit", "with_trailer", "trailer_to_unit")
+"""Curb mass per class: the truck unit; with its trailer; or with its trailer, ranging
+down to the unit alone (the weighing Xu et al. 2025 state, study ``xu2025``)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,9 @@ class FleetConfig:
     emission_path_end_year: int = 2050
     emission_path_end_fraction: float = 0.5
     saturation_units: float | None = None
+    fit_per_class: bool = False
+    extra_stock_file: str | None = None
+    alt_inflation_rate: float | None = None
     region: str = DEFAULT_HOME
     """ISO3 code of the country whose fleet this is (the IAMC `region` of `tracer fleet --format iamc`)."""
     base_dir: Path | None = None
@@ -51,10 +57,11 @@ class FleetConfig:
     def __post_init__(self) -> None:
         checks = [
             (self.lifetime_kind in KINDS, "lifetime_kind", f"must be one of {', '.join(KINDS)}"),
-            (self.weight_basis in ("unit", "with_trailer"), "weight_basis",
-             "must be 'unit' or 'with_trailer'"),
+            (self.weight_basis in WEIGHT_BASES, "weight_basis", f"must be one of {', '.join(WEIGHT_BASES)}"),
             (0.0 <= self.collection_rate <= 1.0, "collection_rate", "must lie in [0, 1]"),
             (-0.5 < self.inflation_rate < 1.0, "inflation_rate", "must lie in (-0.5, 1)"),
+            (self.alt_inflation_rate is None or -0.5 < self.alt_inflation_rate < 1.0, "alt_inflation_rate",
+             "must lie in (-0.5, 1)"),
             (0.0 <= self.emission_path_end_fraction <= 1.0, "emission_path_end_fraction",
              "must lie in [0, 1]"),
             (self.emission_path_end_year > self.emission_path_start_year, "emission_path_end_year",
@@ -76,11 +83,19 @@ class FleetConfig:
         return replace(self, **changes)
 
 
+def bundled_configs() -> list[str]:
+    """Names of the bundled studies (``--config NAME``)."""
+    return sorted(p.stem for p in DATA_DIR.glob("*.toml"))
+
+
 def load_config(path: str | Path | None = None) -> FleetConfig:
-    """Read a TOML config; ``None`` gives China's trucks (the bundled default)."""
+    """Read a TOML config: a file, or a bundled study's name; ``None`` gives China's trucks."""
     target = Path(path) if path is not None else DEFAULT_CONFIG
+    if not target.is_file() and target.suffix == "" and (DATA_DIR / f"{target}.toml").is_file():
+        target = DATA_DIR / f"{target}.toml"
     if not target.is_file():
-        raise InputError("config file not found", file=str(target))
+        raise InputError(f"config file not found (bundled studies: {', '.join(bundled_configs())})",
+                         file=str(target))
     try:
         raw = tomllib.loads(target.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -102,6 +117,9 @@ def load_config(path: str | Path | None = None) -> FleetConfig:
             value = tuple(value)
         elif expected == "float" and isinstance(value, int) and not isinstance(value, bool):
             value = float(value)
+        elif expected == "bool":
+            if not isinstance(value, bool):
+                raise InputError("must be true or false", file=str(target), column=key)
         elif not isinstance(value, {"int": int, "float": float, "str": str}[expected]) or (
                 isinstance(value, bool)):
             raise InputError(f"must be of type {expected}", file=str(target), column=key)

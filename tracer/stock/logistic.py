@@ -45,7 +45,8 @@ def fit_logistic(years: np.ndarray, stock: np.ndarray, saturation: float | None 
                  ) -> LogisticFit:
     """Least-squares logistic fit; raises ValueError when the data cannot support one.
 
-    With ``saturation`` given, ``a`` is held at that value and only ``k`` and ``t_c``
+    A series that falls (its last third below its first) gets k < 0. With
+    ``saturation`` given, ``a`` is held at that value and only ``k`` and ``t_c``
     are fitted (its standard error is then reported as 0): the way to state a
     saturation level when the data are all before the curve's inflection.
     """
@@ -59,7 +60,14 @@ def fit_logistic(years: np.ndarray, stock: np.ndarray, saturation: float | None 
         raise ValueError(f"saturation {saturation:g} must exceed the largest observed stock "
                          f"{stock.max():g}")
     lo_t, hi_t = years.min() - 200.0, years.max() + 200.0
-    if saturation is None:
+    third = max(years.size // 3, 1)
+    order = np.argsort(years)
+    if saturation is None and stock[order][-third:].mean() < stock[order][:third].mean():
+        # A falling stock (China's medium and mini trucks): k < 0, the curve runs from a to 0.
+        model = logistic
+        p0 = (1.5 * stock.max(), -0.1, float(np.median(years)))
+        bounds = ([stock.max(), -5.0, lo_t], [1e3 * stock.max(), -1e-4, hi_t])
+    elif saturation is None:
         # Start from a saturation twice the last value, midpoint at the last year.
         model = logistic
         p0 = (2.0 * stock.max(), 0.1, years.max())

@@ -112,22 +112,27 @@ def prepare(config: FleetConfig, to_year: int) -> FleetSetup:
     return FleetSetup(config, projection, classes, materials, fraction, fixed, eol)
 
 
+def survival(setup: FleetSetup, draws: Draws, lifetime_shift_years: float = 0.0) -> np.ndarray:
+    """Survival by age of every class and draw, ``(ages, classes, n)``."""
+    kind = setup.config.lifetime_kind
+    shapes = np.array([c.weibull_shape for c in setup.classes])[:, None]
+    mean = draws.lifetime_mean_years + lifetime_shift_years
+    if kind == "weibull":
+        lifetime = Lifetime.weibull_from_mean(mean, shapes)
+    elif kind == "fixed":
+        lifetime = Lifetime("fixed", mean=mean)
+    else:  # normal or lognormal with the Weibull's relative spread
+        lifetime = Lifetime(kind, mean=mean, std=mean * weibull_cv(shapes))
+    return lifetime.survival_by_age(MAX_AGE)
+
+
 def simulate(setup: FleetSetup, draws: Draws, lifetime_shift_years: float = 0.0) -> Outcome:
     """Run the cohort model and the end-of-life accounting for every draw at once."""
     cfg = setup.config
     years = setup.projection.years
     n = draws.mass_t.shape[1]
-    shapes = np.array([c.weibull_shape for c in setup.classes])[:, None]
-    mean = draws.lifetime_mean_years + lifetime_shift_years
-    if cfg.lifetime_kind == "weibull":
-        lifetime = Lifetime.weibull_from_mean(mean, shapes)
-    elif cfg.lifetime_kind == "fixed":
-        lifetime = Lifetime("fixed", mean=mean)
-    else:  # normal or lognormal with the Weibull's relative spread
-        lifetime = Lifetime(cfg.lifetime_kind, mean=mean, std=mean * weibull_cv(shapes))
-    survival = lifetime.survival_by_age(MAX_AGE)  # (ages, classes, n)
     stock = np.repeat(setup.projection.stock[:, :, None], n, axis=2)
-    flows = run_stock_driven(stock, survival)
+    flows = run_stock_driven(stock, survival(setup, draws, lifetime_shift_years))
 
     eol_mass = flows.outflow * draws.mass_t[None]
     per_vehicle = (setup.fraction[:, :, None] * draws.mass_t[:, None, :]
@@ -195,7 +200,13 @@ def run_fleet(config: FleetConfig, to_year: int = 2050, from_year: int = 2000,
         "co2_avoided_fixed_t": out.co2_avoided_fixed_t[keep, ..., 0].reshape(shape).ravel(),
         "co2_avoided_declining_t": out.co2_avoided_declining_t[keep, ..., 0].reshape(shape).ravel(),
     })
-    return FleetResult(setup, out, flows, materials, yearly_totals(out, keep))
+    summary = yearly_totals(out, keep)
+    if config.alt_inflation_rate is not None:  # value at a second inflation rate (xu2025: 0 and 2 %/yr)
+        ratio = (price_index(years, config.price_year, config.alt_inflation_rate)
+                 / price_index(years, config.price_year, config.inflation_rate))
+        summary.insert(summary.columns.get_loc("value_usd") + 1, "value_usd_alt_inflation",
+                       summary["value_usd"].to_numpy() * ratio)
+    return FleetResult(setup, out, flows, materials, summary)
 
 
 def yearly_totals(out: Outcome, keep: np.ndarray | None = None) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 
 from hfcommon.output import atomic_path
 from tracer.stock.model import FleetResult
+from tracer.stock.powertrains import VARIANTS
 
 METALS_SHOWN = ("Fe", "Al", "Cu", "Pb")
 
@@ -101,3 +102,30 @@ def write_all(result: FleetResult, out: Path, band: pd.DataFrame | None = None) 
             stock_and_flows(result, out / "stock_inflow_outflow.png"),
             materials(result, out / "materials_recovered.png"),
             benefits(result, out / "value_energy_co2.png")]
+
+
+def car_eol(table: pd.DataFrame, path: Path) -> Path:
+    """End-of-life cars by powertrain and chemistry, and the hidden flows avoided by metal."""
+    wide = table.pivot(index="year", columns="variable", values="value")
+    fig = Figure(figsize=(13, 4.5))
+    left, right = fig.subplots(1, 2)
+    left.stackplot(wide.index, (wide[[f"eol_cars_{v}" for v in VARIANTS]] / 1e6).T.to_numpy(),
+                   labels=VARIANTS, alpha=0.85)
+    left.set_ylabel("end-of-life cars (million per year)")
+    left.set_title("by powertrain and battery chemistry")
+    left.legend(loc="upper left", frameon=False, fontsize=8)
+    by_metal = [v for v in table["variable"].unique() if v.startswith("hidden_avoided_t_")]
+    right.stackplot(wide.index, (wide[by_metal] / 1e6).T.to_numpy(),
+                    labels=[v.removeprefix("hidden_avoided_t_") for v in by_metal], alpha=0.85)
+    total = table[table["variable"] == "hidden_avoided_t"]
+    for column, style, label in (("lifetime_minus_1", "k:", "mean life -1 / +1 year"), ("lifetime_plus_1", "k:", None),
+                                 ("q05", "k--", "Monte Carlo 5 % / 95 %"), ("q95", "k--", None)):
+        if total[column].notna().any():
+            right.plot(total["year"], total[column] / 1e6, style, lw=0.8, label=label)
+    right.set_ylabel("hidden flows avoided (Mt per year)")
+    right.set_title("when the recovered metal displaces primary metal")
+    right.legend(loc="upper left", frameon=False, fontsize=8)
+    for ax in (left, right):
+        ax.margins(x=0)
+    fig.suptitle("China's passenger cars at end of life, linked to the tracer's hidden flows")
+    return _save(fig, path)

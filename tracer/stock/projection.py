@@ -9,7 +9,8 @@ do not jump at every observed year, and constant outside them (assumption A03).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ class StockProjection:
     shares: np.ndarray  # (years, classes)
     fit: LogisticFit
     observed: pd.DataFrame  # the rows of the stock table, in vehicles
+    class_fits: Mapping[str, LogisticFit] = field(default_factory=dict)  # fit_per_class only
 
 
 def load_stock(path: str | Path) -> pd.DataFrame:
@@ -77,6 +79,13 @@ def project_stock(config: FleetConfig, to_year: int) -> StockProjection:
     """Fit the total, split it by class and return the stock from ``first_year``."""
     path = config.path(config.stock_file)
     observed = load_stock(path)
+    if config.extra_stock_file is not None:
+        extra = load_stock(config.path(config.extra_stock_file))
+        observed = pd.concat([observed, extra], ignore_index=True)
+        dup = observed.duplicated(["year", "vehicle_class", "status"])
+        if dup.any():
+            raise InputError("the extra stock table repeats a (year, vehicle_class, status) row of the stock table",
+                             file=str(config.path(config.extra_stock_file)), column="year")
     total = observed[(observed["vehicle_class"] == config.total_class)
                      & observed["status"].isin(config.fit_statuses)]
     if len(total) < 4:
@@ -92,8 +101,23 @@ def project_stock(config: FleetConfig, to_year: int) -> StockProjection:
     except ValueError as exc:
         raise InputError(str(exc), file=str(path), column="stock_10k_units") from exc
     years = np.arange(config.first_year, to_year + 1)
-    shares = class_shares(observed[observed["vehicle_class"] != config.total_class],
-                          config.classes, years.astype(float), file=str(path))
-    stock = fit(years)[:, None] * shares
+    class_fits: dict[str, LogisticFit] = {}
+    if config.fit_per_class:
+        class_fits = {c: _fit_class(observed, c, config, str(path)) for c in config.classes}
+        stock = np.column_stack([class_fits[c](years) for c in config.classes])
+        shares = stock / stock.sum(axis=1, keepdims=True)
+    else:
+        shares = class_shares(observed[observed["vehicle_class"] != config.total_class],
+                              config.classes, years.astype(float), file=str(path))
+        stock = fit(years)[:, None] * shares
     return StockProjection(years=years, classes=config.classes, stock=stock, shares=shares,
-                           fit=fit, observed=observed)
+                           fit=fit, observed=observed, class_fits=class_fits)
+
+
+def _fit_class(observed: pd.DataFrame, name: str, config: FleetConfig, file: str) -> LogisticFit:
+    """One class's own logistic (``fit_per_class``: the method of Xu et al. 2025)."""
+    rows = observed[(observed["vehicle_class"] == name) & observed["status"].isin(config.fit_statuses)]
+    try:
+        return fit_logistic(rows["year"].to_numpy(), rows["stock_units"].to_numpy())
+    except ValueError as exc:
+        raise InputError(f"class {name!r}: {exc}", file=file, column="stock_10k_units") from exc

@@ -83,8 +83,11 @@ def stock_report(
         "weight_basis": cfg.weight_basis,
         "lifetime_kind": cfg.lifetime_kind,
         "logistic_fit": {**fit.as_dict(), "saturation_fixed": cfg.saturation_units is not None},
+        "class_fits": {c: f.as_dict() for c, f in setup.projection.class_fits.items()} or None,
         "units": {"stock_vehicles": "vehicles", "eol_mass_t": "t", "recovered_t": "t",
                   "value_usd": f"USD ({cfg.price_year} prices, inflation {cfg.inflation_rate:g}/yr)",
+                  **({"value_usd_alt_inflation": f"USD ({cfg.price_year} prices, inflation "
+                      f"{cfg.alt_inflation_rate:g}/yr)"} if cfg.alt_inflation_rate is not None else {}),
                   "energy_avoided_gj": "GJ", "co2_avoided_fixed_t": "t CO2-eq",
                   "co2_avoided_declining_t": "t CO2-eq"},
         "totals_by_year": _records(result.summary),
