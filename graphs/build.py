@@ -13,6 +13,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
+from graphs.aluminium import add_smelter_power
+from graphs.carbon import add_manufacturing_energy, add_process_co2
 from graphs.chain import add_chain
 from graphs.energy import add_coal_mines, add_grids
 from graphs.mines import (
@@ -25,6 +27,7 @@ from graphs.mines import (
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
+from graphs.steel import add_steel_routes
 from hfcommon.vocabulary import DEFAULT_HOME
 from mine_db import commodities
 
@@ -125,6 +128,10 @@ def build_default_network(
     add_chain(G, params)
     add_coal_mines(G, params)
     add_grids(G, params)
+    add_steel_routes(G, params)
+    add_smelter_power(G, params)
     add_mine_power(G, params, outputs)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)
+    add_process_co2(G, params)
+    add_manufacturing_energy(G, params)
     return G

@@ -61,7 +61,8 @@ def add_chain(
         by_node[row.text("node")][name] = coefficient(params, row, "amount")
     defined: set[str] = set()
     for row in read_rows(nodes or bundled("chain_nodes.csv"),
-                         ("id", "kind", "name", "country", "unit", "commodity", "boundary")):
+                         ("id", "kind", "name", "country", "unit", "commodity", "boundary"),
+                         optional=("external_mass", "carrier", "boundary_element")):
         nid = row.text("id")
         found = dict(by_node.get(nid, {}))
         if row.text("kind") == "material":

@@ -13,7 +13,7 @@ import pandas as pd
 
 from graphs.parameters import Parameters
 from graphs.tables import bundled, read_rows
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, did_you_mean
 from hfcommon.vocabulary import VEHICLE_IDS
 
 FLEET_STATUSES = ("sourced", "derived", "estimate")
@@ -50,10 +50,14 @@ def load_fleet(path: str | Path) -> pd.Series:
     """A user's fleet CSV (columns vehicle, count); ids not listed get 0 vehicles."""
     counts = dict.fromkeys(VEHICLE_IDS, 0.0)
     seen: set[str] = set()
-    for row in read_rows(path, ("vehicle", "count"), require_source=False):
+    rows = read_rows(path, ("vehicle", "count"), require_source=False)
+    if not rows:
+        raise InputError("the fleet file has a header but no vehicles", file=str(path), row=2)
+    for row in rows:
         vehicle = row.text("vehicle")
         if vehicle not in VEHICLE_IDS:
-            raise row.error("vehicle", f"unknown vehicle {vehicle!r}; expected one of {', '.join(VEHICLE_IDS)}")
+            raise row.error("vehicle", f"unknown vehicle {vehicle!r}{did_you_mean(vehicle, VEHICLE_IDS, 0.6)}; "
+                                       f"expected one of {', '.join(VEHICLE_IDS)}")
         if vehicle in seen:
             raise row.error("vehicle", f"{vehicle} is listed twice")
         seen.add(vehicle)

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 
 from graphs.model import CORE_NODE_ATTRS, Distribution
 from hfcommon.errors import InputError
+from hfcommon.output import write_set
 
 NODES_FILE = "nodes.parquet"
 EDGES_FILE = "edges.parquet"
@@ -110,7 +111,7 @@ def _atomic(targets: list[Path]) -> Iterator[list[Path]]:
     with ExitStack() as stack:
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent)
             os.close(fd)
             temps.append(Path(name))
             stack.callback(lambda p=Path(name): p.unlink(missing_ok=True))
@@ -182,7 +183,8 @@ def export_network(
     G = build_default_network(mines, bom=bom, sourcing=sourcing)
     validate(G)
     if fmt == "parquet":
-        paths = [str(p) for p in write_parquet(G, out)]
+        written = write_set(out, lambda stage: write_parquet(G, stage))
     else:
-        paths = [str(write_graphml(G, Path(out) / GRAPHML_FILE))]
+        written = write_set(out, lambda stage: [write_graphml(G, stage / GRAPHML_FILE)])
+    paths = [str(p) for p in written]
     return {"files": paths, "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}

@@ -16,7 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from graphs.model import Distribution
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, decimal_comma_hint, did_you_mean, separator_hint
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Row:
         try:
             value = float(text)
         except ValueError:
-            raise self.error(column, f"{text!r} is not a number") from None
+            raise self.error(column, f"{text!r} is not a number{decimal_comma_hint(text)}") from None
         if not math.isfinite(value):
             raise self.error(column, f"{text!r} is not finite")
         if minimum is not None and value < minimum:
@@ -81,18 +81,26 @@ def bundled(name: str) -> Path:
     return data_dir() / name
 
 
-def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool = True) -> list[Row]:
+#: Optional columns every table may have (a cell's uncertainty, its source).
+COMMON_OPTIONAL: tuple[str, ...] = ("source", "uncertainty")
+
+
+def read_rows(
+    path: str | Path, required: Sequence[str], *, require_source: bool = True, optional: Sequence[str] = ()
+) -> list[Row]:
     """All data rows of a CSV file that has at least the `required` columns.
 
     Blank lines and lines whose first cell starts with `#` are comments. Every
     bundled table must have a `source` column with text on every row; a user's
-    fleet file need not (`require_source=False`).
+    fleet file need not (`require_source=False`). A column that looks like a
+    misspelling of a required or `optional` one (`uncertainity`) is an error, since
+    it would be silently ignored; other extra columns (notes) are kept out of the way.
     """
     path = Path(path)
     label = f"graphs/data/{path.name}" if path.parent == data_dir() else str(path)
     columns = (*required, "source") if require_source else tuple(required)
     try:
-        handle = path.open(newline="", encoding="utf-8")
+        handle = path.open(newline="", encoding="utf-8-sig")  # -sig: Excel's byte-order mark is not a column
     except OSError as exc:
         raise InputError(f"cannot read the table: {exc.strerror}", file=str(path)) from None
     with handle:
@@ -101,20 +109,31 @@ def read_rows(path: str | Path, required: Sequence[str], *, require_source: bool
         if header is None:
             raise InputError("the table is empty", file=label)
         names = [h.strip() for h in header[1]]
+        hint = separator_hint(names)
+        if hint:
+            raise InputError(hint, file=label, row=1)
+        _check_near_misses(names, (*required, *optional, *COMMON_OPTIONAL), label)
         missing = [c for c in columns if c not in names]
         if missing:
-            raise InputError(f"missing column(s) {', '.join(missing)}", file=label, row=1)
+            hints = "".join(did_you_mean(c, names, 0.6) for c in missing[:1])
+            raise InputError(f"missing column(s) {', '.join(missing)}{hints}", file=label, row=1, column=missing[0])
         rows = []
         for number, cells in _records(reader):
             if len(cells) > len(names):
-                raise InputError(
-                    f"{len(cells)} cells but {len(names)} columns (unquoted comma?)", file=label, row=number
-                )
+                raise InputError(f"{len(cells)} cells but {len(names)} columns (an unquoted comma, e.g. a decimal "
+                                 "comma 1,5?)", file=label, row=number)
             row = Row(label, number, dict(zip(names, cells, strict=False)))
             if require_source:
                 row.text("source")
             rows.append(row)
     return rows
+
+
+def _check_near_misses(names: Sequence[str], known: Sequence[str], label: str) -> None:
+    for name in names:
+        hint = did_you_mean(name, known, 0.8) if name not in known else ""
+        if hint:
+            raise InputError(f"unknown column {name!r}{hint}", file=label, row=1, column=name)
 
 
 def _records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:

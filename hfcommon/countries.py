@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 import pycountry
 
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, did_you_mean
 
 #: Region codes accepted besides ISO 3166 countries (see docs/CONTRACTS.md).
 REGION_CODES: frozenset[str] = frozenset({"WLD"})
@@ -106,6 +106,12 @@ _ALIASES: MappingProxyType[str, str] = MappingProxyType(
 )
 
 
+@lru_cache(maxsize=1)
+def _known_names() -> tuple[str, ...]:
+    """Names a suggestion may offer: pycountry's common and short names."""
+    return tuple(sorted({getattr(c, "common_name", c.name) for c in pycountry.countries}))
+
+
 @lru_cache(maxsize=4096)
 def _lookup(name: str) -> str | None:
     if name.upper() in REGION_CODES or name.upper() in USER_ASSIGNED_CODES:
@@ -129,8 +135,8 @@ def to_iso3(name: str, *, file: str | None = None, row: int | None = None, colum
     iso3 = _lookup(name.strip())
     if iso3 is None:
         raise InputError(
-            f"unknown country {name!r}: not an ISO 3166 name or code, nor a known alias "
-            "(names are matched exactly, never fuzzily)",
+            f"unknown country {name!r}{did_you_mean(name, _known_names(), 0.8)}: not an ISO 3166 name or code, "
+            "nor a known alias (names are matched exactly, never fuzzily)",
             file=file,
             row=row,
             column=column,

@@ -41,6 +41,8 @@ from hfcommon.errors import InputError
 from mine_db import balance, commodities
 
 PER_TONNE: tuple[str, ...] = ("ore", "concentrate", "overburden", "waste_rock", "tailings", "hidden")
+#: Columns `derive_hidden_flows` adds to the site table (a file it wrote may be read back).
+DERIVED_COLUMNS: tuple[str, ...] = ("concentrate_t", "hidden_t", *(f"{stem}_per_t" for stem in PER_TONNE))
 
 
 def _stripping_kind(df: pd.DataFrame) -> pd.Series:

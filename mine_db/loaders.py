@@ -9,6 +9,7 @@ lack them (points as they are; other shapes by a representative point).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,11 +17,11 @@ import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
 
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, separator_hint
 from hfcommon.output import atomic_path
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
-from mine_db.schema import validate
+from mine_db.schema import REQUIRED, validate
 
 CRS = "EPSG:4326"
 FORMATS: dict[str, str] = {
@@ -50,9 +51,49 @@ def _read_parquet(path: Path) -> pd.DataFrame:
     return gpd.read_parquet(path) if b"geo" in metadata else pd.read_parquet(path)
 
 
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A comma-separated file (a UTF-8 byte-order mark, as Excel writes it, is dropped)."""
+    try:
+        table = pd.read_csv(path, skipinitialspace=True, encoding="utf-8-sig")
+    except pd.errors.ParserError as exc:  # "Expected 17 fields in line 3, saw 18"
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found is None:
+            raise
+        columns, line, cells = (int(v) for v in found.groups())
+        raise InputError(f"{cells} cells but {columns} columns (an unquoted comma, e.g. a decimal comma 1,5?)",
+                         file=str(path), row=line) from None
+    if not isinstance(table.index, pd.RangeIndex):  # pandas took the first column as index: row 2 has a cell too many
+        raise InputError(f"{len(table.columns) + 1} cells but {len(table.columns)} columns (an unquoted comma, "
+                         "e.g. a decimal comma 1,5?)", file=str(path), row=2)
+    hint = separator_hint([str(c) for c in table.columns])
+    if hint:
+        raise InputError(f"{hint} (decimal commas, if any, must become points too)", file=str(path), row=1)
+    return table
+
+
+def _read_excel(path: Path) -> pd.DataFrame:
+    """The first sheet; if the site table is on another sheet, say so instead of 'missing columns'."""
+    sheets = pd.read_excel(path, sheet_name=None, engine="openpyxl")
+    names = list(sheets)
+    first = sheets[names[0]]
+    if not _has_required(first):
+        elsewhere = [name for name in names[1:] if _has_required(sheets[name])]
+        if elsewhere:
+            raise InputError(
+                f"the site table is on sheet {elsewhere[0]!r}, but only the first sheet ({names[0]!r}) is read; "
+                "move that sheet first or save it on its own",
+                file=str(path), row=1,
+            )
+    return first
+
+
+def _has_required(table: pd.DataFrame) -> bool:
+    return set(REQUIRED) <= {str(c).strip().lower() for c in table.columns}
+
+
 _READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
-    "csv": lambda p: pd.read_csv(p, skipinitialspace=True),
-    "excel": lambda p: pd.read_excel(p, engine="openpyxl"),
+    "csv": _read_csv,
+    "excel": _read_excel,
     "gpkg": lambda p: gpd.read_file(p, engine="pyogrio"),
     "geojson": lambda p: gpd.read_file(p, engine="pyogrio"),
     "parquet": _read_parquet,
@@ -96,7 +137,10 @@ def _coordinates_from_geometry(table: pd.DataFrame) -> pd.DataFrame:
 def read_sites(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a site file, validate it, fill gaps and derive hidden flows."""
     name = str(path)
-    table = validate(read_table(path), file=name)
+    raw = read_table(path)
+    if raw.empty:
+        raise InputError("no sites: the file has a header but no data rows", file=name, row=2)
+    table = validate(raw, file=name)
     return derive_hidden_flows(fill_gaps(table), file=name)
 
 

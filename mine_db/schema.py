@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from hfcommon.countries import to_iso3
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, decimal_comma_hint, did_you_mean
 from mine_db import commodities
 
 DType = Literal["str", "float", "int"]
@@ -113,6 +113,10 @@ GRADE_UNITS: MappingProxyType[str, float] = MappingProxyType(
 )
 _SUFFIXES: MappingProxyType[str, float] = MappingProxyType({"pct": 0.01, "ppm": 1e-6, "gpt": 1e-6})
 _SUFFIXED = {"grade": ("pct", "ppm", "gpt"), "recovery": ("pct",), "concentrate_grade": ("pct",)}
+#: Every column name a site file may use for a schema column (suffixed spellings included).
+INPUT_NAMES: tuple[str, ...] = (*COLUMNS, "grade_unit", *(f"{b}_{s}" for b, ss in _SUFFIXED.items() for s in ss))
+#: How alike (difflib ratio) an unknown column must be to a schema name to count as a misspelling.
+NEAR_MISS = 0.8
 
 
 def _row(position: int) -> int:
@@ -125,8 +129,12 @@ def _first_bad(mask: pd.Series) -> int | None:
     return int(positions[0]) if positions.size else None
 
 
-def _resolve_units(df: pd.DataFrame, file: str | None) -> pd.DataFrame:
-    """Turn unit-suffixed and grade_unit columns into mass-fraction columns."""
+def _resolve_units(df: pd.DataFrame, file: str | None, origin: dict[str, tuple[str, float]]) -> pd.DataFrame:
+    """Turn unit-suffixed and grade_unit columns into mass-fraction columns.
+
+    `origin` records, per converted column, the user's column and its factor, so a
+    range error is blamed on what the user wrote (grade_pct = 150), not on `grade`.
+    """
     for base, suffixes in _SUFFIXED.items():
         present = [c for c in (base, *(f"{base}_{s}" for s in suffixes)) if c in df.columns]
         if len(present) > 1:
@@ -138,6 +146,7 @@ def _resolve_units(df: pd.DataFrame, file: str | None) -> pd.DataFrame:
             values = _numeric(df[col], col, file)
             df = df.drop(columns=col)
             df[base] = values * _SUFFIXES[col.rsplit("_", 1)[1]]
+            origin[base] = (col, _SUFFIXES[col.rsplit("_", 1)[1]])
     if "grade_unit" in df.columns:
         if "grade" not in df.columns:
             raise InputError("grade_unit given without a grade column", file=file, row=1, column="grade_unit")
@@ -151,7 +160,7 @@ def _resolve_units(df: pd.DataFrame, file: str | None) -> pd.DataFrame:
             )
         df["grade"] = _numeric(df["grade"], "grade", file) * units.map(GRADE_UNITS).astype(float)
         df = df.drop(columns="grade_unit")
-    elif "grade" in df.columns:
+    elif "grade" in df.columns and "grade" not in origin:  # a converted grade is range-checked as written
         grade = _numeric(df["grade"], "grade", file)
         bad = _first_bad(grade > 1)
         if bad is not None:
@@ -167,14 +176,17 @@ def _numeric(series: pd.Series, column: str, file: str | None) -> pd.Series:
     values = pd.to_numeric(series, errors="coerce").astype(float)
     bad = _first_bad(values.isna() & series.notna() & (series.astype("object").map(lambda v: str(v).strip()) != ""))
     if bad is not None:
-        raise InputError(f"not a number: {series.iloc[bad]!r}", file=file, row=_row(bad), column=column)
+        raise InputError(f"not a number: {series.iloc[bad]!r}{decimal_comma_hint(series.iloc[bad])}", file=file,
+                         row=_row(bad), column=column)
     return values
 
 
-def _check_range(values: pd.Series, col: Column, file: str | None) -> None:
+def _check_range(values: pd.Series, col: Column, file: str | None, origin: tuple[str, float] | None = None) -> None:
+    """Range checks of one numeric column; errors name the user's column and value (`origin`)."""
+    name, factor = origin or (col.name, 1.0)
     bad = _first_bad(np.isinf(values))
     if bad is not None:
-        raise InputError(f"{col.name} is infinite", file=file, row=_row(bad), column=col.name)
+        raise InputError(f"{name} is infinite", file=file, row=_row(bad), column=name)
     if col.low is not None:
         too_low = values < col.low if col.low_inclusive else values <= col.low
         bad = _first_bad(too_low)
@@ -182,16 +194,16 @@ def _check_range(values: pd.Series, col: Column, file: str | None) -> None:
             relation = ">=" if col.low_inclusive else ">"
             what = "negative tonnage" if col.unit.startswith("t") and col.low == 0 else "out of range"
             raise InputError(
-                f"{what}: {col.name} = {values.iloc[bad]:g}, must be {relation} {col.low:g}",
-                file=file, row=_row(bad), column=col.name,
+                f"{what}: {name} = {values.iloc[bad] / factor:g}, must be {relation} {col.low / factor:g}",
+                file=file, row=_row(bad), column=name,
             )
     if col.high is not None:
         bad = _first_bad(values > col.high)
         if bad is not None:
-            limit = "100 %" if col.unit in {"mass fraction", "fraction"} else f"{col.high:g}"
+            limit = "100 %" if col.unit in {"mass fraction", "fraction"} else f"{col.high / factor:g}"
             raise InputError(
-                f"out of range: {col.name} = {values.iloc[bad]:g}, must be <= {limit}",
-                file=file, row=_row(bad), column=col.name,
+                f"out of range: {name} = {values.iloc[bad] / factor:g}, must be <= {limit}",
+                file=file, row=_row(bad), column=name,
             )
 
 
@@ -206,7 +218,8 @@ def _text(series: pd.Series, col: Column, file: str | None) -> pd.Series:
         bad = _first_bad(text.notna() & ~text.isin(list(col.allowed)))
         if bad is not None:
             raise InputError(
-                f"unknown {col.name} {text.iloc[bad]!r}; expected one of {', '.join(sorted(col.allowed))}",
+                f"unknown {col.name} {text.iloc[bad]!r}{did_you_mean(text.iloc[bad], col.allowed, 0.6)}; "
+                f"expected one of {', '.join(sorted(col.allowed))}",
                 file=file, row=_row(bad), column=col.name,
             )
     return text.astype("str") if col.required else text.astype("object")
@@ -223,10 +236,9 @@ def validate(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     dupes = out.columns[out.columns.duplicated()]
     if len(dupes):
         raise InputError("column appears twice", file=file, row=1, column=str(dupes[0]))
-    out = _resolve_units(out, file)
-    missing = [c for c in REQUIRED if c not in out.columns]
-    if missing:
-        raise InputError(f"missing required column(s): {', '.join(missing)}", file=file, row=1, column=missing[0])
+    _check_names(list(out.columns), file)
+    origin: dict[str, tuple[str, float]] = {}
+    out = _resolve_units(out, file, origin)
 
     for col in _COLUMNS:
         if col.name not in out.columns:
@@ -235,7 +247,7 @@ def validate(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
             out[col.name] = _text(out[col.name], col, file)
             continue
         values = _numeric(out[col.name], col.name, file)
-        _check_range(values, col, file)
+        _check_range(values, col, file, origin.get(col.name))
         if col.dtype == "int":
             bad = _first_bad(values.isna() | (values != values.round()))
             if bad is not None:
@@ -254,6 +266,27 @@ def validate(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     _check_unique_ids(out["mine_id"], file)
     extras = [c for c in out.columns if c not in COLUMNS]
     return out[[*COLUMNS, *extras]]
+
+
+def _check_names(columns: list[str], file: str | None) -> None:
+    """Missing required columns, and unknown columns that look like misspelled schema names, are errors.
+
+    Other unknown columns (notes, source ids, derived flows) are kept as they are.
+    """
+    from mine_db.allocation import COLUMNS as ALLOCATION_COLUMNS
+    from mine_db.flows import DERIVED_COLUMNS
+
+    known = {*INPUT_NAMES, *DERIVED_COLUMNS, *ALLOCATION_COLUMNS}
+    unknown = [c for c in columns if c not in known]
+    for column in unknown:
+        hint = did_you_mean(column, INPUT_NAMES, NEAR_MISS)
+        if hint:
+            raise InputError(f"unknown column {column!r}{hint}", file=file, row=1, column=column)
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        hints = "".join(f"; {c}{did_you_mean(c, unknown, 0.6)}" for c in missing if did_you_mean(c, unknown, 0.6))
+        raise InputError(f"missing required column(s): {', '.join(missing)}{hints}", file=file, row=1,
+                         column=missing[0])
 
 
 def _check_required_numbers(df: pd.DataFrame, file: str | None) -> None:

@@ -48,7 +48,7 @@ def test_user_fleet_fills_missing_ids_with_zero(tmp_path: Path) -> None:
         ("vehicle,count\nBEV,5\nBEV,6\n", 3, "vehicle", "twice"),
         ("vehicle,count\nBEV,many\n", 2, "count", "not a number"),
         ("vehicle,count\nBEV,inf\n", 2, "count", "not finite"),
-        ("vehicle\nBEV\n", 1, None, "missing column"),
+        ("vehicle\nBEV\n", 1, "count", "missing column"),
     ],
 )
 def test_bad_user_fleet(tmp_path: Path, text: str, row: int, column: str | None, message: str) -> None:

@@ -102,7 +102,8 @@ def test_commands_trace_when_no_flows_file_is_given(monkeypatch: pytest.MonkeyPa
     flows = synthetic_flows()
     calls = []
 
-    def fake_trace(fleet: Path | None, home: str, scenario: str | None = None) -> SimpleNamespace:
+    def fake_trace(fleet: Path | None, home: str, scenario: str | None = None,
+                   mines: Path | None = None) -> SimpleNamespace:
         calls.append(home)
         return SimpleNamespace(flows=flows, summary=synthetic_summary(flows))
 
@@ -117,7 +118,8 @@ def test_scenario_difference_traces_both_runs(monkeypatch: pytest.MonkeyPatch, t
     runs = {None: synthetic_flows(), "lfp": synthetic_flows(scale=0.5)}
     calls = []
 
-    def fake_trace(fleet: Path | None, home: str, scenario: str | None = None) -> SimpleNamespace:
+    def fake_trace(fleet: Path | None, home: str, scenario: str | None = None,
+                   mines: Path | None = None) -> SimpleNamespace:
         calls.append(scenario)
         return SimpleNamespace(flows=runs[scenario], summary=synthetic_summary(runs[scenario]))
 
@@ -133,13 +135,13 @@ def test_scenario_difference_traces_both_runs(monkeypatch: pytest.MonkeyPatch, t
 @pytest.mark.parametrize(
     ("args", "column"),
     [
-        (["map", "--flow", "gold"], "stressor"),
-        (["map", "--vehicle", "TRUCK"], "vehicle"),
+        (["map", "--flow", "gold"], "--flow"),
+        (["map", "--vehicle", "TRUCK"], "--vehicle"),
         (["map", "--format", "png,tiff"], "--format"),
         (["map", "--view", "difference"], "--baseline"),
         (["map", "--by", "mine", "--view", "domestic"], "--view"),
         (["map", "--scenario", "lfp"], "--scenario"),
-        (["map", "--by", "mine", "--flow", "used"], "stressor"),
+        (["map", "--by", "mine", "--flow", "used"], "--flow"),
         (["map", "--view", "domestic", "--format", "html"], "--format"),
     ],
 )

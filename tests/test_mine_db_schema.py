@@ -34,7 +34,7 @@ def test_missing_column(sites: pd.DataFrame) -> None:
 def test_grade_out_of_range(sites: pd.DataFrame, grade_pct: float, message: str) -> None:
     sites.loc[2, "grade_pct"] = grade_pct
     err = _error(sites)
-    assert (err.row, err.column) == (4, "grade")
+    assert (err.row, err.column) == (4, "grade_pct")
     assert message in err.message
 
 

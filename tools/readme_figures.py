@@ -8,7 +8,9 @@ by hand and none goes stale when the data change:
 - `scenarios`: the comparison of the bundled scenarios (`tracer compare --json`);
 - `sweep`: the copper recycled-content sweep (`tracer sweep --json`);
 - `mc`: the Monte Carlo ranges per vehicle (`tracer mc --json`);
-- `sobol`: what drives one vehicle's range (`tracer sensitivity --json`).
+- `sobol`: what drives one vehicle's range (`tracer sensitivity --json`);
+- `carbon`: CO2e per vehicle by group and country (`tracer run --json`);
+- `levers`: the procurement levers' hidden-flow / CO2e trade-off (`tracer compare --json`).
 
     python tools/readme_figures.py [--iterations N]      # default 16,384 draws, seed 1
 """
@@ -29,6 +31,7 @@ from hfcommon.output import atomic_path
 README = Path(__file__).resolve().parents[1] / "README.md"
 SCENARIOS = ["baseline", "copper_recycling", "lfp", "clean_energy", "combined", "nev_2030", "copper_grade_2030"]
 SWEEP_VALUES = [0.0, 0.2, 0.4, 0.6]
+LEVERS = ["baseline", "steel_eaf", "steel_scrap_eaf", "aluminium_hydro", "aluminium_recycled", "iron_ore_brazil"]
 MT = 1e6
 
 
@@ -148,6 +151,47 @@ def sobol_block(sens: dict[str, Any]) -> str:
             f"{top['indicator_at_high']:.1f} t per vehicle around {top['indicator_nominal']:.1f} t.")
 
 
+def carbon_block(run: dict[str, Any]) -> str:
+    groups = ("steel", "aluminium", "battery", "rest")
+    rows = [
+        f"The fleet emits {run['co2_t'] / MT:,.1f} Mt CO2e ({run['co2_by_group_t']['steel'] / MT:,.1f} steel, "
+        f"{run['co2_by_group_t']['aluminium'] / MT:,.1f} aluminium, {run['co2_by_group_t']['battery'] / MT:,.1f} "
+        f"traction batteries, {run['co2_by_group_t']['rest'] / MT:,.1f} the rest). Per vehicle, t:",
+        "",
+        "| vehicle | TMR t | hidden t | CO2e t | steel | aluminium | battery | rest | China | Australia "
+        "| world coal (WLD) | other |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for vehicle, total in run["per_vehicle_co2_t"].items():
+        shares = run["per_vehicle_co2_shares"][vehicle]
+        where = run["per_vehicle_co2_by_country_t"][vehicle]
+        named = [where.get(c, 0.0) for c in ("CHN", "AUS", "WLD")]
+        cells = [f"{total * (shares[g] or 0.0):.2f}" for g in groups]
+        rows.append(f"| {vehicle} | {run['per_vehicle_tmr_t'][vehicle]:.1f} | {run['per_vehicle_hidden_t'][vehicle]:.1f} "
+                    f"| {total:.2f} | {' | '.join(cells)} | {named[0]:.2f} | {named[1]:.3f} | {named[2]:.3f} "
+                    f"| {total - sum(named):.3f} |")
+    return "\n".join(rows)
+
+
+def levers_block(compared: dict[str, Any]) -> str:
+    trade = {row["scenario"]: row for row in compared["tradeoff"]}
+    base = trade[compared["reference"]]
+    rows = [
+        f"Against the baseline ({base['hidden_t_per_vehicle']:.2f} t hidden flows and "
+        f"{base['co2_t_per_vehicle']:.2f} t CO2e per vehicle of the 2019 fleet):",
+        "",
+        "| scenario | lever | hidden t/vehicle | CO2e t/vehicle | abroad hidden | home hidden |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for scenario in compared["scenarios"][1:]:
+        row, change = trade[scenario["name"]], scenario["change_pct"]
+        rows.append(f"| `{scenario['name']}` | {scenario['title']} | {signed(row['hidden_change_t'], 2)} "
+                    f"({signed(row['hidden_change_pct'])} %) | {signed(row['co2_change_t'], 2)} "
+                    f"({signed(row['co2_change_pct'])} %) | {signed(change['abroad_hidden_t'])} % "
+                    f"| {signed(change['domestic_hidden_t'])} % |")
+    return "\n".join(rows)
+
+
 def _mc_row(mc: dict[str, Any], vehicle: str, stressor: str) -> dict[str, Any]:
     for row in mc["headline"]:
         if row["vehicle"] == vehicle and row["stressor"] == stressor and row["split"] == "total":
@@ -176,6 +220,8 @@ def main() -> None:
             "--scenario", "copper_recycling")),
         "mc": lambda: mc_block(mc, list(run["per_vehicle_tmr_t"])),
         "sobol": lambda: sobol_block(tracer_json("sensitivity", "--vehicle", "BEV-NMC811")),
+        "carbon": lambda: carbon_block(run),
+        "levers": lambda: levers_block(tracer_json("compare", *LEVERS)),
     }
     text = README.read_text(encoding="utf-8")
     for name, build in builders.items():

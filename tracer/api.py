@@ -12,15 +12,17 @@ import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer import attribution, indicators, paths
+from tracer import attribution, carbon, indicators, paths
 from tracer.engine import CompiledNetwork, compile_network, multipliers
 
 
@@ -39,11 +41,14 @@ class RunResult:
     """The factorised flows: `.split(["country", "vehicle"])` gives any split cheaply."""
 
 
-def default_network() -> nx.DiGraph:
-    """The bundled default network (China 2019), built by the graphs package."""
+def default_network(mines: str | os.PathLike[str] | None = None) -> nx.DiGraph:
+    """The bundled default network (China 2019), built by the graphs package.
+
+    `mines`: a user's mine table (any format mine_db reads) traced instead of the bundled one.
+    """
     from graphs import build_default_network
 
-    return build_default_network()
+    return build_default_network() if mines is None else build_default_network(Path(mines))
 
 
 def default_fleet() -> pd.Series:
@@ -93,9 +98,9 @@ def run(
     is told each stage's name, for progress display.
     """
     step = on_step or (lambda _name: None)
-    home_iso3 = to_iso3(home, column="home")
+    home_iso3 = to_iso3(home, column="--home")
     step("building the supply-chain network")
-    graph = default_network() if network is None else network
+    graph = _validated(default_network() if network is None else network)
     fleet_series = normalise_fleet(default_fleet() if fleet is None else fleet)
     step("compiling and factorising")
     compiled = compile_network(graph)
@@ -109,6 +114,12 @@ def run(
     coefficients = indicators.coefficients_table(compiled, multipliers(compiled, plan.solver))
     step("computing indicators")
     summary = indicators.summarise(flows, coefficients, fleet_series.to_dict(), home_iso3)
+    if not np.isfinite(flows["value"].to_numpy(dtype=float)).all():  # an overflow is an error, not `inf` in a table
+        raise InputError(f"the traced flows overflow to infinity: a fleet count (largest {fleet_series.max():g}) or "
+                         "an amount in the network is absurdly large")
+    each = attribution.attribute_demand(plan, compiled.demand(dict.fromkeys(compiled.vehicles, 1.0)))
+    summary.update(carbon.summary(each.split(["vehicle", "material", "component", "country", "stressor"]), graph,
+                                  list(compiled.vehicles), flows))
     return RunResult(
         flows=flows,
         coefficients=coefficients,
@@ -121,26 +132,47 @@ def run(
     )
 
 
+#: Checks of `graphs.validate` a caller's network must pass: without them a number is silently wrong
+#: (an unknown country counted as abroad, a negative or infinite amount). Structural checks
+#: (dangling boundaries, mass balance) stay with `graphs.validate`, as test and study networks differ.
+_REQUIRED_CHECKS = frozenset({"kind", "unit", "country", "amount", "stressor"})
+
+
+def _validated(network: nx.DiGraph) -> nx.DiGraph:
+    """The network as given, once it passes `_REQUIRED_CHECKS`; else `InputError` naming each node."""
+    from graphs.validate import check
+
+    errors = [f for f in check(network).errors if f.check in _REQUIRED_CHECKS]
+    if errors:
+        lines = "\n  ".join(str(f) for f in errors[:20])
+        raise InputError(f"the network has {len(errors)} error(s):\n  {lines}")
+    return network
+
+
 def trace(
     fleet_file: str | os.PathLike[str] | None = None,
     *,
     vehicles: Mapping[str, float] | None = None,
     home: str = DEFAULT_HOME,
     on_step: Callable[[str], None] | None = None,
+    mines: str | os.PathLike[str] | None = None,
 ) -> RunResult:
     """What the CLI traces: `vehicles`, else the fleet file, else the default fleet.
 
-    Under a scenario: `tracer.scenarios.compare.trace_scenario`.
+    `mines`: a user's mine table instead of the bundled one. Under a scenario:
+    `tracer.scenarios.compare.trace_scenario`.
     """
     chosen = vehicles if vehicles is not None else (load_fleet(fleet_file) if fleet_file else None)
-    return run(fleet=chosen, home=home, on_step=on_step)
+    network = None if mines is None else default_network(mines)
+    return run(fleet=chosen, home=home, network=network, on_step=on_step)
 
 
 def vehicle_report(
-    vehicle_id: str, home: str = DEFAULT_HOME, on_step: Callable[[str], None] | None = None
+    vehicle_id: str, home: str = DEFAULT_HOME, on_step: Callable[[str], None] | None = None,
+    mines: str | os.PathLike[str] | None = None,
 ) -> dict[str, Any]:
-    """One vehicle's TMR and hidden flows, by flow type, material, first-tier component and country."""
-    result = trace(vehicles={vehicle_id: 1.0}, home=home, on_step=on_step)
+    """One vehicle's TMR, hidden flows and CO2e, by flow type, material, first-tier component and country."""
+    result = trace(vehicles={vehicle_id: 1.0}, home=home, on_step=on_step, mines=mines)
     return {
         "vehicle": vehicle_id,
         "tmr_t": result.summary["total_tmr_t"],
@@ -148,6 +180,10 @@ def vehicle_report(
         "used_t": result.summary["used_t"],
         "abroad_share": result.summary["abroad_share"],
         "by_stressor_t": result.summary["by_stressor_t"],
+        "co2_t": result.summary["co2_t"],
+        "co2_by_group_t": result.summary["co2_by_group_t"],
+        "co2_shares": result.summary["per_vehicle_co2_shares"][vehicle_id],
+        "co2_by_country_t": result.summary["co2_by_country_t"],
         **{f"by_{by}": indicators.breakdown(result.flows, by) for by in ("material", "component", "country")},
     }
 

@@ -10,6 +10,9 @@ once and reused for any number of demand vectors (Monte Carlo and scenario sweep
 build on `Solver`), and propagation level by level in topological order, available
 when the network is acyclic. A loop whose gain reaches one (spectral radius of A >= 1)
 has no finite solution; that is reported with the loop's nodes, never silently solved.
+A loop whose gain comes within MIN_LOOP_MARGIN of one is refused as ill-conditioned:
+each unit it delivers would need more than 1/MIN_LOOP_MARGIN units circulating, and
+the solve would lose that many digits, so its result could not be trusted.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ NODE_KINDS: frozenset[str] = frozenset(KINDS)
 Method = Literal["auto", "lu", "propagation"]
 
 _CONVERGENCE_RTOL = 1e-9
+#: Smallest accepted 1 - (spectral radius of a loop): closer to one, more than 8 digits are lost.
+MIN_LOOP_MARGIN = 1e-8
 
 
 class NonConvergentNetworkError(InputError):
@@ -356,7 +361,25 @@ def make_solver(
         raise _loop_error(M, labels, f"(I - A) is singular ({exc})") from None
     solver = Solver(M=M, method="lu", lu=lu, levels=levels, row_blocks=(), col_blocks=())
     _check_convergence(solver, labels)
+    _check_conditioning(M, labels)
     return solver
+
+
+def _check_conditioning(M: sp.csc_matrix, labels: tuple[str, ...] | None) -> None:
+    """Refuse a loop whose gain is within MIN_LOOP_MARGIN of one (ill-conditioned, see module doc)."""
+    G = nx.from_scipy_sparse_array(sp.csr_matrix(M), create_using=nx.DiGraph)
+    for component in nx.strongly_connected_components(G):
+        members = sorted(component)
+        if len(members) == 1 and not G.has_edge(members[0], members[0]):
+            continue
+        radius = spectral_radius(sp.csr_matrix(M)[members][:, members])
+        if 1.0 - radius < MIN_LOOP_MARGIN:
+            names = [labels[i] if labels else str(i) for i in members]
+            raise NonConvergentNetworkError(
+                f"the supply chain is ill-conditioned: the loop through {', '.join(names[:8])} has spectral radius "
+                f"{radius:.15g} (1 - {1.0 - radius:.2g}), within {MIN_LOOP_MARGIN:g} of one; its result would lose "
+                f"more than {-math.log10(MIN_LOOP_MARGIN):.0f} digits (check recycling rates and yields)"
+            )
 
 
 def _check_convergence(solver: Solver, labels: tuple[str, ...] | None) -> None:

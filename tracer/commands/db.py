@@ -15,7 +15,7 @@ from rich.table import Table
 from hfcommon.output import to_json
 from tracer import sites
 from tracer.commands import coverage
-from tracer.commands.options import JsonOption
+from tracer.commands.options import JsonOption, out_file_option
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
 
@@ -81,7 +81,7 @@ def validate_command(
 
 def import_fineprint_command(
     path: Annotated[Path, typer.Argument(help="FINEPRINT folder (facilities, minerals, commodities, waste CSVs).")],
-    out: Annotated[Path, typer.Option("--out", help="Site file to write (.parquet = GeoParquet, .gpkg, .csv ...).")],
+    out: Annotated[Path, out_file_option("Site file to write (.parquet = GeoParquet, .gpkg, .csv ...).")],
     json_: JsonOption = False,
 ) -> None:
     """Import FINEPRINT (Jasansky et al. 2023) at mine resolution; print per-commodity coverage."""

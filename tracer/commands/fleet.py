@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from hfcommon.output import to_json
-from tracer.commands.options import ResultFormat
+from tracer.commands.options import ResultFormat, out_dir_option
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import bars
 from tracer.exchange.iamc import fleet_iamc
@@ -33,7 +33,7 @@ def fleet(
     config: Annotated[Path | None, typer.Option("--config", help="A TOML study file, or a bundled study: china_trucks (default), china_cars, xu2025.")] = None,
     to: Annotated[int, typer.Option("--to", help="Last year of the projection.")] = 2050,
     from_year: Annotated[int, typer.Option("--from", help="First year reported.")] = 2000,
-    out: Annotated[Path | None, typer.Option("--out", help="Directory for tables, plots and fleet.json.")] = None,
+    out: Annotated[Path | None, out_dir_option("Directory for tables, plots and fleet.json.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON only (per-year totals).")] = False,
     mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws (0: none).", min=0)] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
@@ -72,13 +72,13 @@ def fleet(
 def fleet_cars(
     to: Annotated[int, typer.Option("--to", help="Last year of the projection.")] = 2050,
     from_year: Annotated[int, typer.Option("--from", help="First year reported.")] = 2000,
-    out: Annotated[Path | None, typer.Option("--out", help="Directory for cars_eol.csv, per_vehicle.csv, cars_eol.png and cars_eol.json.")] = None,
+    out: Annotated[Path | None, out_dir_option("Directory for cars_eol.csv, per_vehicle.csv, cars_eol.png and cars_eol.json.")] = None,
     json_: Annotated[bool, typer.Option("--json", help="Print JSON only.")] = False,
     mc: Annotated[int, typer.Option("--mc", help="Monte Carlo draws (0: none).", min=0)] = 1000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
 ) -> None:
     """China's end-of-life passenger cars by powertrain and battery chemistry: metal returned, hidden flows and CO2 avoided."""
-    from hfcommon.output import staged_files, write_json, write_table
+    from hfcommon.output import output_set, write_json, write_table
     from tracer.stock import car_eol, plots
 
     if mc == 1:
@@ -90,7 +90,7 @@ def fleet_cars(
         table = car_eol.car_eol_table(inputs, from_year, mc, seed, progress=advance)
     report = car_eol.car_eol_report(table, inputs, mc, seed)
     if out is not None:
-        with staged_files(out) as stage:
+        with output_set(out) as stage:
             files = [write_table(table, stage / "cars_eol", "csv"),
                      write_table(car_eol.per_vehicle_table(inputs), stage / "per_vehicle", "csv"),
                      plots.car_eol(table, stage / "cars_eol.png")]

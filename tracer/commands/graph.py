@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from hfcommon.output import to_json
-from tracer.commands.options import JsonOption
+from tracer.commands.options import JsonOption, out_dir_option
 from tracer.commands.options import stdout as _out
 
 MinesOption = Annotated[Path | None, typer.Option("--mines", help="Mine table mine_db can read (default: bundled).")]
@@ -68,7 +68,7 @@ def info_command(
 
 
 def export_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory to write into.")],
+    out: Annotated[Path, out_dir_option("Directory to write into.")],
     fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet (exact) or graphml.")] = ExportFormat.parquet,
     as_json: Annotated[bool, typer.Option("--json", help="Print the written paths as JSON.")] = False,
     mines: MinesOption = None,

@@ -14,9 +14,15 @@ from typing import Annotated
 
 import typer
 
-from hfcommon.output import to_json
+from hfcommon.output import output_set, to_json
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer.commands.options import FleetOption, HomeOption, JsonOption
+from tracer.commands.options import (
+    FleetOption,
+    HomeOption,
+    JsonOption,
+    out_dir_option,
+    out_file_option,
+)
 from tracer.commands.options import stdout as _out
 from tracer.maps import aggregate
 from tracer.maps.outputs import (
@@ -60,6 +66,11 @@ VehicleOption = Annotated[
 ]
 
 
+def _committed(written: Written, stage: Path, out: Path) -> Written:
+    """The same files at their committed place in `out`."""
+    return Written([out / path.relative_to(stage) for path in written.files], written.extra)
+
+
 def _report_files(written: Written, as_json: bool) -> None:
     if as_json:
         typer.echo(to_json({"files": [str(f) for f in written.files], **written.extra}))
@@ -72,7 +83,7 @@ def _report_files(written: Written, as_json: bool) -> None:
 
 
 def map_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory for the files.")],
+    out: Annotated[Path, out_dir_option("Directory for the files.")],
     by: Annotated[By, typer.Option("--by", help="country (choropleth) or mine (points).")] = By.country,
     flow: FlowOption = "hidden",
     vehicle: VehicleOption = None,
@@ -90,13 +101,14 @@ def map_command(
     as_json: JsonOption = False,
 ) -> None:
     """World map of hidden flows by producing country or mine: PNG, SVG, GeoJSON, GeoPackage, GeoParquet, HTML."""
-    written = write_map(out, by.value, flow, vehicle, fmt, view.value, baseline, scenario, flows_path, mines_path,
-                        fleet, home)  # fmt: skip
-    _report_files(written, as_json)
+    with output_set(out) as stage:
+        written = write_map(stage, by.value, flow, vehicle, fmt, view.value, baseline, scenario, flows_path, mines_path,
+                            fleet, home)  # fmt: skip
+    _report_files(_committed(written, stage, out), as_json)
 
 
 def sankey_command(
-    out: Annotated[Path, typer.Option("--out", help="Directory for the files.")],
+    out: Annotated[Path, out_dir_option("Directory for the files.")],
     flow: FlowOption = "hidden",
     vehicle: VehicleOption = None,
     fmt: Annotated[str, typer.Option("--format", help=f"Comma-separated: {','.join(SANKEY_FORMATS)}.")] = "html,png,svg",
@@ -110,13 +122,14 @@ def sankey_command(
     as_json: JsonOption = False,
 ) -> None:
     """Sankey diagram producing country -> material -> component -> vehicle (HTML, PNG, SVG, links CSV)."""
-    written = write_sankey(out, flow, vehicle, fmt, (top_countries, top_components, top_materials), scenario,
-                           flows_path, fleet, home)  # fmt: skip
-    _report_files(written, as_json)
+    with output_set(out) as stage:
+        written = write_sankey(stage, flow, vehicle, fmt, (top_countries, top_components, top_materials), scenario,
+                               flows_path, fleet, home)  # fmt: skip
+    _report_files(_committed(written, stage, out), as_json)
 
 
 def report_command(
-    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
+    out: Annotated[Path, out_file_option("The HTML file to write.")] = Path("report.html"),
     flows_path: FlowsOption = None,
     summary_path: Annotated[
         Path | None, typer.Option("--summary", help="summary.json written by `tracer run --out` (with --flows).")

@@ -2,7 +2,7 @@
 
 Thin: the work is in `tracer.reconcile`. Everything (tables, JSON, the PNG) is computed
 and rendered before anything is written; `--out` receives the files as one set through
-`hfcommon.output.staged_files`, so a failure leaves none of them. With --json only JSON
+`hfcommon.output.output_set`, so a failure leaves none of them. With --json only JSON
 reaches stdout.
 """
 
@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from hfcommon.output import staged_files, to_json, write_json, write_table
+from hfcommon.output import output_set, to_json, write_json, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
 from tracer.commands.options import (
@@ -80,7 +80,7 @@ def reconcile_command(
     written: list[Path] = []
     if out is not None:
         figure = waterfall_figure(result)
-        with staged_files(out) as stage:
+        with output_set(out) as stage:
             write_table(result.comparison, stage / "comparison", fmt.value)
             write_table(result.elements, stage / "elements", fmt.value)
             write_table(result.waterfall, stage / "waterfall", fmt.value)

@@ -14,9 +14,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from hfcommon.output import to_json, write_json, write_table
+from hfcommon.output import to_json, write_json, write_set, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer import api
+from tracer import api, carbon
+from tracer.commands.graph import MinesOption
 from tracer.commands.options import (
     FleetOption,
     HomeOption,
@@ -26,6 +27,7 @@ from tracer.commands.options import (
 )
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
+from tracer.suppliers import compare_with_national, read_suppliers
 
 
 class View(str, Enum):
@@ -80,6 +82,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     totals.add_row(f"share of hidden flows abroad (home {summary['home']})", _pct(summary["abroad_share"]))
     nev = summary["nev_to_conventional_hidden"]
     totals.add_row("hidden flows per NEV / per conventional car", "n/a" if nev is None else f"{nev:.2f}x")
+    totals.add_row("CO2e of production (cradle to gate)", _mt(summary["co2_t"]))
     _out.print(totals)
 
     per_vehicle = Table(title="Per vehicle", title_justify="left")
@@ -93,50 +96,103 @@ def _print_summary(summary: dict[str, Any]) -> None:
             f"{summary['per_vehicle_hidden_t'][vehicle]:,.2f}",
         )
     _out.print(per_vehicle)
+    _out.print(_co2_table(summary))
     _out.print(_share_table("Top countries", summary["top_countries"], "country"))
     _out.print(_share_table("Top materials", summary["top_materials"], "material"))
 
 
-def _write_outputs(result: api.RunResult, out: Path, fmt: TableFormat) -> list[Path]:
+def _co2_table(summary: dict[str, Any]) -> Table:
+    """CO2e per vehicle beside TMR, with the shares of steel, aluminium, battery and the rest."""
+    table = Table(title="CO2e per vehicle (t), beside TMR", title_justify="left")
+    for column in ("vehicle", "TMR t", "CO2e t", *(f"{g} %" for g in carbon.GROUPS)):
+        table.add_column(column, justify="left" if column == "vehicle" else "right")
+    for vehicle in summary["per_vehicle_co2_t"]:
+        shares = summary["per_vehicle_co2_shares"][vehicle]
+        table.add_row(vehicle, f"{summary['per_vehicle_tmr_t'][vehicle]:,.2f}",
+                      f"{summary['per_vehicle_co2_t'][vehicle]:,.2f}",
+                      *("n/a" if shares[g] is None else f"{100 * shares[g]:.1f}" for g in carbon.GROUPS))
+    return table
+
+
+def _write_outputs(result: api.RunResult, summary: dict[str, Any], out: Path, fmt: TableFormat) -> list[Path]:
     return [
         write_table(result.flows, out / "flows", fmt.value),
         write_table(result.coefficients, out / "coefficients", fmt.value),
-        write_json(result.summary, out / "summary.json"),
+        write_json(summary, out / "summary.json"),
     ]
+
+
+SuppliersOption = Annotated[
+    Path | None,
+    typer.Option("--suppliers", help="CSV of material, country, supplier (route or mine), share: the carmaker's "
+                                     "own sourcing, compared with the national average."),
+]
 
 
 def run_command(
     fleet: FleetOption = None,
     home: HomeOption = DEFAULT_HOME,
+    mines: MinesOption = None,
+    suppliers: SuppliersOption = None,
     out: OutOption = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
     as_json: JsonOption = False,
 ) -> None:
-    """Trace the fleet's hidden flows: TMR, per-vehicle, domestic vs abroad, top countries."""
+    """Trace the fleet's hidden flows and CO2e: TMR, per-vehicle, domestic vs abroad, top countries."""
+    own = read_suppliers(suppliers) if suppliers is not None else None  # a bad file fails before any tracing
     with progress_bar("starting", None, as_json) as bar:
-        result = api.trace(fleet, home=home, on_step=bar.stage)
-    written = _write_outputs(result, out, fmt) if out is not None else []
+        result = api.trace(fleet, home=home, on_step=bar.stage, mines=mines)
+        national = None
+        if own is not None:
+            national = result
+            result = api.run(fleet=national.fleet, home=home, network=own.apply(national.network), on_step=bar.stage)
+    summary = dict(result.summary)
+    if national is not None:
+        summary["suppliers"] = {"file": str(suppliers), **compare_with_national(national, result)}
+    written = write_set(out, lambda stage: _write_outputs(result, summary, stage, fmt)) if out is not None else []
     if as_json:
-        typer.echo(to_json(result.summary))
+        typer.echo(to_json(summary))
         return
-    _print_summary(result.summary)
+    _print_summary(summary)
+    if national is not None:
+        _print_suppliers(summary["suppliers"])
     for path in written:
         _out.print(f"wrote {path}")
+
+
+def _print_suppliers(comparison: dict[str, Any]) -> None:
+    table = Table(title=f"Your suppliers ({comparison['file']}) against the national average, per vehicle",
+                  title_justify="left")
+    for column in ("vehicle", "hidden t national", "hidden t yours", "CO2e t national", "CO2e t yours"):
+        table.add_column(column, justify="left" if column == "vehicle" else "right")
+    for row in comparison["per_vehicle"]:
+        table.add_row(row["vehicle"], f"{row['national_hidden_t']:,.2f}", f"{row['suppliers_hidden_t']:,.2f}",
+                      f"{row['national_co2_t']:,.2f}", f"{row['suppliers_co2_t']:,.2f}")
+    _out.print(table)
 
 
 def vehicle_command(
     vehicle_id: Annotated[str, typer.Argument(help="Vehicle id, e.g. BEV-NMC811 or ICEV.")],
     home: HomeOption = DEFAULT_HOME,
+    mines: MinesOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """One vehicle's TMR: by flow type, material, first-tier component and country."""
+    """One vehicle's TMR and CO2e: by flow type, group, material, first-tier component and country."""
     with progress_bar("starting", None, as_json) as bar:
-        report = api.vehicle_report(vehicle_id, home, on_step=bar.stage)
+        report = api.vehicle_report(vehicle_id, home, on_step=bar.stage, mines=mines)
     if as_json:
         typer.echo(to_json(report))
         return
     _out.print(f"[bold]{vehicle_id}[/]: TMR {report['tmr_t']:,.2f} t per vehicle, hidden {report['hidden_t']:,.2f} t, "
-               f"used {report['used_t']:,.3f} t, {_pct(report['abroad_share'])} of hidden flows abroad")
+               f"used {report['used_t']:,.3f} t, {_pct(report['abroad_share'])} of hidden flows abroad; "
+               f"CO2e {report['co2_t']:,.2f} t")
+    shares = Table(title="CO2e by group", title_justify="left")
+    for column in ("group", "CO2e t", "share"):
+        shares.add_column(column, justify="left" if column == "group" else "right")
+    for group in carbon.GROUPS:
+        share = report["co2_shares"][group]
+        shares.add_row(group, f"{report['co2_by_group_t'][group]:,.3f}", _pct(share))
+    _out.print(shares)
     for key in ("material", "component", "country"):
         table = Table(title=f"by {key}", title_justify="left")
         table.add_column(key)
@@ -156,7 +212,7 @@ def coefficients_command(
     """TMR coefficient (t per unit of output) of every node: ore, metal, battery, vehicle."""
     with progress_bar("starting", None, as_json) as bar:
         table = api.coefficients(kind, on_step=bar.stage)
-    written = [write_table(table, out / "coefficients", fmt.value)] if out is not None else []
+    written = write_set(out, lambda stage: [write_table(table, stage / "coefficients", fmt.value)]) if out else []
     if as_json:
         typer.echo(to_json(table.to_dict("records")))
         return

@@ -15,7 +15,7 @@ import typer
 from rich.table import Table
 
 from hfcommon.errors import InputError
-from hfcommon.output import to_json, write_json, write_table
+from hfcommon.output import to_json, write_json, write_set, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
 from tracer.commands.options import (
@@ -110,16 +110,29 @@ def _print_comparison(c: Comparison, top: int = 8) -> None:
     for label in c.labels[1:]:
         table.add_column(label, justify="right")
     metrics = ("total_tmr_t", "hidden_t", "overburden_t", "waste_rock_t", "tailings_t", "process_residue_t",
-               "used_t", "domestic_hidden_t", "abroad_hidden_t", "vehicles")
+               "used_t", "domestic_hidden_t", "abroad_hidden_t", "co2_t", "vehicles")
     for metric in metrics:
         base = float(totals.at[(reference, metric), "value"])
         first = f"{base:,.0f}" if metric == "vehicles" else _mt(base)
         changes = [_pct(float(totals.at[(label, metric), "change_pct"])) for label in c.labels[1:]]
         table.add_row(metric.removesuffix("_t"), first, *changes)
     _out.print(table)
+    _print_levers(c)
     _print_dimension(c, "per_vehicle", "hidden", "Hidden flows per vehicle (t/vehicle)", None, absolute=True)
+    _print_dimension(c, "per_vehicle", "co2", "CO2e per vehicle (t/vehicle)", None, absolute=True)
     _print_dimension(c, "country", "hidden", f"Hidden flows by country: top {top}, change in Mt", top)
     _print_dimension(c, "material", "hidden", f"Hidden flows by material: top {top}, change in Mt", top)
+
+
+def _print_levers(c: Comparison) -> None:
+    """Each scenario's change in hidden flows and in CO2e per vehicle, side by side (the trade-off)."""
+    table = Table(title=f"Trade-off against {c.labels[0]}: change per vehicle of the fleet", title_justify="left")
+    for column in ("scenario", "hidden t", "hidden %", "CO2e t", "CO2e %"):
+        table.add_column(column, justify="left" if column == "scenario" else "right")
+    for row in c.tradeoff().itertuples():
+        table.add_row(row.scenario, f"{row.hidden_change_t:+,.2f}", _pct(row.hidden_change_pct),
+                      f"{row.co2_change_t:+,.2f}", _pct(row.co2_change_pct))
+    _out.print(table)
 
 
 def _print_dimension(
@@ -144,14 +157,20 @@ def _print_dimension(
 
 
 def _write_comparison(c: Comparison, out: Path, fmt: ResultFormat) -> list[Path]:
-    if fmt is ResultFormat.iamc:
+    if fmt is ResultFormat.iamc:  # the IAMC long table and the JSON instead of the tables and the plot
         from tracer.exchange.iamc import comparison_iamc
 
-        return [write_table(comparison_iamc(c), out / "comparison_iamc", "csv"), write_json(c.to_dict(), out / "comparison.json")]
+        return [write_table(comparison_iamc(c), out / "comparison_iamc", "csv"),
+                write_json(c.to_dict(), out / "comparison.json")]
+    from tracer.maps.static import save_figure
+    from tracer.maps.tradeoff import tradeoff_figure
+
     return [
         write_table(c.totals, out / "comparison_totals", fmt.value),
         write_table(c.breakdown, out / "comparison_breakdown", fmt.value),
         write_table(c.assumptions, out / "comparison_assumptions", fmt.value),
+        write_table(c.tradeoff(), out / "comparison_tradeoff", fmt.value),
+        *save_figure(tradeoff_figure(c.tradeoff(), c.labels[0]), out / "comparison_tradeoff", ["png"]),
         write_json(c.to_dict(), out / "comparison.json"),
     ]
 
@@ -168,7 +187,7 @@ def compare_command(
     base_fleet = api.load_fleet(fleet) if fleet else None
     with progress_bar("starting", len(scenarios), as_json) as bar:
         result = compare(scenarios, fleet=base_fleet, home=home, on_step=bar.stage)
-    written = _write_comparison(result, out, fmt) if out is not None else []
+    written = write_set(out, lambda stage: _write_comparison(result, stage, fmt)) if out is not None else []
     if as_json:
         typer.echo(to_json(result.to_dict()))
         return
@@ -229,10 +248,10 @@ def sweep_command(
         result = sweep(parameter, grid, base=scenario, fleet=base_fleet, home=home, on_step=bar.stage)
     written = []
     if out is not None:
-        written = [
-            write_table(result.table, out / "sweep", fmt.value),
-            write_json(result.to_dict(), out / "sweep.json"),
-        ]
+        written = write_set(out, lambda stage: [
+            write_table(result.table, stage / "sweep", fmt.value),
+            write_json(result.to_dict(), stage / "sweep.json"),
+        ])
     if as_json:
         typer.echo(to_json(result.to_dict()))
         return

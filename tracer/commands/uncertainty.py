@@ -14,7 +14,7 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from hfcommon.output import to_json, write_json, write_table
+from hfcommon.output import to_json, write_json, write_set, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.commands.options import FleetOption, JsonOption, OutOption
 from tracer.commands.options import stderr as _err
@@ -72,11 +72,11 @@ def mc_command(
     _warn(summary["data_warnings"])
     written = []
     if out is not None:
-        written = [
-            write_table(result.table, out / "montecarlo"),
-            write_json(summary, out / "montecarlo.json"),
-            write_json(report.ranges, out / "ranges.json"),
-        ]
+        written = write_set(out, lambda stage: [
+            write_table(result.table, stage / "montecarlo"),
+            write_json(summary, stage / "montecarlo.json"),
+            write_json(report.ranges, stage / "ranges.json"),
+        ])
     if as_json:
         typer.echo(to_json(summary))
         return
@@ -117,11 +117,11 @@ def sensitivity_command(
     _warn(summary["data_warnings"])
     written = []
     if out is not None:
-        written = [
-            write_table(tornado, out / "tornado"),
-            write_table(sobol, out / "sobol"),
-            write_json(summary, out / "sensitivity.json"),
-        ]
+        written = write_set(out, lambda stage: [
+            write_table(tornado, stage / "tornado"),
+            write_table(sobol, stage / "sobol"),
+            write_json(summary, stage / "sensitivity.json"),
+        ])
     if as_json:
         typer.echo(to_json(summary))
         return

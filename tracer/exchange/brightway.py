@@ -30,7 +30,7 @@ import pandas as pd
 import pycountry
 
 from hfcommon.errors import InputError
-from hfcommon.output import staged_files, write_table
+from hfcommon.output import write_set, write_table
 from hfcommon.vocabulary import (
     HIDDEN_STRESSORS,
     MASS_STRESSORS,
@@ -191,9 +191,9 @@ def export(out: Path | None = None, project: str | None = None, *, database: str
             write_project(tables, project, database, backend=backend, overwrite=overwrite)
     files: list[str] = []
     if out is not None:
-        with staged_files(out) as stage:
-            written = [write_table(t, stage / name, fmt) for name, t in tables.tables().items()]
-        files = [str(Path(out) / p.name) for p in written]
+        written = write_set(out, lambda stage: [write_table(t, stage / name, fmt)
+                                                for name, t in tables.tables().items()])
+        files = [str(p) for p in written]
     return {
         "database": database, "biosphere": BIOSPHERE, "scenario": scenario,
         "activities": len(tables.activities), "biosphere_flows": len(tables.biosphere),

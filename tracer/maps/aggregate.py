@@ -67,13 +67,13 @@ def select_flow(
     """
     check_flows(flows)
     if flow not in FLOW_GROUPS:
-        raise InputError(f"unknown flow {flow!r}; choose one of {sorted(FLOW_GROUPS)}", column="stressor")
+        raise InputError(f"unknown flow {flow!r}; choose one of {sorted(FLOW_GROUPS)}", column="--flow")
     rows = flows[flows["stressor"].isin(FLOW_GROUPS[flow])]
     if vehicles:
         unknown = sorted(set(vehicles) - set(flows["vehicle"]))
         if unknown:
             raise InputError(
-                f"unknown vehicle(s) {unknown}; the table has {sorted(flows['vehicle'].unique())}", column="vehicle"
+                f"unknown vehicle(s) {unknown}; the table has {sorted(flows['vehicle'].unique())}", column="--vehicle"
             )
         rows = rows[rows["vehicle"].isin(list(vehicles))]
     units = rows["unit"].dropna().unique()
@@ -134,7 +134,7 @@ MINE_FLOWS = ("hidden", *HIDDEN_STRESSORS)
 def mine_flow_column(flow: str) -> str:
     """The `by_mine` column for `flow`; residues and used mass arise off site, so they are refused."""
     if flow not in MINE_FLOWS:
-        raise InputError(f"mine maps show {', '.join(MINE_FLOWS)}, not {flow!r}", column="stressor")
+        raise InputError(f"mine maps show {', '.join(MINE_FLOWS)}, not {flow!r}", column="--flow")
     return f"{flow}_t"
 
 

@@ -53,23 +53,25 @@ def read_ranges(path: Path, label: str = "90 % interval") -> tuple[dict[str, Any
     raise InputError("expected tracer mc's montecarlo.json or {\"ranges\": {...}}", file=str(path))
 
 
-def trace(fleet: Path | None, home: str, scenario: str | None = None) -> Any:
-    """Run the engine on the default network and fleet, or on what `scenario` makes of them."""
+def trace(fleet: Path | None, home: str, scenario: str | None = None, mines: Path | None = None) -> Any:
+    """Run the engine on the default network (on a user's `mines` table if given) and fleet,
+    or on what `scenario` makes of them."""
     from tracer import api
 
     if scenario is None:
-        return api.trace(fleet, home=home)
+        return api.trace(fleet, home=home, mines=mines)
     from tracer.scenarios.compare import trace_scenario
 
-    return trace_scenario(scenario, api.load_fleet(fleet) if fleet else None, home)
+    return trace_scenario(scenario, api.load_fleet(fleet) if fleet else None, home, mines=mines)
 
 
 def flows_and_summary(
-    flows_path: Path | None, summary_path: Path | None, fleet: Path | None, home: str, scenario: str | None = None
+    flows_path: Path | None, summary_path: Path | None, fleet: Path | None, home: str, scenario: str | None = None,
+    mines: Path | None = None,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """Flows and summary from files when given, else from a fresh run (under `scenario` if named)."""
+    """Flows and summary from files when given, else from a fresh run (under `scenario`, on `mines`, if named)."""
     if flows_path is None:
-        result = trace(fleet, home, scenario)
+        result = trace(fleet, home, scenario, mines)
         summary = dict(result.summary)
         if scenario is not None:
             summary.setdefault("assumptions", [f"Scenario: {scenario}."])
@@ -77,7 +79,7 @@ def flows_and_summary(
     if scenario is not None:
         raise InputError("--scenario traces anew; it cannot be combined with --flows", column="--scenario")
     summary = read_json_object(summary_path, "summary") if summary_path else {}
-    summary.setdefault("home", to_iso3(home, column="home"))
+    summary.setdefault("home", to_iso3(home, column="--home"))
     return read_flows(flows_path), summary
 
 

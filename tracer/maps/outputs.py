@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from hfcommon.errors import InputError
-from hfcommon.output import write_table
+from hfcommon.output import safe_name, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.maps import aggregate, geodata, inputs, interactive, report, sankey, static
 
@@ -43,7 +43,8 @@ def parse_formats(text: str, allowed: tuple[str, ...]) -> list[str]:
 
 
 def _stem(*parts: str | None) -> str:
-    return "_".join(p.replace(",", "+") for p in parts if p)
+    """A file name from labels (vehicles, scenario): sanitised, so it cannot leave --out."""
+    return "_".join(safe_name(p.replace(",", "+")) for p in parts if p)
 
 
 def _check_map_options(by: str, view: str, formats: list[str], baseline: Path | None, scenario: str | None,
@@ -75,12 +76,13 @@ def write_map(
     """World map of `flow` by producing country or mine: images, geodata and/or HTML."""
     formats = parse_formats(fmt, MAP_FORMATS)
     _check_map_options(by, view, formats, baseline, scenario, flow)
-    flows, summary = inputs.flows_and_summary(flows_path, None, fleet, home, scenario)
+    flows, summary = inputs.flows_and_summary(flows_path, None, fleet, home, scenario, mines_path)
     home = str(summary.get("home", home))
     aggregate.select_flow(flows, flow, vehicle)  # fail on a bad flow or vehicle before drawing anything
     base = None
     if view == "difference":
-        base = inputs.read_flows(baseline) if baseline is not None else inputs.trace(fleet, home).flows
+        base = (inputs.read_flows(baseline) if baseline is not None
+                else inputs.trace(fleet, home, None, mines_path).flows)
     mines = inputs.mines(mines_path) if by == "mine" else None
     stem = out / _stem(flow, "by", by, ",".join(vehicle or []) or None,
                        Path(scenario).stem if scenario else None, None if view == "standard" else view)
@@ -166,7 +168,7 @@ def write_report(
     """One self-contained HTML report; the extra figures are its headline values."""
     if summary_path is not None and flows_path is None:
         raise InputError("--summary needs --flows (the two files of one run)", column="--summary")
-    flows, summary = inputs.flows_and_summary(flows_path, summary_path, fleet, home, scenario)
+    flows, summary = inputs.flows_and_summary(flows_path, summary_path, fleet, home, scenario, mines_path)
     ranges, label = inputs.read_ranges(ranges_path) if ranges_path is not None else ({}, "90 % interval")
     page = report.build_report(flows, summary, mines=inputs.mines(mines_path), ranges=ranges, range_label=label,
                                title=title)  # fmt: skip

@@ -252,6 +252,26 @@ def _vehicle_table(flows: pd.DataFrame, fleet: pd.Series | None, ranges: Mapping
     return _table(frame, "Per vehicle type", formats)
 
 
+def _carbon_table(summary: Mapping[str, Any]) -> str:
+    """CO2e per vehicle beside TMR, with the shares of steel, aluminium, the battery and the rest
+    (the `per_vehicle_co2_*` keys of a run's summary; empty when the summary has none)."""
+    co2, shares = summary.get("per_vehicle_co2_t"), summary.get("per_vehicle_co2_shares")
+    if not isinstance(co2, Mapping) or not isinstance(shares, Mapping):
+        return ""
+    tmr = summary.get("per_vehicle_tmr_t") or {}
+    groups = ("steel", "aluminium", "battery", "rest")
+    frame = pd.DataFrame({
+        "Vehicle": list(co2),
+        "TMR (t per vehicle)": [float(tmr.get(v, np.nan)) for v in co2],
+        "CO2e (t per vehicle)": [float(t) for t in co2.values()],
+        **{f"{g.capitalize()} share": [np.nan if shares[v].get(g) is None else float(shares[v][g]) for v in co2]
+           for g in groups},
+    })
+    formats = {"TMR (t per vehicle)": "ratio", "CO2e (t per vehicle)": "ratio",
+               **{f"{g.capitalize()} share": "share" for g in groups}}
+    return _table(frame, "CO2e of production per vehicle (cradle to gate)", formats)
+
+
 def _country_table(flows: pd.DataFrame, top: int) -> str:
     table = by_country(flows).sort_values("hidden_t", ascending=False)
     total = table["hidden_t"].sum()
@@ -369,6 +389,7 @@ def build_report(
         "<h2>Per vehicle</h2>",
         figure_div(vehicle_figure(flows, fleet)),
         _vehicle_table(flows, fleet, all_ranges, range_label),
+        _carbon_table(summary),
         "<h2>Where the hidden flows lie</h2>",
         figure_div(mapped),
         _country_table(flows, top),

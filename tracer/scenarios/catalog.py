@@ -13,13 +13,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, did_you_mean
 from tracer.scenarios.spec import Scenario, parse_scenario, read_toml
 
 BASELINE = "baseline"
 _KEYED = ("recycled_content", "ore_grade", "lightweighting")
 _LISTED = ("electricity", "sourcing")
-_SINGLE = ("battery_mix", "fleet")
+_SINGLE = ("battery_mix", "fleet", "steel_route", "aluminium_power")
 
 
 def bundled_dir() -> Path:
@@ -40,11 +40,12 @@ def resolve(ref: str | Path) -> Path:
         return path
     if path.suffix == ".toml":
         raise InputError("scenario file not found", file=str(path))
-    candidate = bundled_dir() / f"{ref}.toml"
-    if candidate.is_file():
-        return candidate
+    names = bundled_names()
+    if str(ref) in names:  # only an exact bundled name: `../../x` cannot reach a file outside the bundle
+        return bundled_dir() / f"{ref}.toml"
     raise InputError(
-        f"unknown scenario {str(ref)!r}: not a file and not bundled ({', '.join(bundled_names())})"
+        f"unknown scenario {str(ref)!r}{did_you_mean(str(ref), names, 0.6)}: not a file and not bundled "
+        f"({', '.join(names)})",
     )
 
 

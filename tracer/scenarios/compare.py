@@ -75,9 +75,27 @@ class Comparison:
         """Scenario labels in the order given (the first is the reference)."""
         return [run.label for run in self.runs]
 
+    def tradeoff(self) -> pd.DataFrame:
+        """Hidden flows and CO2e per vehicle of the fleet, and their change against the first scenario.
+
+        One row per scenario: the two columns a procurement lever trades against each other.
+        """
+        wide = self.totals.pivot(index="scenario", columns="metric", values="value").reindex(self.labels)
+        out = pd.DataFrame({
+            "scenario": self.labels,
+            "hidden_t_per_vehicle": (wide["hidden_t"] / wide["vehicles"]).to_numpy(),
+            "co2_t_per_vehicle": (wide["co2_t"] / wide["vehicles"]).to_numpy(),
+        })
+        for name, column in (("hidden", "hidden_t_per_vehicle"), ("co2", "co2_t_per_vehicle")):
+            base = float(out[column].iloc[0])
+            out[f"{name}_change_t"] = out[column] - base
+            out[f"{name}_change_pct"] = 100.0 * out[f"{name}_change_t"] / base if base else np.nan
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: per scenario its totals, changes vs the first and assumptions."""
-        out: dict[str, Any] = {"home": self.home, "reference": self.labels[0], "scenarios": []}
+        out: dict[str, Any] = {"home": self.home, "reference": self.labels[0], "scenarios": [],
+                               "tradeoff": self.tradeoff().to_dict("records")}
         for run in self.runs:
             t = self.totals[self.totals["scenario"] == run.label].set_index("metric")
             out["scenarios"].append(
@@ -90,6 +108,7 @@ class Comparison:
                     "change_pct": {m: t.at[m, "change_pct"] for m in t.index},
                     "per_vehicle_tmr_t": run.result.summary["per_vehicle_tmr_t"],
                     "per_vehicle_hidden_t": run.result.summary["per_vehicle_hidden_t"],
+                    "per_vehicle_co2_t": run.result.summary.get("per_vehicle_co2_t", {}),
                     "assumptions": run.scenario.assumptions(),
                 }
             )
@@ -109,11 +128,13 @@ def trace_scenario(
     fleet: Mapping[str, float] | pd.Series | None = None,
     home: str = DEFAULT_HOME,
     on_step: Callable[[str], None] | None = None,
+    mines: str | Path | None = None,
 ) -> api.RunResult:
-    """Trace the default network and `fleet` (default: the default fleet) as `scenario` changes them."""
+    """Trace the default network (on `mines` if given) and `fleet` as `scenario` changes them."""
     spec = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     base = api.normalise_fleet(api.default_fleet() if fleet is None else fleet)
-    network, fleet_series = scenario_inputs(spec, api.default_network(), base)
+    graph = api.default_network() if mines is None else api.default_network(mines)
+    network, fleet_series = scenario_inputs(spec, graph, base)
     return api.run(fleet=fleet_series, home=home, network=network, on_step=on_step)
 
 
@@ -132,7 +153,7 @@ def compare(
     if not refs:
         raise InputError("give at least one scenario to compare")
     step = on_step or (lambda _name: None)
-    home_iso3 = to_iso3(home, column="home")
+    home_iso3 = to_iso3(home, column="--home")
     scenarios = [r if isinstance(r, Scenario) else load_scenario(r) for r in refs]
     labels = _unique_labels([s.name for s in scenarios])
     base_network = api.default_network() if network is None else network
@@ -209,12 +230,13 @@ def _breakdown(run: ScenarioRun, home: str) -> pd.DataFrame:
         for dimension in ("vehicle", "country", "material", "location"):
             grouped = subset.groupby(dimension, as_index=False)["value"].sum().rename(columns={dimension: "key"})
             parts.append(grouped.assign(dimension=dimension, measure=measure, unit="t"))
-    for measure, column in (("tmr", "per_vehicle_tmr_t"), ("hidden", "per_vehicle_hidden_t")):
+    for measure, column in (("tmr", "per_vehicle_tmr_t"), ("hidden", "per_vehicle_hidden_t"),
+                            ("co2", "per_vehicle_co2_t")):
         per = run.result.summary.get(column, {})
         parts.append(
             pd.DataFrame(
                 {"key": list(per), "value": [float(v) for v in per.values()]}
-            ).assign(dimension="per_vehicle", measure=measure, unit="t/vehicle")
+            ).assign(dimension="per_vehicle", measure=measure, unit="t CO2-eq/vehicle" if measure == "co2" else "t/vehicle")
         )
     table = pd.concat(parts, ignore_index=True)
     return table.assign(scenario=run.label)

@@ -10,93 +10,39 @@ scenario key, rather than doing nothing silently.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import defaultdict
-from collections.abc import Mapping
 
 import networkx as nx
 import pandas as pd
 
-from graphs.model import Distribution
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
-from mine_db import balance
+from tracer.scenarios.edits import (
+    add_process,
+    is_electricity,
+    kind_of,
+    nodes_of_kind,
+    set_amount,
+)
+from tracer.scenarios.procurement import aluminium_power, steel_route
 from tracer.scenarios.spec import (
     CHEMISTRIES,
     NEV_VEHICLES,
-    SHARE_TOLERANCE,
     BatteryMix,
     CleanElectricity,
     FleetMix,
     Lightweighting,
-    OreGradeDecline,
     RecycledContent,
     Scenario,
-    Sourcing,
 )
+from tracer.scenarios.supply import ore_grade, sourcing, sourcing_markets
 
-
-def _kind(G: nx.DiGraph, node: str) -> str:
-    return str(G.nodes[node].get("kind", ""))
-
-
-def _nodes_of_kind(G: nx.DiGraph, kind: str) -> list[str]:
-    return [n for n, k in G.nodes(data="kind") if k == kind]
-
-
-def _set_amount(G: nx.DiGraph, u: str, v: str, amount: float, source: str) -> None:
-    """Set (or add) an edge amount with the scenario's source; drop edges that reach 0."""
-    if amount <= 0.0:
-        if G.has_edge(u, v):
-            G.remove_edge(u, v)
-        return
-    if G.has_edge(u, v):
-        attrs = dict(G.edges[u, v])
-        old = float(attrs["amount"])
-        attrs["uncertainty"] = _scaled(attrs.get("uncertainty"), amount / old) if old > 0 else None
-        attrs.update(amount=amount, source=f"{attrs.get('source', '')} | scenario: {source}".strip(" |"))
-        G.add_edge(u, v, **attrs)
-    else:
-        G.add_edge(u, v, amount=amount, source=f"scenario: {source}", uncertainty=None)
-
-
-def _scaled(dist: Distribution | None, factor: float) -> Distribution | None:
-    """The same relative uncertainty around a coefficient scaled by `factor` (None when gone)."""
-    return dist.scaled(factor) if dist is not None and factor > 0 else None
-
-
-def _add_process(
-    G: nx.DiGraph,
-    node: str,
-    *,
-    kind: str,
-    name: str,
-    country: str,
-    unit: str,
-    commodity: str | None,
-    stressors: Mapping[str, float],
-    source: str,
-) -> None:
-    """Add a process node introduced by a scenario, with its flows sourced.
-
-    It is a `boundary` node (graphs.validate): its inputs (scrap, wind) are not traced;
-    the scenario's flows per unit stand for them.
-    """
-    G.add_node(
-        node,
-        kind=kind,
-        name=name,
-        country=country,
-        unit=unit,
-        commodity=commodity,
-        mine_id=None,
-        stressors=dict(stressors),
-        stressor_sources={s: f"scenario: {source}" for s in stressors},
-        stressor_uncertainty={},
-        boundary=True,
-    )
-
+__all__ = [
+    "aluminium_power", "apply_fleet", "apply_network", "battery_mix", "clean_electricity", "fleet_mix",
+    "is_electricity", "lightweighting", "ore_grade", "pack_chemistry", "pack_families", "recycled_content",
+    "sourcing", "sourcing_markets", "steel_route",
+]
 
 # --- recycled content -------------------------------------------------------------
 
@@ -115,17 +61,17 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
     secondary = f"recycling:{rc.material}:scenario:{rc.country}"
     chosen = [f"material:{name}" for name in rc.materials]
     for i, node in enumerate(chosen):
-        if node not in G or _kind(G, node) != "material":
+        if node not in G or kind_of(G, node) != "material":
             raise InputError(f"no material node {node!r} in the network", column=f"{key}.materials[{i}]")
     touched = 0
-    for m in chosen or _nodes_of_kind(G, "material"):
+    for m in chosen or nodes_of_kind(G, "material"):
         primary: dict[str, float] = {}
         existing: dict[str, float] = {}
         for u in G.predecessors(m):
             if G.nodes[u].get("commodity") != rc.commodity:
                 continue
             amount = float(G.edges[u, m]["amount"])
-            (existing if _kind(G, u) == "recycling" else primary)[u] = amount
+            (existing if kind_of(G, u) == "recycling" else primary)[u] = amount
         total = sum(primary.values()) + sum(existing.values())
         if total <= 0.0:
             continue
@@ -137,12 +83,12 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
         touched += 1
         primary_sum = sum(primary.values())
         for u, amount in primary.items():
-            _set_amount(H, u, m, (1.0 - rc.share) * total * amount / primary_sum, rc.source)
+            set_amount(H, u, m, (1.0 - rc.share) * total * amount / primary_sum, rc.source)
         for u in existing:
             H.remove_edge(u, m)
         if rc.share > 0.0:
             if secondary not in H:
-                _add_process(
+                add_process(
                     H,
                     secondary,
                     kind="recycling",
@@ -153,7 +99,7 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
                     stressors=rc.secondary_stressors,
                     source=rc.source,
                 )
-            _set_amount(H, secondary, m, rc.share * total, rc.source)
+            set_amount(H, secondary, m, rc.share * total, rc.source)
     if touched == 0:
         raise InputError(f"no {'chosen ' if chosen else ''}material node is supplied with {rc.commodity}",
                          column=key)
@@ -181,7 +127,7 @@ def pack_families(G: nx.DiGraph) -> dict[str, dict[str, str]]:
     consumer's battery input moves between packs of the same family only.
     """
     families: dict[str, dict[str, str]] = defaultdict(dict)
-    for node in _nodes_of_kind(G, "component"):
+    for node in nodes_of_kind(G, "component"):
         chem = pack_chemistry(G, node)
         if chem is not None:
             families[node[: len(node) - len(chem)]][chem] = node
@@ -221,30 +167,24 @@ def battery_mix(G: nx.DiGraph, bm: BatteryMix) -> nx.DiGraph:
                         column=f"battery_mix.shares.{chem}",
                     )
             for chem, pack in families[family].items():
-                _set_amount(H, pack, consumer, k * bm.shares.get(chem, 0.0), bm.source)
+                set_amount(H, pack, consumer, k * bm.shares.get(chem, 0.0), bm.source)
     return H
 
 
 # --- clean electricity ------------------------------------------------------------
 
 
-def is_electricity(G: nx.DiGraph, node: str) -> bool:
-    """An energy node that supplies electricity (`carrier = "electricity"`, CONTRACTS.md)."""
-    attrs = G.nodes[node]
-    return attrs.get("kind") == "energy" and attrs.get("carrier") == "electricity"
-
-
 def _clean_supply(H: nx.DiGraph, ce: CleanElectricity, country: str, key: str) -> str:
     """The node that supplies the clean share of a grid in `country` (added if new)."""
     if ce.supply is not None:
         node = ce.supply.replace("{country}", country)
-        if node not in H or _kind(H, node) != "energy":
+        if node not in H or kind_of(H, node) != "energy":
             raise InputError(f"no energy node {node!r} in the network to replace the {country} grid",
                              column=f"{key}.supply")
         return node
     node = f"energy:clean_electricity:scenario:{country}"
     if node not in H:
-        _add_process(H, node, kind="energy", name=f"Clean electricity, {country} (scenario)", country=country,
+        add_process(H, node, kind="energy", name=f"Clean electricity, {country} (scenario)", country=country,
                      unit="GJ", commodity=None, stressors=ce.stressors or {}, source=ce.source)
         H.nodes[node]["carrier"] = "electricity"
     return node
@@ -273,163 +213,14 @@ def clean_electricity(G: nx.DiGraph, ce: CleanElectricity, index: int = 0) -> nx
             clean = _clean_supply(H, ce, str(G.nodes[u].get("country", UNKNOWN_ORIGIN)), key)
             if clean == u:
                 continue
-            _set_amount(H, u, j, (1.0 - ce.share) * gj, ce.source)
+            set_amount(H, u, j, (1.0 - ce.share) * gj, ce.source)
             kept = float(H.edges[clean, j]["amount"]) if H.has_edge(clean, j) else 0.0
-            _set_amount(H, clean, j, kept + ce.share * gj, ce.source)
+            set_amount(H, clean, j, kept + ce.share * gj, ce.source)
             touched += 1
     if touched == 0:
         where = ", ".join(ce.countries) or "any country"
         raise InputError(f"no {'/'.join(ce.stages)} node in {where} uses grid electricity", column=key)
     return H
-
-
-# --- sourcing ---------------------------------------------------------------------
-
-
-def _supplier_countries(G: nx.DiGraph, market: str) -> dict[str, dict[str, float]]:
-    by_country: dict[str, dict[str, float]] = defaultdict(dict)
-    for u in G.predecessors(market):
-        if _kind(G, u) == "energy":
-            continue
-        by_country[str(G.nodes[u].get("country", UNKNOWN_ORIGIN))][u] = float(G.edges[u, market]["amount"])
-    return dict(by_country)
-
-
-def sourcing_markets(G: nx.DiGraph, so: Sourcing, key: str = "sourcing") -> list[str]:
-    """The market(s) a sourcing entry acts on.
-
-    The named node, or else the commodity's import markets: those that mix suppliers
-    from more than one country and feed no other market of the same commodity (a pool
-    of "other origins" that feeds the import market is part of it, not a target).
-    """
-    if so.market is not None:
-        if so.market not in G or _kind(G, so.market) != "market":
-            raise InputError(f"no market node {so.market!r} in the network", column=f"{key}.market")
-        return [so.market]
-    markets = [m for m in _nodes_of_kind(G, "market") if G.nodes[m].get("commodity") == so.commodity]
-    return [
-        m
-        for m in markets
-        if len(_supplier_countries(G, m)) > 1
-        and not any(v in markets for v in G.successors(m))
-    ]
-
-
-def sourcing(G: nx.DiGraph, so: Sourcing, index: int = 0) -> nx.DiGraph:
-    """Set origin-country shares of the supply into the chosen market(s).
-
-    The market's total input K is kept. A named country gets share x K, split among
-    its suppliers in their baseline proportions; countries not named share the rest
-    in their baseline proportions.
-    """
-    H = G.copy()
-    key = f"sourcing[{index}]"
-    markets = sourcing_markets(G, so, key)
-    if not markets:
-        raise InputError(f"no {so.commodity} market mixes suppliers from several countries", column=key)
-    for market in markets:
-        groups = _supplier_countries(G, market)
-        total = sum(sum(g.values()) for g in groups.values())
-        for country in so.shares:
-            if country not in groups:
-                raise InputError(
-                    f"market {market!r} has no supplier in {country}; it has {', '.join(sorted(groups))}",
-                    column=f"{key}.shares.{country}",
-                )
-        rest = 1.0 - sum(so.shares.values())
-        rest_base = sum(sum(g.values()) for c, g in groups.items() if c not in so.shares)
-        if rest > SHARE_TOLERANCE and rest_base <= 0.0:
-            raise InputError(
-                f"shares sum to {1 - rest:g} but market {market!r} has no other supplier to cover the rest",
-                column=f"{key}.shares",
-            )
-        for country, suppliers in groups.items():
-            base = sum(suppliers.values())
-            target = so.shares[country] * total if country in so.shares else (
-                rest * total * base / rest_base if rest_base > 0 else 0.0
-            )
-            for u, amount in suppliers.items():
-                weight = amount / base if base > 0 else 1.0 / len(suppliers)
-                _set_amount(H, u, market, target * weight, so.source)
-    return H
-
-
-# --- ore grade --------------------------------------------------------------------
-
-
-def ore_grade(G: nx.DiGraph, og: OreGradeDecline) -> nx.DiGraph:
-    """Lower the head grade of a commodity's mines by `og.grade_factor` and recompute.
-
-    Ore per unit of a site's output is basis_content / (grade x recovery) (mine_db),
-    so at grade g' = f g the concentrator draws r = 1 / f times the ore. The
-    concentrate's own mass does not change, so all the extra ore leaves as tailings
-    (tailings = ore - concentrate, mine_db.flows): tailings' = tailings + ore (r - 1).
-    The strip ratio is a property of the deposit per tonne of ore, so the mine's
-    overburden and waste rock per t ore stay and grow with the r times more ore it
-    moves. The concentrator's throughput-driven inputs (electricity) and its energy
-    and CO2 scale with the ore as well. The `grade` attributes are updated. Brine is
-    pumped, not milled (mine_type `brine`): more brine, no tailings (mine_db.flows).
-    """
-    H = G.copy()
-    key = f"ore_grade.{og.commodity}"
-    r = 1.0 / og.grade_factor
-    mines = [m for m in _nodes_of_kind(G, "mine") if G.nodes[m].get("commodity") == og.commodity]
-    if not mines:
-        raise InputError(f"the network has no {og.commodity} mine", column=key)
-    for mine in mines:
-        plants = [b for b in G.successors(mine) if _kind(G, b) == "beneficiation"]
-        if not plants:
-            raise InputError(
-                f"mine {mine!r} feeds no beneficiation node: cannot place the extra tailings", column=key
-            )
-        _scale_grade(H, mine, og.grade_factor)
-        brine = G.nodes[mine].get("mine_type") == "brine"
-        for plant in plants:
-            _rescale_concentrator(G, H, mine, plant, r, og.source, tailings=not brine)
-            _scale_grade(H, plant, og.grade_factor)
-    return H
-
-
-def _scale_grade(H: nx.DiGraph, node: str, factor: float) -> None:
-    grade = H.nodes[node].get("grade")
-    if grade is not None and math.isfinite(float(grade)):
-        H.nodes[node]["grade"] = float(grade) * factor
-
-
-def _rescale_concentrator(
-    G: nx.DiGraph, H: nx.DiGraph, mine: str, plant: str, r: float, source: str, tailings: bool
-) -> None:
-    ore = float(G.edges[mine, plant]["amount"])
-    new_ore = balance.rescaled_ore(ore, grade0=1.0, recovery0=1.0, grade=1.0 / r, recovery=1.0)
-    _set_amount(H, mine, plant, new_ore, source)
-    for u in G.predecessors(plant):
-        if u != mine and is_electricity(G, u):
-            _set_amount(H, u, plant, float(G.edges[u, plant]["amount"]) * r, source)
-    old = dict(G.nodes[plant].get("stressors") or {})
-    new = dict(old)
-    if tailings:
-        new["tailings"] = balance.rescaled_tailings(float(old.get("tailings", 0.0)), ore, new_ore)
-    for name in ("energy", "co2"):
-        if name in old:
-            new[name] = float(old[name]) * r
-    _replace_stressors(G, H, plant, new, f"ore grade x{1 / r:.4g}: {source}")
-
-
-def _replace_stressors(G: nx.DiGraph, H: nx.DiGraph, node: str, new: dict[str, float], why: str) -> None:
-    """New direct flows for a node; changed ones cite the scenario and keep their relative uncertainty."""
-    old = G.nodes[node].get("stressors") or {}
-    sources = dict(G.nodes[node].get("stressor_sources") or {})
-    spread = dict(G.nodes[node].get("stressor_uncertainty") or {})
-    for name, value in new.items():
-        before = float(old.get(name, 0.0))
-        if value == before:
-            continue
-        sources[name] = f"{sources.get(name, '')} | scenario: {why}".strip(" |")
-        if name in spread:
-            spread[name] = _scaled(spread[name], value / before) if before > 0 else None
-    H.nodes[node]["stressors"] = new
-    H.nodes[node]["stressor_sources"] = sources
-    H.nodes[node]["stressor_uncertainty"] = {k: v for k, v in spread.items() if v is not None}
 
 
 # --- lightweighting -------------------------------------------------------------
@@ -443,12 +234,12 @@ def lightweighting(G: nx.DiGraph, lw: Lightweighting) -> nx.DiGraph:
     """
     H = G.copy()
     node = f"material:{lw.material}"
-    if node not in G or _kind(G, node) != "material":
-        known = ", ".join(sorted(m.removeprefix("material:") for m in _nodes_of_kind(G, "material")))
+    if node not in G or kind_of(G, node) != "material":
+        known = ", ".join(sorted(m.removeprefix("material:") for m in nodes_of_kind(G, "material")))
         raise InputError(f"no material node {node!r}; the network has: {known}",
                          column=f"lightweighting.{lw.material}")
     for v in G.successors(node):
-        _set_amount(H, node, v, float(G.edges[node, v]["amount"]) * (1.0 + lw.mass_change), lw.source)
+        set_amount(H, node, v, float(G.edges[node, v]["amount"]) * (1.0 + lw.mass_change), lw.source)
     return H
 
 
@@ -501,6 +292,10 @@ def apply_network(G: nx.DiGraph, scenario: Scenario) -> nx.DiGraph:
         H = recycled_content(H, rc)
     if scenario.battery_mix is not None:
         H = battery_mix(H, scenario.battery_mix)
+    if scenario.steel_route is not None:
+        H = steel_route(H, scenario.steel_route)
+    if scenario.aluminium_power is not None:
+        H = aluminium_power(H, scenario.aluminium_power)
     for lw in scenario.lightweighting:
         H = lightweighting(H, lw)
     return H if H is not G else G.copy()

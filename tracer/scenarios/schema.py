@@ -33,7 +33,7 @@ from pydantic import (
     model_validator,
 )
 
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, did_you_mean
 from hfcommon.vocabulary import COMMODITY_CODES, DEFAULT_HOME, STRESSORS, UNKNOWN_ORIGIN
 
 # Scenario material names -> the mine_db commodity whose supply chain delivers them.
@@ -218,6 +218,21 @@ class LightweightingTable(_Table):
     source: Source
 
 
+class SteelRouteTable(_Table):
+    """[steel_route]: the electric-arc share of crude steel (and, optionally, the EAF's scrap charge)."""
+
+    eaf_share: Share
+    eaf_scrap_ratio: Share | None = Field(None, description="t scrap per t EAF steel; default: the network's.")
+    source: Source
+
+
+class AluminiumPowerTable(_Table):
+    """[aluminium_power]: the share of primary-aluminium smelters' electricity from hydro (non-coal) power."""
+
+    hydro_share: Share
+    source: Source
+
+
 class ScenarioFile(_Table):
     """A scenario file of the hidden-flow tracer: levers and the source of every assumption."""
 
@@ -235,6 +250,8 @@ class ScenarioFile(_Table):
     ore_grade: dict[Commodity, OreGradeTable] = {}
     fleet: FleetTable | None = None
     lightweighting: dict[MaterialName, LightweightingTable] = {}
+    steel_route: SteelRouteTable | None = None
+    aluminium_power: AluminiumPowerTable | None = None
 
 
 def validate_document(data: Mapping[str, Any], file: str) -> ScenarioFile:
@@ -242,7 +259,9 @@ def validate_document(data: Mapping[str, Any], file: str) -> ScenarioFile:
     try:
         return ScenarioFile.model_validate(dict(data))
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
+        errors = exc.errors(include_url=False)
+        # a misspelled key explains the "missing" key it was meant to be: report it first
+        first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
         raise InputError(_message(first), file=file, column=dotted(first["loc"]) or None) from None
 
 
@@ -261,9 +280,12 @@ def _message(error: Mapping[str, Any]) -> str:
     if kind == "missing":
         return "missing required key"
     if kind == "extra_forbidden":
-        return f"unknown key; allowed: {', '.join(_allowed_keys(loc[:-1]))}"
+        allowed = _allowed_keys(loc[:-1])
+        return f"unknown key{did_you_mean(str(loc[-1]), allowed, 0.6)}; allowed: {', '.join(allowed)}"
     if kind == "literal_error":
+        options = re.findall(r"'([^']*)'", str(error["ctx"]["expected"]))
         what = "unknown key" if loc and loc[-1] == "[key]" else f"got {value!r}"
+        what += did_you_mean(str(value), options, 0.6)
         return f"{what}; allowed: {error['ctx']['expected']}"
     if kind in ("model_type", "dict_type"):
         return f"expected a table, got {type(value).__name__}"

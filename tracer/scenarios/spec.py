@@ -32,8 +32,8 @@ from tracer.scenarios.schema import (
 
 __all__ = [
     "CHEMISTRIES", "COMMODITIES", "MATERIAL_COMMODITY", "NEV_VEHICLES", "PROCESS_STRESSORS", "SHARE_TOLERANCE",
-    "BatteryMix", "CleanElectricity", "FleetMix", "Lightweighting", "OreGradeDecline", "RecycledContent",
-    "Scenario", "Sourcing", "parse_scenario", "read_toml",
+    "AluminiumPower", "BatteryMix", "CleanElectricity", "FleetMix", "Lightweighting", "OreGradeDecline",
+    "RecycledContent", "Scenario", "Sourcing", "SteelRoute", "parse_scenario", "read_toml",
 ]
 
 
@@ -134,6 +134,23 @@ class Lightweighting:
 
 
 @dataclass(frozen=True)
+class SteelRoute:
+    """Electric-arc share of the crude steel in `material:steel`; optional EAF scrap charge (t/t)."""
+
+    eaf_share: float
+    eaf_scrap_ratio: float | None
+    source: str
+
+
+@dataclass(frozen=True)
+class AluminiumPower:
+    """Share of primary-aluminium smelters' electricity taken from their country's non-coal power."""
+
+    hydro_share: float
+    source: str
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A validated what-if: levers on the network and on the fleet, each with its source."""
 
@@ -148,6 +165,8 @@ class Scenario:
     ore_grade: tuple[OreGradeDecline, ...] = ()
     fleet: FleetMix | None = None
     lightweighting: tuple[Lightweighting, ...] = ()
+    steel_route: SteelRoute | None = None
+    aluminium_power: AluminiumPower | None = None
     includes: tuple[str, ...] = ()
 
     @property
@@ -160,6 +179,8 @@ class Scenario:
             or self.sourcing
             or self.ore_grade
             or self.lightweighting
+            or self.steel_route
+            or self.aluminium_power
         )
 
     def assumptions(self) -> list[dict[str, str]]:
@@ -188,6 +209,13 @@ class Scenario:
             rows.append(_row("fleet", _fleet_text(self.fleet), self.fleet.source))
         for lw in self.lightweighting:
             rows.append(_row(f"lightweighting.{lw.material}", f"mass {lw.mass_change:+g}", lw.source))
+        if self.steel_route:
+            sr = self.steel_route
+            scrap = "" if sr.eaf_scrap_ratio is None else f", EAF scrap {sr.eaf_scrap_ratio:g} t/t"
+            rows.append(_row("steel_route", f"EAF share {sr.eaf_share:g}{scrap}", sr.source))
+        if self.aluminium_power:
+            rows.append(_row("aluminium_power", f"hydro share {self.aluminium_power.hydro_share:g}",
+                             self.aluminium_power.source))
         return rows
 
 
@@ -254,6 +282,11 @@ def from_document(doc: ScenarioFile, file: str | None) -> Scenario:
             Lightweighting(material=material, mass_change=t.mass_change, source=t.source)
             for material, t in doc.lightweighting.items()
         ),
+        steel_route=None if doc.steel_route is None else SteelRoute(
+            eaf_share=doc.steel_route.eaf_share, eaf_scrap_ratio=doc.steel_route.eaf_scrap_ratio,
+            source=doc.steel_route.source),
+        aluminium_power=None if doc.aluminium_power is None else AluminiumPower(
+            hydro_share=doc.aluminium_power.hydro_share, source=doc.aluminium_power.source),
         includes=tuple(doc.include),
     )
 

@@ -72,7 +72,7 @@ def sweep(
     if len({float(v) for v in values}) != len(values):
         raise InputError(f"sweep values must be distinct, got {list(values)}", column=parameter)
     step = on_step or (lambda _name: None)
-    home_iso3 = to_iso3(home, column="home")
+    home_iso3 = to_iso3(home, column="--home")
     scenarios = [load_scenario(base, {parameter: float(v)}) for v in values]  # all validated first
     base_network = api.default_network() if network is None else network
     base_fleet = api.normalise_fleet(api.default_fleet() if fleet is None else fleet)

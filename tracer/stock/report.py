@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from hfcommon.output import write_json, write_table
+from hfcommon.output import write_json, write_set, write_table
 from tracer.stock.config import FleetConfig, load_config
 from tracer.stock.logistic import LogisticFit
 from tracer.stock.model import FleetResult, prepare, run_fleet
@@ -98,8 +98,13 @@ def stock_report(
     }
     if out is not None:
         table = None if iamc is None else iamc(result, cfg)
-        report["files"] = [str(p) for p in _write(result, sensitivity, band, out, fmt, table)]
-        write_json(report, out / "fleet.json")
+
+        def write(stage: Path) -> list[Path]:
+            files = _write(result, sensitivity, band, stage, fmt, table)
+            report["files"] = [str(out / p.relative_to(stage)) for p in files]
+            return [*files, write_json(report, stage / "fleet.json")]
+
+        write_set(out, write)
     return StockReport(config=cfg, result=result, sensitivity=sensitivity, band=band, fit=fit, report=report)
 
 

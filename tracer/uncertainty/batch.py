@@ -213,7 +213,7 @@ def _demand(
     vehicles = tuple(compiled.vehicles if vehicles is None else vehicles)
     for v in vehicles:
         if v not in compiled.index or compiled.kind[compiled.index[v]] != "vehicle":
-            raise InputError(f"{v!r} is not a vehicle node of the network", column="vehicle")
+            raise InputError(f"{v!r} is not a vehicle node of the network", column="--vehicle")
     demand = np.zeros((len(vehicles) + (fleet is not None), compiled.n))
     for c, v in enumerate(vehicles):
         demand[c, compiled.index[v]] = 1.0

@@ -257,7 +257,7 @@ def chunks(iterations: int, chunk_size: int) -> Iterator[tuple[int, int]]:
 def check_run(iterations: int, chunk_size: int) -> None:
     """Refuse run shapes that would break reproducibility or the statistics."""
     if iterations < 2:
-        raise InputError(f"--iterations must be at least 2, got {iterations}", column="iterations")
+        raise InputError(f"--iterations must be at least 2, got {iterations}", column="--iterations")
     if chunk_size < BLOCK or chunk_size % BLOCK:
         raise InputError(
             f"--chunk-size must be a positive multiple of {BLOCK} (the seeding block), got {chunk_size}",

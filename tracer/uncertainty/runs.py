@@ -49,7 +49,7 @@ def prepare_setup(
         counts = api.load_fleet(fleet) if fleet else api.normalise_fleet(api.default_fleet())
         if scenario is not None:  # the network and fleet `tracer compare` traces for it
             network, counts = scenario_inputs(scenario, network, api.normalise_fleet(counts))
-        return montecarlo.prepare(network, seed=seed, fleet=counts, home=to_iso3(home, column="home") if home else None)
+        return montecarlo.prepare(network, seed=seed, fleet=counts, home=to_iso3(home, column="--home") if home else None)
 
 
 @contextlib.contextmanager

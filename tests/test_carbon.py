@@ -1,0 +1,146 @@
+"""Steel routes and CO2e: hand-checked coefficients, mass balance of the routes, and CO2 splits
+that sum to the total (issues 12 and 19.2)."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import graphs
+from graphs.steel import BOF, EAF, SCRAP
+from tracer import api, carbon
+
+MN = 11.2 / (657.9 + 17.0)
+EAF_SHARE = 103.2 / 996.3
+EAF_SCRAP = (215.93 - 0.202 * (996.3 - 103.2)) / 103.2
+
+
+@pytest.fixture(scope="module")
+def network() -> nx.DiGraph:
+    return graphs.build_default_network()
+
+
+@pytest.fixture(scope="module")
+def result(network: nx.DiGraph) -> api.RunResult:
+    return api.run(network=network)
+
+
+def test_steel_routes_by_hand(network: nx.DiGraph) -> None:
+    assert network.edges[SCRAP, EAF]["amount"] == pytest.approx(EAF_SCRAP)
+    assert 0.3 < EAF_SCRAP < 0.4  # Chinese EAFs charge hot metal as well as scrap
+    assert network.edges[SCRAP, BOF]["amount"] == pytest.approx(0.202)
+    assert network.edges["refining:pig_iron:CHN", BOF]["amount"] == pytest.approx((1 - 0.202) / 0.945)
+    assert network.edges["refining:pig_iron:CHN", EAF]["amount"] == pytest.approx((1 - EAF_SCRAP) / 0.945)
+    assert network.edges["energy:grid:CHN", EAF]["amount"] == pytest.approx(400 * 0.0036)
+    assert network.edges[BOF, "material:steel"]["amount"] == pytest.approx((1 - EAF_SHARE) * (1 - MN) / 0.74)
+    assert network.edges[EAF, "material:steel"]["amount"] == pytest.approx(EAF_SHARE * (1 - MN) / 0.74)
+    assert not network.has_edge("refining:pig_iron:CHN", "material:steel")
+    assert network.nodes[SCRAP]["boundary"] and not network.nodes[SCRAP]["stressors"]
+
+
+@pytest.mark.parametrize("node", [BOF, EAF, "material:steel"])
+def test_steel_nodes_close_their_mass(network: nx.DiGraph, node: str) -> None:
+    tonnes_in = math.fsum(network.edges[u, node]["amount"] for u in network.predecessors(node)
+                          if network.nodes[u]["unit"] == "t")
+    out = network.nodes[node]["stressors"]
+    assert tonnes_in == pytest.approx(out["process_residue"] + out.get("used", 1.0))  # a material puts out its used t
+
+
+def test_process_co2_by_hand(network: nx.DiGraph) -> None:
+    co2 = {n: network.nodes[n]["stressors"].get("co2") for n in network}
+    assert co2["smelting:aluminium:CHN"] == pytest.approx(1.6 + (0.4 * 7390 + 0.04 * 12200) / 1000)
+    assert co2["market:limestone:CHN"] == pytest.approx(0.43971)
+    assert co2[EAF] == pytest.approx(0.08)
+    assert co2["smelting:lead:CHN"] == pytest.approx(0.52)
+    assert [co2[v] for v in ("ICEV", "BEV", "BEV-LFP")] == pytest.approx([2.0] * 3)
+    pfc = network.nodes["smelting:aluminium:CHN"]["stressor_uncertainty"]["co2"]
+    assert pfc.kind == "triangular" and pfc.params[-1] > pfc.params[1] > pfc.params[0]
+
+
+def test_cell_factories_draw_the_chinese_grid(network: nx.DiGraph) -> None:
+    for pack in ("component:traction_battery_BEV_LFP", "component:traction_battery_PHEV_NMC622"):
+        kwh = network.nodes[pack]["kwh"]
+        assert network.edges["energy:grid:CHN", pack]["amount"] == pytest.approx(57.5 * kwh * 0.0036)
+    assert not network.has_edge("energy:grid:CHN", "component:traction_battery_HEV")
+
+
+def test_co2_splits_sum_to_the_total(result: api.RunResult) -> None:
+    s = result.summary
+    total = s["co2_t"]
+    assert total > 0
+    assert sum(s["co2_by_group_t"].values()) == pytest.approx(total, rel=1e-9)
+    assert sum(s["co2_by_country_t"].values()) == pytest.approx(total, rel=1e-9)
+    fleet = result.fleet
+    assert sum(s["per_vehicle_co2_t"][v] * n for v, n in fleet.items()) == pytest.approx(total, rel=1e-9)
+    for shares in s["per_vehicle_co2_shares"].values():
+        assert sum(shares.values()) == pytest.approx(1.0)
+    by_stage = result.attribution.split(["stage", "stressor"])
+    assert by_stage.loc[by_stage["stressor"] == "co2", "value"].sum() == pytest.approx(total, rel=1e-9)
+
+
+def test_battery_group_only_where_a_pack_is(result: api.RunResult) -> None:
+    shares = result.summary["per_vehicle_co2_shares"]
+    assert shares["ICEV"]["battery"] == 0.0
+    assert shares["BEV"]["battery"] > shares["PHEV"]["battery"] > shares["HEV"]["battery"] > 0
+
+
+def test_carbon_groups_by_hand() -> None:
+    flows = pd.DataFrame({
+        "material": ["material:steel", "material:steel", "material:cast_aluminium", "(none)", "material:copper"],
+        "component": ["component:body", "component:pack", "component:body", "(none)", "component:pack"],
+        "stressor": ["co2"] * 5,
+        "value": [1.0, 2.0, 4.0, 8.0, 16.0],
+        "country": ["CHN"] * 5,
+    })
+    table = carbon.co2_table(flows, frozenset({"component:pack"}))
+    got = dict(zip(table["group"], table["co2_t"], strict=True))
+    assert got == {"battery": 18.0, "steel": 1.0, "aluminium": 4.0, "rest": 8.0}
+
+
+def test_coking_coal_by_origin_by_hand(network: nx.DiGraph) -> None:
+    market = "market:coking_coal:CHN"
+    bf_coal = 0.780 * 0.945 / (1 - 0.125)
+    imported = 2 * (38.2 / 1.056) / (809.37 * bf_coal)
+    australia = (24.1 / 1.665) / (38.2 / 1.056)
+    amounts = {u: network.edges[u, market]["amount"] for u in network.predecessors(market)}
+    assert amounts == pytest.approx({"energy:coal:CHN": 1 - imported, "energy:coal:AUS": imported * australia,
+                                     "energy:coal:WLD": imported * (1 - australia)})
+    assert network.edges[market, "refining:pig_iron:CHN"]["amount"] == pytest.approx(bf_coal)
+    assert not network.has_edge("energy:coal:CHN", "refining:pig_iron:CHN")
+
+
+def test_glass_carries_its_batch_carbonate_co2(network: nx.DiGraph) -> None:
+    assert network.nodes["material:glass"]["stressors"]["co2"] == pytest.approx(0.21 * (1 - 0.175))
+
+
+def test_per_vehicle_co2_by_country_sums_to_the_vehicle(result: api.RunResult) -> None:
+    s = result.summary
+    for vehicle, total in s["per_vehicle_co2_t"].items():
+        assert sum(s["per_vehicle_co2_by_country_t"][vehicle].values()) == pytest.approx(total, rel=1e-9)
+
+
+def test_aluminium_smelters_take_their_own_power_mix(network: nx.DiGraph) -> None:
+    mix = "energy:smelter_power:CHN"
+    assert network.edges[mix, "smelting:aluminium:CHN"]["amount"] == pytest.approx(13599 * 0.0036)
+    assert not network.has_edge("energy:grid:CHN", "smelting:aluminium:CHN")
+    coal = 387474 / (48434 + 387474 + 48434)
+    assert network.edges["energy:coal_power:CHN", mix]["amount"] == pytest.approx(coal)
+    assert network.edges["energy:other_power:CHN", mix]["amount"] == pytest.approx(1 - coal)
+
+
+def test_report_shows_co2_per_vehicle_when_the_summary_has_it() -> None:
+    from test_maps_synthetic import synthetic_flows, synthetic_summary
+
+    from tracer.maps.report import build_report
+
+    flows = synthetic_flows()
+    summary = synthetic_summary(flows)
+    assert "CO2e of production per vehicle" not in build_report(flows, summary)
+    vehicle = str(flows["vehicle"].iloc[0])
+    summary |= {"per_vehicle_co2_t": {vehicle: 7.5},
+                "per_vehicle_co2_shares": {vehicle: {"steel": 0.2, "aluminium": 0.5, "battery": 0.0, "rest": 0.3}}}
+    page = build_report(flows, summary)
+    assert "CO2e of production per vehicle" in page and "<td>50.0%</td>" in page
