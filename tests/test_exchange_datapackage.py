@@ -41,6 +41,17 @@ def test_package_of_a_command_validates_with_frictionless(export_csv: Path) -> N
     assert fields["amount"]["unit"] == "per row: see column unit"
 
 
+def test_tracer_run_out_is_a_valid_data_package(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "--out", str(tmp_path), "--format", "csv", "--json"])
+    assert result.exit_code == 0, result.output
+    report = frictionless.validate(str(tmp_path / DESCRIPTOR))
+    assert report.valid, report.flatten(["title", "message"])[:5]
+    package = json.loads((tmp_path / DESCRIPTOR).read_text())
+    assert sorted(r["path"] for r in package["resources"]) == ["coefficients.csv", "flows.csv", "summary.json"]
+    flows = next(r for r in package["resources"] if r["path"] == "flows.csv")
+    assert {f["name"]: f.get("unit") for f in flows["schema"]["fields"]}["value"] == "per row: see column unit"
+
+
 def test_a_changed_file_no_longer_validates(export_csv: Path, tmp_path: Path) -> None:
     """The package pins each file by size and SHA-256: an edited table is caught."""
     for path in export_csv.iterdir():
