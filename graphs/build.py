@@ -16,6 +16,7 @@ import pandas as pd
 from graphs.aluminium import add_smelter_power
 from graphs.carbon import add_manufacturing_energy, add_process_co2
 from graphs.chain import add_chain
+from graphs.closure import add_closure
 from graphs.energy import add_coal_mines, add_grids
 from graphs.mines import (
     add_country_markets,
@@ -126,6 +127,7 @@ def build_default_network(
     add_supply_markets(G, read_sourcing(params, sourcing), production, notes)
     params = params.extended(concentrate_parameters(G))
     add_chain(G, params)
+    add_closure(G, params)
     add_coal_mines(G, params)
     add_grids(G, params)
     add_steel_routes(G, params)

@@ -1,46 +1,58 @@
-"""The twelve mined commodities the tracer follows, each with its production basis.
+"""The twelve mined commodities the tracer follows and their sourced fall-back coefficients.
 
 Why a registry: a tonne of "copper" means a tonne of Cu *content*, a tonne of
 "bauxite" a tonne of *gross* ore, a tonne of "graphite" a tonne of marketable
 concentrate. Hidden-flow arithmetic (ore = metal / (grade x recovery)) is only right
 when production, grade and concentrate grade are stated on the same basis, so each
-commodity declares that basis once, here, matching how national 2019 production is
-reported (/work/shared/domain/G_world_mine_production_2019.md, table G0).
+commodity declares that basis once, in `data/commodities.csv`, matching how national
+2019 production is reported (/work/shared/domain/G_world_mine_production_2019.md, G0).
+Graphite and rare earths are both kept: graphite is the anode of every lithium-ion
+battery, rare earths the magnets of most EV traction motors.
 
-The issue asks for eleven minerals, "graphite or rare earths". We keep both: graphite
-is the anode of every lithium-ion battery and rare earths (Nd, Pr, Dy) are the
-permanent magnets of most EV traction motors, so both are EV-specific burdens that
-would vanish from a BEV's footprint if either were dropped.
-
-Defaults are the last rung of gap filling (mine -> country -> global -> default). They
-come from /work/shared/domain/E_mining_coefficients.md (tables E2-E7); values with no
-published figure are labelled "modelling assumption" in their source text.
+The last rung of gap filling (`mine_db.gapfill`) is a default per commodity, mining
+method (surface, underground, brine) and, where it matters, deposit type (porphyry or
+sediment-hosted copper, laterite or sulphide nickel, ...), declared in
+`data/default_coefficients.csv`: value, published range (low, high), sample size, the
+document and the table or page it was read in, and a quality label (`derived` from a
+named dataset by a stated recipe, `read`, `weak` = read only as a second-hand quotation,
+`lab`, `planned`, `definition`, or `assumption`, whose reason and range are in
+tracer/data/fleet/assumptions.csv under its `assumption_id`). Both tables are validated
+on load (pydantic); a bad cell names its file, row and column.
 """
 
 from __future__ import annotations
 
+import csv
+import math
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
 
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
 from hfcommon.errors import InputError
 
+DATA_DIR = Path(__file__).parent / "data"
+COMMODITY_TABLE = DATA_DIR / "commodities.csv"
+COEFFICIENT_TABLE = DATA_DIR / "default_coefficients.csv"
+
 StrippingWaste = Literal["overburden", "waste_rock"]
-
-_E = "Domain file E_mining_coefficients.md"
-_FP = "FINEPRINT mine production database (Jasansky et al. 2023, Sci. Data 10:52)"
-_GENERIC_SR = (
-    "modelling assumption: no strip ratio published for this commodity (E5/E11 gap); "
-    "1 t waste per t ore as implied by the ore-TMR approximation of Halada et al. "
-    f"(ore-TMR ~ 2 / grade; {_E}, table E1)"
-)
-
-#: Waste per tonne of ore at underground mines (development waste), every commodity.
-UNDERGROUND_STRIP_RATIO = 0.2
-UNDERGROUND_STRIP_RATIO_SOURCE = (
-    f"modelling assumption: midpoint of 0.1-0.3 t development waste per t ore for "
-    f"underground mines ({_E}, table E2, itself an unsourced estimate)"
-)
+Method = Literal["surface", "underground", "brine"]
+Variable = Literal["grade", "recovery", "strip_ratio", "concentrate_grade"]
+Quality = Literal["derived", "read", "weak", "lab", "planned", "definition", "assumption"]
+VARIABLES: tuple[str, ...] = ("grade", "recovery", "strip_ratio", "concentrate_grade")
+#: `commodity` of a default that holds for every commodity mined by its method.
+ANY_COMMODITY = "all"
+#: A published range (low, high) is read as a 90 % interval of a lognormal (as national statistics are).
+Z90 = 1.645
 
 
 @dataclass(frozen=True)
@@ -51,18 +63,91 @@ class Sourced:
     source: str
 
 
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Coefficient(_Row):
+    """One sourced default: a variable's value for a commodity, mining method and deposit type."""
+
+    commodity: str
+    method: Method | None = None
+    deposit_type: str | None = None
+    variable: Variable
+    value: float
+    low: float | None = None
+    high: float | None = None
+    n: int | None = None
+    quality: Quality
+    source: str
+    where_read: str
+    assumption_id: str | None = None
+    note: str | None = None
+
+    @field_validator("method", "deposit_type", "low", "high", "n", "assumption_id", "note", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Coefficient:
+        if self.variable == "strip_ratio":
+            if self.value < 0:
+                raise ValueError("value: a strip ratio cannot be negative")
+            if self.method is None:
+                raise ValueError("method: a strip ratio default must name its mining method")
+        elif not 0 < self.value <= 1:
+            raise ValueError(f"value: a {self.variable} is a fraction in (0, 1]")
+        if self.low is not None and self.high is not None and not self.low <= self.value <= self.high:
+            raise ValueError("value: must lie within low-high")
+        if self.quality == "assumption" and self.assumption_id is None:
+            raise ValueError("assumption_id: a modelling assumption must name its row in assumptions.csv")
+        return self
+
+    @property
+    def sigma(self) -> float | None:
+        """Spread (sd of log) of the published range read as a 90 % interval; None without a range."""
+        if self.low is None or self.high is None or self.low <= 0 or self.high <= self.low:
+            return None
+        return math.log(self.high / self.low) / (2 * Z90)
+
+    @property
+    def citation(self) -> str:
+        label = "" if self.quality in ("derived", "read", "definition") else f"{self.quality.upper()}: "
+        text = f"{label}{self.source} ({self.where_read})"
+        if self.n is not None:
+            text += f", n = {self.n}"
+        if self.low is not None and self.high is not None:
+            text += f", range {self.low:.4g}-{self.high:.4g}"
+        return text
+
+    def sourced(self) -> Sourced:
+        return Sourced(self.value, self.citation)
+
+
+class _CommodityRow(_Row):
+    code: str
+    name: str
+    basis: str
+    unit: str
+    graded_substance: str
+    stripping_waste: StrippingWaste
+    direct_shipping: bool
+    basis_content: float
+    basis_content_source: str
+
+
 @dataclass(frozen=True)
 class Commodity:
-    """One mined commodity: its production basis and its fall-back coefficients.
+    """One mined commodity: its production basis and its generic defaults.
 
     `grade` is the mass fraction of the *graded substance* in run-of-mine ore;
     `basis_content` is the mass fraction of that substance in one tonne of the
-    production basis (1 where production is reported as content, 0.95 for graphite
-    whose production is marketable concentrate at ~95 % graphitic carbon). Hence
-    ore = metal_t * basis_content / (grade * recovery).
-    `direct_shipping` marks commodities often sold as mined or only screened and
-    washed (run-of-mine grade close to product grade), so a high ore grade is no sign
-    of a concentrate figure filed as ore.
+    production basis (0.95 for graphite, reported as marketable concentrate), so
+    ore = metal_t * basis_content / (grade * recovery). `direct_shipping` marks
+    commodities often sold as mined (a high ore grade is then no concentrate figure).
+    `grade`, `recovery`, `strip_ratio` and `concentrate_grade` are the surface-mine
+    defaults of any deposit type; `default()` gives the method- and deposit-specific ones.
     """
 
     code: str
@@ -71,192 +156,114 @@ class Commodity:
     unit: str
     graded_substance: str
     stripping_waste: StrippingWaste
-    grade: Sourced
-    recovery: Sourced
-    concentrate_grade: Sourced
-    strip_ratio: Sourced
-    basis_content: Sourced = Sourced(1.0, "production is reported as content of the graded substance")
-    direct_shipping: bool = False
-    brine_grade: Sourced | None = None
-    brine_recovery: Sourced | None = None
+    direct_shipping: bool
+    basis_content: Sourced
+
+    @property
+    def grade(self) -> Sourced:
+        return default(self.code, "surface", None, "grade").sourced()
+
+    @property
+    def recovery(self) -> Sourced:
+        return default(self.code, "surface", None, "recovery").sourced()
+
+    @property
+    def strip_ratio(self) -> Sourced:
+        return default(self.code, "surface", None, "strip_ratio").sourced()
+
+    @property
+    def concentrate_grade(self) -> Sourced:
+        return default(self.code, "surface", None, "concentrate_grade").sourced()
+
+    @property
+    def has_brine(self) -> bool:
+        """Whether the commodity is also produced from brine (a brine grade default exists)."""
+        return any(c.commodity == self.code and c.method == "brine" and c.variable == "grade" for c in coefficients())
 
 
-def _s(value: float, source: str) -> Sourced:
-    return Sourced(value, source)
+def _read_rows(path: Path, model: type[_Row]) -> list:
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            records = list(csv.DictReader(handle))
+    except FileNotFoundError:
+        raise InputError("bundled table missing", file=str(path)) from None
+    rows = []
+    for position, record in enumerate(records):
+        try:
+            rows.append(model.model_validate(record))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            column = str(error["loc"][0]) if error["loc"] else str(error["msg"]).split(":")[0].removeprefix("Value error, ")
+            raise InputError(f"{error['msg']}", file=str(path), row=position + 2, column=column) from None
+    return rows
 
 
-_COMMODITIES: tuple[Commodity, ...] = (
-    Commodity(
-        code="iron_ore",
-        name="Iron ore",
-        basis="iron (Fe) content of usable ore",
-        unit="t Fe",
-        graded_substance="Fe",
-        direct_shipping=True,
-        stripping_waste="waste_rock",
-        grade=_s(0.60, f"{_FP}: head grades Australia 59.5 %, Liberia 60.0 % Fe ({_E}, E6a; n = 4, thin)"),
-        recovery=_s(0.85, "modelling assumption: no Fe recovery published; hematite ores dominate supply"),
-        concentrate_grade=_s(0.65, f"{_FP}: median product / pellet-feed grade 65.0 % Fe, n = 23 ({_E}, E7)"),
-        strip_ratio=_s(3.36, f"{_FP}: median of 10 iron ore mines, 2004-2020 ({_E}, E5)"),
-    ),
-    Commodity(
-        code="bauxite",
-        name="Bauxite",
-        basis="bauxite, gross weight",
-        unit="t bauxite",
-        graded_substance="marketable bauxite",
-        direct_shipping=True,
-        stripping_waste="overburden",
-        grade=_s(1.0, "modelling assumption: bauxite is shipped as mined (direct-shipping ore, "
-                 "no concentrator), so 1 t of ore is 1 t of product"),
-        recovery=_s(1.0, "modelling assumption: direct-shipping ore, no beneficiation losses"),
-        concentrate_grade=_s(1.0, "modelling assumption: the product is the ore itself"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-    Commodity(
-        code="copper",
-        name="Copper",
-        basis="copper (Cu) content of mine output",
-        unit="t Cu",
-        graded_substance="Cu",
-        stripping_waste="waste_rock",
-        grade=_s(0.00651, f"{_FP}: ore-weighted head grade 0.651 % Cu, 41 mines, 2015-2020 ({_E}, E6a)"),
-        recovery=_s(0.872, f"{_FP}: median concentrator recovery, n = 43, 2010-2020 ({_E}, E7)"),
-        concentrate_grade=_s(0.2497, f"{_FP}: median concentrate grade 24.97 % Cu, n = 26 ({_E}, E7)"),
-        strip_ratio=_s(1.28, f"{_FP}: ore-weighted waste/ore of 19 mines, 2015-2019 ({_E}, E5)"),
-    ),
-    Commodity(
-        code="nickel",
-        name="Nickel",
-        basis="nickel (Ni) content of mine output",
-        unit="t Ni",
-        graded_substance="Ni",
-        stripping_waste="waste_rock",
-        grade=_s(0.01055, f"{_FP}: ore-weighted head grade 1.055 % Ni, sulfide and laterite ({_E}, E6a)"),
-        recovery=_s(0.805, f"{_FP}: median recovery of 6 sulfide concentrators ({_E}, E7)"),
-        concentrate_grade=_s(0.119, f"{_FP}: mean of the two reported Ni concentrate grades, "
-                             f"Kevitsa 9.75 % and Lounge Lizard 14.0 % ({_E}, E7)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-    Commodity(
-        code="cobalt",
-        name="Cobalt",
-        basis="recoverable cobalt (Co) content of mine output",
-        unit="t Co",
-        graded_substance="Co",
-        stripping_waste="waste_rock",
-        grade=_s(0.00094, f"{_FP}: ore-weighted head grade 0.094 % Co, n = 6 ({_E}, E6a)"),
-        recovery=_s(0.645, f"{_FP}: recovery, DR Congo, n = 1 ({_E}, E7)"),
-        concentrate_grade=_s(0.08, f"SMM 2019: grade assumed for cobalt ore imports, 8 % Co ({_E}, E3)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-    Commodity(
-        code="lithium",
-        name="Lithium",
-        basis="lithium (Li) content of mine output (hard rock and brine)",
-        unit="t Li",
-        graded_substance="Li",
-        stripping_waste="waste_rock",
-        grade=_s(0.00543, f"Busch et al. 2025 (Nat. Sustain.), median of producing hard-rock deposits, "
-                 f"0.543 % Li ({_E}, E6b)"),
-        recovery=_s(0.566, f"derived from {_FP}, Mt Cattlin: 0.113 t concentrate/t ore x 2.79 % Li "
-                    f"(6 % Li2O) / 0.557 % Li head grade ({_E}, E3, E7)"),
-        concentrate_grade=_s(0.02787, f"SC6 spodumene concentrate, 6.0 % Li2O x 0.4645 Li/Li2O "
-                             f"(Busch et al. 2025 median; {_E}, E7)"),
-        strip_ratio=_s(3.57, f"{_FP}: Mt Cattlin, (total - ore) / ore, 2017-2019, n = 1 ({_E}, E5)"),
-        brine_grade=_s(0.00204, f"Busch et al. 2025: median Li in producing Chilean brines, 0.204 % "
-                       f"({_E}, E6b)"),
-        brine_recovery=_s(0.5, "modelling assumption: no brine recovery published; it only scales the "
-                          "brine volume reported in ore_t, never a hidden flow"),
-    ),
-    Commodity(
-        code="manganese",
-        name="Manganese",
-        basis="manganese (Mn) content of mine output",
-        unit="t Mn",
-        graded_substance="Mn",
-        direct_shipping=True,
-        stripping_waste="waste_rock",
-        grade=_s(0.30, f"Eramet: Moanda (Gabon) run-of-mine ore ~30 % Mn ({_E}, E6b)"),
-        recovery=_s(0.62, f"modelling assumption: equal to the median Mn concentrate/ore mass yield "
-                    f"0.62 of {_FP} (n = 3; {_E}, E7)"),
-        concentrate_grade=_s(0.343, "derived: world 2019 Mn content / gross weight of manganese ore, "
-                             "20,600 / 60,100 kt (USGS Minerals Yearbook 2020, table 7; domain file G7)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-    Commodity(
-        code="lead",
-        name="Lead",
-        basis="lead (Pb) content of mine output",
-        unit="t Pb",
-        graded_substance="Pb",
-        stripping_waste="waste_rock",
-        grade=_s(0.0183, f"{_FP}: ore-weighted head grade 1.83 % Pb ({_E}, E6a)"),
-        recovery=_s(0.74, f"{_FP}: median recovery, n = 17 ({_E}, E7)"),
-        concentrate_grade=_s(0.54, f"{_FP}: median concentrate grade 54.0 % Pb, n = 10 ({_E}, E7)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-    Commodity(
-        code="zinc",
-        name="Zinc",
-        basis="zinc (Zn) content of mine output",
-        unit="t Zn",
-        graded_substance="Zn",
-        stripping_waste="waste_rock",
-        grade=_s(0.0503, f"{_FP}: ore-weighted head grade 5.03 % Zn ({_E}, E6a)"),
-        recovery=_s(0.836, f"{_FP}: median recovery, n = 24 ({_E}, E7)"),
-        concentrate_grade=_s(0.5398, f"{_FP}: median concentrate grade 53.98 % Zn, n = 13 ({_E}, E7)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-    Commodity(
-        code="pgm",
-        name="Platinum-group metals",
-        basis="platinum + palladium metal in mine output",
-        unit="t Pt+Pd",
-        graded_substance="Pt+Pd",
-        stripping_waste="waste_rock",
-        grade=_s(3.41e-6, f"{_FP}: ore-weighted head grade 3.41 g/t PGM, 67 Mt ore ({_E}, E6a)"),
-        recovery=_s(0.805, f"{_FP}: median recovery, n = 6 ({_E}, E7)"),
-        concentrate_grade=_s(1.5e-4, "modelling assumption: 150 g/t PGM in flotation concentrate "
-                             "(no published value found)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-    Commodity(
-        code="graphite",
-        name="Natural graphite",
-        basis="marketable graphite, gross weight",
-        unit="t graphite",
-        graded_substance="graphitic carbon (TGC)",
-        stripping_waste="waste_rock",
-        grade=_s(0.19, f"Syrah Resources, Balama head grade ~19 % TGC in the first 10 years ({_E}, E6b)"),
-        recovery=_s(0.912, "derived: Balama 365 kt/a concentrate x 0.95 TGC / (2 Mt/a ore x 0.19 TGC) "
-                    f"({_E}, E7)"),
-        concentrate_grade=_s(0.95, f"Syrah Resources, Balama concentrate 95 to > 98 % TGC ({_E}, E7)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-        basis_content=_s(0.95, f"marketable graphite taken at 95 % TGC, Balama concentrate ({_E}, E7)"),
-    ),
-    Commodity(
-        code="rare_earths",
-        name="Rare earths",
-        basis="rare-earth oxide (REO) equivalent of mine output",
-        unit="t REO",
-        graded_substance="TREO",
-        stripping_waste="waste_rock",
-        grade=_s(0.0644, f"Lynas, Mt Weld reserves 6.44 % TREO ({_E}, E6b); ion-adsorption clays "
-                 "are far leaner (~800 ppm), so this understates ore for China"),
-        recovery=_s(0.65, "modelling assumption: no REE concentrator recovery published"),
-        concentrate_grade=_s(0.35, f"derived: Mt Weld 5,500 t REO in 15,593 t concentrate ({_E}, E7)"),
-        strip_ratio=_s(1.0, _GENERIC_SR),
-    ),
-)
+@cache
+def _commodities() -> MappingProxyType[str, Commodity]:
+    rows = _read_rows(COMMODITY_TABLE, _CommodityRow)
+    return MappingProxyType({
+        r.code: Commodity(r.code, r.name, r.basis, r.unit, r.graded_substance, r.stripping_waste, r.direct_shipping,
+                          Sourced(r.basis_content, r.basis_content_source))
+        for r in rows
+    })
 
-COMMODITIES: MappingProxyType[str, Commodity] = MappingProxyType({c.code: c for c in _COMMODITIES})
-CODES: tuple[str, ...] = tuple(COMMODITIES)
+
+def read_coefficients(path: Path = COEFFICIENT_TABLE) -> tuple[Coefficient, ...]:
+    """A defaults table (the bundled one by default), validated: known commodities, one row per key."""
+    rows: list[Coefficient] = _read_rows(path, Coefficient)
+    known = set(_commodities()) | {ANY_COMMODITY}
+    keys = [(r.commodity, r.method, r.deposit_type, r.variable) for r in rows]
+    for position, row in enumerate(rows):
+        if row.commodity not in known:
+            raise InputError(f"unknown commodity {row.commodity!r}", file=str(path), row=position + 2,
+                             column="commodity")
+        if keys.index(keys[position]) != position:
+            raise InputError("duplicate default (commodity, method, deposit_type, variable)", file=str(path),
+                             row=position + 2, column="variable")
+    return tuple(rows)
+
+
+@cache
+def coefficients() -> tuple[Coefficient, ...]:
+    """Every row of the bundled `data/default_coefficients.csv`, validated once."""
+    return read_coefficients()
+
+
+def default(code: str, method: str, deposit_type: str | None, variable: str) -> Coefficient:
+    """The most specific default for a commodity, method and deposit type.
+
+    A row matches where each of its commodity (or `all`), method and deposit type is the
+    asked one or empty; the best match is the commodity's own row before an `all` row,
+    then a row naming the method, then one naming the deposit type.
+    """
+    get(code)
+    deposit_type = deposit_type or None
+    best: tuple[tuple[bool, bool, bool], Coefficient] | None = None
+    for row in coefficients():
+        if row.variable != variable or row.commodity not in (code, ANY_COMMODITY):
+            continue
+        if row.method not in (None, method) or row.deposit_type not in (None, deposit_type):
+            continue
+        rank = (row.commodity == code, row.method is not None, row.deposit_type is not None)
+        if best is None or rank > best[0]:
+            best = (rank, row)
+    if best is None:
+        raise InputError(f"no default {variable} for {code} mined by {method}", file=str(COEFFICIENT_TABLE))
+    return best[1]
+
+
+def deposit_types() -> frozenset[str]:
+    """Deposit types the defaults distinguish (a site's `deposit_type` must be one of them)."""
+    return frozenset(r.deposit_type for r in coefficients() if r.deposit_type)
 
 
 def get(code: str) -> Commodity:
     """The commodity registered under `code`; `InputError` for anything else."""
     try:
-        return COMMODITIES[code]
+        return _commodities()[code]
     except KeyError:
         raise InputError(f"unknown commodity {code!r}; expected one of {', '.join(CODES)}") from None
+
+
+COMMODITIES: MappingProxyType[str, Commodity] = _commodities()
+CODES: tuple[str, ...] = tuple(COMMODITIES)

@@ -143,6 +143,7 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame
             "longitude": mines["longitude"],
             "commodity": mines["commodity"],
             "mine_type": mines["mine_type"],
+            "deposit_type": mines["deposit_type"] if "deposit_type" in mines.columns else None,
             "year": mines["year"],
             "resolution": "mine",
             "metal_t": mines["metal_t"],
@@ -167,6 +168,27 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame
         text.append(" ".join(parts))
     out["source"] = text
     return out
+
+
+def read_deposit_types() -> pd.DataFrame:
+    """Deposit type of named mines and rest-of-country rows (`deposit_types.csv`), each with its source."""
+    return _read_csv("deposit_types.csv")
+
+
+def _with_deposit_types(table: pd.DataFrame) -> pd.DataFrame:
+    """`deposit_type` from `deposit_types.csv` where the row states none (it picks the row's defaults).
+
+    An unknown named-mine id is an error; a rest-of-country id may name no row (named mines may cover it).
+    """
+    types = read_deposit_types()
+    unknown = ~types["mine_id"].isin(table["mine_id"]) & ~types["mine_id"].str.contains("-rest-")
+    if unknown.any():
+        row = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise InputError(f"mine_id {types['mine_id'].iloc[row]!r} names no row of the default table",
+                         file=str(SOURCES_DIR / "deposit_types.csv"), row=row + 2, column="mine_id")
+    stated = table["deposit_type"].where(table["deposit_type"].fillna("") != "") if "deposit_type" in table else None
+    looked_up = table["mine_id"].map(types.set_index("mine_id")["deposit_type"])
+    return table.assign(deposit_type=looked_up if stated is None else stated.fillna(looked_up))
 
 
 def _reason(named: pd.DataFrame, flag: str) -> str:
@@ -319,7 +341,7 @@ def build_standalone() -> tuple[pd.DataFrame, pd.DataFrame]:
     named = _named_rows(mines, bibliography)
     rest, table = reconcile(named, national)
     combined = pd.concat([named, _rest_rows(rest, national)], ignore_index=True)
-    combined = combined.sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
+    combined = _with_deposit_types(combined).sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
     return derive_hidden_flows(fill_gaps(checked)), table
 

@@ -11,26 +11,32 @@ Monte Carlo):
    follows from its reported waste and ore: (overburden_t + waste_rock_t) / ore_t.
 2. `national`: a published national statistic for the country and commodity
    (`data/sources/country_values_2019.csv`, each with its source and range).
-3. `country`: the production-weighted mean of the `mine`-level values of the same
-   commodity, mining method and country, where at least `MIN_SAMPLE` mines report one.
+3. `country`: the production-weighted mean of the `mine`-level values of the same kind
+   of mine in the country, where at least `MIN_SAMPLE` mines report one.
 4. `pooled`: where the country has 1 to `MIN_SAMPLE - 1` such mines, their mean shrunk
-   toward the global mean as if the global sample added `MIN_SAMPLE` mines
+   toward the global mean of the kind as if the global sample added `MIN_SAMPLE` mines
    (n_c m_c + K m_g) / (n_c + K): a thin country sample moves the value, but does not
    set it alone.
 5. `global`: the same mean over all countries, where at least `MIN_SAMPLE` mines report.
-6. `default`: the commodity's sourced default (`mine_db.commodities`).
+6. `default`: the sourced default of the commodity, method and deposit type
+   (`mine_db.commodities`, `data/default_coefficients.csv`), whose published range
+   gives its spread (`*_fill_sigma`) and whose sample size its `*_fill_n`.
 
-Mining methods are compared like with like: `surface` (open_pit, mixed),
-`underground` and `brine`, because an underground copper mine's grade (~1.9 % Cu) and
-strip ratio (development waste only) are not those of an open pit (~0.6 % Cu).
-Concentrate grade is the mine's own or the commodity default (no averaging: too few
-mines report it). Groups whose weights are all zero fall back to the plain mean.
+A mine's kind is its commodity, mining method (`surface`: open_pit, mixed;
+`underground`; `brine`) and, where the row states one, its deposit type (`deposit_type`:
+porphyry or sediment-hosted copper, laterite or sulphide nickel, ...): an underground
+copper mine's grade (~1.7 % Cu) and strip ratio (development waste) are not those of an
+open pit, a Copperbelt pit's not a porphyry's. A row of known deposit type first looks at
+mines of its own type (levels 3-5); where they are too few it falls back to all mines of
+its commodity and method (levels 3-5 again, the group label says which), then to the
+default of its deposit type. Concentrate grade is the mine's own or the default (no
+averaging: too few mines report it). Groups whose weights are all zero fall back to the
+plain mean.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -38,8 +44,8 @@ import pandas as pd
 from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
 from mine_db import commodities
+from mine_db.commodities import Method
 
-Method = Literal["surface", "underground", "brine"]
 _METHOD_OF_TYPE: dict[str, Method] = {
     "open_pit": "surface",
     "mixed": "surface",
@@ -56,26 +62,19 @@ def mining_method(mine_type: str) -> Method:
     return _METHOD_OF_TYPE[mine_type]
 
 
-def default_value(code: str, method: Method, variable: str) -> float:
-    """The last-rung value of `variable` for a commodity mined by `method`."""
-    commodity = commodities.get(code)
-    if variable == "strip_ratio":
-        if method == "brine":
-            return 0.0
-        if method == "underground":
-            return commodities.UNDERGROUND_STRIP_RATIO
-        return commodity.strip_ratio.value
-    if variable == "concentrate_grade":
-        return commodity.concentrate_grade.value
-    if method == "brine":
-        brine = {"grade": commodity.brine_grade, "recovery": commodity.brine_recovery}[variable]
-        if brine is None:
-            raise ValueError(f"{code} has no brine profile")
-        return brine.value
-    return {"grade": commodity.grade, "recovery": commodity.recovery}[variable].value
+def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
+    """Each row's default: value, sample size, spread of its published range, and the row it comes from."""
+    records = []
+    for code, how, deposit in zip(out["commodity"], method, out["deposit_type"], strict=True):
+        row = commodities.default(code, how, deposit if isinstance(deposit, str) else None, var)
+        label = f"{var}|default|{row.commodity}|{row.method or '*'}|{row.deposit_type or '*'}"
+        records.append((row.value, np.nan if row.n is None else row.n,
+                        np.nan if row.sigma is None else row.sigma, label))
+    frame = pd.DataFrame.from_records(records, columns=["mean", "n", "sigma", "label"], index=out.index)
+    return frame.astype({"mean": float, "n": float, "sigma": float})
 
 
-#: Mines of the same commodity and method a country or global average must rest on.
+#: Mines of the same kind a country or global average must rest on.
 MIN_SAMPLE = 5
 #: Fill levels that stand for many rows at once (a shared unknown).
 _SHARED_LEVELS = ("national", "country", "pooled", "global", "default")
@@ -144,33 +143,55 @@ def _national_candidate(national: pd.DataFrame, df: pd.DataFrame, var: str) -> p
     return found.rename(columns={"value": "mean"}).assign(n=np.nan)
 
 
-def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.DataFrame,
-                default: pd.Series) -> list[tuple[str, pd.DataFrame]]:
-    """Each fill level's value, sample size and spread for every row, best level first."""
-    own = out[var]
-    country = _lookup(_group_stats(own, out["metal_t"], [out["commodity"], method, out["country"]]),
-                      [out["commodity"], method, out["country"]])
-    world = _lookup(_group_stats(own, out["metal_t"], [out["commodity"], method]), [out["commodity"], method])
+def _ladder(own: pd.Series, weight: pd.Series, kind: list[pd.Series], country: pd.Series,
+            rows: pd.Series) -> list[tuple[str, pd.DataFrame]]:
+    """Country, pooled and global candidates of one kind of mine, for the rows where `rows` holds."""
+    in_kind = own.where(kind[-1].notna())
+    country_stats = _lookup(_group_stats(in_kind, weight, [*kind, country]), [*kind, country])
+    world = _lookup(_group_stats(in_kind, weight, kind), kind)
     world = world.where(world["n"] >= MIN_SAMPLE)
-    thin = (country["n"] >= 1) & (country["n"] < MIN_SAMPLE)
+    thin = (country_stats["n"] >= 1) & (country_stats["n"] < MIN_SAMPLE)
     pooled = pd.DataFrame({
-        "mean": (country["n"] * country["mean"] + MIN_SAMPLE * world["mean"]) / (country["n"] + MIN_SAMPLE),
-        "n": country["n"] + world["n"],
+        "mean": (country_stats["n"] * country_stats["mean"] + MIN_SAMPLE * world["mean"])
+        / (country_stats["n"] + MIN_SAMPLE),
+        "n": country_stats["n"] + world["n"],
         "sigma": world["sigma"],
     }).where(thin)
     return [
-        ("national", _national_candidate(national, out, var)),
-        ("country", country.where(country["n"] >= MIN_SAMPLE)),
-        ("pooled", pooled),
-        ("global", world),
-        ("default", pd.DataFrame({"mean": default, "n": np.nan, "sigma": np.nan})),
+        ("country", country_stats.where((country_stats["n"] >= MIN_SAMPLE) & rows)),
+        ("pooled", pooled.where(rows)),
+        ("global", world.where(rows)),
     ]
 
 
-def _group_label(out: pd.DataFrame, var: str, level: str, method: pd.Series) -> pd.Series:
+def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.DataFrame,
+                default: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """Each fill level's value, sample size and spread for every row, best level first.
+
+    Returns (level, kind, candidate): `kind` is `type` for the deposit-type ladder, `all`
+    for the commodity-and-method one (it labels the shared group).
+    """
+    deposit = out["deposit_type"].where(out["deposit_type"].notna() & (out["deposit_type"] != ""))
+    typed = deposit.notna()
+    every = pd.Series(True, index=out.index)
+    by_type = _ladder(out[var], out["metal_t"], [out["commodity"], method, deposit], out["country"], typed)
+    by_method = _ladder(out[var], out["metal_t"], [out["commodity"], method], out["country"], every)
+    return [
+        ("national", "all", _national_candidate(national, out, var)),
+        *[(level, "type", candidate) for level, candidate in by_type],
+        *[(level, "all", candidate) for level, candidate in by_method],
+        ("default", "all", default[["mean", "n", "sigma"]]),
+    ]
+
+
+def _group_label(out: pd.DataFrame, var: str, level: str, kind: str, method: pd.Series,
+                 default: pd.DataFrame) -> pd.Series:
     """Rows with the same label share one filled value."""
+    if level == "default":
+        return default["label"]
     where = out["country"] if level in ("national", "country", "pooled") else pd.Series("*", index=out.index)
-    return var + "|" + level + "|" + out["commodity"] + "|" + method + "|" + where
+    deposit = out["deposit_type"].fillna("*") if kind == "type" else pd.Series("*", index=out.index)
+    return var + "|" + level + "|" + out["commodity"] + "|" + method + "|" + deposit + "|" + where
 
 
 def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -187,28 +208,23 @@ def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.Data
         filled_before = out[f"{var}_fill"].notna() & (out[f"{var}_fill"] != "mine")
         out[var] = out[var].where(~filled_before)
     out["strip_ratio"] = _own_strip_ratio(out)
+    if "deposit_type" not in out.columns:
+        out["deposit_type"] = None
     method = out["mine_type"].map(_METHOD_OF_TYPE)
-    defaults = {
-        var: pd.Series(
-            [default_value(c, m, var) for c, m in zip(out["commodity"], method, strict=True)],
-            index=out.index,
-            dtype=float,
-        )
-        for var in (*FILLED, "concentrate_grade")
-    }
     for var in FILLED:
+        defaults = _defaults(out, method, var)
         values = out[var].copy()
         flags = pd.Series(np.where(values.notna(), "mine", None), index=out.index, dtype="object")
         n = pd.Series(np.nan, index=out.index)
         sigma = pd.Series(np.nan, index=out.index)
         group = pd.Series("", index=out.index, dtype="object")
-        for level, candidate in _candidates(out, var, method, national, defaults[var]):
+        for level, kind, candidate in _candidates(out, var, method, national, defaults):
             gap = values.isna() & candidate["mean"].notna()
             values = values.where(~gap, candidate["mean"])
             flags = flags.where(~gap, level)
             n = n.where(~gap, candidate["n"])
             sigma = sigma.where(~gap, candidate["sigma"])
-            group = group.where(~gap, _group_label(out, var, level, method))
+            group = group.where(~gap, _group_label(out, var, level, kind, method, defaults))
         out[var] = values
         out[f"{var}_fill"] = flags.astype("str")
         out[f"{var}_fill_n"] = n
@@ -217,5 +233,5 @@ def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.Data
 
     present = out["concentrate_grade"].notna()
     out["concentrate_grade_fill"] = pd.Series(np.where(present, "mine", "default"), index=out.index).astype("str")
-    out["concentrate_grade"] = out["concentrate_grade"].fillna(defaults["concentrate_grade"])
+    out["concentrate_grade"] = out["concentrate_grade"].fillna(_defaults(out, method, "concentrate_grade")["mean"])
     return out

@@ -72,6 +72,8 @@ _COLUMNS: tuple[Column, ...] = (
     Column("longitude", "float", True, "degree", f"WGS84 longitude{_WHERE}", low=-180, high=180),
     Column("commodity", "str", True, "", "commodity code (mine_db.commodities)", allowed=frozenset(commodities.CODES)),
     Column("mine_type", "str", True, "", "mining method", allowed=MINE_TYPES),
+    Column("deposit_type", "str", False, "", "deposit type where it sets the defaults (porphyry, laterite, ...)",
+           allowed=commodities.deposit_types()),
     Column("year", "int", True, "year", "production year", low=1900, high=2100),
     Column("resolution", "str", True, "", "a named mine or the rest of a country", allowed=RESOLUTIONS),
     Column("metal_t", "float", True, "t (commodity basis)", "production in the commodity's basis", low=0),
@@ -308,7 +310,7 @@ def _check_coordinates(df: pd.DataFrame, file: str | None) -> None:
 
 def _check_brine(df: pd.DataFrame, file: str | None) -> None:
     """Brine is only a deposit type where the commodity has a brine profile (lithium)."""
-    no_brine = {c.code for c in commodities.COMMODITIES.values() if c.brine_grade is None}
+    no_brine = {c.code for c in commodities.COMMODITIES.values() if not c.has_brine}
     bad = _first_bad((df["mine_type"] == "brine") & df["commodity"].isin(list(no_brine)))
     if bad is not None:
         raise InputError(

@@ -150,7 +150,7 @@ def test_material_split_matches_material_multipliers(seed: int) -> None:
         via = table.loc[(table.material == c.nodes[k]) & (table.stressor == "overburden"), "value"].sum()
         row = c.stressors.index("overburden") if "overburden" in c.stressors else None
         expected = 0.0 if row is None else x[k] * BL[row, k]
-        assert via == pytest.approx(expected, rel=1e-9, abs=1e-12)
+        assert via == pytest.approx(expected, rel=1e-9, abs=1e-9)  # flows of order 1-100 t: below 1e-9 is round-off
 
 
 def test_plan_is_reusable_across_fleets() -> None:

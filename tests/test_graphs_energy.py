@@ -75,3 +75,24 @@ def test_a_bad_grid_row_names_file_row_and_column(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         add_grids(G, default_parameters(), path)
     assert info.value.column == "coal_mined_in"
+
+
+OWID_2019 = {"MEX": 7.664, "MNG": 92.075, "KAZ": 70.119, "MAR": 42.615}  # OWID/BP/Ember, Coal (% electricity)
+
+
+@pytest.mark.parametrize("country", sorted(OWID_2019))
+def test_grids_beyond_table_1_take_their_owid_2019_coal_share(default: nx.DiGraph, country: str) -> None:
+    """Mine sites there drew most on the world grid before (issue 19); they burn world-average coal."""
+    assert _coal_share(default, country) == pytest.approx(OWID_2019[country] / 100)
+    assert default.has_edge("energy:coal:WLD", f"energy:coal_power:{country}")
+    sites = [v for v in default.successors(f"energy:grid:{country}") if default.nodes[v]["country"] == country]
+    assert sites and not any(default.nodes[v]["country"] == country
+                             for v in default.successors("energy:grid:WLD"))
+
+
+def test_chinese_coal_carries_its_gangue_as_waste_rock(default: nx.DiGraph) -> None:
+    """10-15 % of China's coal output is mining waste (Liu & Liu 2010): 0.15 t per t, on top of overburden."""
+    stressors = default.nodes["energy:coal:CHN"]["stressors"]
+    assert stressors["waste_rock"] == pytest.approx(0.15)
+    assert stressors["overburden"] > 0
+    assert default.nodes["energy:coal:CHN"]["stressor_uncertainty"]["waste_rock"].params == pytest.approx((0.1, 0.15, 0.15))

@@ -31,8 +31,8 @@ def test_bases_follow_national_statistics() -> None:
     assert commodities.get("bauxite").stripping_waste == "overburden"
     assert commodities.get("rare_earths").unit == "t REO"
     assert commodities.get("graphite").basis_content.value == 0.95
-    assert commodities.get("lithium").brine_grade is not None
-    assert commodities.get("copper").brine_grade is None
+    assert commodities.get("lithium").has_brine
+    assert not commodities.get("copper").has_brine
 
 
 def test_unknown_code() -> None:

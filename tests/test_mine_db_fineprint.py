@@ -37,25 +37,29 @@ def test_polymetallic_ore_allocated_by_tracked_metal_mass() -> None:
     assert zn["metal_t"] == pytest.approx(243_000)
     assert cu["ore_t"] == pytest.approx(2_057_142.857, abs=1e-3)
     assert zn["ore_t"] == pytest.approx(6_942_857.143, abs=1e-3)
-    # waste rock 31,500,000 t split the same way: 7,200,000 and 24,300,000 t
-    assert cu["waste_rock_t"] == pytest.approx(7_200_000)
-    assert zn["waste_rock_t"] == pytest.approx(24_300_000)
+    # strip ratio over every year with waste and ore mined: (31.5 + 18.0) Mt / (10 + 8) Mt = 2.75,
+    # not 2019 alone (3.15): waste rock 2.75 x each ore share
+    assert cu["strip_ratio"] == zn["strip_ratio"] == pytest.approx(2.75)
+    assert cu["waste_rock_t"] == pytest.approx(5_657_142.857, abs=1e-3)
+    assert zn["waste_rock_t"] == pytest.approx(19_092_857.143, abs=1e-3)
     assert (cu["grade"], cu["recovery"]) == (pytest.approx(0.01), pytest.approx(0.8))
     # main facility open pit + sub-site underground = mixed
     assert cu["mine_type"] == "mixed"
     assert cu["source"] == (f"{CITATION}, facility AAA00001, 2019: Company A (2020) Annual Report 2019 "
-                            "(ore shared with the mine's other tracked metals by recovered metal mass)")
+                            "(ore shared with the mine's other tracked metals by recovered metal mass) "
+                            "(strip ratio: waste / ore mined summed over 2 year(s), 2018-2019)")
 
 
 def test_polymetallic_ore_allocated_by_value_by_default(fixture_import: FineprintImport) -> None:
     # Same stream by 2019 value: Cu 72,000 t x 6,010 $/t = 432.72 M$, Zn 243,000 t x 2,550 $/t = 619.65 M$;
-    # Cu share = 432.72 / 1,052.37 = 0.411186 -> ore 3,700,675.618 t, waste rock 31.5 Mt x 0.411186 = 12,952,364.663 t
+    # Cu share = 432.72 / 1,052.37 = 0.411186 -> ore 3,700,675.618 t, waste rock 2.75 x 3,700,675.618 = 10,176,857.950 t
     cu, zn = _site(fixture_import, "FP-AAA00001-copper"), _site(fixture_import, "FP-AAA00001-zinc")
     assert cu["ore_t"] == pytest.approx(3_700_675.618, abs=1e-3)
     assert zn["ore_t"] == pytest.approx(5_299_324.382, abs=1e-3)
-    assert cu["waste_rock_t"] == pytest.approx(12_952_364.663, abs=1e-3)
-    assert cu["waste_rock_t"] + zn["waste_rock_t"] == pytest.approx(31_500_000)
-    assert cu["source"].endswith("(ore shared with the mine's other tracked metals by 2019 value (prices_2019.csv))")
+    assert cu["waste_rock_t"] == pytest.approx(10_176_857.950, abs=1e-3)
+    assert cu["waste_rock_t"] + zn["waste_rock_t"] == pytest.approx(2.75 * 9_000_000)
+    assert cu["source"].endswith("(strip ratio: waste / ore mined summed over 2 year(s), 2018-2019)")
+    assert "(ore shared with the mine's other tracked metals by 2019 value (prices_2019.csv))" in cu["source"]
     with pytest.raises(InputError, match="unknown allocation method"):
         read_fineprint(FIXTURE, allocation="price")
 
@@ -65,7 +69,7 @@ def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import: Fineprint
     # 10,000 t Li2O x 0.4646 = 4,646 t Li; 15,000 ppm Li2O x 0.4646 = 0.006969 Li
     assert li["metal_t"] == pytest.approx(4_646)
     assert li["grade"] == pytest.approx(0.006969)
-    # no waste in 2019; 2018 reported stripping ratio 3.0 is the mine's own: 3 x 1,000,000 t ore
+    # no waste tonnes in any year; the 2018 reported stripping ratio 3.0 is the mine's own: 3 x 1,000,000 t ore
     assert (li["strip_ratio"], li["strip_ratio_fill"]) == (pytest.approx(3.0), "mine")
     assert li["waste_rock_t"] == pytest.approx(3_000_000)
     assert li["mine_type"] == "open_pit" and "taken as open pit" in li["source"]
@@ -74,7 +78,7 @@ def test_lithium_oxide_and_strip_ratio_from_other_year(fixture_import: Fineprint
 def test_bauxite_production_is_gross_ore(fixture_import: FineprintImport) -> None:
     bx = _site(fixture_import, "FP-AAA00005-bauxite")
     assert bx["metal_t"] == bx["ore_t"] == 2_000_000
-    assert bx["overburden_t"] == pytest.approx(2_000_000)  # default strip ratio 1, bauxite -> overburden
+    assert bx["overburden_t"] == pytest.approx(2_000_000)  # bauxite default strip ratio 1 (A38) -> overburden
 
 
 def test_production_from_concentrate_tonnage(fixture_import: FineprintImport) -> None:
@@ -164,13 +168,15 @@ def test_los_pelambres_2019(shared_import: FineprintImport) -> None:
 def test_antamina_copper_zinc_split(shared_import: FineprintImport) -> None:
     # Antamina, latest year 2018: 51,247,000 t ore, Cu 446,100 t, Zn 409,300 t; by 2019 value
     # Cu 446,100 x 6,010 = 2,681.061 M$, Zn 409,300 x 2,550 = 1,043.715 M$: Cu share 0.719791 -> 36,887,140 t ore
-    # waste = total material 242,407,000 - ore mined 51,247,000 = 191,160,000 t x 0.719791 = 137,595,286 t (Cu)
-    # (by recovered mass it was 446,100 / 855,400 = 0.521510 -> 26,725,844 t ore, 99,691,929 t waste)
+    # strip ratio over the six waste years 2013-2018: sum(total material - ore mined) 1,034,476,000 t /
+    # sum(ore mined) 310,081,000 t = 3.336148 (2018 alone: 191,160,000 / 51,247,000 = 3.730);
+    # Cu waste = 3.336148 x 36,887,140 t = 123,060,945 t
     cu, zn = _site(shared_import, "FP-COM00048-copper"), _site(shared_import, "FP-COM00048-zinc")
     assert cu["year"] == zn["year"] == 2018
     assert cu["ore_t"] == pytest.approx(36_887_140, abs=1)
     assert cu["ore_t"] + zn["ore_t"] == pytest.approx(51_247_000)
-    assert cu["waste_rock_t"] == pytest.approx(137_595_286, abs=1)
+    assert cu["strip_ratio"] == pytest.approx(3.336148, abs=1e-6)
+    assert cu["waste_rock_t"] == pytest.approx(123_060_945, abs=2)
 
 
 @needs_shared

@@ -48,7 +48,7 @@ def test_country_mean_needs_five_mines(filled: pd.DataFrame) -> None:
     # Chile surface copper: sum(100 i x (0.4 + 0.1 i) %) / sum(100 i), i = 1..5 = 11.0 / 15 % -> 0.0073333
     chile = sum(100 * i * (0.004 + 0.001 * i) for i in range(1, 6)) / sum(100 * i for i in range(1, 6))
     assert filled.loc["C6", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [pytest.approx(chile), "country", 5]
-    assert filled.loc["C6", "grade_fill_group"] == "grade|country|copper|surface|CHL"
+    assert filled.loc["C6", "grade_fill_group"] == "grade|country|copper|surface|*|CHL"
     logs = np.log([0.004 + 0.001 * i for i in range(1, 6)])
     assert filled.loc["C6", "grade_fill_sigma"] == pytest.approx(np.std(logs, ddof=1))
 
@@ -61,27 +61,30 @@ def test_thin_country_sample_is_pooled_with_the_global_one(filled: pd.DataFrame)
     assert filled.loc["P2", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [pytest.approx(pooled), "pooled", 7]
     # Argentina has no surface copper mine: the global mean (6 mines)
     assert filled.loc["A1", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [pytest.approx(world), "global", 6]
-    assert filled.loc["A1", "grade_fill_group"] == "grade|global|copper|surface|*"
+    assert filled.loc["A1", "grade_fill_group"] == "grade|global|copper|surface|*|*"
 
 
 def test_too_few_mines_anywhere_fall_back_to_the_default(filled: pd.DataFrame) -> None:
-    # one underground copper grade (U1) is not a sample: U2 takes the commodity default
+    # one underground copper grade (U1) is not a sample: U2 takes the underground copper default
     assert filled.loc["U2", "grade_fill"] == "default"
-    assert filled.loc["U2", "grade"] == commodities.get("copper").grade.value
+    assert filled.loc["U2", "grade"] == commodities.default("copper", "underground", None, "grade").value == 0.0168
     # one recovery (P1) in the world: every other row takes the default
     assert filled.loc["C1", ["recovery", "recovery_fill"]].tolist() == [commodities.get("copper").recovery.value,
                                                                         "default"]
     assert filled.loc["Z1", ["grade", "grade_fill"]].tolist() == [commodities.get("zinc").grade.value, "default"]
-    assert np.isnan(filled.loc["Z1", "grade_fill_n"])
+    # the surface zinc default rests on 5 mines with a P10-P90 range of 1.64-14 % Zn
+    assert filled.loc["Z1", ["grade", "grade_fill_n"]].tolist() == [0.084, 5]
+    assert filled.loc["Z1", "grade_fill_sigma"] == pytest.approx(np.log(0.14 / 0.0164) / (2 * 1.645))
+    assert filled.loc["Z1", "grade_fill_group"] == "grade|default|zinc|surface|*"
     # own values stay the mine's, with no sample size and no group
     assert filled.loc["P1", ["grade", "grade_fill", "grade_fill_group"]].tolist() == [pytest.approx(0.016), "mine", ""]
 
 
 def test_strip_ratio_defaults_depend_on_the_method(filled: pd.DataFrame) -> None:
     assert filled.loc["C1", "strip_ratio"] == pytest.approx(commodities.get("copper").strip_ratio.value)
-    assert filled.loc["U1", "strip_ratio"] == pytest.approx(commodities.UNDERGROUND_STRIP_RATIO)
+    assert filled.loc["U1", "strip_ratio"] == pytest.approx(0.2)  # development waste, every commodity
     assert filled.loc["B1", "strip_ratio"] == 0.0
-    assert filled.loc["B1", "grade"] == commodities.get("lithium").brine_grade.value
+    assert filled.loc["B1", "grade"] == commodities.default("lithium", "brine", None, "grade").value == 0.00063
 
 
 def test_a_national_statistic_beats_every_average() -> None:

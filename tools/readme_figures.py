@@ -192,6 +192,26 @@ def levers_block(compared: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def database_block() -> str:
+    import mine_db
+
+    table = mine_db.load_default()
+    named = table[table.resolution == "mine"]
+    per = []
+    for code, rows in table.groupby("commodity"):
+        own = rows[rows.resolution == "mine"]
+        share = 100 * own.metal_t.sum() / rows.metal_t.sum()
+        per.append(f"{code.replace('_', ' ')} {share:.1f} % ({len(own)}; {(own.grade_fill == 'mine').sum()} / "
+                   f"{(own.strip_ratio_fill == 'mine').sum()})")
+    hidden_named = 100 * named.hidden_t.sum() / table.hidden_t.sum()
+    return (f"The table holds {len(table)} rows: {len(named)} named-mine rows in {named.country.nunique()} countries "
+            f"and {len(table) - len(named)} rest-of-country rows. Coverage (share of 2019 world production in named "
+            f"mines; named rows; those with their own head grade / strip ratio): " + ", ".join(per) + ". "
+            f"Overall {100 * (named.grade_fill == 'mine').mean():.0f} % of named rows carry their own grade and "
+            f"{100 * (named.strip_ratio_fill == 'mine').mean():.0f} % their own strip ratio; named rows carry "
+            f"{hidden_named:.1f} % of all hidden tonnes of the table (`tracer db coverage` weighs them by the fleet).")
+
+
 def _mc_row(mc: dict[str, Any], vehicle: str, stressor: str) -> dict[str, Any]:
     for row in mc["headline"]:
         if row["vehicle"] == vehicle and row["stressor"] == stressor and row["split"] == "total":
@@ -219,6 +239,7 @@ def main() -> None:
             "sweep", "recycled_content.copper.share", "--values", ",".join(map(str, SWEEP_VALUES)),
             "--scenario", "copper_recycling")),
         "mc": lambda: mc_block(mc, list(run["per_vehicle_tmr_t"])),
+        "database": database_block,
         "sobol": lambda: sobol_block(tracer_json("sensitivity", "--vehicle", "BEV-NMC811")),
         "carbon": lambda: carbon_block(run),
         "levers": lambda: levers_block(tracer_json("compare", *LEVERS)),

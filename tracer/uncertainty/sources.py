@@ -20,6 +20,9 @@ never need restating here:
 A coefficient with its own declared distribution keeps it: declared data wins over
 these defaults. Rows that share a gap-filled value (`*_fill_group`, mine_db.gapfill)
 share one draw: a country or global average is one unknown, not many independent ones.
+The shared draw moves every row by the same ratio to the group's value (the nominal of
+the row that opened the group): a row whose own value differs (a by-product whose strip
+ratio mixes its hosts' after allocation) keeps its nominal as the centre of its draws.
 """
 
 from __future__ import annotations
@@ -161,15 +164,19 @@ def mine_sources(
         groups.append(group)
         return first_row + len(dists) - 1
 
-    shared_rows: dict[str, int] = {}
+    shared_rows: dict[str, tuple[int, float]] = {}
 
-    def draw_value(attrs: Mapping[str, object], var: str, dist: Distribution, label: str, group: str) -> int:
-        """One draw row per mine value; one per shared fill (rows sharing a fill share one unknown)."""
+    def draw_value(attrs: Mapping[str, object], var: str, value: float, dist: Distribution, label: str,
+                   group: str) -> tuple[int, float]:
+        """One draw row per mine value; one per shared fill (rows sharing a fill share one unknown).
+
+        Returns the draw row and the value its draws are relative to (the group's, for a shared fill).
+        """
         shared = str(attrs.get(f"{var}_fill_group") or "")
         if not shared:
-            return draw(dist, f"mine {label}: {var.replace('_', ' ')}", group)
+            return draw(dist, f"mine {label}: {var.replace('_', ' ')}", group), value
         if shared not in shared_rows:
-            shared_rows[shared] = draw(dist, f"fill {shared}", group)
+            shared_rows[shared] = (draw(dist, f"fill {shared}", group), value)
         return shared_rows[shared]
 
     for mine, attrs in G.nodes(data=True):
@@ -189,20 +196,21 @@ def mine_sources(
         if 0 < g0 < 1:
             sigma = assumptions.spread(attrs, "grade", assumptions.grade_sigma, resolution)
             # centred so that the ore per tonne of metal (1 / g) keeps its nominal mean
-            grade = draw_value(attrs, "grade", Distribution("lognormal", (math.log(g0) + sigma**2 / 2, sigma)),
-                               label, "ore grade at mine")
+            grade, g0 = draw_value(attrs, "grade", g0, Distribution("lognormal", (math.log(g0) + sigma**2 / 2, sigma)),
+                                   label, "ore grade at mine")
         if 0 < r0 < 1:
             h = assumptions.recovery_half_width
             low, high = max(r0 - h, 0.01), min(r0 + h, 1.0)
-            recovery = draw_value(attrs, "recovery", Distribution("triangular", (low, r0, high)), label,
-                                  "recovery at beneficiation")
+            recovery, r0 = draw_value(attrs, "recovery", r0, Distribution("triangular", (low, r0, high)), label,
+                                      "recovery at beneficiation")
         stripping = max(("overburden", "waste_rock"), key=lambda st: compiled.B[row_of[st], i] if st in row_of else 0.0)
         strip_pos = b_pos(stripping, i)
         if s0 > 0 and strip_pos >= 0:
             sigma = assumptions.spread(attrs, "strip_ratio", assumptions.strip_sigma, resolution)
             # centred so that the strip ratio keeps its nominal mean
-            strip = draw_value(attrs, "strip_ratio", Distribution("lognormal", (math.log(s0) - sigma**2 / 2, sigma)),
-                               label, "strip ratio at mine")
+            strip, s0 = draw_value(attrs, "strip_ratio", s0,
+                                   Distribution("lognormal", (math.log(s0) - sigma**2 / 2, sigma)), label,
+                                   "strip ratio at mine")
         if grade < 0 and recovery < 0 and strip < 0:
             continue
         tail_pos = b_pos("tailings", j)
