@@ -158,9 +158,8 @@ def test_default_fills_carry_their_coefficient_and_the_mc_brackets_the_nominal()
         assert r["p5"] <= r["nominal"] <= r["p95"], r
 
 
-def test_rows_sharing_a_fill_move_by_one_ratio_around_their_own_nominal() -> None:
-    """Two mines on one strip-ratio fill (one unknown): one draw moves both by the same ratio, and a
-    row whose nominal differs from the group's (a by-product after allocation) stays centred on its own."""
+def _two_mines_on_one_strip_fill(**fill: float) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Waste rock of two mines (strip 2.8 and 0.7) on one strip-ratio fill, over 20,000 draws; parameter names."""
     import networkx as nx
 
     from graphs.model import add_flow, add_node
@@ -175,7 +174,7 @@ def test_rows_sharing_a_fill_move_by_one_ratio_around_their_own_nominal() -> Non
         add_node(G, f"mine:{mine}", kind="mine", name=mine, country="CHL", unit="t", mine_id=mine,
                  stressors={"waste_rock": strip}, stressor_sources={"waste_rock": "test"}, grade=0.01, recovery=0.9,
                  strip_ratio=strip, resolution="mine", strip_ratio_fill_group="strip_ratio|default|all|surface|*",
-                 strip_ratio_fill_sigma=0.5)
+                 **fill)
         add_node(G, f"beneficiation:{mine}", kind="beneficiation", name=mine, country="CHL", unit="t", mine_id=mine,
                  stressors={"tailings": 100.0}, stressor_sources={"tailings": "test"})
         add_flow(G, f"mine:{mine}", f"beneficiation:{mine}", 1 / 0.009, "test")
@@ -183,12 +182,29 @@ def test_rows_sharing_a_fill_move_by_one_ratio_around_their_own_nominal() -> Non
     add_flow(G, "material:cu", "BEV", 0.08, "test")
     compiled = compile_network(G)
     params = collect(G, compiled)
-    assert params.names.count("fill strip_ratio|default|all|surface|*") == 1
-    draws = params.table.sample(np.random.default_rng(3), 20_000)
-    _, b = params.values(draws)
+    _, b = params.values(params.table.sample(np.random.default_rng(3), 20_000))
     row = compiled.stressors.index("waste_rock")
     B = compiled.B.tocsr()
     p, q = (B.indptr[row] + int(np.flatnonzero(B.indices[B.indptr[row]:B.indptr[row + 1]]
                                                == compiled.index[f"mine:{m}"])[0]) for m in ("p", "q"))
-    np.testing.assert_allclose(b[p] / 2.8, b[q] / 0.7, rtol=1e-5)  # one unknown, one ratio
-    assert b[q].mean() == pytest.approx(0.7, rel=0.03)  # centred on its own nominal, not the group's 2.8
+    return b[p].astype(float), b[q].astype(float), list(params.names)
+
+
+def test_rows_sharing_a_fill_move_by_one_ratio_around_their_own_nominal() -> None:
+    """A fill with no sample size (one unknown): one draw moves both rows by the same ratio, and a
+    row whose nominal differs from the group's (a by-product after allocation) stays centred on its own."""
+    p, q, names = _two_mines_on_one_strip_fill(strip_ratio_fill_sigma=0.5)
+    assert names.count("fill strip_ratio|default|all|surface|*") == 1
+    np.testing.assert_allclose(p / 2.8, q / 0.7, rtol=1e-5)  # one unknown, one ratio
+    assert q.mean() == pytest.approx(0.7, rel=0.03)  # centred on its own nominal, not the group's 2.8
+
+
+def test_a_sampled_fill_is_a_shared_mean_times_each_rows_own_departure() -> None:
+    """Mean of n = 4 mines with spread 0.5: the shared mean has sigma 0.5 / 2, each row its own 0.5, so a
+    row spreads by 0.5 sqrt(1 + 1/4) and two rows correlate (in logs) by 1 / (n + 1) = 0.2."""
+    p, q, names = _two_mines_on_one_strip_fill(strip_ratio_fill_sigma=0.5, strip_ratio_fill_n=4)
+    assert names.count("fill strip_ratio|default|all|surface|*") == 1
+    assert sum(name.startswith("mine ") and "within" in name for name in names) == 2
+    assert np.log(p).std() == pytest.approx(0.5 * np.sqrt(1.25), rel=0.03)
+    assert np.corrcoef(np.log(p), np.log(q))[0, 1] == pytest.approx(0.2, abs=0.03)
+    assert p.mean() == pytest.approx(2.8, rel=0.03) and q.mean() == pytest.approx(0.7, rel=0.03)

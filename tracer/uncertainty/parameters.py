@@ -89,7 +89,8 @@ class ParameterSet:
         out[:direct][~self.in_a] = self.b_nominal[self.b_position]
         if self.mines is not None:
             m = self.mines
-            for index, value in ((m.grade, m.grade0), (m.recovery, m.recovery0), (m.strip, m.strip0)):
+            for index, value in ((m.grade, m.grade0), (m.recovery, m.recovery0), (m.strip, m.strip0),
+                                 (m.grade_shared, m.grade_shared0), (m.strip_shared, m.strip_shared0)):
                 out[index[index >= 0]] = value[index >= 0]
         return out
 

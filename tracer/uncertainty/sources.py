@@ -18,11 +18,18 @@ never need restating here:
     tailings  = max(tailings_0 + (ore - ore_0), 0)      (the concentrate is fixed)
 
 A coefficient with its own declared distribution keeps it: declared data wins over
-these defaults. Rows that share a gap-filled value (`*_fill_group`, mine_db.gapfill)
-share one draw: a country or global average is one unknown, not many independent ones.
-The shared draw moves every row by the same ratio to the group's value (the nominal of
-the row that opened the group): a row whose own value differs (a by-product whose strip
-ratio mixes its hosts' after allocation) keeps its nominal as the centre of its draws.
+these defaults.
+
+A gap-filled grade or strip ratio (`*_fill_group`, mine_db.gapfill) is the mean of n
+mines with spread sigma (sd of log). It is drawn as a hierarchical prediction: one draw
+per fill for the unknown mean, shared by every row that uses it (sigma / sqrt(n):
+a country or global average is one unknown, not many independent ones), times one draw
+per row for that row's own departure from the mean (sigma). A row's marginal spread is
+then sigma sqrt(1 + 1/n), the classical prediction interval, while rows sharing a fill
+are correlated by 1 / (n + 1). A fill without a sample size (a national statistic, a
+stated assumption) is one shared unknown with its whole spread. The shared draw moves
+each row by its ratio to the group's value, around the row's own nominal (a by-product
+whose strip ratio mixes its hosts' after allocation keeps its own centre).
 """
 
 from __future__ import annotations
@@ -89,6 +96,11 @@ class MineSources:
     grade0: np.ndarray
     recovery0: np.ndarray
     strip0: np.ndarray
+    grade_shared: np.ndarray
+    """Draw row of the fill's shared mean (-1: none); the grade is multiplied by draw / grade_shared0."""
+    grade_shared0: np.ndarray
+    strip_shared: np.ndarray
+    strip_shared0: np.ndarray
     ore_pos: np.ndarray
     ore0: np.ndarray
     strip_pos: np.ndarray
@@ -100,7 +112,7 @@ class MineSources:
 
     def apply(self, draws: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         """Overwrite the derived entries of a (nnz(A), S) and b (nnz(B), S) in place."""
-        g = _rows(draws, self.grade, self.grade0)
+        g = _rows(draws, self.grade, self.grade0) * _ratios(draws, self.grade_shared, self.grade_shared0)
         r = _rows(draws, self.recovery, self.recovery0)
         np.minimum(g, 1.0, out=g)  # a grade is a mass fraction
         ore = balance.rescaled_ore(self.ore0[:, None], self.grade0[:, None], self.recovery0[:, None], g, r).astype(DTYPE)
@@ -109,8 +121,8 @@ class MineSources:
         b[self.tail_pos[has_tail]] = np.maximum(
             balance.rescaled_tailings(self.tail0[has_tail, None], self.ore0[has_tail, None], ore[has_tail]), 0.0
         )
-        has_strip = (self.strip_pos >= 0) & (self.strip >= 0)
-        s = draws[self.strip[has_strip]]
+        has_strip = (self.strip_pos >= 0) & ((self.strip >= 0) | (self.strip_shared >= 0))
+        s = (_rows(draws, self.strip, self.strip0) * _ratios(draws, self.strip_shared, self.strip_shared0))[has_strip]
         b[self.strip_pos[has_strip]] = balance.rescaled_stripping(
             self.strip_value0[has_strip, None], self.strip0[has_strip, None], s
         ).astype(DTYPE)
@@ -120,6 +132,14 @@ def _rows(draws: np.ndarray, index: np.ndarray, fixed: np.ndarray) -> np.ndarray
     out = np.repeat(fixed.astype(DTYPE)[:, None], draws.shape[1], axis=1)
     drawn = index >= 0
     out[drawn] = draws[index[drawn]]
+    return out
+
+
+def _ratios(draws: np.ndarray, index: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Draw / centre where a row has a shared draw, else 1."""
+    out = np.ones((index.size, draws.shape[1]), dtype=DTYPE)
+    drawn = index >= 0
+    out[drawn] = draws[index[drawn]] / centre[drawn, None]
     return out
 
 
@@ -168,16 +188,32 @@ def mine_sources(
 
     def draw_value(attrs: Mapping[str, object], var: str, value: float, dist: Distribution, label: str,
                    group: str) -> tuple[int, float]:
-        """One draw row per mine value; one per shared fill (rows sharing a fill share one unknown).
-
-        Returns the draw row and the value its draws are relative to (the group's, for a shared fill).
-        """
+        """Recovery: one draw row per mine value, one per shared fill (its value relative to the group's)."""
         shared = str(attrs.get(f"{var}_fill_group") or "")
         if not shared:
             return draw(dist, f"mine {label}: {var.replace('_', ' ')}", group), value
         if shared not in shared_rows:
             shared_rows[shared] = (draw(dist, f"fill {shared}", group), value)
         return shared_rows[shared]
+
+    def draw_lognormal(attrs: Mapping[str, object], var: str, value: float, sigma: float, sign: int, label: str,
+                       group: str) -> tuple[int, int, float]:
+        """Own row, shared row and shared centre of a grade (sign +1: 1 / g keeps its mean) or strip ratio (-1)."""
+
+        def dist(centre: float, spread: float) -> Distribution:
+            return Distribution("lognormal", (math.log(centre) + sign * spread**2 / 2, spread))
+
+        shared = str(attrs.get(f"{var}_fill_group") or "")
+        if not shared:
+            return draw(dist(value, sigma), f"mine {label}: {var.replace('_', ' ')}", group), -1, 1.0
+        n = _number(attrs.get(f"{var}_fill_n"))
+        sampled = n >= 1  # a mean of n mines; else one unknown (national statistic, assumption)
+        if shared not in shared_rows:
+            spread = sigma / math.sqrt(n) if sampled else sigma
+            shared_rows[shared] = (draw(dist(value, spread), f"fill {shared}", group), value)
+        row, centre = shared_rows[shared]
+        own = draw(dist(value, sigma), f"mine {label}: {var.replace('_', ' ')} within {shared}", group) if sampled else -1
+        return own, row, centre
 
     for mine, attrs in G.nodes(data=True):
         if attrs.get("kind") != "mine" or not _numbers(attrs, ("grade", "recovery", "strip_ratio")):
@@ -192,12 +228,13 @@ def mine_sources(
         g0, r0, s0 = (float(attrs[k]) for k in ("grade", "recovery", "strip_ratio"))
         resolution = str(attrs.get("resolution", ""))
         label = str(attrs.get("mine_id") or mine)
-        grade = recovery = strip = -1
+        grade = recovery = strip = grade_shared = strip_shared = -1
+        grade_centre = strip_centre = 1.0
         if 0 < g0 < 1:
             sigma = assumptions.spread(attrs, "grade", assumptions.grade_sigma, resolution)
             # centred so that the ore per tonne of metal (1 / g) keeps its nominal mean
-            grade, g0 = draw_value(attrs, "grade", g0, Distribution("lognormal", (math.log(g0) + sigma**2 / 2, sigma)),
-                                   label, "ore grade at mine")
+            grade, grade_shared, grade_centre = draw_lognormal(attrs, "grade", g0, sigma, +1, label,
+                                                               "ore grade at mine")
         if 0 < r0 < 1:
             h = assumptions.recovery_half_width
             low, high = max(r0 - h, 0.01), min(r0 + h, 1.0)
@@ -208,26 +245,33 @@ def mine_sources(
         if s0 > 0 and strip_pos >= 0:
             sigma = assumptions.spread(attrs, "strip_ratio", assumptions.strip_sigma, resolution)
             # centred so that the strip ratio keeps its nominal mean
-            strip, s0 = draw_value(attrs, "strip_ratio", s0,
-                                   Distribution("lognormal", (math.log(s0) - sigma**2 / 2, sigma)), label,
-                                   "strip ratio at mine")
-        if grade < 0 and recovery < 0 and strip < 0:
+            strip, strip_shared, strip_centre = draw_lognormal(attrs, "strip_ratio", s0, sigma, -1, label,
+                                                               "strip ratio at mine")
+        if max(grade, recovery, strip, grade_shared, strip_shared) < 0:
             continue
         tail_pos = b_pos("tailings", j)
         for key, value in (
             ("grade", grade), ("recovery", recovery), ("strip", strip), ("grade0", g0), ("recovery0", r0),
-            ("strip0", s0), ("ore_pos", ore_pos), ("ore0", float(compiled.A.data[ore_pos])),
+            ("strip0", s0), ("grade_shared", grade_shared), ("grade_shared0", grade_centre),
+            ("strip_shared", strip_shared), ("strip_shared0", strip_centre), ("ore_pos", ore_pos), ("ore0", float(compiled.A.data[ore_pos])),
             ("strip_pos", strip_pos), ("strip_value0", float(B.data[strip_pos]) if strip_pos >= 0 else 0.0),
             ("tail_pos", tail_pos), ("tail0", float(B.data[tail_pos]) if tail_pos >= 0 else 0.0),
         ):  # fmt: skip
             cols[key].append(value)
     if not dists:
         return SourceParameters((), (), (), None)
-    ints = {"grade", "recovery", "strip", "ore_pos", "strip_pos", "tail_pos"}
+    ints = {"grade", "recovery", "strip", "grade_shared", "strip_shared", "ore_pos", "strip_pos", "tail_pos"}
     mines = MineSources(
         **{k: np.array(v, dtype=np.int64 if k in ints else float) for k, v in cols.items()}  # type: ignore[arg-type]
     )
     return SourceParameters(tuple(dists), tuple(names), tuple(groups), mines)
+
+
+def _number(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _numbers(attrs: Mapping[str, object], keys: tuple[str, ...]) -> bool:
