@@ -13,6 +13,8 @@ product side stays as it is. Reports, per scale, the median of repeated runs (a 
   stage), each with the stressor, multiplied out from the factors;
 * table: the full joint long table (one row per label combination);
 * plain LU: scipy splu of (I - A) and one multi-vehicle solve, the floor;
+* numpy: a dense solve of (I - A) (numpy.linalg.solve), only at scale 1 (the dense
+  matrix would not fit in memory at scale 10 and beyond);
 * bw2calc: LCA from in-memory matrices, factorised once, one lci per vehicle
   (only when bw2calc is installed: pip install -e ".[bench]").
 
@@ -48,6 +50,8 @@ METALS = 11
 MATERIALS = 40
 COMPONENTS = 60
 VEHICLES = ("ICEV", "HEV", "PHEV", "BEV-NMC811", "BEV-LFP")
+DENSE_MAX_NODES = 6_000
+"""The numpy baseline (dense solve of I - A) only where the dense matrix fits (288 MB at 6,000 nodes)."""
 
 
 def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
@@ -161,9 +165,14 @@ def _bw2calc_timing(compiled, repeat: int) -> float | None:
 def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> dict[str, Any]:
     """Time and measure one scale; the full joint table and the baselines only when asked."""
     G = synthetic_network(scale)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     compiled = compile_network(G)
     compile_ms = 1e3 * (time.perf_counter() - start)
+    compile_cpu_ms = 1e3 * (time.process_time() - cpu)
+    tracemalloc.start()
+    compile_network(G)
+    compile_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     y = compiled.demand(dict.fromkeys(VEHICLES, 1000.0))
     plan = prepare(compiled)
     result = attribute_demand(plan, y)
@@ -175,6 +184,11 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
     def plain_lu() -> None:
         lu = spla.splu((sp.identity(compiled.n, format="csc") - compiled.A).tocsc())
         lu.solve(np.column_stack([compiled.demand({v: 1.0}) for v in VEHICLES]))
+
+    def numpy_dense() -> None:
+        np.linalg.solve(np.eye(compiled.n) - compiled.A.toarray(), np.column_stack([compiled.demand({v: 1.0}) for v in VEHICLES]))
+
+    dense_fits = compiled.n <= DENSE_MAX_NODES
 
     tracemalloc.start()
     traced = attribute_demand(prepare(compiled), y)
@@ -192,6 +206,7 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
         "edges": compiled.A.nnz,
         "solver": plan.solver.method,
         "compile_ms": compile_ms,
+        "compile_cpu_ms": compile_cpu_ms,
         "prepare_ms": prepare_ms,
         "attribute_ms": attribute_ms,
         "splits_ms": splits_ms,
@@ -199,7 +214,9 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
         "table_ms": _median_ms(result.table, max(1, repeat // 4)) if with_table else None,
         "table_rows": None if table is None else len(table),
         "plain_lu_ms": _median_ms(plain_lu, repeat) if with_baselines else None,
+        "numpy_dense_ms": _median_ms(numpy_dense, max(1, repeat // 4)) if with_baselines and dense_fits else None,
         "bw2calc_ms": _bw2calc_timing(compiled, max(1, repeat // 4)) if with_baselines else None,
+        "compile_peak_MiB": compile_peak / 2**20,
         "python_peak_MiB": peak / 2**20,
         "process_peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
@@ -216,9 +233,10 @@ def main() -> None:
                         help="scales at which to time plain LU and bw2calc (default: all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    columns = ("scale", "nodes", "edges", "solver", "compile_ms", "prepare_ms", "attribute_ms", "splits_ms",
+    columns = ("scale", "nodes", "edges", "solver", "compile_ms", "compile_cpu_ms", "prepare_ms", "attribute_ms", "splits_ms",
                "engine_total_ms", "table_ms",
-               "table_rows", "plain_lu_ms", "bw2calc_ms", "python_peak_MiB", "process_peak_rss_MiB")
+               "table_rows", "plain_lu_ms", "numpy_dense_ms", "bw2calc_ms", "compile_peak_MiB", "python_peak_MiB",
+               "process_peak_rss_MiB")
     if not args.json:
         print(" | ".join(columns), flush=True)
     results = []

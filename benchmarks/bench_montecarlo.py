@@ -11,7 +11,7 @@ p5/p50/p95. bw2calc: five functional units (MultiLCA) scored for TMR per draw, i
 fastest stochastic mode; it computes one number per vehicle and no split.
 
     .venv/bin/python benchmarks/bench_montecarlo.py [--iterations 100000] [--workers 2]
-        [--bw-iterations 200] [--json]
+        [--bw-iterations 200] [--json]      (--workers: default 1, the fastest on two cores)
 
 Timings on a shared machine are noisy: run it twice and report both.
 """
@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import resource
 import sys
 import time
@@ -31,9 +30,10 @@ import networkx as nx
 import numpy as np
 
 from graphs.model import Distribution, add_flow, add_node
+from tracer.parallel import DEFAULT_WORKERS, local_cluster
 from tracer.uncertainty import montecarlo
 from tracer.uncertainty.allocator import keep_freed_memory
-from tracer.uncertainty.distributed import dask_executor, local_cluster
+from tracer.uncertainty.distributed import dask_executor
 
 EDGES = 14_592
 VEHICLES = ("ICEV", "HEV", "PHEV", "BEV", "FCV")
@@ -228,7 +228,7 @@ def bench_bw2calc(G: nx.DiGraph, iterations: int) -> dict[str, float] | None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=100_000)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
     parser.add_argument("--chunk-size", type=int, default=montecarlo.DEFAULT_CHUNK)
     parser.add_argument("--bw-iterations", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)

@@ -11,6 +11,7 @@ place. Parameters come from two tables: `parameters.csv` (sourced or derived) an
 from __future__ import annotations
 
 import ast
+import functools
 import itertools
 import math
 import operator
@@ -67,10 +68,12 @@ class Parameters(Mapping[str, Parameter]):
     def __init__(self, params: Mapping[str, Parameter]) -> None:
         """`params` in definition order: every parameter after those its formula uses."""
         self._params = dict(params)
-        self._trees = {n: ast.parse(p.expression, mode="eval") for n, p in self._params.items()}
+        self._trees = {n: _tree(p.expression) for n, p in self._params.items()}
+        self._nominal = {n: p.value for n, p in self._params.items()}
         self._dependencies = {
             n: tuple(sorted({x.id for x in ast.walk(t) if isinstance(x, ast.Name)})) for n, t in self._trees.items()
         }
+        self._reached: dict[frozenset[str], tuple[str, ...]] = {}
 
     def __getitem__(self, name: str) -> Parameter:
         return self._params[name]
@@ -94,7 +97,7 @@ class Parameters(Mapping[str, Parameter]):
 
     def evaluate(self, expression: str, row: Row, column: str) -> Evaluated:
         """Evaluate `expression` (numbers, parameter names, + - * / ** and brackets)."""
-        return _evaluate(expression, {k: p.value for k, p in self._params.items()}, row, column)
+        return _evaluate(expression, self._nominal, row, column)
 
     def cite(self, evaluated: Evaluated, expression: str) -> str:
         """Source text for a derived coefficient: its formula and each parameter's source."""
@@ -150,15 +153,36 @@ class Parameters(Mapping[str, Parameter]):
         return [n for n in self._params if n in found]
 
     def _values_with(self, changes: Mapping[str, float]) -> dict[str, float]:
-        """All parameter values with `changes` applied and derived parameters recomputed."""
+        """All parameter values with `changes` applied and the derived parameters they reach recomputed.
+
+        Why only those: a formula's corners change a handful of roots, and recomputing
+        every derived parameter for every corner dominated building the default network.
+        The others keep the values of the same recomputation without changes.
+        """
+        values = dict(self._recomputed)
+        values.update(changes)
+        for name in self._reached_by(frozenset(changes)):
+            values[name] = _evaluate_ast(self._trees[name], values)
+        return values
+
+    def _reached_by(self, roots: frozenset[str]) -> tuple[str, ...]:
+        """Derived parameters that depend on `roots`, directly or not, in definition order (cached)."""
+        if roots not in self._reached:
+            changed, reached = set(roots), []
+            for name in self._params:
+                if name not in roots and changed.intersection(self._dependencies.get(name, ())):
+                    reached.append(name)
+                    changed.add(name)
+            self._reached[roots] = tuple(reached)
+        return self._reached[roots]
+
+    @functools.cached_property
+    def _recomputed(self) -> dict[str, float]:
+        """Every parameter's value, derived ones recomputed from their formulas in definition order."""
         values: dict[str, float] = {}
         for name, param in self._params.items():
-            if name in changes:
-                values[name] = changes[name]
-            elif self._dependencies.get(name):
-                values[name] = _evaluate_ast(self._trees[name], values)
-            else:
-                values[name] = param.value
+            deps = self._dependencies.get(name)
+            values[name] = _evaluate_ast(self._trees[name], values) if deps else param.value
         return values
 
     def assumptions(self) -> list[Parameter]:
@@ -242,9 +266,15 @@ def _replace_value(param: Parameter, value: float) -> Parameter:
 
 def _parse(expression: str, row: Row, column: str) -> ast.Expression:
     try:
-        return ast.parse(expression, mode="eval")
+        return _tree(expression)
     except SyntaxError:
         raise row.error(column, f"cannot read the formula {expression!r}") from None
+
+
+@functools.lru_cache(maxsize=4096)
+def _tree(expression: str) -> ast.Expression:
+    """The parsed formula, once per distinct text (the trees are only read, never changed)."""
+    return ast.parse(expression, mode="eval")
 
 
 def _names(expression: str, row: Row, column: str) -> set[str]:

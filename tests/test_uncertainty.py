@@ -20,8 +20,9 @@ from hfcommon.vocabulary import HIDDEN_STRESSORS, MASS_STRESSORS
 from tracer import api, attribution
 from tracer.cli import app
 from tracer.engine import compile_network, solve
+from tracer.parallel import local_cluster
 from tracer.uncertainty import batch, montecarlo, sensitivity
-from tracer.uncertainty.distributed import dask_executor, local_cluster
+from tracer.uncertainty.distributed import dask_executor
 from tracer.uncertainty.distributions import DistributionTable, check
 from tracer.uncertainty.parameters import collect
 from tracer.uncertainty.propagation import Propagation

@@ -1,6 +1,6 @@
-"""Compile the supply-chain network to matrices and solve it exactly.
+"""Solve the compiled supply-chain network exactly.
 
-The network becomes a technology matrix A (A[i, j] = units of node i's output per unit
+The network becomes (tracer.compiled, re-exported here) a technology matrix A (A[i, j] = units of node i's output per unit
 of node j's output) and a stressor matrix B (B[s, j] = stressor s per unit of node j's
 output). The activity behind a demand y is x = (I - A)^-1 y: the exact sum over every
 supply path, cycles included, computed without enumerating a single path.
@@ -17,23 +17,27 @@ the solve would lose that many digits, so its result could not be trusted.
 
 from __future__ import annotations
 
-import dataclasses
 import math
-from collections.abc import Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Literal
 
 import networkx as nx
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from hfcommon.errors import InputError
-from hfcommon.vocabulary import KINDS, MASS_STRESSORS, STRESSOR_UNITS, UNKNOWN_ORIGIN
+from tracer.compiled import (
+    NODE_KINDS,
+    CompiledNetwork,
+    compile_network,
+    topological_levels,
+)
 
-NODE_KINDS: frozenset[str] = frozenset(KINDS)
+__all__ = [
+    "NODE_KINDS", "CompiledNetwork", "Method", "NonConvergentNetworkError", "Solver", "compile_network",
+    "make_solver", "multipliers", "solve", "solver_for", "spectral_radius",
+]  # fmt: skip
 
 Method = Literal["auto", "lu", "propagation"]
 
@@ -44,233 +48,6 @@ MIN_LOOP_MARGIN = 1e-8
 
 class NonConvergentNetworkError(InputError):
     """The system (I - A) x = y has no finite, non-negative solution: a loop's gain reaches one."""
-
-
-@dataclass(frozen=True, eq=False)
-class CompiledNetwork:
-    """The network as matrices plus the tables that name their rows and columns.
-
-    Arrays are read-only so that a compiled network can be shared between solvers,
-    scenarios and Monte Carlo draws without one silently changing another.
-    """
-
-    nodes: tuple[str, ...]
-    index: Mapping[str, int]
-    kind: np.ndarray
-    name: np.ndarray
-    country: np.ndarray
-    unit: np.ndarray
-    mine_id: np.ndarray
-    commodity: np.ndarray
-    stressors: tuple[str, ...]
-    A: sp.csc_matrix
-    B: sp.csr_matrix
-    levels: tuple[np.ndarray, ...] | None
-    """Node indices grouped by distance from the final consumers; None when cyclic."""
-
-    @property
-    def n(self) -> int:
-        """Number of nodes."""
-        return len(self.nodes)
-
-    @property
-    def is_acyclic(self) -> bool:
-        """Whether topological propagation is available."""
-        return self.levels is not None
-
-    @property
-    def vehicles(self) -> tuple[str, ...]:
-        """Ids of the vehicle nodes, in node order."""
-        return tuple(self.nodes[i] for i in np.flatnonzero(self.kind == "vehicle"))
-
-    def indices_of_kind(self, kind: str) -> np.ndarray:
-        """Indices of all nodes of one kind."""
-        return np.flatnonzero(self.kind == kind)
-
-    def stressor_unit(self, stressor: str) -> str:
-        """Unit of one stressor row of B."""
-        return STRESSOR_UNITS[stressor]
-
-    def mass_rows(self) -> np.ndarray:
-        """Indices of the rows of B that count towards TMR."""
-        return np.array([i for i, s in enumerate(self.stressors) if s in MASS_STRESSORS], dtype=int)
-
-    def demand(self, fleet: Mapping[str, float] | pd.Series) -> np.ndarray:
-        """Demand vector y for vehicle counts keyed by vehicle id.
-
-        Unknown ids and negative or non-finite counts are input errors: a typo in a
-        fleet file must not silently drop a vehicle type from the result.
-        """
-        items = fleet.items()
-        vehicles = set(self.vehicles)
-        y = np.zeros(self.n)
-        for vehicle, count in items:
-            if vehicle not in vehicles:
-                raise InputError(
-                    f"unknown vehicle {vehicle!r}; the network has: {', '.join(self.vehicles)}",
-                    column="vehicle",
-                )
-            value = float(count)
-            if not math.isfinite(value) or value < 0:
-                raise InputError(
-                    f"vehicle count for {vehicle!r} must be finite and >= 0, got {count!r}",
-                    column="count",
-                )
-            y[self.index[vehicle]] += value
-        return y
-
-    def with_values(self, A: sp.spmatrix | None = None, B: sp.spmatrix | None = None) -> CompiledNetwork:
-        """A copy with new coefficient values on the same nodes (for scenarios and sampling).
-
-        Topological levels are kept only when the new A has no edge outside the old
-        structure; otherwise they are recomputed from the new sparsity pattern.
-        """
-        new_A = self.A if A is None else _frozen_sparse(sp.csc_matrix(A, dtype=float))
-        new_B = self.B if B is None else _frozen_sparse(sp.csr_matrix(B, dtype=float))
-        if new_A.shape != (self.n, self.n) or new_B.shape != (len(self.stressors), self.n):
-            raise ValueError("new A or B does not match the compiled network's shape")
-        levels = self.levels if A is None else _levels(new_A)
-        return dataclasses.replace(self, A=new_A, B=new_B, levels=levels)
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array.setflags(write=False)
-    return array
-
-
-def _frozen_sparse(m: sp.csc_matrix | sp.csr_matrix) -> sp.csc_matrix | sp.csr_matrix:
-    """Canonical (duplicates summed, explicit zeros dropped) and read-only, so compiled
-    matrices can be shared between solvers, scenarios and Monte Carlo without copies."""
-    m.sum_duplicates()
-    m.eliminate_zeros()
-    for part in (m.data, m.indices, m.indptr):
-        part.setflags(write=False)
-    return m
-
-
-def _text(attrs: Mapping[str, Any], key: str, default: str = "") -> str:
-    value = attrs.get(key)
-    return default if value is None else str(value)
-
-
-def compile_network(G: nx.DiGraph) -> CompiledNetwork:
-    """Compile a supply-chain DiGraph (see docs/CONTRACTS.md) to matrices.
-
-    Checks what the algebra depends on (known node kinds and stressors, finite
-    non-negative amounts) and names the node or edge at fault.
-    """
-    if G.number_of_nodes() == 0:
-        raise InputError("the supply-chain network is empty: it has no nodes to solve")
-    nodes = tuple(str(n) for n in G.nodes)
-    if len(set(nodes)) != len(nodes):
-        raise InputError("node ids must be unique once converted to text")
-    index = {node: i for i, node in enumerate(nodes)}
-
-    columns: dict[str, list[str]] = {k: [] for k in ("kind", "name", "country", "unit", "mine_id", "commodity")}
-    stressor_entries: list[tuple[str, int, float]] = []
-    for node, attrs in G.nodes(data=True):
-        kind = _text(attrs, "kind")
-        if kind not in NODE_KINDS:
-            raise InputError(f"node {node!r} has kind {kind!r}; expected one of {sorted(NODE_KINDS)}", column="kind")
-        columns["kind"].append(kind)
-        columns["name"].append(_text(attrs, "name", str(node)))
-        columns["country"].append(_text(attrs, "country", UNKNOWN_ORIGIN))
-        columns["unit"].append(_text(attrs, "unit", "t"))
-        columns["mine_id"].append(_text(attrs, "mine_id"))
-        columns["commodity"].append(_text(attrs, "commodity"))
-        for stressor, amount in (attrs.get("stressors") or {}).items():
-            if stressor not in STRESSOR_UNITS:
-                raise InputError(
-                    f"node {node!r} has unknown stressor {stressor!r}; expected one of {list(STRESSOR_UNITS)}",
-                    column="stressors",
-                )
-            value = _finite(amount, f"stressor {stressor!r} of node {node!r}")
-            if stressor in MASS_STRESSORS and value < 0:
-                raise InputError(f"stressor {stressor!r} of node {node!r} is a mass and must be >= 0, got {value}")
-            stressor_entries.append((stressor, index[str(node)], value))
-
-    edges = list(G.edges(data="amount"))
-    try:
-        vals = np.array([amount for _, _, amount in edges], dtype=float)
-        valid = bool(np.all(np.isfinite(vals)) and np.all(vals >= 0))
-    except (TypeError, ValueError):
-        valid = False
-    if not valid:  # find the first bad edge and say what is wrong with it
-        for supplier, consumer, amount in edges:
-            where = f"edge {supplier!r} -> {consumer!r}"
-            if amount is None:
-                raise InputError(f"{where} has no 'amount'", column="amount")
-            if _finite(amount, f"amount on {where}") < 0:
-                raise InputError(f"amount on {where} must be >= 0, got {amount}", column="amount")
-    rows = [index[str(supplier)] for supplier, _, _ in edges]
-    cols = [index[str(consumer)] for _, consumer, _ in edges]
-    n = len(nodes)
-    A = _frozen_sparse(sp.csc_matrix((vals, (rows, cols)), shape=(n, n), dtype=float))
-
-    stressors = tuple(s for s in STRESSOR_UNITS if any(e[0] == s for e in stressor_entries))
-    s_index = {s: i for i, s in enumerate(stressors)}
-    B = _frozen_sparse(
-        sp.csr_matrix(
-            (
-                [e[2] for e in stressor_entries],
-                ([s_index[e[0]] for e in stressor_entries], [e[1] for e in stressor_entries]),
-            ),
-            shape=(len(stressors), n),
-            dtype=float,
-        )
-    )
-    return CompiledNetwork(
-        nodes=nodes,
-        index=MappingProxyType(index),
-        **{k: _frozen(np.array(v, dtype=object)) for k, v in columns.items()},
-        stressors=stressors,
-        A=A,
-        B=B,
-        levels=_levels(A),
-    )
-
-
-def _finite(value: Any, what: str) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{what} must be a number, got {value!r}") from None
-    if not math.isfinite(number):
-        raise InputError(f"{what} must be finite, got {value!r}")
-    return number
-
-
-def _levels(A: sp.csc_matrix) -> tuple[np.ndarray, ...] | None:
-    """Group nodes so that every consumer of a node sits in an earlier group.
-
-    x_i = y_i + sum_j A[i, j] x_j needs the x of i's consumers first; level 0 holds
-    nodes nobody consumes. Returns None when a cycle (self-loops included) exists.
-    """
-    n = A.shape[0]
-    if np.any(A.diagonal() != 0):
-        return None
-    csr = A.tocsr()
-    out_degree = np.diff(csr.indptr)  # number of consumers of each node
-    consumers_left = out_degree.copy()
-    suppliers = A  # column j lists the suppliers of j
-    level = np.full(n, -1)
-    frontier = np.flatnonzero(consumers_left == 0)
-    depth = 0
-    groups: list[np.ndarray] = []
-    done = 0
-    while frontier.size:
-        level[frontier] = depth
-        groups.append(_frozen(frontier.copy()))
-        done += frontier.size
-        sup = suppliers[:, frontier]
-        touched = sup.indices
-        np.subtract.at(consumers_left, touched, 1)
-        candidates = np.unique(touched)
-        frontier = candidates[consumers_left[candidates] == 0]
-        depth += 1
-    if done != n:
-        return None
-    return tuple(groups)
 
 
 @dataclass(frozen=True, eq=False)
@@ -340,7 +117,7 @@ def make_solver(
     if n == 0:
         raise InputError("the supply-chain network is empty: it has no nodes to solve")
     if isinstance(levels, str):
-        levels = _levels(M)
+        levels = topological_levels(M)
     if method == "propagation" and levels is None:
         raise ValueError("topological propagation needs an acyclic network; this one has a loop")
     chosen: Literal["lu", "propagation"] = "propagation" if method == "propagation" else "lu"

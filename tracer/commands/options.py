@@ -82,3 +82,9 @@ FormatOption = Annotated[TableFormat, typer.Option("--format", help="Table forma
 ResultFormatOption = Annotated[
     ResultFormat, typer.Option("--format", help="Table format for --out; iamc: the IAMC long table (CSV).")
 ]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="Local dask worker processes (1 = no dask, the fastest on two cores).")
+]
+SchedulerOption = Annotated[
+    str | None, typer.Option("--scheduler", help="Address of an existing dask scheduler (tcp://host:port).")
+]

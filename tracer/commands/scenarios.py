@@ -26,10 +26,13 @@ from tracer.commands.options import (
     OutOption,
     ResultFormat,
     ResultFormatOption,
+    SchedulerOption,
     TableFormat,
+    WorkersOption,
 )
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import progress_bar
+from tracer.parallel import DEFAULT_WORKERS, mapper_for
 from tracer.scenarios.catalog import bundled_names, load_scenario
 from tracer.scenarios.compare import Comparison, compare
 from tracer.scenarios.schema import json_schema_text
@@ -239,13 +242,15 @@ def sweep_command(
     home: HomeOption = DEFAULT_HOME,
     out: OutOption = None,
     fmt: FormatOption = TableFormat.parquet,
+    workers: WorkersOption = DEFAULT_WORKERS,
+    scheduler: SchedulerOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Sweep one scenario parameter over a range (e.g. copper recycled content 0 to 0.6)."""
     grid = _values(start, stop, steps, values)
     base_fleet = api.load_fleet(fleet) if fleet else None
-    with progress_bar("starting", len(grid), as_json) as bar:
-        result = sweep(parameter, grid, base=scenario, fleet=base_fleet, home=home, on_step=bar.stage)
+    with progress_bar("starting", len(grid), as_json) as bar, mapper_for(workers, scheduler) as spread:
+        result = sweep(parameter, grid, base=scenario, fleet=base_fleet, home=home, on_step=bar.stage, spread=spread)
     written = []
     if out is not None:
         written = write_set(out, lambda stage: [

@@ -7,7 +7,6 @@ goes to stderr.
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import pandas as pd
@@ -16,10 +15,17 @@ from rich.table import Table
 
 from hfcommon.output import to_json, write_json, write_set, write_table
 from hfcommon.vocabulary import DEFAULT_HOME
-from tracer.commands.options import FleetOption, JsonOption, OutOption
+from tracer.commands.options import (
+    FleetOption,
+    JsonOption,
+    OutOption,
+    SchedulerOption,
+    WorkersOption,
+)
 from tracer.commands.options import stderr as _err
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import bars
+from tracer.parallel import DEFAULT_WORKERS
 from tracer.uncertainty import montecarlo
 from tracer.uncertainty.runs import headline, monte_carlo_report, sensitivity_report
 
@@ -43,12 +49,8 @@ def _fmt(value: float) -> str:
 
 def mc_command(
     iterations: Annotated[int, typer.Option("--iterations", "-n", help="Monte Carlo draws.")] = 10_000,
-    workers: Annotated[
-        int, typer.Option("--workers", help="Local dask worker processes (1 = no dask).")
-    ] = os.cpu_count() or 1,
-    scheduler: Annotated[
-        str | None, typer.Option("--scheduler", help="Address of an existing dask scheduler (tcp://host:port).")
-    ] = None,
+    workers: WorkersOption = DEFAULT_WORKERS,
+    scheduler: SchedulerOption = None,
     seed: SeedOption = 1,
     chunk_size: Annotated[
         int, typer.Option("--chunk-size", help=f"Draws per task, a multiple of {montecarlo.BLOCK}.")
@@ -106,13 +108,16 @@ def sensitivity_command(
     seed: SeedOption = 1,
     fleet: FleetOption = None,
     scenario: ScenarioOption = None,
+    workers: WorkersOption = DEFAULT_WORKERS,
+    scheduler: SchedulerOption = None,
     out: OutOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """One-at-a-time tornado and grouped Sobol indices of TMR and hidden flows (fleet or one vehicle)."""
     if samples < 2 or samples & (samples - 1):
         raise typer.BadParameter(f"--samples must be a power of 2, got {samples}", param_hint="--samples")
-    report = sensitivity_report(samples, top, vehicle, seed=seed, fleet=fleet, scenario=scenario, progress=bars(as_json))
+    report = sensitivity_report(samples, top, vehicle, seed=seed, fleet=fleet, scenario=scenario, workers=workers,
+                                scheduler=scheduler, progress=bars(as_json))  # fmt: skip
     tornado, sobol, top_rows, summary = report.tornado, report.sobol, report.top_rows, report.summary
     _warn(summary["data_warnings"])
     written = []

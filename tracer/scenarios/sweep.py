@@ -27,9 +27,22 @@ from hfcommon.vocabulary import (
 )
 from tracer import api
 from tracer.engine import CompiledNetwork, compile_network, solver_for
+from tracer.parallel import Mapper, local_map
 from tracer.scenarios.catalog import load_scenario
 from tracer.scenarios.compare import scenario_inputs
 from tracer.scenarios.levers import apply_fleet, apply_network
+from tracer.scenarios.spec import Scenario
+
+
+def _trace_step(shared: tuple[nx.DiGraph, pd.Series, str], step: tuple[float, Scenario]) -> pd.DataFrame:
+    """Totals of one step: its scenario's network and fleet, compiled and solved."""
+    base_network, base_fleet, home_iso3 = shared
+    value, scenario = step
+    graph, vehicles = scenario_inputs(scenario, base_network, base_fleet)
+    compiled = compile_network(graph)
+    x = solver_for(compiled).solve(compiled.demand(vehicles))
+    return _totals(compiled, x, home_iso3, value, vehicles)
+
 
 SWEEP_COLUMNS = ("value", "metric", "amount", "unit", "change", "change_pct")
 
@@ -65,8 +78,14 @@ def sweep(
     fleet: pd.Series | None = None,
     home: str = DEFAULT_HOME,
     on_step: Callable[[str], None] | None = None,
+    spread: Mapper = local_map,
 ) -> SweepResult:
-    """Totals of the base scenario with `parameter` set to each of `values`."""
+    """Totals of the base scenario with `parameter` set to each of `values`.
+
+    Steps that rebuild the network run through `spread` (tracer.parallel: here, or one
+    task per step on dask workers); each step is traced on its own, so the numbers are
+    the same wherever they run.
+    """
     if not values:
         raise InputError("give at least one value to sweep", column=parameter)
     if len({float(v) for v in values}) != len(values):
@@ -86,12 +105,10 @@ def sweep(
         for j, (value, s) in enumerate(zip(values, scenarios, strict=True)):
             frames.append(_totals(compiled, X[:, j], home_iso3, float(value), apply_fleet(base_fleet, s)))
     else:
-        for value, s in zip(values, scenarios, strict=True):
-            step(f"{parameter} = {value:g}")
-            graph, vehicles = scenario_inputs(s, base_network, base_fleet)
-            compiled = compile_network(graph)
-            x = solver_for(compiled).solve(compiled.demand(vehicles))
-            frames.append(_totals(compiled, x, home_iso3, float(value), vehicles))
+        steps = [(float(v), s) for v, s in zip(values, scenarios, strict=True)]
+        frames = spread(
+            _trace_step, (base_network, base_fleet, home_iso3), steps, lambda i: step(f"{parameter} = {values[i]:g}")
+        )
     table = pd.concat(frames, ignore_index=True)
     first = table[table["value"] == float(values[0])].set_index("metric")["amount"]
     reference = table["metric"].map(first).to_numpy()

@@ -51,7 +51,7 @@ from tracer.uncertainty.batch_wiring import (
     reach,
 )
 from tracer.uncertainty.distributions import DTYPE
-from tracer.uncertainty.propagation import Propagation
+from tracer.uncertainty.propagation import Propagation, SegmentSum
 
 SPLITS: tuple[str, ...] = ("total", "country", "stage", "mine", "material", "component")
 FLEET = "fleet"
@@ -104,8 +104,13 @@ class BatchModel:
         m = self.material_sums
         Q = np.asarray(m.comb_collect @ (a[m.comb_edge] * Qr[m.comb_qr]) + m.own_collect @ ext[m.own_entry], dtype=DTYPE)
         if Q.shape[0]:
-            scaled = Q[:, None, :] * X[m.q_material]
-            out[m.q_target] += (m.q_collect @ scaled.reshape(Q.shape[0], -1)).reshape(-1, C, S)
+
+            def weighted(pairs: np.ndarray) -> np.ndarray:
+                part = X[m.q_material[pairs]]
+                part *= Q[pairs, None, :]
+                return part
+
+            out[m.q_target] += m.q_sums.total(weighted)
 
         if self.components is not None:
             self._add_components(a, ext, X.shape[0], Q, out)
@@ -293,7 +298,7 @@ class MaterialSums:
     """How Q (a material's flows per unit, by indicator row) is summed from Qr and its own flows.
 
     Q (row, material) = comb_collect @ (A[comb_edge] * Qr[comb_qr]) + own_collect @ ext[own_entry];
-    q_collect sums the material-weighted Q rows into the indicator rows q_target.
+    q_sums sums the material-weighted Q rows into the indicator rows q_target.
     """
 
     q_of: dict[tuple[int, int], int]
@@ -303,8 +308,9 @@ class MaterialSums:
     own_entry: np.ndarray
     own_collect: sp.csr_matrix
     q_material: np.ndarray
-    q_collect: sp.csr_matrix
+    q_sums: SegmentSum
     q_target: np.ndarray
+    """Indicator row of each sum, in `q_sums` order."""
 
 
 def _material_sums(
@@ -340,11 +346,9 @@ def _material_sums(
     q_row = np.array([r for r, _ in ordered], dtype=np.int64)
     q_material = local[materials[np.array([mi for _, mi in ordered], dtype=np.int64)]] if ordered else empty()
     q_target, q_hit = np.unique(q_row, return_inverse=True)
-    q_collect = sp.csr_matrix(
-        (np.ones(q_row.size, dtype=DTYPE), (q_hit, np.arange(q_row.size))), shape=(q_target.size, q_row.size)
-    )
+    q_sums = SegmentSum.of(q_hit)
     return MaterialSums(
         q_of=q_of, comb_qr=np.array([c[1] for c in comb], dtype=np.int64),
         comb_edge=np.array([c[2] for c in comb], dtype=np.int64), comb_collect=comb_collect, own_entry=own_entry,
-        own_collect=own_collect, q_material=q_material, q_collect=q_collect, q_target=q_target,
+        own_collect=own_collect, q_material=q_material, q_sums=q_sums, q_target=q_target[q_sums.runs],
     )

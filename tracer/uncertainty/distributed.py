@@ -1,5 +1,8 @@
 """Run Monte Carlo chunks on dask.distributed: a LocalCluster or an existing scheduler.
 
+(Clusters and clients come from tracer.parallel, which `tracer sensitivity` and
+`tracer sweep` share.)
+
 Why dask (see /work/shared/ECOSYSTEM.md): light, loopback-only by default, and the
 same client code reaches a cluster through `--scheduler ADDRESS`. Results are
 identical to the single-process run because chunks carry their block index and the
@@ -13,36 +16,10 @@ back. At most `2 x workers` chunks are in flight, which bounds memory on both si
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterator
 
 from tracer.uncertainty.montecarlo import Executor, Setup
 from tracer.uncertainty.statistics import ChunkSummary
-
-
-@contextlib.contextmanager
-def local_cluster(workers: int) -> Iterator[object]:
-    """A client on a fresh LocalCluster of `workers` single-threaded processes (closed on exit)."""
-    from dask.distributed import Client, LocalCluster
-
-    if workers < 1:
-        raise ValueError(f"workers must be >= 1, got {workers}")
-    with (
-        LocalCluster(
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
-
-
-@contextlib.contextmanager
-def connect(address: str) -> Iterator[object]:
-    """A client on an existing scheduler (`tcp://host:port`)."""
-    from dask.distributed import Client
-
-    with Client(address, timeout="30s") as client:
-        yield client
 
 
 def _run_chunk(setup: Setup, first_block: int, n: int) -> ChunkSummary:

@@ -14,6 +14,7 @@ within `CYCLE_MAX_ITER` sweeps (the loop's gain is then at or near one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,40 @@ CYCLE_RTOL = 1e-6
 """Convergence tolerance of the fixed-point iteration (float32 resolution is ~1e-7)."""
 
 CYCLE_MAX_ITER = 2000
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentSum:
+    """Sums of consecutive runs of terms, each run added first to last in float32.
+
+    The same numbers as multiplying by a sparse matrix of ones (row i covering run i)
+    but without its scalar inner loop, and without materialising every term at once:
+    runs are ordered longest first, so step k adds the k-th term of every run still
+    going as one slice. Sums come back in that order (`runs`: original run of each).
+    """
+
+    first: np.ndarray
+    """First term of each run, longest run first."""
+    going: tuple[int, ...]
+    """How many runs have more than k terms, for k = 0, 1, ..."""
+    runs: np.ndarray
+
+    @classmethod
+    def of(cls, run: np.ndarray) -> SegmentSum:
+        """From the (sorted) run number of each term."""
+        length = np.bincount(np.asarray(run, dtype=np.int64))
+        starts = np.cumsum(length) - length
+        runs = np.argsort(-length, kind="stable")
+        longest = int(length.max(initial=0))
+        going = tuple(int(n) for n in np.cumsum(np.bincount(length, minlength=longest + 1)[::-1])[::-1][1:])
+        return cls(first=starts[runs], going=going, runs=runs)
+
+    def total(self, term: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """Sum of `term(positions)` over each run (runs in `self.runs` order)."""
+        acc = term(self.first)
+        for k in range(1, len(self.going)):
+            acc[: self.going[k]] += term(self.first[: self.going[k]] + k)
+        return acc
 
 
 @dataclass(frozen=True, eq=False)

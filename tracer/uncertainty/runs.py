@@ -24,11 +24,12 @@ from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
 from tracer import api
 from tracer.indicators import RANGE_KEYS
+from tracer.parallel import DEFAULT_WORKERS, client_for, mapper_for
 from tracer.scenarios import load_scenario
 from tracer.scenarios.compare import scenario_inputs
 from tracer.scenarios.spec import Scenario
 from tracer.uncertainty import montecarlo
-from tracer.uncertainty.distributed import connect, dask_executor, local_cluster
+from tracer.uncertainty.distributed import dask_executor
 
 Progress = Callable[[str, int], contextlib.AbstractContextManager[Callable[[int], None]]]
 
@@ -55,14 +56,8 @@ def prepare_setup(
 @contextlib.contextmanager
 def executor(workers: int, scheduler: str | None) -> Iterator[montecarlo.Executor | None]:
     """No dask for one local worker; a LocalCluster for more; the given scheduler if any."""
-    if scheduler:
-        with connect(scheduler) as client:
-            yield dask_executor(client)
-    elif workers > 1:
-        with local_cluster(workers) as client:
-            yield dask_executor(client)
-    else:
-        yield None
+    with client_for(workers, scheduler) as client:
+        yield None if client is None else dask_executor(client)
 
 
 def headline(table: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +105,7 @@ def monte_carlo_report(
     home: str | None = None,
     fleet: Path | None = None,
     scenario: str | None = None,
-    workers: int = 1,
+    workers: int = DEFAULT_WORKERS,
     scheduler: str | None = None,
     progress: Progress = silent,
 ) -> MonteCarloReport:
@@ -155,6 +150,8 @@ def sensitivity_report(
     seed: int = 1,
     fleet: Path | None = None,
     scenario: str | None = None,
+    workers: int = DEFAULT_WORKERS,
+    scheduler: str | None = None,
     progress: Progress = silent,
 ) -> SensitivityReport:
     """One-at-a-time tornado and grouped Sobol indices of one indicator column (fleet or a vehicle)."""
@@ -167,10 +164,11 @@ def sensitivity_report(
     if vehicle not in setup.model.columns:
         raise InputError(f"choose one of {', '.join(setup.model.columns)}", column="--vehicle")
     indicator = sensitivity.Headline.of(setup, columns=(vehicle,))
-    with progress("tornado (one at a time)", 2 * setup.params.size) as advance:
-        tornado = sensitivity.tornado(setup, indicator, progress=advance)
-    with progress("Sobol indices", sensitivity.sobol_evaluations(setup, samples)) as advance:
-        sobol = sensitivity.sobol(setup, indicator, n=samples, seed=seed, progress=advance)
+    with mapper_for(workers, scheduler) as spread:
+        with progress("tornado (one at a time)", 2 * setup.params.size) as advance:
+            tornado = sensitivity.tornado(setup, indicator, progress=advance, spread=spread)
+        with progress("Sobol indices", sensitivity.sobol_evaluations(setup, samples)) as advance:
+            sobol = sensitivity.sobol(setup, indicator, n=samples, seed=seed, progress=advance, spread=spread)
     top_rows = tornado.groupby(["vehicle", "indicator"], sort=False).head(top)
     summary = {
         "uncertain_parameters": setup.params.size,

@@ -25,11 +25,14 @@ import pandas as pd
 from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import sobol as sobol_sample
 
+from tracer.parallel import Mapper, local_map
 from tracer.uncertainty.distributions import DTYPE
 from tracer.uncertainty.montecarlo import Setup
 
 HEADLINE: tuple[str, ...] = ("tmr", "hidden")
 BATCH = 256
+PIECE = 16 * BATCH
+"""Draws per task when the evaluations are spread over workers (whole batches)."""
 EDGE = 1e-9
 """Probabilities are kept in [EDGE, 1 - EDGE]: the 0 and 1 quantiles of a lognormal are infinite."""
 
@@ -62,20 +65,35 @@ class Headline:
         return cls(labels=tuple(labels), flat=np.array(flat, dtype=np.int64))
 
 
-def evaluate_draws(setup: Setup, draws: np.ndarray, headline: Headline, progress: Progress | None = None) -> np.ndarray:
-    """Headline indicators (draws, indicators) for parameter values (P, draws), in batches."""
+def evaluate_draws(
+    setup: Setup, draws: np.ndarray, headline: Headline, progress: Progress | None = None, spread: Mapper = local_map
+) -> np.ndarray:
+    """Headline indicators (draws, indicators) for parameter values (P, draws), `PIECE` draws per task.
+
+    Every draw is evaluated on its own, so how the draws are cut and where the pieces
+    run does not change a number.
+    """
+    pieces = [draws[:, start : start + PIECE] for start in range(0, draws.shape[1], PIECE)]
+    done = None if progress is None else (lambda i: progress(pieces[i].shape[1]))
+    parts = spread(_evaluate_piece, (setup, headline), pieces, done)
+    return np.concatenate(parts) if parts else np.empty((0, headline.flat.size))
+
+
+def _evaluate_piece(shared: tuple[Setup, Headline], draws: np.ndarray) -> np.ndarray:
+    setup, headline = shared
     out = np.empty((draws.shape[1], headline.flat.size))
     for start in range(0, draws.shape[1], BATCH):
         part = draws[:, start : start + BATCH].astype(DTYPE)
         a, b = setup.params.values(part)
         values = setup.model.evaluate(a, b).reshape(-1, part.shape[1])
         out[start : start + part.shape[1]] = values[headline.flat].T
-        if progress is not None:
-            progress(part.shape[1])
     return out
 
 
-def tornado(setup: Setup, headline: Headline, low: float = 5.0, high: float = 95.0, progress: Progress | None = None) -> pd.DataFrame:
+def tornado(
+    setup: Setup, headline: Headline, low: float = 5.0, high: float = 95.0, progress: Progress | None = None,
+    spread: Mapper = local_map,
+) -> pd.DataFrame:
     """One row per (coefficient, headline indicator): value at the low and high percentile and the swing."""
     params = setup.params
     P = params.size
@@ -86,7 +104,7 @@ def tornado(setup: Setup, headline: Headline, low: float = 5.0, high: float = 95
     idx = np.arange(P)
     draws[idx, 2 * idx] = ends[:, 0]
     draws[idx, 2 * idx + 1] = ends[:, 1]
-    results = evaluate_draws(setup, draws, headline, progress)
+    results = evaluate_draws(setup, draws, headline, progress, spread)
     at_low, at_high = results[0::2], results[1::2]
     frames = []
     for k, (column, stressor) in enumerate(headline.labels):
@@ -111,7 +129,10 @@ def tornado(setup: Setup, headline: Headline, low: float = 5.0, high: float = 95
     return table.sort_values(["vehicle", "indicator", "swing"], ascending=[True, True, False], kind="stable").reset_index(drop=True)
 
 
-def sobol(setup: Setup, headline: Headline, n: int = 1024, seed: int = 1, progress: Progress | None = None) -> pd.DataFrame:
+def sobol(
+    setup: Setup, headline: Headline, n: int = 1024, seed: int = 1, progress: Progress | None = None,
+    spread: Mapper = local_map,
+) -> pd.DataFrame:
     """Grouped first-order and total Sobol indices (with 95 % confidence half-widths) per headline indicator."""
     params = setup.params
     groups = list(params.group)
@@ -123,7 +144,7 @@ def sobol(setup: Setup, headline: Headline, n: int = 1024, seed: int = 1, progre
     }
     unit = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
     draws = params.table.ppf(np.clip(unit, EDGE, 1.0 - EDGE).T)
-    Y = evaluate_draws(setup, draws, headline, progress)
+    Y = evaluate_draws(setup, draws, headline, progress, spread)
     names = list(dict.fromkeys(groups))
     frames = []
     for k, (column, stressor) in enumerate(headline.labels):

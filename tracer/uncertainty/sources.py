@@ -153,6 +153,53 @@ class SourceParameters:
     mines: MineSources | None
 
 
+class _DrawRows:
+    """The source draws being collected: one row per mine value, one per shared fill mean."""
+
+    def __init__(self, first_row: int) -> None:
+        self.first_row = first_row
+        self.dists: list[Distribution] = []
+        self.names: list[str] = []
+        self.groups: list[str] = []
+        self.shared: dict[str, tuple[int, float]] = {}
+
+    def draw(self, dist: Distribution, name: str, group: str) -> int:
+        self.dists.append(dist)
+        self.names.append(name)
+        self.groups.append(group)
+        return self.first_row + len(self.dists) - 1
+
+    def value(self, attrs: Mapping[str, object], var: str, value: float, dist: Distribution, label: str,
+              group: str) -> tuple[int, float]:
+        """Recovery: one draw row per mine value, one per shared fill (its value relative to the group's)."""
+        shared = str(attrs.get(f"{var}_fill_group") or "")
+        if not shared:
+            return self.draw(dist, f"mine {label}: {var.replace('_', ' ')}", group), value
+        if shared not in self.shared:
+            self.shared[shared] = (self.draw(dist, f"fill {shared}", group), value)
+        return self.shared[shared]
+
+    def lognormal(self, attrs: Mapping[str, object], var: str, value: float, sigma: float, sign: int, label: str,
+                  group: str) -> tuple[int, int, float]:
+        """Own row, shared row and shared centre of a grade (sign +1: 1 / g keeps its mean) or strip ratio (-1)."""
+
+        def dist(centre: float, spread: float) -> Distribution:
+            return Distribution("lognormal", (math.log(centre) + sign * spread**2 / 2, spread))
+
+        name = f"mine {label}: {var.replace('_', ' ')}"
+        shared = str(attrs.get(f"{var}_fill_group") or "")
+        if not shared:
+            return self.draw(dist(value, sigma), name, group), -1, 1.0
+        n = _number(attrs.get(f"{var}_fill_n"))
+        sampled = n >= 1  # a mean of n mines; else one unknown (national statistic, assumption)
+        if shared not in self.shared:
+            spread = sigma / math.sqrt(n) if sampled else sigma
+            self.shared[shared] = (self.draw(dist(value, spread), f"fill {shared}", group), value)
+        row, centre = self.shared[shared]
+        own = self.draw(dist(value, sigma), f"{name} within {shared}", group) if sampled else -1
+        return own, row, centre
+
+
 def mine_sources(
     G: nx.DiGraph,
     compiled: CompiledNetwork,
@@ -165,9 +212,7 @@ def mine_sources(
     """Find mine -> beneficiation pairs with grade, recovery and strip ratio; draw rows start at `first_row`."""
     B = compiled.B
     row_of = {s: r for r, s in enumerate(compiled.stressors)}
-    dists: list[Distribution] = []
-    names: list[str] = []
-    groups: list[str] = []
+    rows = _DrawRows(first_row)
     cols: dict[str, list[float]] = {k: [] for k in MineSources.__dataclass_fields__}
 
     def b_pos(stressor: str, j: int) -> int:
@@ -177,43 +222,6 @@ def mine_sources(
         lo, hi = B.indptr[r], B.indptr[r + 1]
         k = lo + int(np.searchsorted(B.indices[lo:hi], j))
         return k if k < hi and B.indices[k] == j and k not in declared_b else -1
-
-    def draw(dist: Distribution, name: str, group: str) -> int:
-        dists.append(dist)
-        names.append(name)
-        groups.append(group)
-        return first_row + len(dists) - 1
-
-    shared_rows: dict[str, tuple[int, float]] = {}
-
-    def draw_value(attrs: Mapping[str, object], var: str, value: float, dist: Distribution, label: str,
-                   group: str) -> tuple[int, float]:
-        """Recovery: one draw row per mine value, one per shared fill (its value relative to the group's)."""
-        shared = str(attrs.get(f"{var}_fill_group") or "")
-        if not shared:
-            return draw(dist, f"mine {label}: {var.replace('_', ' ')}", group), value
-        if shared not in shared_rows:
-            shared_rows[shared] = (draw(dist, f"fill {shared}", group), value)
-        return shared_rows[shared]
-
-    def draw_lognormal(attrs: Mapping[str, object], var: str, value: float, sigma: float, sign: int, label: str,
-                       group: str) -> tuple[int, int, float]:
-        """Own row, shared row and shared centre of a grade (sign +1: 1 / g keeps its mean) or strip ratio (-1)."""
-
-        def dist(centre: float, spread: float) -> Distribution:
-            return Distribution("lognormal", (math.log(centre) + sign * spread**2 / 2, spread))
-
-        shared = str(attrs.get(f"{var}_fill_group") or "")
-        if not shared:
-            return draw(dist(value, sigma), f"mine {label}: {var.replace('_', ' ')}", group), -1, 1.0
-        n = _number(attrs.get(f"{var}_fill_n"))
-        sampled = n >= 1  # a mean of n mines; else one unknown (national statistic, assumption)
-        if shared not in shared_rows:
-            spread = sigma / math.sqrt(n) if sampled else sigma
-            shared_rows[shared] = (draw(dist(value, spread), f"fill {shared}", group), value)
-        row, centre = shared_rows[shared]
-        own = draw(dist(value, sigma), f"mine {label}: {var.replace('_', ' ')} within {shared}", group) if sampled else -1
-        return own, row, centre
 
     for mine, attrs in G.nodes(data=True):
         if attrs.get("kind") != "mine" or not _numbers(attrs, ("grade", "recovery", "strip_ratio")):
@@ -233,19 +241,19 @@ def mine_sources(
         if 0 < g0 < 1:
             sigma = assumptions.spread(attrs, "grade", assumptions.grade_sigma, resolution)
             # centred so that the ore per tonne of metal (1 / g) keeps its nominal mean
-            grade, grade_shared, grade_centre = draw_lognormal(attrs, "grade", g0, sigma, +1, label,
+            grade, grade_shared, grade_centre = rows.lognormal(attrs, "grade", g0, sigma, +1, label,
                                                                "ore grade at mine")
         if 0 < r0 < 1:
             h = assumptions.recovery_half_width
             low, high = max(r0 - h, 0.01), min(r0 + h, 1.0)
-            recovery, r0 = draw_value(attrs, "recovery", r0, Distribution("triangular", (low, r0, high)), label,
+            recovery, r0 = rows.value(attrs, "recovery", r0, Distribution("triangular", (low, r0, high)), label,
                                       "recovery at beneficiation")
         stripping = max(("overburden", "waste_rock"), key=lambda st: compiled.B[row_of[st], i] if st in row_of else 0.0)
         strip_pos = b_pos(stripping, i)
         if s0 > 0 and strip_pos >= 0:
             sigma = assumptions.spread(attrs, "strip_ratio", assumptions.strip_sigma, resolution)
             # centred so that the strip ratio keeps its nominal mean
-            strip, strip_shared, strip_centre = draw_lognormal(attrs, "strip_ratio", s0, sigma, -1, label,
+            strip, strip_shared, strip_centre = rows.lognormal(attrs, "strip_ratio", s0, sigma, -1, label,
                                                                "strip ratio at mine")
         if max(grade, recovery, strip, grade_shared, strip_shared) < 0:
             continue
@@ -258,13 +266,13 @@ def mine_sources(
             ("tail_pos", tail_pos), ("tail0", float(B.data[tail_pos]) if tail_pos >= 0 else 0.0),
         ):  # fmt: skip
             cols[key].append(value)
-    if not dists:
+    if not rows.dists:
         return SourceParameters((), (), (), None)
     ints = {"grade", "recovery", "strip", "grade_shared", "strip_shared", "ore_pos", "strip_pos", "tail_pos"}
     mines = MineSources(
         **{k: np.array(v, dtype=np.int64 if k in ints else float) for k, v in cols.items()}  # type: ignore[arg-type]
     )
-    return SourceParameters(tuple(dists), tuple(names), tuple(groups), mines)
+    return SourceParameters(tuple(rows.dists), tuple(rows.names), tuple(rows.groups), mines)
 
 
 def _number(value: object) -> float:
