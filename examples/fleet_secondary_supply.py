@@ -5,9 +5,9 @@ Secondary supply per year comes from the fleet model (bundled truck study); it i
 turned into recycled-content shares of the metal that China's 2019 passenger-car
 production draws (held at its 2019 size: no production projection is bundled), and
 each year's cars are traced with those shares on the bundled supply-chain network.
-Only aluminium and copper have a secondary route with a sourced material input
-(tracer/data/fleet/secondary_routes.csv, assumption A15); steel keeps its primary
-supply, so its (large) secondary potential is reported but not credited.
+Aluminium and copper take the network's secondary routes (graphs/data/secondary_*.csv:
+scrap as a boundary input, their grid power and furnace fuel traced); steel keeps its
+primary supply, so its (large) secondary potential is reported but not credited.
 
     python examples/fleet_secondary_supply.py
 """
@@ -19,12 +19,10 @@ from tracer import api
 from tracer.stock import load_config, run_fleet
 from tracer.stock.coupling import (
     hidden_flows_by_year,
-    load_routes,
     network_metal_demand,
     recycled_shares,
     secondary_supply,
 )
-from tracer.stock.tables import DATA_DIR
 
 YEARS = (2020, 2030, 2040, 2050)
 
@@ -37,9 +35,8 @@ def main() -> None:
     demand_by_year = supply[["year"]].drop_duplicates().merge(demand, how="cross")
     shares = recycled_shares(supply, demand_by_year)
     shares = shares[shares["year"].isin(YEARS)]
-    routes = load_routes(DATA_DIR / "secondary_routes.csv")
     fleet = baseline.fleet.to_dict()
-    flows = hidden_flows_by_year(shares, {y: fleet for y in YEARS}, baseline.network, routes)
+    flows = hidden_flows_by_year(shares, {y: fleet for y in YEARS}, baseline.network)
     hidden = flows[flows["stressor"].isin(HIDDEN_STRESSORS)].groupby("year")["value"].sum()
     base = baseline.flows[baseline.flows["stressor"].isin(HIDDEN_STRESSORS)]["value"].sum()
 

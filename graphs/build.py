@@ -28,6 +28,7 @@ from graphs.mines import (
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
+from graphs.secondary import add_secondary_routes
 from graphs.steel import add_steel_routes
 from hfcommon.vocabulary import DEFAULT_HOME
 from mine_db import commodities
@@ -131,6 +132,7 @@ def build_default_network(
     add_coal_mines(G, params)
     add_grids(G, params)
     add_steel_routes(G, params)
+    add_secondary_routes(G, params)
     add_smelter_power(G, params)
     add_mine_power(G, params, outputs)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)

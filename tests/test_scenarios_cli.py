@@ -68,7 +68,8 @@ def test_compare_rich_table_and_user_file(tmp_path: Path) -> None:
 
 def test_compare_bad_file_is_an_input_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
-    bad.write_text('[scenario]\nname = "bad"\n[recycled_content.copper]\nshare = 0.5\nsource = "x"\n', encoding="utf-8")
+    bad.write_text('[scenario]\nname = "bad"\n[recycled_content.copper]\nshare = 0.5\ncountry = "ZAF"\nsource = "x"\n',
+                   encoding="utf-8")
     result = runner.invoke(app, ["compare", "baseline", str(bad), "--out", str(tmp_path / "out")])
     assert isinstance(result.exception, InputError)
     assert result.exception.column == "recycled_content.copper.secondary_stressors"

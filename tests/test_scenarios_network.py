@@ -5,6 +5,8 @@ concentrator making 25 % Cu concentrate (ore per t concentrate = 0.25 / (0.01 x 
 = 27.777...; tailings = ore - 1). China's concentrate market takes 0.6 from CHL and
 0.4 from PER; the Chinese smelter needs 4 t concentrate and 10 GJ grid electricity
 per t Cu (a non-coal power node with no flows stands by for the clean-energy lever).
+Secondary copper (unused by default, for the recycled-content lever): 1 t scrap, a
+boundary input, and 2 GJ grid electricity per t.
 Steel comes from one smelter. Two battery packs (NMC111, LFP) and a body make the
 vehicles; BEV takes 0.9 NMC111 + 0.1 LFP packs.
 """
@@ -56,6 +58,10 @@ def tiny_network() -> nx.DiGraph:
     _node(G, "smelting:cu:CHN", "smelting", commodity="copper", stressors={"process_residue": 2.0})
     _edge(G, "market:cu_conc:CHN", "smelting:cu:CHN", 4.0)
     _edge(G, "energy:electricity:CHN", "smelting:cu:CHN", 10.0)
+    _node(G, "recycling:cu_scrap:CHN", "recycling", boundary=True)
+    _node(G, "recycling:cu_secondary:CHN", "recycling", commodity="copper")
+    _edge(G, "recycling:cu_scrap:CHN", "recycling:cu_secondary:CHN", 1.0)
+    _edge(G, "energy:electricity:CHN", "recycling:cu_secondary:CHN", 2.0)
     _node(G, "smelting:steel:CHN", "smelting", commodity="iron_ore", stressors={"overburden": 3.0})
     _node(G, "material:copper_wire", "material", stressors={"used": 1.0})
     _node(G, "material:steel", "material", stressors={"used": 1.0})

@@ -98,11 +98,17 @@ def test_network_metal_demand_is_material_output_times_supplier_amounts():
     assert demand.to_dict() == pytest.approx({"iron_ore": 40.0 * STEEL_PER_TRUCK * 1.0})
 
 
-def test_bundled_secondary_routes_load_with_sources():
-    from tracer.stock.coupling import load_routes
-    from tracer.stock.tables import DATA_DIR
+def test_without_given_routes_the_networks_own_secondary_route_is_used():
+    from test_scenarios_network import tiny_network
 
-    routes = load_routes(DATA_DIR / "secondary_routes.csv")
-    assert set(routes) == {"bauxite", "copper"}
-    assert routes["copper"].stressors == {"overburden": 10.0}
-    assert "MIPS" in routes["bauxite"].source
+    # tiny network: primary copper draws 10 GJ grid per t (0.05 t overburden per GJ), its
+    # secondary route 2 GJ; BEV-NMC111 takes 0.02 t copper wire
+    fleet = {2030: {"BEV-NMC111": 1.0}}
+
+    def overburden(share: float) -> float:
+        shares = pd.DataFrame({"year": [2030], "commodity": ["copper"], "recycled_share": [share]})
+        flows = hidden_flows_by_year(shares, fleet, tiny_network()).set_index(["year", "stressor"])
+        return flows.loc[(2030, "overburden"), "value"]
+
+    assert overburden(0.5) - overburden(0.0) == pytest.approx(0.02 * 0.5 * (2.0 - 10.0) * 0.05)
+

@@ -41,10 +41,18 @@ from tracer.scenarios.supply import ore_grade, sourcing, sourcing_markets
 __all__ = [
     "aluminium_power", "apply_fleet", "apply_network", "battery_mix", "clean_electricity", "fleet_mix",
     "is_electricity", "lightweighting", "ore_grade", "pack_chemistry", "pack_families", "recycled_content",
-    "sourcing", "sourcing_markets", "steel_route",
+    "secondary_route", "sourcing", "sourcing_markets", "steel_route",
 ]
 
 # --- recycled content -------------------------------------------------------------
+
+
+def secondary_route(G: nx.DiGraph, commodity: str, country: str) -> str | None:
+    """The network's own secondary route of a commodity in a country: a traced (non-boundary)
+    recycling node (graphs/secondary.py), or None."""
+    return next((n for n, a in G.nodes(data=True)
+                 if a.get("kind") == "recycling" and a.get("commodity") == commodity
+                 and a.get("country") == country and not a.get("boundary")), None)
 
 
 def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
@@ -52,13 +60,19 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
 
     For each material node fed by the commodity, S = primary + existing secondary
     supply (t metal per t material). Primary suppliers are rescaled to (1 - share) S
-    in their baseline proportions; the secondary route becomes one new recycling node
-    supplying share x S with the scenario's flows; existing recycling edges of that
-    commodity into the material are replaced (the share is set, not added).
+    in their baseline proportions; the secondary route supplies share x S; existing
+    recycling edges of that commodity into the material are replaced (the share is
+    set, not added). The route is the network's own (`secondary_route`), whose grid,
+    fuel and scrap the solve traces, unless the scenario gives `secondary_stressors`:
+    then it is a new boundary node carrying those flows per tonne.
     """
     H = G.copy()
     key = f"recycled_content.{rc.material}"
-    secondary = f"recycling:{rc.material}:scenario:{rc.country}"
+    secondary = secondary_route(G, rc.commodity, rc.country) if rc.secondary_stressors is None else None
+    if rc.secondary_stressors is None and secondary is None:
+        raise InputError(f"the network has no secondary {rc.material} route in {rc.country}; "
+                         "give secondary_stressors", column=f"{key}.secondary_stressors")
+    secondary = secondary or f"recycling:{rc.material}:scenario:{rc.country}"
     chosen = [f"material:{name}" for name in rc.materials]
     for i, node in enumerate(chosen):
         if node not in G or kind_of(G, node) != "material":
@@ -96,7 +110,7 @@ def recycled_content(G: nx.DiGraph, rc: RecycledContent) -> nx.DiGraph:
                     country=rc.country,
                     unit="t",
                     commodity=rc.commodity,
-                    stressors=rc.secondary_stressors,
+                    stressors=rc.secondary_stressors or {},
                     source=rc.source,
                 )
             set_amount(H, secondary, m, rc.share * total, rc.source)

@@ -124,7 +124,9 @@ class RecycledContentTable(_Table):
     """[recycled_content.<material>]: the recycled share of one material's metal supply."""
 
     share: Share
-    secondary_stressors: dict[Stressor, Amount] = Field(description="Direct flows per t of secondary metal.")
+    secondary_stressors: dict[Stressor, Amount] | None = Field(
+        None, description="Direct flows per t of secondary metal, standing in for its route. "
+        "Default: the network's own secondary route node (its grid, fuel and scrap traced).")
     country: Country = DEFAULT_HOME
     materials: list[MaterialName] = Field([], description="Only these material nodes (no prefix); empty: all.")
     source: Source

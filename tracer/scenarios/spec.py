@@ -41,15 +41,17 @@ __all__ = [
 class RecycledContent:
     """Set the recycled share of one material's metal supply to `share`.
 
-    The secondary route is a new `recycling` node in `country` whose direct flows per
-    tonne of secondary metal are `secondary_stressors`. `materials` limits the lever
-    to those material nodes (names without the `material:` prefix); empty = all.
+    The secondary route is the network's own route node for the commodity in `country`
+    (graphs/secondary.py: its grid electricity, fuel and scrap traced), or, when
+    `secondary_stressors` is given, a new `recycling` node whose direct flows per tonne
+    of secondary metal are those. `materials` limits the lever to those material nodes
+    (names without the `material:` prefix); empty = all.
     """
 
     material: str
     commodity: str
     share: float
-    secondary_stressors: Mapping[str, float]
+    secondary_stressors: Mapping[str, float] | None
     country: str
     source: str
     materials: tuple[str, ...] = ()
@@ -188,8 +190,11 @@ class Scenario:
         rows: list[dict[str, str]] = []
         for rc in self.recycled_content:
             where = f" in {', '.join(rc.materials)}" if rc.materials else ""
-            flows = ", ".join(f"{k} {v:g}" for k, v in rc.secondary_stressors.items()) or "none"
-            setting = f"share {rc.share:g}{where}; secondary route per t: {flows}"
+            if rc.secondary_stressors is None:
+                route = f"the network's secondary {rc.material} route in {rc.country}"
+            else:
+                route = "per t: " + (", ".join(f"{k} {v:g}" for k, v in rc.secondary_stressors.items()) or "none")
+            setting = f"share {rc.share:g}{where}; secondary route {route}"
             rows.append(_row(f"recycled_content.{rc.material}", setting, rc.source))
         if self.battery_mix:
             mix = ", ".join(f"{k} {v:g}" for k, v in self.battery_mix.shares.items())
@@ -255,7 +260,8 @@ def from_document(doc: ScenarioFile, file: str | None) -> Scenario:
         file=file,
         recycled_content=tuple(
             RecycledContent(material=material, commodity=MATERIAL_COMMODITY[material], share=t.share,
-                            secondary_stressors=_frozen(t.secondary_stressors), country=t.country,
+                            secondary_stressors=None if t.secondary_stressors is None
+                            else _frozen(t.secondary_stressors), country=t.country,
                             source=t.source, materials=tuple(t.materials))
             for material, t in doc.recycled_content.items()
         ),

@@ -23,7 +23,6 @@ import pandas as pd
 
 from tracer.stock.car_network import CarCoefficients, car_coefficients, load_metals
 from tracer.stock.config import load_config
-from tracer.stock.coupling import load_routes
 from tracer.stock.model import FleetSetup, prepare, survival
 from tracer.stock.powertrains import (
     VARIABLES,
@@ -39,7 +38,6 @@ from tracer.stock.uncertainty import LIFETIME_SPREAD, QUANTILES
 CONFIG = DATA_DIR / "china_cars.toml"
 SHARES = DATA_DIR / "china_car_sales_shares.csv"
 METALS_FILE = DATA_DIR / "car_metals.csv"
-ROUTES = DATA_DIR / "secondary_routes.csv"
 METALS = ("lithium", "cobalt", "nickel", "copper", "aluminium", "steel")
 HEADLINE = ("eol_cars", "eol_mass_t", "hidden_avoided_t", "co2_avoided_t")
 
@@ -51,16 +49,12 @@ class CarInputs:
     setup: FleetSetup
     shares: pd.DataFrame
     coefficients: CarCoefficients
-    route_hidden_per_t: np.ndarray  # (material nodes,) hidden flows of the secondary route, 0 if none
 
 
 def load_inputs(to: int = 2050) -> CarInputs:
     """The bundled passenger-car study, sales shares, metals table and network coefficients."""
     setup = prepare(load_config(CONFIG), to)
-    metals = load_metals(METALS_FILE)
-    routes = load_routes(ROUTES)
-    route = np.array([sum(routes[c].stressors.values()) if c in routes else 0.0 for c in metals["commodity"]])
-    return CarInputs(setup, load_sales_shares(SHARES), car_coefficients(metals), route)
+    return CarInputs(setup, load_sales_shares(SHARES), car_coefficients(load_metals(METALS_FILE)))
 
 
 def _account(inp: CarInputs, life: np.ndarray, share_draws: dict[str, np.ndarray] | None,
@@ -76,7 +70,7 @@ def _account(inp: CarInputs, life: np.ndarray, share_draws: dict[str, np.ndarray
     metals = coef.metals
     content = np.einsum("yvn,vm->ymn", eol, coef.content_t) * metals["metal_per_t"].to_numpy()[None, :, None]
     recovered = content * recovery[None]
-    net_hidden = coef.hidden_per_t - inp.route_hidden_per_t
+    net_hidden = coef.hidden_per_t - coef.route_hidden_per_t
     net_co2 = coef.co2_per_t - np.nan_to_num(metals["co2_secondary_t_per_t"].to_numpy(float))
     return {"eol": eol, "eol_mass_t": np.einsum("yvn,v->yn", eol, coef.mass_t), "recovered_t": recovered,
             "hidden_avoided_t": recovered * net_hidden[None, :, None],
@@ -177,6 +171,6 @@ def car_eol_report(table: pd.DataFrame, inp: CarInputs, mc: int, seed: int) -> d
         "totals_by_year": wide.to_dict(orient="records"),
         "ranges_by_year": ranges.drop(columns="unit").to_dict(orient="records"),
         "monte_carlo": {"draws": mc, "seed": seed} if mc >= 2 else None,
-        "data": [SHARES.name, METALS_FILE.name, ROUTES.name],
+        "data": [SHARES.name, METALS_FILE.name],
         "assumptions": "tracer/data/fleet/assumptions.csv (A06, A11, A12, A16-A20)",
     }

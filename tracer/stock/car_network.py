@@ -18,8 +18,9 @@ import numpy as np
 import pandas as pd
 
 from hfcommon.errors import InputError
-from hfcommon.vocabulary import HIDDEN_STRESSORS
+from hfcommon.vocabulary import DEFAULT_HOME, HIDDEN_STRESSORS
 from tracer.engine import compile_network, multipliers, solver_for
+from tracer.scenarios.levers import secondary_route
 from tracer.stock.powertrains import VARIANTS
 from tracer.stock.tables import read_checked_csv
 
@@ -36,6 +37,7 @@ class CarCoefficients:
     mass_t: np.ndarray  # (variants,): t of all materials per vehicle
     hidden_per_t: np.ndarray  # (material nodes,): hidden flows per t of the displaced material
     co2_per_t: np.ndarray  # (material nodes,): t CO2 per t of the displaced material
+    route_hidden_per_t: np.ndarray  # (material nodes,): hidden flows per t from the network's secondary route, 0 if none
 
 
 def load_metals(path: str | Path) -> pd.DataFrame:
@@ -106,6 +108,10 @@ def car_coefficients(metals: pd.DataFrame, network: nx.DiGraph | None = None) ->
     BL = multipliers(compiled, solver)
     hidden = BL[[compiled.stressors.index(s) for s in HIDDEN_STRESSORS if s in compiled.stressors]].sum(axis=0)
     displaced = [compiled.index[n] for n in metals["displaces"]]
+    routes = [secondary_route(network, c, DEFAULT_HOME) for c in metals["commodity"]]
+    route_hidden = np.array([hidden[compiled.index[r]] if r is not None else 0.0 for r in routes])
     return CarCoefficients(metals=metals, content_t=X[rows].T, mass_t=X[materials].sum(axis=0),
                            hidden_per_t=hidden[displaced],
-                           co2_per_t=BL[compiled.stressors.index("co2"), displaced])
+                           co2_per_t=BL[compiled.stressors.index("co2"), displaced],
+                           route_hidden_per_t=route_hidden)
+

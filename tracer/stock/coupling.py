@@ -15,18 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from types import MappingProxyType
 
 import networkx as nx
 import numpy as np
 import pandas as pd
 
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
-from tracer.scenarios.levers import recycled_content
+from tracer.scenarios.levers import recycled_content, secondary_route
 from tracer.scenarios.spec import RecycledContent
 from tracer.stock.model import FleetResult
-from tracer.stock.tables import read_checked_csv
 
 # Fleet materials -> mine_db commodity codes (docs/CONTRACTS.md); others are not coupled.
 COMMODITY = MappingProxyType({
@@ -98,18 +97,6 @@ def network_metal_demand(result: api.RunResult) -> pd.DataFrame:
     return pd.DataFrame({"commodity": list(demand), "demand_t": list(demand.values())})
 
 
-def load_routes(path: str | Path) -> dict[str, SecondaryRoute]:
-    """Secondary routes by commodity from a table (commodity, stressor, value, country, source)."""
-    df = read_checked_csv(path, text=("commodity", "stressor", "country", "source"), numbers=("value",),
-                    key=("commodity", "stressor"))
-    routes = {}
-    for commodity, rows in df.groupby("commodity"):
-        routes[commodity] = SecondaryRoute(
-            stressors=MappingProxyType(dict(zip(rows["stressor"], rows["value"]))),
-            country=rows["country"].iloc[0], source="; ".join(dict.fromkeys(rows["source"])))
-    return routes
-
-
 def recycled_shares(supply: pd.DataFrame, demand: pd.DataFrame) -> pd.DataFrame:
     """Secondary share of each commodity's demand per year, capped at 1.
 
@@ -129,14 +116,17 @@ def hidden_flows_by_year(
     shares: pd.DataFrame,
     fleet_by_year: Mapping[int, Mapping[str, float]],
     network: nx.DiGraph,
-    routes: Mapping[str, SecondaryRoute],
+    routes: Mapping[str, SecondaryRoute] | None = None,
 ) -> pd.DataFrame:
     """Flows of each year's new vehicles with that year's recycled shares.
 
     ``shares``: from :func:`recycled_shares`; ``fleet_by_year``: year -> vehicle id ->
-    vehicles built; ``routes``: commodity -> its secondary route (commodities without
-    a route, or not supplied in the network, keep their baseline supply). Returns
-    year, stressor, value, unit (summed over the flows table of ``tracer.api.run``).
+    vehicles built. Each commodity's secondary metal comes from the network's own
+    secondary route node in China (graphs/secondary.py: its power, fuel and scrap
+    traced), or from ``routes`` (commodity -> a route given by its flows per tonne),
+    which take precedence; commodities with neither, or not supplied in the network,
+    keep their baseline supply. Returns year, stressor, value, unit (summed over the
+    flows table of ``tracer.api.run``).
     """
     supplied = {d.get("commodity") for _, d in network.nodes(data=True)
                 if d.get("kind") in ("smelting", "refining", "market", "recycling")}
@@ -144,15 +134,22 @@ def hidden_flows_by_year(
     for year, fleet in sorted(fleet_by_year.items()):
         graph = network
         for row in shares[shares["year"] == year].itertuples():
-            route = routes.get(row.commodity)
-            if route is None or row.commodity not in supplied:
+            rc = _lever(row.commodity, float(row.recycled_share), year, (routes or {}).get(row.commodity))
+            if row.commodity not in supplied or (rc.secondary_stressors is None and secondary_route(graph, rc.commodity, rc.country) is None):
                 continue
-            graph = recycled_content(graph, RecycledContent(
-                material=row.commodity, commodity=row.commodity, share=float(row.recycled_share),
-                secondary_stressors=route.stressors, country=route.country,
-                source=f"end-of-life vehicles of the fleet model, {year}; {route.source}"))
+            graph = recycled_content(graph, rc)
         flows = api.run(fleet=dict(fleet), network=graph).flows
         by = flows.groupby(["stressor", "unit"], as_index=False)["value"].sum()
         by.insert(0, "year", year)
         frames.append(by)
     return pd.concat(frames, ignore_index=True)[["year", "stressor", "value", "unit"]]
+
+
+def _lever(commodity: str, share: float, year: int, given: SecondaryRoute | None) -> RecycledContent:
+    """The recycled-content setting of one commodity and year: the network's route, or `given`."""
+    source = f"end-of-life vehicles of the fleet model, {year}"
+    if given is None:
+        return RecycledContent(material=commodity, commodity=commodity, share=share, secondary_stressors=None,
+                               country=DEFAULT_HOME, source=f"{source}; the network's secondary route")
+    return RecycledContent(material=commodity, commodity=commodity, share=share, secondary_stressors=given.stressors,
+                           country=given.country, source=f"{source}; {given.source}")

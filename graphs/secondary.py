@@ -1,0 +1,37 @@
+"""Secondary copper and aluminium: scrap to metal through China's grid and furnaces.
+
+Why a module of its own: recycled content is the lever a buyer pulls, and its remaining
+burden is data, not a lump figure (issue 19, replacing assumption A15's MIPS totals).
+`secondary_nodes.csv`, `secondary_inputs.csv` and `secondary_stressors.csv` have the
+layout of the chain tables and are read by the same `graphs.chain.add_chain`, after the
+coal mines and grids they draw on exist. No material takes these routes by default;
+`tracer.scenarios.levers.recycled_content` moves supply onto them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from graphs.chain import add_chain
+from graphs.parameters import Parameters
+from graphs.tables import bundled
+
+#: Node ids of the secondary routes and of the scrap they take.
+COPPER = "recycling:copper_secondary:CHN"
+ALUMINIUM = "recycling:aluminium_secondary:CHN"
+COPPER_SCRAP = "recycling:copper_scrap:CHN"
+ALUMINIUM_SCRAP = "recycling:aluminium_scrap:CHN"
+
+
+def add_secondary_routes(
+    G: nx.DiGraph,
+    params: Parameters,
+    nodes: str | Path | None = None,
+    inputs: str | Path | None = None,
+    stressors: str | Path | None = None,
+) -> None:
+    """Add the scrap inputs and the secondary copper and aluminium route nodes."""
+    add_chain(G, params, nodes or bundled("secondary_nodes.csv"), inputs or bundled("secondary_inputs.csv"),
+              stressors or bundled("secondary_stressors.csv"))
