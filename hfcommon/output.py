@@ -39,6 +39,11 @@ import pandas as pd
 
 from hfcommon.errors import InputError, NonFiniteOutputError
 
+#: Called with the staging folder of every output set just before it is committed, to add what
+#: every set carries. tracer.commands registers its data-package writer here (hfcommon may not
+#: import tracer), so each `--out` set gets a `datapackage.json` listing the set's files.
+SET_DESCRIBERS: list[Callable[[Path], object]] = []
+
 #: Staging names: `.{target}.{pid}.{random}.part`, so a later run can tell a dead writer's leftovers.
 _STAGE = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[^.]+\.part$")
 _SAFE = re.compile(r"[^A-Za-z0-9._+=-]+")
@@ -232,6 +237,8 @@ def write_set(out: str | os.PathLike[str], write: Callable[[Path], Iterable[Path
 
 def _commit(stage: Path, target: Path) -> None:
     """The one place an output set becomes visible: add here what every set must carry."""
+    for describe in SET_DESCRIBERS:
+        describe(stage)
     if not target.exists():
         os.chmod(stage, _folder_mode())
         os.rename(stage, target)

@@ -44,7 +44,8 @@ def test_map_by_country_writes_every_format(run_dir: Path, tmp_path: Path) -> No
     files = [Path(f) for f in report["files"]]
     assert sorted(f.suffix for f in files) == [".geojson", ".gpkg", ".html", ".parquet", ".png", ".svg"]
     assert all(f.parent == tmp_path and f.stat().st_size > 0 for f in files)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f.name for f in files)  # nothing else left behind
+    # nothing else left behind but the set's data package
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*(f.name for f in files), "datapackage.json"])
     layer = gpd.read_file(tmp_path / "hidden_by_country.gpkg", layer="countries")
     hidden = synthetic_flows().query("stressor in @HIDDEN")["value"].sum()
     assert layer["hidden_t"].sum() + report["unmapped_countries_hidden_t"]["WLD"] == pytest.approx(hidden)

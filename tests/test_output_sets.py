@@ -33,6 +33,13 @@ from hfcommon.output import (
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
+@pytest.fixture(autouse=True)
+def _no_describers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests pin hfcommon's commit alone: the datapackage.json that tracer.commands adds to
+    every set (once imported, in this process) is tested in test_exchange_datapackage."""
+    monkeypatch.setattr("hfcommon.output.SET_DESCRIBERS", [])
+
 #: Writes one set (table + summary, both stamped with `generation`); with `pause`, stops
 #: after the table (marker file written) until killed.
 WRITER = """

@@ -138,7 +138,7 @@ def test_out_writes_the_complete_set(tmp_path: Path) -> None:
     out = CliRunner().invoke(app, ["reconcile", "--out", str(tmp_path / "rec"), "--format", "csv"])
     assert out.exit_code == 0, out.output
     names = sorted(p.name for p in (tmp_path / "rec").iterdir())
-    assert names == ["comparison.csv", "elements.csv", "reconcile.json", "waterfall.csv", "waterfall.png"]
+    assert names == ["comparison.csv", "datapackage.json", "elements.csv", "reconcile.json", "waterfall.csv", "waterfall.png"]
     assert (tmp_path / "rec" / "waterfall.png").read_bytes()[:4] == b"\x89PNG"
     table = pd.read_csv(tmp_path / "rec" / "waterfall.csv")
     assert {"step", "label", "kind", "value", "start", "end", "unit"} <= set(table.columns)

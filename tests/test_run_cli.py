@@ -49,7 +49,8 @@ def test_run_writes_three_files_and_prints_only_json(chain: None, tmp_path: Path
     assert flows.loc[flows.unit == "t", "value"].sum() == pytest.approx(34.768)
     coefficients = read(tmp_path / f"coefficients.{fmt}")
     assert {"node", "name", "kind", "country", "tmr_per_unit", "unit"} <= set(coefficients.columns)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["summary.json", f"flows.{fmt}", f"coefficients.{fmt}"])
+    expected = ["summary.json", f"flows.{fmt}", f"coefficients.{fmt}", "datapackage.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
 
 
 def test_run_prints_a_summary(chain: None) -> None:

@@ -165,6 +165,6 @@ def test_cli_json_and_out(tmp_path):
     last = report["totals_by_year"][-1]
     assert last["year"] == 2050 and last["hidden_avoided_t"] > 0
     assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
-        "cars_eol.csv", "cars_eol.json", "cars_eol.png", "per_vehicle.csv"]
+        "cars_eol.csv", "cars_eol.json", "cars_eol.png", "datapackage.json", "per_vehicle.csv"]
     written = pd.read_csv(tmp_path / "o" / "cars_eol.csv")
     assert set(written.columns) >= {"year", "variable", "value", "lifetime_minus_1", "q05"}

@@ -75,6 +75,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "db": LazyCommand("db", "The mine-site database: info, validate, import."),
     "graph": LazyCommand("graph", "The supply-chain network: summary and export."),
     "scenarios": LazyCommand("scenarios", "Bundled what-if scenarios and their sourced assumptions."),
+    "export": LazyCommand("export", "Write the network or results in the field's exchange formats."),
 }
 
 

@@ -16,10 +16,11 @@ from rich.table import Table
 
 from hfcommon.display import count, percent, quantity, sig
 from hfcommon.output import to_json
-from tracer.commands.options import TableFormat, out_dir_option
+from tracer.commands.options import ResultFormat, out_dir_option
 from tracer.commands.options import stdout as _out
 from tracer.commands.progress import bars
 from tracer.commands.render import Col, fit, show
+from tracer.exchange.iamc import fleet_iamc
 from tracer.stock.report import stock_report
 
 
@@ -45,11 +46,12 @@ def fleet(
     seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo.")] = 0,
     with_trailer: Annotated[bool, typer.Option("--with-trailer", help="Weigh heavy trucks with their trailer.")] = False,
     lifetime: Annotated[LifetimeKind | None, typer.Option("--lifetime", help="Override the lifetime distribution.")] = None,
-    fmt: Annotated[TableFormat, typer.Option("--format", help="Table file format.")] = TableFormat.parquet,
+    fmt: Annotated[ResultFormat, typer.Option("--format", help="Table file format; iamc: the IAMC long table (CSV).")] = ResultFormat.parquet,
 ) -> None:
     """The stock model (tracer.stock): stock, inflow, outflow, end-of-life materials, value, energy and CO2 avoided."""
     run = stock_report(config, to, from_year, mc, seed, with_trailer, None if lifetime is None else lifetime.value,
-                       out, fmt.value, progress=bars(False))  # fmt: skip
+                       out, fmt.value, progress=bars(False),
+                       iamc=fleet_iamc if fmt is ResultFormat.iamc else None)  # fmt: skip
     cfg, result, report, fit = run.config, run.result, run.report, run.fit
     if json_:
         typer.echo(to_json(report))

@@ -32,6 +32,14 @@ class TableFormat(str, Enum):
     csv = "csv"
 
 
+class ResultFormat(str, Enum):
+    """File format of the written tables, or `iamc`: one IAMC long table (CSV) for scenario modellers."""
+
+    parquet = "parquet"
+    csv = "csv"
+    iamc = "iamc"
+
+
 def _checked(check: Callable[[Any], Any]) -> Callable[[typer.Context, typer.CallbackParam, Any], Any]:
     """A typer callback that turns an `InputError` of `check` into a usage error naming the option."""
 
@@ -71,6 +79,9 @@ HomeOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON only.")]
 OutOption = Annotated[Path | None, out_dir_option()]
 FormatOption = Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")]
+ResultFormatOption = Annotated[
+    ResultFormat, typer.Option("--format", help="Table format for --out; iamc: the IAMC long table (CSV).")
+]
 WorkersOption = Annotated[
     int, typer.Option("--workers", min=1, help="Local dask worker processes (1 = no dask, the fastest on two cores).")
 ]

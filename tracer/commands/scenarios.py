@@ -25,6 +25,8 @@ from tracer.commands.options import (
     HomeOption,
     JsonOption,
     OutOption,
+    ResultFormat,
+    ResultFormatOption,
     SchedulerOption,
     TableFormat,
     WorkersOption,
@@ -143,7 +145,12 @@ def _print_dimension(
            *((quantity(v) if absolute else _signed(v)) for v in wide.loc[key, c.labels[1:]])) for key in keys])
 
 
-def _write_comparison(c: Comparison, out: Path, fmt: TableFormat) -> list[Path]:
+def _write_comparison(c: Comparison, out: Path, fmt: ResultFormat) -> list[Path]:
+    if fmt is ResultFormat.iamc:  # the IAMC long table and the JSON instead of the tables and the plot
+        from tracer.exchange.iamc import comparison_iamc
+
+        return [write_table(comparison_iamc(c), out / "comparison_iamc", "csv"),
+                write_json(c.to_dict(), out / "comparison.json")]
     from tracer.maps.static import save_figure
     from tracer.maps.tradeoff import tradeoff_figure
 
@@ -162,7 +169,7 @@ def compare_command(
     fleet: FleetOption = None,
     home: HomeOption = DEFAULT_HOME,
     out: OutOption = None,
-    fmt: FormatOption = TableFormat.parquet,
+    fmt: ResultFormatOption = ResultFormat.parquet,
     as_json: JsonOption = False,
 ) -> None:
     """Compare scenarios: totals and change against the first by flow type, vehicle, country, material."""

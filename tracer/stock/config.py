@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from hfcommon.errors import InputError
+from hfcommon.vocabulary import DEFAULT_HOME
 from tracer.stock.lifetimes import KINDS
 from tracer.stock.tables import DATA_DIR, resolve
 
@@ -49,6 +50,8 @@ class FleetConfig:
     fit_per_class: bool = False
     extra_stock_file: str | None = None
     alt_inflation_rate: float | None = None
+    region: str = DEFAULT_HOME
+    """ISO3 code of the country whose fleet this is (the IAMC `region` of `tracer fleet --format iamc`)."""
     base_dir: Path | None = None
 
     def __post_init__(self) -> None:

@@ -57,8 +57,10 @@ def stock_report(
     out: Path | None = None,
     fmt: str = "parquet",
     progress: Progress = _silent,
+    iamc: Callable[[FleetResult, FleetConfig], pd.DataFrame] | None = None,
 ) -> StockReport:
-    """Run the study `config` (default: China's trucks) to `to`; write under `out` if given."""
+    """Run the study `config` (default: China's trucks) to `to`; write under `out` if given
+    (with `iamc`, e.g. `tracer.exchange.iamc.fleet_iamc`: that one long table instead of the tables)."""
     cfg = load_config(config)
     changes: dict[str, Any] = {}
     if with_trailer:
@@ -95,8 +97,10 @@ def stock_report(
         "assumptions": "tracer/data/fleet/assumptions.csv",
     }
     if out is not None:
+        table = None if iamc is None else iamc(result, cfg)
+
         def write(stage: Path) -> list[Path]:
-            files = _write(result, sensitivity, band, stage, fmt)
+            files = _write(result, sensitivity, band, stage, fmt, table)
             report["files"] = [str(out / p.relative_to(stage)) for p in files]
             return [*files, write_json(report, stage / "fleet.json")]
 
@@ -104,7 +108,10 @@ def stock_report(
     return StockReport(config=cfg, result=result, sensitivity=sensitivity, band=band, fit=fit, report=report)
 
 
-def _write(result: FleetResult, sensitivity: pd.DataFrame, band: pd.DataFrame | None, out: Path, fmt: str) -> list[Path]:
+def _write(result: FleetResult, sensitivity: pd.DataFrame, band: pd.DataFrame | None, out: Path, fmt: str,
+           iamc: pd.DataFrame | None) -> list[Path]:
+    if iamc is not None:  # one IAMC long table instead of the model's own tables
+        return [write_table(iamc, out / "fleet_iamc", "csv"), *write_all(result, out, band)]
     written = [write_table(result.flows, out / "flows", fmt),
                write_table(result.materials, out / "materials", fmt),
                write_table(result.summary, out / "totals", fmt),
