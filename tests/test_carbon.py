@@ -144,3 +144,17 @@ def test_report_shows_co2_per_vehicle_when_the_summary_has_it() -> None:
                 "per_vehicle_co2_shares": {vehicle: {"steel": 0.2, "aluminium": 0.5, "battery": 0.0, "rest": 0.3}}}
     page = build_report(flows, summary)
     assert "CO2e of production per vehicle" in page and "<td>50.0 %</td>" in page  # the shared share format
+
+
+def test_plastics_and_rubber_carry_their_production_co2_by_hand(result: api.RunResult) -> None:
+    """Every t of resin and rubber in the fleet's cars carries its ICE v2.0 factor, nothing more:
+    plastics the median of nine car polymers (PU rigid foam, 4.26 t/t), rubber 'general' 2.85 t/t."""
+    by = result.attribution.split(["material", "stressor"]).set_index(["material", "stressor"])["value"]
+    for material, factor in (("material:plastics", 4.26), ("material:rubber", 2.85)):
+        assert by[material, "co2"] == pytest.approx(factor * by[material, "used"], rel=1e-9)
+    net = result.network
+    ranges = {n: net.nodes[n]["stressor_uncertainty"]["co2"] for n in
+              ("market:petrochemicals:WLD", "market:rubber_feedstock:WLD")}
+    assert ranges["market:petrochemicals:WLD"].params == pytest.approx((2.52, 4.26, 9.14))  # HDPE .. PA 6
+    assert ranges["market:rubber_feedstock:WLD"].params == pytest.approx((1.995, 3.705))  # +-30 %
+    assert result.summary["co2_by_country_t"]["WLD"] > by["material:plastics", "co2"]  # origin not traced
