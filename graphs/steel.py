@@ -1,4 +1,5 @@
-"""Iron and steel as China made it in 2019: blast furnace -> basic oxygen and electric arc.
+"""Iron and steel as China made it in 2019: blast furnace -> basic oxygen and electric arc;
+direct reduction -> electric arc as a procurement option.
 
 Why a module of its own: the route split is the lever a steel buyer pulls (EAF share,
 scrap), and it is data: `steel_nodes.csv`, `steel_inputs.csv` and `steel_stressors.csv`
@@ -20,6 +21,10 @@ from graphs.tables import bundled
 BOF = "smelting:steel_bof:CHN"
 EAF = "smelting:steel_eaf:CHN"
 SCRAP = "recycling:steel_scrap:CHN"
+#: Direct reduction (natural gas) and the arc furnace melting its iron: a procurement option
+#: that supplies no steel until a scenario's `steel_route.dri_share` gives it a share.
+DRI = "refining:dri:CHN"
+DRI_EAF = "smelting:steel_dri_eaf:CHN"
 
 
 def add_steel_routes(
@@ -29,7 +34,7 @@ def add_steel_routes(
     inputs: str | Path | None = None,
     stressors: str | Path | None = None,
 ) -> None:
-    """Add the BOF and EAF routes, the scrap they charge, and crude steel into `material:steel`."""
+    """Add the BOF, EAF and DRI-EAF routes, the scrap they charge, and crude steel into `material:steel`."""
     add_chain(G, params, nodes or bundled("steel_nodes.csv"), inputs or bundled("steel_inputs.csv"),
               stressors or bundled("steel_stressors.csv"))
 

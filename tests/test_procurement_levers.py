@@ -8,7 +8,7 @@ import pytest
 from test_scenarios_network import tiny_network
 
 import graphs
-from graphs.steel import BOF, EAF, SCRAP
+from graphs.steel import BOF, DRI, DRI_EAF, EAF, SCRAP
 from hfcommon.errors import InputError
 from tracer.scenarios import levers
 from tracer.scenarios.catalog import load_scenario
@@ -44,6 +44,45 @@ def test_an_all_scrap_arc_furnace_charges_no_hot_metal(network: nx.DiGraph) -> N
     hm0 = network.edges["refining:pig_iron:CHN", EAF]["amount"]
     assert half.edges["refining:pig_iron:CHN", EAF]["amount"] == pytest.approx(hm0 * 0.5 / (1 - r0))
     assert half.nodes[EAF]["stressors"]["process_residue"] == pytest.approx(0.5 + hm0 * 0.5 / (1 - r0) - 1)
+
+
+def test_dri_route_by_hand_and_its_mass_closes(network: nx.DiGraph) -> None:
+    """IPCC 2006 Table 4.1: 0.70 t CO2 per t DRI and 0.03 per t pellet (at 67 % Fe); DRI at 92 % Fe;
+    635 kWh per t steel melting it (Dressel). Neither node supplies steel until a scenario asks."""
+    assert network.nodes[DRI]["stressors"]["co2"] == pytest.approx(0.70 + 0.03 * 0.92 / 0.67)
+    assert network.edges["market:iron_ore:supply-CHN", DRI]["amount"] == pytest.approx(0.92)
+    assert network.edges[DRI, DRI_EAF]["amount"] == pytest.approx(1 / 0.92)
+    assert network.edges["energy:grid:CHN", DRI_EAF]["amount"] == pytest.approx(635 * 0.0036)
+    assert list(network.successors(DRI_EAF)) == []
+    for node in (DRI, DRI_EAF):
+        attrs = network.nodes[node]
+        tonnes_in = sum(network.edges[u, node]["amount"] for u in network.predecessors(node)
+                        if network.nodes[u]["unit"] == "t") + attrs.get("external_mass", 0.0)
+        assert tonnes_in == pytest.approx(attrs["stressors"]["process_residue"] + 1.0)
+
+
+def test_dri_share_takes_from_the_blast_furnace_only(network: nx.DiGraph) -> None:
+    k = network.edges[BOF, "material:steel"]["amount"] + network.edges[EAF, "material:steel"]["amount"]
+    eaf = network.edges[EAF, "material:steel"]["amount"]
+    H = levers.steel_route(network, SteelRoute(None, None, SRC, dri_share=0.3))
+    assert H.edges[DRI_EAF, "material:steel"]["amount"] == pytest.approx(0.3 * k)
+    assert H.edges[EAF, "material:steel"]["amount"] == pytest.approx(eaf)
+    assert H.edges[BOF, "material:steel"]["amount"] == pytest.approx(k - eaf - 0.3 * k)
+    both = levers.steel_route(H, SteelRoute(0.2, None, SRC, dri_share=0.5))  # from a DRI network too
+    assert [both.edges[r, "material:steel"]["amount"] for r in (BOF, EAF, DRI_EAF)] == pytest.approx(
+        [0.3 * k, 0.2 * k, 0.5 * k])
+    with pytest.raises(InputError) as err:
+        levers.steel_route(network, SteelRoute(None, None, SRC, dri_share=0.95))
+    assert err.value.column == "steel_route.dri_share"
+
+
+def test_schema_refuses_route_shares_above_one_or_none() -> None:
+    for table in ({"eaf_share": 0.6, "dri_share": 0.5}, {}):
+        with pytest.raises(InputError):
+            parse_scenario({"scenario": {"name": "x"}, "steel_route": {**table, "source": SRC}}, "x.toml")
+    ok = parse_scenario({"scenario": {"name": "y"}, "steel_route": {"dri_share": 0.3, "source": SRC}}, "y.toml")
+    assert ok.steel_route is not None and ok.steel_route.eaf_share is None
+    assert "DRI-EAF share 0.3" in ok.assumptions()[0]["setting"]
 
 
 def test_hydro_aluminium_moves_smelter_power_off_the_grid(network: nx.DiGraph) -> None:
@@ -87,7 +126,8 @@ def test_tradeoff_table_is_the_change_per_vehicle(network: nx.DiGraph) -> None:
 
 
 def test_bundled_lever_scenarios_load() -> None:
-    for name in ("steel_eaf", "steel_scrap_eaf", "aluminium_hydro", "aluminium_recycled", "iron_ore_brazil"):
+    for name in ("steel_eaf", "steel_scrap_eaf", "steel_dri", "aluminium_hydro", "aluminium_recycled",
+                 "iron_ore_brazil"):
         assert load_scenario(name).changes_network
 
 

@@ -31,7 +31,7 @@ from hfcommon.output import atomic_path
 README = Path(__file__).resolve().parents[1] / "README.md"
 SCENARIOS = ["baseline", "copper_recycling", "lfp", "clean_energy", "combined", "nev_2030", "copper_grade_2030"]
 SWEEP_VALUES = [0.0, 0.2, 0.4, 0.6]
-LEVERS = ["baseline", "steel_eaf", "steel_scrap_eaf", "aluminium_hydro", "aluminium_recycled", "iron_ore_brazil"]
+LEVERS = ["baseline", "steel_eaf", "steel_scrap_eaf", "steel_dri", "aluminium_hydro", "aluminium_recycled", "iron_ore_brazil"]
 MT = 1e6
 
 

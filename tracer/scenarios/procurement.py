@@ -1,8 +1,8 @@
 """Low-carbon procurement levers: the steel route a buyer specifies, the power its aluminium is smelted with.
 
 Why apart from the other levers: these act on process routes, not on mines or
-demand. `steel_route` moves crude steel between the blast-furnace/oxygen and the
-electric-arc route of graphs.steel (and can set what the arc furnaces charge);
+demand. `steel_route` moves crude steel between the blast-furnace/oxygen, the electric-arc
+and the direct-reduction + arc route of graphs.steel (and can set what the arc furnaces charge);
 `aluminium_power` moves primary smelters' electricity from the grid mix to the same
 country's non-coal power. Each keeps every mass balance closed, so the trade-off a
 lever shows between hidden flows and CO2 comes from the network, not from the lever.
@@ -11,9 +11,11 @@ lever shows between hidden flows and CO2 comes from the network, not from the le
 
 from __future__ import annotations
 
+import math
+
 import networkx as nx
 
-from graphs.steel import BOF, EAF, SCRAP
+from graphs.steel import BOF, DRI_EAF, EAF, SCRAP
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.scenarios.edits import is_electricity, replace_stressors, set_amount
@@ -24,23 +26,32 @@ PRIMARY_ALUMINIUM = "bauxite"
 
 
 def steel_route(G: nx.DiGraph, sr: SteelRoute) -> nx.DiGraph:
-    """Set the EAF share of the crude steel every consumer of the two routes takes.
+    """Set the EAF and DRI-EAF shares of the crude steel every consumer of the routes takes.
 
-    A consumer's crude steel K = BOF + EAF input is kept; EAF gets eaf_share x K. With
+    A consumer's crude steel K = BOF + EAF + DRI-EAF input is kept; EAF gets eaf_share x K
+    (its own input when eaf_share is None), DRI-EAF dri_share x K, BOF the rest. With
     `eaf_scrap_ratio` r, the arc furnace charges r t scrap per t and its hot metal
     scales to HM0 (1 - r) / (1 - r0) (the iron balance of graphs/data/steel_inputs.csv);
     its process residue follows, so the furnace still closes its mass.
     """
-    for node in (BOF, EAF):
+    routes = (BOF, EAF, DRI_EAF) if sr.dri_share > 0 or DRI_EAF in G else (BOF, EAF)
+    for node in routes:
         if node not in G:
             raise InputError(f"the network has no steelmaking route {node!r}", column="steel_route")
     H = G.copy()
-    consumers = sorted((set(G.successors(BOF)) | set(G.successors(EAF))) - {BOF, EAF})
+    consumers = sorted(set().union(*(G.successors(r) for r in routes)) - set(routes))
     for consumer in consumers:
-        bof = float(G.edges[BOF, consumer]["amount"]) if G.has_edge(BOF, consumer) else 0.0
-        eaf = float(G.edges[EAF, consumer]["amount"]) if G.has_edge(EAF, consumer) else 0.0
-        set_amount(H, EAF, consumer, sr.eaf_share * (bof + eaf), sr.source)
-        set_amount(H, BOF, consumer, (1.0 - sr.eaf_share) * (bof + eaf), sr.source)
+        had = {r: float(G.edges[r, consumer]["amount"]) if G.has_edge(r, consumer) else 0.0 for r in routes}
+        k = math.fsum(had.values())
+        eaf = had[EAF] if sr.eaf_share is None else sr.eaf_share * k
+        dri = sr.dri_share * k
+        if eaf + dri > k * (1.0 + 1e-9):
+            raise InputError(f"dri_share {sr.dri_share:g} and the network's EAF share "
+                             f"{had[EAF] / k if k else 0.0:.3g} of {consumer!r} sum to more than 1", column="steel_route.dri_share")
+        set_amount(H, EAF, consumer, eaf, sr.source)
+        if DRI_EAF in routes:
+            set_amount(H, DRI_EAF, consumer, dri, sr.source)
+        set_amount(H, BOF, consumer, max(0.0, k - eaf - dri), sr.source)
     if sr.eaf_scrap_ratio is not None:
         _eaf_charge(G, H, sr.eaf_scrap_ratio, sr.source)
     return H

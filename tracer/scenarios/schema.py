@@ -221,11 +221,20 @@ class LightweightingTable(_Table):
 
 
 class SteelRouteTable(_Table):
-    """[steel_route]: the electric-arc share of crude steel (and, optionally, the EAF's scrap charge)."""
+    """[steel_route]: the electric-arc and direct-reduction shares of crude steel (and the EAF's scrap charge)."""
 
-    eaf_share: Share
+    eaf_share: Share | None = Field(None, description="electric-arc share of crude steel; default: the network's.")
+    dri_share: Share = Field(0.0, description="share made by direct reduction (natural gas) and an arc furnace.")
     eaf_scrap_ratio: Share | None = Field(None, description="t scrap per t EAF steel; default: the network's.")
     source: Source
+
+    @model_validator(mode="after")
+    def _routes_fit(self) -> SteelRouteTable:
+        if self.eaf_share is None and self.dri_share == 0.0:
+            raise ValueError("set eaf_share, dri_share or both")
+        if (self.eaf_share or 0.0) + self.dri_share > 1.0:
+            raise ValueError(f"eaf_share + dri_share is {(self.eaf_share or 0.0) + self.dri_share:g}, more than 1")
+        return self
 
 
 class AluminiumPowerTable(_Table):

@@ -137,11 +137,13 @@ class Lightweighting:
 
 @dataclass(frozen=True)
 class SteelRoute:
-    """Electric-arc share of the crude steel in `material:steel`; optional EAF scrap charge (t/t)."""
+    """Route shares of the crude steel in `material:steel`: electric arc (None: the network's) and
+    direct reduction + arc furnace; optional EAF scrap charge (t/t). The blast furnace takes the rest."""
 
-    eaf_share: float
+    eaf_share: float | None
     eaf_scrap_ratio: float | None
     source: str
+    dri_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -217,7 +219,9 @@ class Scenario:
         if self.steel_route:
             sr = self.steel_route
             scrap = "" if sr.eaf_scrap_ratio is None else f", EAF scrap {sr.eaf_scrap_ratio:g} t/t"
-            rows.append(_row("steel_route", f"EAF share {sr.eaf_share:g}{scrap}", sr.source))
+            eaf = "EAF share as the network's" if sr.eaf_share is None else f"EAF share {sr.eaf_share:g}"
+            dri = f", DRI-EAF share {sr.dri_share:g}" if sr.dri_share else ""
+            rows.append(_row("steel_route", f"{eaf}{dri}{scrap}", sr.source))
         if self.aluminium_power:
             rows.append(_row("aluminium_power", f"hydro share {self.aluminium_power.hydro_share:g}",
                              self.aluminium_power.source))
@@ -290,7 +294,7 @@ def from_document(doc: ScenarioFile, file: str | None) -> Scenario:
         ),
         steel_route=None if doc.steel_route is None else SteelRoute(
             eaf_share=doc.steel_route.eaf_share, eaf_scrap_ratio=doc.steel_route.eaf_scrap_ratio,
-            source=doc.steel_route.source),
+            source=doc.steel_route.source, dri_share=doc.steel_route.dri_share),
         aluminium_power=None if doc.aluminium_power is None else AluminiumPower(
             hydro_share=doc.aluminium_power.hydro_share, source=doc.aluminium_power.source),
         includes=tuple(doc.include),
