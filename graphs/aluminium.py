@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graphs.chain import add_chain
+from graphs.chain import add_tables
 from graphs.parameters import Parameters
-from graphs.tables import bundled
 
 #: The smelters' own power mix (an electricity node of carrier "electricity").
 SMELTER_POWER = "energy:smelter_power:CHN"
@@ -20,4 +19,4 @@ SMELTER_POWER = "energy:smelter_power:CHN"
 
 def add_smelter_power(G: nx.DiGraph, params: Parameters) -> None:
     """Add the smelters' power mix and the primary smelter's electricity input from it."""
-    add_chain(G, params, bundled("smelter_nodes.csv"), bundled("smelter_inputs.csv"), bundled("smelter_stressors.csv"))
+    add_tables(G, params, "smelter")

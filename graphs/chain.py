@@ -43,6 +43,11 @@ def coefficient(params: Parameters, row: Row, column: str) -> Coefficient:
     return Coefficient(evaluated.value, source, uncertainty)
 
 
+def add_tables(G: nx.DiGraph, params: Parameters, prefix: str) -> None:
+    """Add a bundled route in the chain tables' layout: `{prefix}_nodes.csv`, `_inputs.csv`, `_stressors.csv`."""
+    add_chain(G, params, *(bundled(f"{prefix}_{part}.csv") for part in ("nodes", "inputs", "stressors")))
+
+
 def add_chain(
     G: nx.DiGraph,
     params: Parameters,

@@ -11,27 +11,12 @@ material nodes and draw on its zinc refinery).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 
-from graphs.chain import add_chain
+from graphs.chain import add_tables
 from graphs.parameters import Parameters
-from graphs.tables import bundled
 
 
-def add_closure(
-    G: nx.DiGraph,
-    params: Parameters,
-    nodes: str | Path | None = None,
-    inputs: str | Path | None = None,
-    stressors: str | Path | None = None,
-) -> None:
+def add_closure(G: nx.DiGraph, params: Parameters) -> None:
     """Add the non-metal upstream and zinc-coating nodes with their inputs and stressors."""
-    add_chain(
-        G,
-        params,
-        nodes=nodes or bundled("closure_nodes.csv"),
-        inputs=inputs or bundled("closure_inputs.csv"),
-        stressors=stressors or bundled("closure_stressors.csv"),
-    )
+    add_tables(G, params, "closure")

@@ -52,7 +52,7 @@ _FLOW_COLUMNS = ("metal_t", "ore_t", "overburden_t", "waste_rock_t", "tailings_t
 _SITE_ATTRS = ("grade", "recovery", "strip_ratio")
 #: Where each site value came from (mine_db.gapfill): level, spread and the rows sharing it.
 FILL_ATTRS: tuple[str, ...] = tuple(
-    f"{var}_fill{suffix}" for var in _SITE_ATTRS for suffix in ("", "_sigma", "_group")
+    f"{var}_fill{suffix}" for var in _SITE_ATTRS for suffix in ("", "_n", "_sigma", "_group")
 )
 _OPTIONAL_ATTRS = ("latitude", "longitude", "year", *FILL_ATTRS)
 

@@ -10,13 +10,10 @@ coal mines and grids they draw on exist. No material takes these routes by defau
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 
-from graphs.chain import add_chain
+from graphs.chain import add_tables
 from graphs.parameters import Parameters
-from graphs.tables import bundled
 
 #: Node ids of the secondary routes and of the scrap they take.
 COPPER = "recycling:copper_secondary:CHN"
@@ -25,13 +22,6 @@ COPPER_SCRAP = "recycling:copper_scrap:CHN"
 ALUMINIUM_SCRAP = "recycling:aluminium_scrap:CHN"
 
 
-def add_secondary_routes(
-    G: nx.DiGraph,
-    params: Parameters,
-    nodes: str | Path | None = None,
-    inputs: str | Path | None = None,
-    stressors: str | Path | None = None,
-) -> None:
+def add_secondary_routes(G: nx.DiGraph, params: Parameters) -> None:
     """Add the scrap inputs and the secondary copper and aluminium route nodes."""
-    add_chain(G, params, nodes or bundled("secondary_nodes.csv"), inputs or bundled("secondary_inputs.csv"),
-              stressors or bundled("secondary_stressors.csv"))
+    add_tables(G, params, "secondary")

@@ -208,3 +208,20 @@ def test_a_sampled_fill_is_a_shared_mean_times_each_rows_own_departure() -> None
     assert np.log(p).std() == pytest.approx(0.5 * np.sqrt(1.25), rel=0.03)
     assert np.corrcoef(np.log(p), np.log(q))[0, 1] == pytest.approx(0.2, abs=0.03)
     assert p.mean() == pytest.approx(2.8, rel=0.03) and q.mean() == pytest.approx(0.7, rel=0.03)
+
+
+def test_the_default_network_draws_a_sampled_fill_mean_with_its_standard_error() -> None:
+    """The sample size reaches the Monte Carlo: the shared draw of the surface-mine strip-ratio default
+    (85 FINEPRINT mines) spreads by sigma / sqrt(85), and each row on it has its own departure draw."""
+    import graphs
+    from tracer.engine import compile_network
+    from tracer.uncertainty.parameters import collect
+
+    G = graphs.build_default_network()
+    group = "strip_ratio|default|all|surface|*"
+    on_fill = [a for _, a in G.nodes(data=True) if a.get("kind") == "mine" and a.get("strip_ratio_fill_group") == group]
+    assert on_fill and all(a["strip_ratio_fill_n"] == 85 for a in on_fill)
+    sigma = on_fill[0]["strip_ratio_fill_sigma"]
+    params = collect(G, compile_network(G))
+    assert params.table.b[params.names.index(f"fill {group}")] == pytest.approx(sigma / np.sqrt(85))
+    assert sum(name.endswith(f"within {group}") for name in params.names) >= len(on_fill) // 2
