@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import graphs
-from graphs.steel import BOF, EAF
+from graphs.steel import BOF, DRI_EAF, EAF
 from hfcommon.errors import InputError
 from tracer.cli import app, main
 from tracer.suppliers import read_suppliers
@@ -48,11 +48,18 @@ def test_supplier_rows_override_the_national_sourcing(network: nx.DiGraph, tmp_p
     assert network.edges["market:iron_ore:CHN", ore]["amount"] > 0  # the national network is untouched
 
 
+def test_direct_reduction_steel_is_a_supplier_route(network: nx.DiGraph, tmp_path: Path) -> None:
+    H = read_suppliers(_file(tmp_path, "steel,CHN,DRI,0.25\nsteel,CHN,EAF,0.25\nsteel,CHN,BOF,0.5\n")).apply(network)
+    got = [H.edges[r, "material:steel"]["amount"] for r in (BOF, EAF, DRI_EAF)]
+    assert got == pytest.approx([2 * got[1], got[1], got[1]])
+    assert graphs.validate(H).ok
+
+
 @pytest.mark.parametrize(("body", "row", "column", "text"), [
     ("steel,CHN,EAF,0.5\nsteel,CHN,BOF,0.4\n", 3, "share", "sum to 0.9"),
     ("unobtainium,CHN,,1\n", 2, "material", "unknown material"),
     ("steel,JPN,EAF,1\n", 2, "country", "CHN only"),
-    ("steel,CHN,DRI,1\n", 2, "supplier", "by route"),
+    ("steel,CHN,OHF,1\n", 2, "supplier", "by route"),
     ("copper,CHL,,0.5\ncopper,CHL,chl-escondida-copper,0.5\n", 2, "supplier", "every copper row"),
     ("copper,CHL,nowhere,1\n", 2, "supplier", "no copper mine"),
     ("copper,CHL,,1.5\n", 2, "share", "above 1"),

@@ -34,7 +34,7 @@ from tracer.scenarios.spec import AluminiumPower, Sourcing, SteelRoute
 COLUMNS: tuple[str, ...] = ("material", "country", "supplier", "share")
 #: Routes a supplier row may name, per material, and the route the lever's share is of.
 #: (aluminium: "mix" is the smelters' 2019 power mix, "hydro" non-coal power.)
-ROUTES: dict[str, tuple[str, ...]] = {"steel": ("BOF", "EAF"), "aluminium": ("mix", "hydro")}
+ROUTES: dict[str, tuple[str, ...]] = {"steel": ("BOF", "EAF", "DRI"), "aluminium": ("mix", "hydro")}
 
 
 @dataclass(frozen=True)
@@ -103,10 +103,12 @@ def _route(G: nx.DiGraph, material: str, rows: tuple[SupplierRow, ...], source: 
     for r in rows:
         if r.country != DEFAULT_HOME:
             raise r.row.error("country", f"the network makes {material} in {DEFAULT_HOME} only, not {r.country}")
-    low_carbon = math.fsum(r.share for r in rows if r.supplier == ROUTES[material][1])
+    def share(route: str) -> float:
+        return math.fsum(r.share for r in rows if r.supplier == route)
+
     if material == "steel":
-        return steel_route(G, SteelRoute(low_carbon, None, source))
-    return aluminium_power(G, AluminiumPower(low_carbon, source))
+        return steel_route(G, SteelRoute(share("EAF"), None, source, dri_share=share("DRI")))
+    return aluminium_power(G, AluminiumPower(share("hydro"), source))
 
 
 def _origins(G: nx.DiGraph, commodity: str, rows: tuple[SupplierRow, ...], source: str) -> nx.DiGraph:
