@@ -67,10 +67,6 @@ from mine_db.schema import FILL_ORDER
 
 METHODS: tuple[str, ...] = ("value", "mass")
 FLOWS: tuple[str, ...] = ("ore_t", "overburden_t", "waste_rock_t", "tailings_t")
-#: Columns `allocate` adds (besides refreshing flows, strip ratio, bases and per-tonne columns).
-COLUMNS: tuple[str, ...] = (
-    "allocation_method", "allocation_share", "byproduct_host", "byproduct_share", "standalone_hidden_t",
-)
 #: Bibliography ids of the allocation method (mine_db/data/sources/sources.csv).
 METHOD_SOURCE_IDS: tuple[str, ...] = ("iso14044", "ecoinvent_metals_2009")
 _RANK = {level: i for i, level in enumerate(FILL_ORDER)}

@@ -30,6 +30,7 @@ import pandas as pd
 from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError, decimal_comma_hint, did_you_mean
 from mine_db import commodities
+from mine_db.flows import DERIVED_COLUMNS
 
 DType = Literal["str", "float", "int"]
 
@@ -38,6 +39,10 @@ RESOLUTIONS: frozenset[str] = frozenset({"mine", "rest_of_country"})
 STRIPPING_WASTES: frozenset[str] = frozenset({"overburden", "waste_rock"})
 #: Gap-fill levels, best first (mine_db.gapfill).
 FILL_ORDER: tuple[str, ...] = ("mine", "national", "country", "pooled", "global", "default")
+#: Columns `mine_db.allocation.allocate` adds (a reloaded allocated table carries them).
+ALLOCATION_COLUMNS: tuple[str, ...] = (
+    "allocation_method", "allocation_share", "byproduct_host", "byproduct_share", "standalone_hidden_t",
+)
 FILL_LEVELS: frozenset[str] = frozenset(FILL_ORDER)
 #: `allocated`: a share of an ore body's tonnage given by `mine_db.allocation` (kept on reload).
 FLOW_BASES: frozenset[str] = frozenset({"reported", "derived", "allocated"})
@@ -275,9 +280,6 @@ def _check_names(columns: list[str], file: str | None) -> None:
 
     Other unknown columns (notes, source ids, derived flows) are kept as they are.
     """
-    from mine_db.allocation import COLUMNS as ALLOCATION_COLUMNS
-    from mine_db.flows import DERIVED_COLUMNS
-
     known = {*INPUT_NAMES, *DERIVED_COLUMNS, *ALLOCATION_COLUMNS}
     unknown = [c for c in columns if c not in known]
     for column in unknown:

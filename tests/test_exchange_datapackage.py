@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from unittest import mock
 
 import pandas as pd
 import pytest
@@ -20,7 +22,9 @@ frictionless = pytest.importorskip("frictionless")
 @pytest.fixture(scope="module")
 def export_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("export")
-    result = CliRunner().invoke(app, ["export", "brightway", "--out", str(out), "--format", "csv", "--json"])
+    args = ["export", "brightway", "--out", str(out), "--format", "csv", "--json"]
+    with mock.patch.object(sys, "argv", ["tracer", *args]):  # the package records the command line as typed
+        result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     return out
 
@@ -32,7 +36,7 @@ def test_package_of_a_command_validates_with_frictionless(export_csv: Path) -> N
     files = sorted(p.name for p in export_csv.iterdir() if p.name != DESCRIPTOR)
     assert sorted(r["path"] for r in package["resources"]) == files
     assert package["tracer"]["version"] == __version__
-    assert package["tracer"]["command_line"].startswith("tracer ")
+    assert package["tracer"]["command_line"].startswith("tracer export brightway --out ")
     sources = package["sources"]
     assert len(sources) > 100 and all(s["title"] and s["licence"] for s in sources)
     exchanges = next(r for r in package["resources"] if r["path"] == "exchanges.csv")
