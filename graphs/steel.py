@@ -3,19 +3,16 @@ direct reduction -> electric arc as a procurement option.
 
 Why a module of its own: the route split is the lever a steel buyer pulls (EAF share,
 scrap), and it is data: `steel_nodes.csv`, `steel_inputs.csv` and `steel_stressors.csv`
-have the layout of the chain tables and are read by the same `graphs.chain.add_chain`,
+have the layout of the chain tables and are read by the same `graphs.chain.add_tables`,
 after the chain (whose blast furnace, grid and `material:steel` they connect).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import networkx as nx
 
-from graphs.chain import add_chain
+from graphs.chain import add_tables
 from graphs.parameters import Parameters
-from graphs.tables import bundled
 
 #: Node ids of the two steelmaking routes and of the scrap they charge.
 BOF = "smelting:steel_bof:CHN"
@@ -27,14 +24,6 @@ DRI = "refining:dri:CHN"
 DRI_EAF = "smelting:steel_dri_eaf:CHN"
 
 
-def add_steel_routes(
-    G: nx.DiGraph,
-    params: Parameters,
-    nodes: str | Path | None = None,
-    inputs: str | Path | None = None,
-    stressors: str | Path | None = None,
-) -> None:
+def add_steel_routes(G: nx.DiGraph, params: Parameters) -> None:
     """Add the BOF, EAF and DRI-EAF routes, the scrap they charge, and crude steel into `material:steel`."""
-    add_chain(G, params, nodes or bundled("steel_nodes.csv"), inputs or bundled("steel_inputs.csv"),
-              stressors or bundled("steel_stressors.csv"))
-
+    add_tables(G, params, "steel")

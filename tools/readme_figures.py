@@ -8,6 +8,7 @@ by hand and none goes stale when the data change:
 - `scenarios`: the comparison of the bundled scenarios (`tracer compare --json`);
 - `sweep`: the copper recycled-content sweep (`tracer sweep --json`);
 - `mc`: the Monte Carlo ranges per vehicle (`tracer mc --json`);
+- `carbonmc`: the Monte Carlo range of CO2e per vehicle (`tracer mc --out`);
 - `sobol`: what drives one vehicle's range (`tracer sensitivity --json`);
 - `carbon`: CO2e per vehicle by group and country (`tracer run --json`);
 - `levers`: the procurement levers' hidden-flow / CO2e trade-off (`tracer compare --json`).
@@ -22,9 +23,12 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from hfcommon.output import atomic_path
 
@@ -212,6 +216,15 @@ def database_block() -> str:
             f"{hidden_named:.1f} % of all hidden tonnes of the table (`tracer db coverage` weighs them by the fleet).")
 
 
+def carbon_mc_block(drawn: pd.DataFrame, mc: dict[str, Any]) -> str:
+    co2 = drawn[(drawn.split == "total") & (drawn.stressor == "co2")].set_index("vehicle")
+    fleet, icev, bev = (co2.loc[v] for v in ("fleet", "ICEV", "BEV"))
+    return (f"With {mc['iterations']:,} draws (seed {mc['seed']}) the fleet's {fleet.nominal / MT:,.1f} Mt CO2e "
+            f"nominal has a median of {fleet.p50 / MT:,.1f} Mt and a p5-p95 of {fleet.p5 / MT:,.1f}-"
+            f"{fleet.p95 / MT:,.1f} Mt; ICEV {icev.nominal:.2f} t nominal, {icev.p5:.2f}-{icev.p95:.2f} t; "
+            f"BEV {bev.nominal:.2f} t nominal, {bev.p5:.2f}-{bev.p95:.2f} t.")
+
+
 def _mc_row(mc: dict[str, Any], vehicle: str, stressor: str) -> dict[str, Any]:
     for row in mc["headline"]:
         if row["vehicle"] == vehicle and row["stressor"] == stressor and row["split"] == "total":
@@ -230,7 +243,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=16_384)
     iterations = str(parser.parse_args().iterations)
-    mc = tracer_json("mc", "--iterations", iterations, "--seed", "1")
+    with tempfile.TemporaryDirectory() as tmp:
+        mc = tracer_json("mc", "--iterations", iterations, "--seed", "1", "--out", tmp)
+        drawn = pd.read_parquet(Path(tmp) / "montecarlo.parquet")
     run = tracer_json("run")
     builders: dict[str, Callable[[], str]] = {
         "headline": lambda: headline_block(run, mc),
@@ -242,6 +257,7 @@ def main() -> None:
         "database": database_block,
         "sobol": lambda: sobol_block(tracer_json("sensitivity", "--vehicle", "BEV-NMC811")),
         "carbon": lambda: carbon_block(run),
+        "carbonmc": lambda: carbon_mc_block(drawn, mc),
         "levers": lambda: levers_block(tracer_json("compare", *LEVERS)),
     }
     text = README.read_text(encoding="utf-8")
