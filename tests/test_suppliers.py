@@ -114,3 +114,109 @@ def test_the_bundled_example_supplier_file_applies(network: nx.DiGraph) -> None:
     assert graphs.validate(H).ok
     assert H.edges[EAF, "material:steel"]["amount"] == pytest.approx(
         0.3 / 0.7 * H.edges[BOF, "material:steel"]["amount"])
+
+
+PACK = "component:traction_battery_BEV_NMC811"
+
+
+def _grid_co2_per_gj(network: nx.DiGraph, countries: tuple[str, ...]) -> dict[str, float]:
+    """CO2e per GJ of each country's grid, traced independently: a probe 'vehicle' drawing 1 GJ."""
+    from tracer import api
+
+    G = network.copy()
+    for country in countries:
+        G.add_node(f"probe-{country}", **{**G.nodes["BEV"], "stressors": {}, "stressor_uncertainty": {}})
+        G.add_edge(f"energy:grid:{country}", f"probe-{country}", amount=1.0, source="test probe", uncertainty=None)
+    per_vehicle = api.run(fleet={f"probe-{c}": 1.0 for c in countries}, network=G).summary["per_vehicle_co2_t"]
+    return {c: per_vehicle[f"probe-{c}"] for c in countries}
+
+
+@pytest.fixture(scope="module")
+def pack_runs(network: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    """BEV-NMC811 CO2e with its pack made in China (national), all in Korea, and 60/40 China/Korea."""
+    from tracer import api
+
+    tmp = tmp_path_factory.mktemp("packs")
+    runs: dict[str, object] = {"national": api.run(fleet={"BEV-NMC811": 1.0}, network=network)}
+    for label, body in (("korea", "traction_battery_BEV_NMC811,KOR,,1\n"),
+                        ("split", "traction_battery_BEV_NMC811,CHN,,0.6\ncomponent:traction_battery_BEV_NMC811,"
+                                  "South Korea,LG plant,0.4\n")):
+        (tmp / label).mkdir()
+        H = read_suppliers(_file(tmp / label, body)).apply(network)
+        runs[label] = api.run(fleet={"BEV-NMC811": 1.0}, network=H)
+        runs[f"{label}_network"] = H
+    return runs
+
+
+def test_a_component_row_makes_the_part_in_the_supplier_country(network: nx.DiGraph, pack_runs: dict) -> None:
+    H = pack_runs["korea_network"]
+    copy = f"{PACK}:KOR"
+    assert PACK not in H and H.nodes[copy]["country"] == "KOR" and H.nodes[copy]["group"] == "traction_battery"
+    assert H.edges["energy:grid:KOR", copy]["amount"] == pytest.approx(network.edges["energy:grid:CHN", PACK]["amount"])
+    assert not H.has_edge("energy:grid:CHN", copy)
+    materials = {u: d["amount"] for u, d in network.pred[PACK].items() if u.startswith("material:")}
+    assert {u: d["amount"] for u, d in H.pred[copy].items() if u.startswith("material:")} == materials
+    assert {v: d["amount"] for v, d in H.succ[copy].items()} == {v: d["amount"] for v, d in network.succ[PACK].items()}
+    assert graphs.validate(H).ok
+
+
+def test_a_split_component_keeps_its_units_per_vehicle(network: nx.DiGraph, pack_runs: dict) -> None:
+    H = pack_runs["split_network"]
+    for v, edge in network.succ[PACK].items():
+        assert H.edges[PACK, v]["amount"] + H.edges[f"{PACK}:KOR", v]["amount"] == pytest.approx(edge["amount"])
+        assert H.edges[f"{PACK}:KOR", v]["amount"] == pytest.approx(0.4 * edge["amount"])
+    assert "LG plant" in H.nodes[f"{PACK}:KOR"]["name"]
+
+
+def test_a_cleaner_grid_cuts_co2_by_the_grid_difference_times_the_packs_electricity(
+        network: nx.DiGraph, pack_runs: dict) -> None:
+    grid = _grid_co2_per_gj(network, ("CHN", "KOR"))
+    assert grid["KOR"] < grid["CHN"]
+    electricity_gj = network.edges["energy:grid:CHN", PACK]["amount"]  # 57.5 kWh/kWh x 47.2 kWh x 0.0036 GJ/kWh
+    assert electricity_gj == pytest.approx(9.7789, rel=1e-4)
+    national = pack_runs["national"].summary["per_vehicle_co2_t"]["BEV-NMC811"]
+    korea = pack_runs["korea"].summary["per_vehicle_co2_t"]["BEV-NMC811"]
+    split = pack_runs["split"].summary["per_vehicle_co2_t"]["BEV-NMC811"]
+    assert national - korea == pytest.approx((grid["CHN"] - grid["KOR"]) * electricity_gj, rel=1e-9)
+    assert split == pytest.approx(0.6 * national + 0.4 * korea, rel=1e-9)  # linear in the share
+
+
+def test_the_split_components_flows_sum_to_the_total(pack_runs: dict) -> None:
+    result = pack_runs["split"]
+    co2 = result.flows[result.flows["stressor"] == "co2"]
+    by_component = co2.groupby("component", observed=True)["value"].sum()
+    assert by_component.sum() == pytest.approx(result.summary["co2_t"], rel=1e-9)
+    assert by_component[PACK] > 0 and by_component[f"{PACK}:KOR"] > 0
+
+
+@pytest.mark.parametrize(("body", "row", "column", "text"), [
+    ("traction_battery_BEV_NMC81,KOR,,1\n", 2, "material", "did you mean 'traction_battery_BEV_NMC811'"),
+    ("traction_battery_BEV_LFP,KOR,,0.5\ntraction_battery_BEV_LFP,CHN,,0.3\n", 3, "share", "sum to 0.8"),
+    ("traction_battery_BEV_LFP,DEU,,1\n", 2, "country", "no grid for DEU"),
+])
+def test_bad_component_rows_name_file_row_and_column(network: nx.DiGraph, tmp_path: Path, body: str, row: int,
+                                                     column: str, text: str) -> None:
+    path = _file(tmp_path, body)
+    with pytest.raises(InputError) as err:
+        read_suppliers(path).apply(network)
+    assert (err.value.file, err.value.row, err.value.column) == (str(path), row, column)
+    assert text in err.value.message
+
+
+def test_a_part_without_electricity_may_come_from_a_country_without_a_grid(network: nx.DiGraph,
+                                                                          tmp_path: Path) -> None:
+    H = read_suppliers(_file(tmp_path, "body_chassis_ICEV,DEU,,0.25\nbody_chassis_ICEV,CHN,,0.75\n")).apply(network)
+    assert H.edges["component:body_chassis_ICEV:DEU", "ICEV"]["amount"] == pytest.approx(0.25)
+    assert H.edges["component:body_chassis_ICEV", "ICEV"]["amount"] == pytest.approx(0.75)
+    assert graphs.validate(H).ok
+
+
+def test_an_unknown_component_exits_2_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = _file(tmp_path, "traction_battery_BEV_NMC9,KOR,,1\n")
+    monkeypatch.setattr(sys, "argv", ["tracer", "run", "--suppliers", str(path), "--out", str(tmp_path / "out")])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    assert "row 2, column 'material'" in capsys.readouterr().err.replace("\n", " ")
+    assert not (tmp_path / "out").exists()

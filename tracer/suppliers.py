@@ -5,8 +5,11 @@ one row per (material, supplier country, route or named mine, share of purchases
 not levers with sources. Each material's rows become the levers the scenarios already
 have (tracer.scenarios): origin-country shares of a mined commodity (`[[sourcing]]`),
 the EAF share of steel (`[steel_route]`), the hydro share of aluminium smelting
-(`[aluminium_power]`); rows naming a mine set the mix of that country's mines. The
-shares of a material must sum to one: a file that does not is an error, not a rescale.
+(`[aluminium_power]`); rows naming a mine set the mix of that country's mines. A row
+naming a first-tier component (tracer.supplier_components) buys the finished part from
+that country: its manufacturing moves there, its materials keep their sourcing. The
+shares of a material or component must sum to one: a file that does not is an error,
+not a rescale.
 """
 
 from __future__ import annotations
@@ -30,16 +33,21 @@ from tracer.scenarios.edits import set_amount
 from tracer.scenarios.levers import aluminium_power, sourcing, steel_route
 from tracer.scenarios.schema import MATERIAL_COMMODITY, SHARE_TOLERANCE
 from tracer.scenarios.spec import AluminiumPower, Sourcing, SteelRoute
+from tracer.supplier_components import PREFIX as COMPONENT_PREFIX
+from tracer.supplier_components import buy_components, component_node, unknown_item
 
 COLUMNS: tuple[str, ...] = ("material", "country", "supplier", "share")
 #: Routes a supplier row may name, per material, and the route the lever's share is of.
 #: (aluminium: "mix" is the smelters' 2019 power mix, "hydro" non-coal power.)
 ROUTES: dict[str, tuple[str, ...]] = {"steel": ("BOF", "EAF", "DRI"), "aluminium": ("mix", "hydro")}
+#: Names a row may buy as a material; any other name must be a component of the network.
+_MATERIALS: frozenset[str] = frozenset({*ROUTES, *MATERIAL_COMMODITY, *COMMODITY_CODES})
 
 
 @dataclass(frozen=True)
 class SupplierRow:
-    """One purchase: `share` of `material` from `country`, through `supplier` (route, mine or "")."""
+    """One purchase: `share` of `material` (or component id) from `country`, through `supplier`
+    (route, mine, plant or "")."""
 
     material: str
     country: str
@@ -50,34 +58,47 @@ class SupplierRow:
 
 @dataclass(frozen=True)
 class Suppliers:
-    """A validated supplier file: rows grouped by material (each material's shares sum to 1)."""
+    """A validated supplier file: rows grouped by material or component (each one's shares sum to 1)."""
 
     file: str
     by_material: Mapping[str, tuple[SupplierRow, ...]]
 
     def apply(self, G: nx.DiGraph) -> nx.DiGraph:
-        """A copy of `G` with every material bought as the file says."""
+        """A copy of `G` with every material and component bought as the file says.
+
+        Materials first, then components: a component made abroad keeps drawing on the
+        (possibly re-sourced) national materials.
+        """
         H = G
+        source = f"supplier file {self.file}"
+        components: dict[str, tuple[SupplierRow, ...]] = {}
         for material, rows in self.by_material.items():
-            source = f"supplier file {self.file}"
             if material in ROUTES:
                 H = _route(H, material, rows, source)
-            else:
+            elif material in _MATERIALS:
                 H = _origins(H, _commodity(material), rows, source)
+            elif component_node(G, material) is None:
+                raise unknown_item(G, rows[0].row, material, _MATERIALS)
+            else:
+                components[material] = rows
+        if components:
+            H = buy_components(H, components, source)
         return H.copy() if H is G else H
 
 
 def read_suppliers(path: str | Path) -> Suppliers:
-    """Read and check a supplier file (columns material, country, supplier, share)."""
+    """Read and check a supplier file (columns material, country, supplier, share).
+
+    A `material` that is no material is taken for a component id, checked against the
+    network in `Suppliers.apply` (the components are the network's, not a fixed list).
+    """
     rows = read_rows(path, COLUMNS[:2] + COLUMNS[3:], require_source=False)
     if not rows:
         raise InputError("the supplier file has no rows", file=str(path))
     grouped: dict[str, list[SupplierRow]] = defaultdict(list)
     for row in rows:
         material = row.text("material")
-        if material not in ROUTES and material not in MATERIAL_COMMODITY and material not in COMMODITY_CODES:
-            known = ", ".join(sorted({*ROUTES, *MATERIAL_COMMODITY, *COMMODITY_CODES}))
-            raise row.error("material", f"unknown material {material!r}; expected one of {known}")
+        material = material if material in _MATERIALS else material.removeprefix(COMPONENT_PREFIX)
         share = row.number("share")
         if share > 1:
             raise row.error("share", f"{share} is above 1")
