@@ -115,7 +115,7 @@ def _write_outputs(result: api.RunResult, summary: dict[str, Any], out: Path, fm
 
 SuppliersOption = Annotated[
     Path | None,
-    typer.Option("--suppliers", help="CSV of material, country, supplier (route or mine), share: the carmaker's "
+    typer.Option("--suppliers", help="CSV of material or component, country, supplier (route, mine or plant), share: the carmaker's "
                                      "own sourcing, compared with the national average."),
 ]
 
