@@ -138,9 +138,8 @@ def pack_runs(network: nx.DiGraph, tmp_path_factory: pytest.TempPathFactory) -> 
 
     tmp = tmp_path_factory.mktemp("packs")
     runs: dict[str, object] = {"national": api.run(fleet={"BEV-NMC811": 1.0}, network=network)}
-    for label, body in (("korea", "traction_battery_BEV_NMC811,KOR,,1\n"),
-                        ("split", "traction_battery_BEV_NMC811,CHN,,0.6\ncomponent:traction_battery_BEV_NMC811,"
-                                  "South Korea,LG plant,0.4\n")):
+    split = "traction_battery_BEV_NMC811,CHN,,0.6\ncomponent:traction_battery_BEV_NMC811,South Korea,LG plant,0.4\n"
+    for label, body in (("korea", "traction_battery_BEV_NMC811,KOR,,1\n"), ("split", split)):
         (tmp / label).mkdir()
         H = read_suppliers(_file(tmp / label, body)).apply(network)
         runs[label] = api.run(fleet={"BEV-NMC811": 1.0}, network=H)

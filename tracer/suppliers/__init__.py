@@ -6,7 +6,7 @@ not levers with sources. Each material's rows become the levers the scenarios al
 have (tracer.scenarios): origin-country shares of a mined commodity (`[[sourcing]]`),
 the EAF share of steel (`[steel_route]`), the hydro share of aluminium smelting
 (`[aluminium_power]`); rows naming a mine set the mix of that country's mines. A row
-naming a first-tier component (tracer.supplier_components) buys the finished part from
+naming a first-tier component (tracer.suppliers.components) buys the finished part from
 that country: its manufacturing moves there, its materials keep their sourcing. The
 shares of a material or component must sum to one: a file that does not is an error,
 not a rescale.
@@ -33,8 +33,8 @@ from tracer.scenarios.edits import set_amount
 from tracer.scenarios.levers import aluminium_power, sourcing, steel_route
 from tracer.scenarios.schema import MATERIAL_COMMODITY, SHARE_TOLERANCE
 from tracer.scenarios.spec import AluminiumPower, Sourcing, SteelRoute
-from tracer.supplier_components import PREFIX as COMPONENT_PREFIX
-from tracer.supplier_components import buy_components, component_node, unknown_item
+from tracer.suppliers.components import PREFIX as COMPONENT_PREFIX
+from tracer.suppliers.components import buy_components, component_node, unknown_item
 
 COLUMNS: tuple[str, ...] = ("material", "country", "supplier", "share")
 #: Routes a supplier row may name, per material, and the route the lever's share is of.
