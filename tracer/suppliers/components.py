@@ -115,4 +115,3 @@ def _add(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:
 
 def _grids(H: nx.DiGraph) -> list[str]:
     return sorted(n.rsplit(":", 1)[-1] for n in H if n.startswith("energy:grid:"))
-
