@@ -67,6 +67,12 @@ def test_a_bad_defaults_row_names_file_row_and_column(tmp_path: Path) -> None:
         commodities.read_coefficients(bad)
     assert (err.value.file, err.value.row) == (str(bad), 3)
     assert err.value.column == "value"
+    # an assumption id that is not a mine_db row of the one assumptions table (A14 is a stock row)
+    cites = next(line for line in rest if ",A38," in line)
+    bad.write_text("\n".join([header, first, cites.replace(",A38,", ",A14,")]) + "\n")
+    with pytest.raises(InputError, match="not a mine_db row") as err:
+        commodities.read_coefficients(bad)
+    assert (err.value.file, err.value.row, err.value.column) == (str(bad), 3, "assumption_id")
 
 
 def _sites(rows: list[tuple]) -> pd.DataFrame:
