@@ -15,9 +15,10 @@ sediment-hosted copper, laterite or sulphide nickel, ...), declared in
 `data/default_coefficients.csv`: value, published range (low, high), sample size, the
 document and the table or page it was read in, and a quality label (`derived` from a
 named dataset by a stated recipe, `read`, `weak` = read only as a second-hand quotation,
-`lab`, `planned`, `definition`, or `assumption`, whose reason and range are in
-hfcommon/data/assumptions.csv, the one assumptions table, under its `assumption_id`). Both tables are validated
-on load (pydantic); a bad cell names its file, row and column.
+`lab`, `planned`, `definition`, or `assumption`, whose reason and range are in the one
+assumptions table, hfcommon/data/assumptions.csv, under its `assumption_id`, checked on
+load). Both tables are validated on load (pydantic); a bad cell names its file, row and
+column.
 """
 
 from __future__ import annotations
