@@ -87,7 +87,7 @@ def _other_power(G: nx.DiGraph, country: str, co2: float) -> None:
         stressors={"energy": 1.0, "co2": co2},
         stressor_sources={
             "energy": "primary energy of non-combustion electricity, physical energy content method (1 GJ per GJ)",
-            "co2": "other_power_co2 (assumptions.csv): non-coal generation carries no CO2 or hidden flows here",
+            "co2": "other_power_co2 (hfcommon/data/assumptions.csv): non-coal generation carries no CO2 or hidden flows here",
         },
         source="gas, oil, hydro, nuclear, wind, solar and bioenergy; no hidden flows traced",
     )

@@ -4,8 +4,9 @@ Why formulas: most coefficients of the chain are *derived* from published number
 (1 / recovery, ore per tonne from a grade, coal per GJ from a plant's coal rate).
 Writing the formula in the table, over named parameters that each carry a source,
 keeps the arithmetic visible and lets a user change one published number in one
-place. Parameters come from two tables: `parameters.csv` (sourced or derived) and
-`assumptions.csv`, the one table of modelling assumptions, each with its reason.
+place. Parameters come from two tables: `parameters.csv` (sourced or derived) and the
+`network` rows of the one table of modelling assumptions (hfcommon/data/assumptions.csv),
+each with its reason and range.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from graphs.model import Distribution
 from graphs.tables import Row, bundled, read_rows
+from hfcommon import assumptions as assumption_table
 from hfcommon.errors import InputError
 
 STATUSES: tuple[str, ...] = ("sourced", "derived", "assumption")
@@ -202,24 +204,23 @@ def load_parameters(
     `overrides` replaces values by name, e.g. for a sensitivity run; an override of
     an unknown name is an error, so a typo cannot pass silently.
     """
-    rows: list[tuple[Row, str]] = []
+    rows: list[tuple[Row, str, _Columns]] = []
     for row in read_rows(parameters or bundled("parameters.csv"), ("name", "value", "unit", "status")):
         status = row.text("status")
         if status not in ("sourced", "derived"):
-            raise row.error("status", f"{status!r} must be 'sourced' or 'derived' (assumptions go in assumptions.csv)")
-        rows.append((row, status))
-    for row in read_rows(assumptions or bundled("assumptions.csv"), ("name", "value", "unit", "reason")):
-        row.text("reason")
-        rows.append((row, "assumption"))
+            raise row.error("status", f"{status!r} must be 'sourced' or 'derived' (assumptions go in "
+                                      f"{assumption_table.TABLE})")
+        rows.append((row, status, _PARAMETER_COLUMNS))
+    rows.extend((row, "assumption", _ASSUMPTION_COLUMNS) for row in _network_assumptions(assumptions))
     known: dict[str, Parameter] = dict(extra or {})
-    pending: dict[str, tuple[Row, str]] = {}
-    for row, status in rows:
-        name = row.text("name")
+    pending: dict[str, tuple[Row, str, _Columns]] = {}
+    for row, status, columns in rows:
+        name = row.text(columns.name)
         if not name.isidentifier():
-            raise row.error("name", f"{name!r} is not a valid name (letters, digits, underscores)")
+            raise row.error(columns.name, f"{name!r} is not a valid name (letters, digits, underscores)")
         if name in known or name in pending:
-            raise row.error("name", f"parameter {name!r} is defined twice")
-        pending[name] = (row, status)
+            raise row.error(columns.name, f"parameter {name!r} is defined twice")
+        pending[name] = (row, status, columns)
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(pending) - set(known))
     if unknown:
@@ -229,7 +230,7 @@ def load_parameters(
             known[name] = _replace_value(known[name], overrides[name])
     while pending:
         progressed = False
-        for name, (row, status) in list(pending.items()):
+        for name, (row, status, columns) in list(pending.items()):
             expression = row.text("value")
             if name in overrides:
                 expression = repr(float(overrides[name]))
@@ -249,7 +250,7 @@ def load_parameters(
                 source=row.text("source"),
                 expression=expression,
                 reason=row.text("reason", required=False),
-                uncertainty=row.distribution("uncertainty"),
+                uncertainty=row.distribution(columns.uncertainty),
             )
             del pending[name]
             progressed = True
@@ -257,6 +258,31 @@ def load_parameters(
             row = next(iter(pending.values()))[0]
             raise row.error("value", f"circular definition among {', '.join(sorted(pending))}")
     return Parameters(known)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where a parameter table keeps the name and the uncertainty of a row."""
+
+    name: str
+    uncertainty: str
+
+
+_PARAMETER_COLUMNS = _Columns("name", "uncertainty")
+_ASSUMPTION_COLUMNS = _Columns("id", "range")
+
+
+def _network_assumptions(path: str | Path | None) -> list[Row]:
+    """The `network` rows of the one assumptions table (validated whole first), each with its reason and source."""
+    path = path or assumption_table.bundled()
+    assumption_table.load_assumptions(path)
+    rows = read_rows(path, ("id", "scope", "value", "unit", "reason"), require_source=False,
+                     optional=("parameter", "range"))
+    label = assumption_table.TABLE if Path(path) == assumption_table.bundled() else None
+    network = [Row(label or row.file, row.row, row.cells) for row in rows if row.text("scope") == "network"]
+    for row in network:
+        row.text("source")
+    return network
 
 
 def _replace_value(param: Parameter, value: float) -> Parameter:

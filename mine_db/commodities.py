@@ -15,9 +15,10 @@ sediment-hosted copper, laterite or sulphide nickel, ...), declared in
 `data/default_coefficients.csv`: value, published range (low, high), sample size, the
 document and the table or page it was read in, and a quality label (`derived` from a
 named dataset by a stated recipe, `read`, `weak` = read only as a second-hand quotation,
-`lab`, `planned`, `definition`, or `assumption`, whose reason and range are in
-tracer/data/fleet/assumptions.csv under its `assumption_id`). Both tables are validated
-on load (pydantic); a bad cell names its file, row and column.
+`lab`, `planned`, `definition`, or `assumption`, whose reason and range are in the one
+assumptions table, hfcommon/data/assumptions.csv, under its `assumption_id`, checked on
+load). Both tables are validated on load (pydantic); a bad cell names its file, row and
+column.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from pydantic import (
     model_validator,
 )
 
+from hfcommon import assumptions
 from hfcommon.errors import InputError
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -101,7 +103,7 @@ class Coefficient(_Row):
         if self.low is not None and self.high is not None and not self.low <= self.value <= self.high:
             raise ValueError("value: must lie within low-high")
         if self.quality == "assumption" and self.assumption_id is None:
-            raise ValueError("assumption_id: a modelling assumption must name its row in assumptions.csv")
+            raise ValueError(f"assumption_id: a modelling assumption must name its row in {assumptions.TABLE}")
         return self
 
     @property
@@ -212,11 +214,15 @@ def read_coefficients(path: Path = COEFFICIENT_TABLE) -> tuple[Coefficient, ...]
     """A defaults table (the bundled one by default), validated: known commodities, one row per key."""
     rows: list[Coefficient] = _read_rows(path, Coefficient)
     known = set(_commodities()) | {ANY_COMMODITY}
+    listed = assumptions.assumption_ids("mine_db")
     keys = [(r.commodity, r.method, r.deposit_type, r.variable) for r in rows]
     for position, row in enumerate(rows):
         if row.commodity not in known:
             raise InputError(f"unknown commodity {row.commodity!r}", file=str(path), row=position + 2,
                              column="commodity")
+        if row.assumption_id is not None and row.assumption_id not in listed:
+            raise InputError(f"{row.assumption_id!r} is not a mine_db row of {assumptions.TABLE}", file=str(path),
+                             row=position + 2, column="assumption_id")
         if keys.index(keys[position]) != position:
             raise InputError("duplicate default (commodity, method, deposit_type, variable)", file=str(path),
                              row=position + 2, column="variable")

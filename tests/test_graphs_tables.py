@@ -12,7 +12,7 @@ from graphs.tables import read_rows
 from hfcommon.errors import InputError
 
 HEADER_P = "name,value,unit,status,source,uncertainty\n"
-HEADER_A = "name,value,unit,reason,source,uncertainty\n"
+HEADER_A = "id,scope,parameter,value,unit,range,reason,source\n"
 
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
@@ -31,7 +31,7 @@ def test_formulas_are_evaluated_in_dependency_order(tmp_path: Path) -> None:
         tmp_path,
         "c,1 / (a * b) - 1,t/t,derived,formula,\n"
         "a,0.5,share,sourced,paper A,\"uniform(0.4, 0.6)\"\n",
-        "b,0.25,share,no data,none,\n",
+        "b,network,b,0.25,share,,no data,none\n",
     )
     assert p.value("c") == pytest.approx(7.0)
     assert p["a"].uncertainty == Distribution("uniform", (0.4, 0.6))
@@ -83,8 +83,9 @@ def test_bad_parameters_name_file_row_and_column(tmp_path: Path, params: str, co
 
 def test_assumption_without_reason_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
-        _params(tmp_path, "", "b,0.25,share,,none,\n")
+        _params(tmp_path, "", "b,network,b,0.25,share,,,none\n")
     assert (info.value.row, info.value.column) == (2, "reason")
+    assert info.value.file.endswith("a.csv")
 
 
 def test_missing_columns_and_comments(tmp_path: Path) -> None:

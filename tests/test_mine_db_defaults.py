@@ -8,13 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hfcommon.assumptions import assumption_ids
 from hfcommon.errors import InputError
 from mine_db import commodities
 from mine_db.gapfill import fill_gaps
 from mine_db.schema import validate
 
-ROOT = Path(__file__).resolve().parents[1]
-ASSUMPTIONS = ROOT / "tracer" / "data" / "fleet" / "assumptions.csv"
 NO_NATIONAL = pd.DataFrame(columns=["country", "commodity", "variable", "value", "sigma", "source_id"])
 
 
@@ -28,7 +27,7 @@ def test_every_commodity_and_method_has_a_sourced_default(code: str) -> None:
 
 
 def test_every_assumption_is_in_the_one_assumptions_table() -> None:
-    listed = set(pd.read_csv(ASSUMPTIONS)["id"])
+    listed = assumption_ids("mine_db")
     rows = commodities.coefficients()
     cited = {r.assumption_id for r in rows if r.assumption_id}
     assert cited and cited <= listed
@@ -68,6 +67,12 @@ def test_a_bad_defaults_row_names_file_row_and_column(tmp_path: Path) -> None:
         commodities.read_coefficients(bad)
     assert (err.value.file, err.value.row) == (str(bad), 3)
     assert err.value.column == "value"
+    # an assumption id that is not a mine_db row of the one assumptions table (A14 is a stock row)
+    cites = next(line for line in rest if ",A38," in line)
+    bad.write_text("\n".join([header, first, cites.replace(",A38,", ",A14,")]) + "\n")
+    with pytest.raises(InputError, match="not a mine_db row") as err:
+        commodities.read_coefficients(bad)
+    assert (err.value.file, err.value.row, err.value.column) == (str(bad), 3, "assumption_id")
 
 
 def _sites(rows: list[tuple]) -> pd.DataFrame:

@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hfcommon.assumptions import assumption_ids
 from hfcommon.errors import InputError
+from tracer import stock
 from tracer.stock.config import load_config
 from tracer.stock.eol import GRAMS_PER_TROY_OUNCE, emission_path, price_index
 from tracer.stock.logistic import logistic
@@ -121,8 +123,7 @@ def test_bundled_china_trucks_study_runs_and_conserves_vehicles():
 
 
 def test_every_bundled_number_has_a_source_and_every_assumption_is_listed():
-    assumptions = pd.read_csv(DATA_DIR / "assumptions.csv")
-    ids = set(assumptions["id"])
+    ids = assumption_ids()
     cited: set[str] = set()
     for path in DATA_DIR.glob("*.csv"):
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -131,7 +132,8 @@ def test_every_bundled_number_has_a_source_and_every_assumption_is_listed():
         for col in source_cols:
             assert (df[col].str.len() > 10).all(), f"{path.name}: short or empty {col}"
             cited |= {m for text in df[col] for m in re.findall(r"\bA\d\d\b", text)}
-    cited |= set(re.findall(r"\bA\d\d\b", (DATA_DIR / "china_trucks.toml").read_text()))
+    for path in [*DATA_DIR.glob("*.toml"), *Path(stock.__file__).parent.glob("*.py")]:
+        cited |= set(re.findall(r"\bA\d\d\b", path.read_text(encoding="utf-8")))
     assert cited <= ids, f"cited but not listed: {cited - ids}"
 
 

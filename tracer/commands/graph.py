@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+from hfcommon.assumptions import TABLE as ASSUMPTIONS_TABLE
 from hfcommon.display import count
 from hfcommon.output import to_json
 from tracer.commands.options import JsonOption, out_dir_option
@@ -38,7 +39,7 @@ def _print_info(summary: dict[str, Any]) -> None:
     _out.print(f"coefficients with a source: {summary['coefficients_with_source']} of "
                f"{summary['coefficients']} ({summary['share_with_source']:.1%}); "
                f"{summary['coefficients_citing_assumptions']} cite one of the "
-               f"{summary['assumptions']} modelling assumptions (graphs/data/assumptions.csv)")
+               f"{summary['assumptions']} modelling assumptions ({ASSUMPTIONS_TABLE})")
     _out.print(f"boundary nodes (upstream not traced): {len(summary['boundary_nodes'])}")
     for note in summary["notes"]:
         _out.print(f"note: {note}")

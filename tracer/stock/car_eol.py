@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from hfcommon.assumptions import TABLE as ASSUMPTIONS_TABLE
 from tracer.stock.car_network import CarCoefficients, car_coefficients, load_metals
 from tracer.stock.config import load_config
 from tracer.stock.model import FleetSetup, prepare, survival
@@ -172,5 +173,5 @@ def car_eol_report(table: pd.DataFrame, inp: CarInputs, mc: int, seed: int) -> d
         "ranges_by_year": ranges.drop(columns="unit").to_dict(orient="records"),
         "monte_carlo": {"draws": mc, "seed": seed} if mc >= 2 else None,
         "data": [SHARES.name, METALS_FILE.name],
-        "assumptions": "tracer/data/fleet/assumptions.csv (A06, A11, A12, A16-A20)",
+        "assumptions": f"{ASSUMPTIONS_TABLE} (A06, A11, A12, A16-A20)",
     }

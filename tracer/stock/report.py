@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from hfcommon.assumptions import TABLE as ASSUMPTIONS_TABLE
 from hfcommon.output import write_json, write_set, write_table
 from tracer.stock.config import FleetConfig, load_config
 from tracer.stock.logistic import LogisticFit
@@ -94,7 +95,7 @@ def stock_report(
         "lifespan_sensitivity": _records(sensitivity[sensitivity["year"] == to]),
         "monte_carlo": None if band is None else {
             "draws": mc, "seed": seed, "final_year": _records(band[band["year"] == to])},
-        "assumptions": "tracer/data/fleet/assumptions.csv",
+        "assumptions": ASSUMPTIONS_TABLE,
     }
     if out is not None:
         table = None if iamc is None else iamc(result, cfg)

@@ -3,7 +3,7 @@ lifespan sensitivity (every class one year longer or shorter).
 
 Draws come from one seeded numpy Generator and run through the same vectorised core
 as the central run, in chunks so that memory stays bounded; the spreads are those of
-assumption A11 (assumptions.csv): triangular masses between the class range, mean
+assumption A11 (hfcommon/data/assumptions.csv): triangular masses between the class range, mean
 lifetimes and prices uniform +-20 %, energy and CO2 factors uniform +- their stated
 relative uncertainty (20 % in issue 8).
 """
