@@ -13,6 +13,7 @@ Without that a market could deliver 1.2 t per t, which is not uncertainty but er
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -125,9 +126,54 @@ def collect(
     declared distributions are drawn).
     """
     A, B = compiled.A, compiled.B
-    index, kind = compiled.index, compiled.kind
-    dists, names, groups, in_a, position = [], [], [], [], []
     a_pos = _positions_csc(A)
+    dists, names, groups, in_a, position, uncertain_markets, ignored = _declared(G, compiled, a_pos)
+    # matrix order (A then B, by position): draws then land in place without a scatter
+    order = sorted(range(len(dists)), key=lambda i: (not in_a[i], position[i]))
+    dists, names, groups = [dists[i] for i in order], [names[i] for i in order], [groups[i] for i in order]
+    in_a, position = [in_a[i] for i in order], [position[i] for i in order]
+    direct = len(dists)
+    source = (
+        mine_sources(
+            G, compiled, a_pos, {p for p, a in zip(position, in_a, strict=True) if a},
+            {p for p, a in zip(position, in_a, strict=True) if not a}, direct, assumptions,
+        )  # fmt: skip
+        if assumptions is not None
+        else SourceParameters((), (), (), None)
+    )
+    table = DistributionTable.from_declared([*dists, *source.dists], [*names, *source.names])
+    names, groups = [*names, *source.names], [*groups, *source.groups]
+    share_edges, share_starts, share_total = _share_groups(A, sorted(uncertain_markets))
+    nominal = np.array([(A.data if a else B.data)[p] for a, p in zip(in_a, position, strict=True)], dtype=float)
+    direct_table = DistributionTable.from_declared(dists, names[:direct])
+    return ParameterSet(
+        names=tuple(names),
+        group=tuple(groups),
+        table=table,
+        in_a=np.array(in_a, dtype=bool),
+        position=np.array(position, dtype=np.int64),
+        mines=source.mines,
+        a_nominal=np.asarray(A.data, dtype=float),
+        b_nominal=np.asarray(B.data, dtype=float),
+        share_edges=share_edges,
+        share_starts=share_starts,
+        share_total=share_total,
+        warnings=(
+            *_inconsistent(direct_table, nominal, names, dists),
+            *(f"{what}: a distribution on a coefficient of 0 is ignored (the network has no such flow)" for what in ignored),
+        ),
+    )
+
+
+def _declared(G: nx.DiGraph, compiled: CompiledNetwork, a_pos: dict[tuple[int, int], int]) -> tuple[
+        list[Any], list[str], list[str], list[bool], list[int], set[int], list[str]]:
+    """Declared distributions on edges (A) and node stressors (B): what, where, and those with no flow to move."""
+    B, index, kind = compiled.B, compiled.index, compiled.kind
+    dists: list[Any] = []
+    names: list[str] = []
+    groups: list[str] = []
+    in_a: list[bool] = []
+    position: list[int] = []
     uncertain_markets: set[int] = set()
     ignored: list[str] = []
     for supplier, consumer, attrs in G.edges(data=True):
@@ -164,41 +210,7 @@ def collect(
             groups.append(f"{stressor} at {kind[j]}")
             in_a.append(False)
             position.append(int(hit))
-    # matrix order (A then B, by position): draws then land in place without a scatter
-    order = sorted(range(len(dists)), key=lambda i: (not in_a[i], position[i]))
-    dists, names, groups = [dists[i] for i in order], [names[i] for i in order], [groups[i] for i in order]
-    in_a, position = [in_a[i] for i in order], [position[i] for i in order]
-    direct = len(dists)
-    source = (
-        mine_sources(
-            G, compiled, a_pos, {p for p, a in zip(position, in_a, strict=True) if a},
-            {p for p, a in zip(position, in_a, strict=True) if not a}, direct, assumptions,
-        )  # fmt: skip
-        if assumptions is not None
-        else SourceParameters((), (), (), None)
-    )
-    table = DistributionTable.from_declared([*dists, *source.dists], [*names, *source.names])
-    names, groups = [*names, *source.names], [*groups, *source.groups]
-    share_edges, share_starts, share_total = _share_groups(A, sorted(uncertain_markets))
-    nominal = np.array([(A.data if a else B.data)[p] for a, p in zip(in_a, position, strict=True)], dtype=float)
-    direct_table = DistributionTable.from_declared(dists, names[:direct])
-    return ParameterSet(
-        names=tuple(names),
-        group=tuple(groups),
-        table=table,
-        in_a=np.array(in_a, dtype=bool),
-        position=np.array(position, dtype=np.int64),
-        mines=source.mines,
-        a_nominal=np.asarray(A.data, dtype=float),
-        b_nominal=np.asarray(B.data, dtype=float),
-        share_edges=share_edges,
-        share_starts=share_starts,
-        share_total=share_total,
-        warnings=(
-            *_inconsistent(direct_table, nominal, names, dists),
-            *(f"{what}: a distribution on a coefficient of 0 is ignored (the network has no such flow)" for what in ignored),
-        ),
-    )
+    return dists, names, groups, in_a, position, uncertain_markets, ignored
 
 
 def _inconsistent(table: DistributionTable, nominal: np.ndarray, names: list[str], dists: list[object]) -> tuple[str, ...]:
