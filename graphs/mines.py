@@ -26,7 +26,6 @@ from hfcommon.errors import InputError
 from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
 from mine_db import commodities
 
-HOME = DEFAULT_HOME
 POOL = "other"
 #: Parameter name prefix of mine-site electricity, kWh per t ore, by commodity.
 POWER_PREFIX = "mine_power_kwh_per_t_ore_"
@@ -71,7 +70,7 @@ class SiteOutput:
 
 def supply_market(commodity: str) -> str:
     """Node id of China's supply market of a commodity (what the chain draws on)."""
-    return f"market:{commodity}:supply-{HOME}"
+    return f"market:{commodity}:supply-{DEFAULT_HOME}"
 
 
 def country_market(commodity: str, country: str) -> str:
@@ -243,7 +242,7 @@ def add_supply_markets(
         listed = {o.origin for o in origins if o.origin != POOL}
         pool_members = {c: t for c, t in produced.items() if c not in listed}
         if not produced:
-            add_node(G, market, kind="market", name=f"{commodity.name} supplied to China", country=HOME,
+            add_node(G, market, kind="market", name=f"{commodity.name} supplied to China", country=DEFAULT_HOME,
                      unit="t", commodity=code, basis=commodity.unit, boundary=True)
             notes.append(f"{code}: no producing sites in the mine table; supply market left untraced")
             continue
@@ -264,7 +263,7 @@ def add_supply_markets(
         total = math.fsum(weights.values())
         if total <= 0:
             raise InputError(f"sourcing of {code} sums to zero")
-        add_node(G, market, kind="market", name=f"{commodity.name} supplied to China", country=HOME,
+        add_node(G, market, kind="market", name=f"{commodity.name} supplied to China", country=DEFAULT_HOME,
                  unit="t", commodity=code, basis=commodity.unit)
         if POOL in weights:
             _add_pool(G, code, pool_members)

@@ -139,6 +139,11 @@ class _CommodityRow(_Row):
     basis_content_source: str
 
 
+def _surface_default(variable: str) -> property:
+    """A commodity's surface-mine default of `variable`, any deposit type (read from the table on use)."""
+    return property(lambda self: default(self.code, "surface", None, variable).sourced())
+
+
 @dataclass(frozen=True)
 class Commodity:
     """One mined commodity: its production basis and its generic defaults.
@@ -161,21 +166,10 @@ class Commodity:
     direct_shipping: bool
     basis_content: Sourced
 
-    @property
-    def grade(self) -> Sourced:
-        return default(self.code, "surface", None, "grade").sourced()
-
-    @property
-    def recovery(self) -> Sourced:
-        return default(self.code, "surface", None, "recovery").sourced()
-
-    @property
-    def strip_ratio(self) -> Sourced:
-        return default(self.code, "surface", None, "strip_ratio").sourced()
-
-    @property
-    def concentrate_grade(self) -> Sourced:
-        return default(self.code, "surface", None, "concentrate_grade").sourced()
+    grade = _surface_default("grade")
+    recovery = _surface_default("recovery")
+    strip_ratio = _surface_default("strip_ratio")
+    concentrate_grade = _surface_default("concentrate_grade")
 
     @property
     def has_brine(self) -> bool:

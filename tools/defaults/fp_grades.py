@@ -9,16 +9,13 @@ import sys
 
 import numpy as np
 import pandas as pd
+from fp_sites import main_sites, methods, with_main
 
 D=sys.argv[1].rstrip('/')+'/'
 f=pd.read_csv(D+'facilities.csv'); c=pd.read_csv(D+'commodities.csv'); m=pd.read_csv(D+'minerals.csv')
-for t in (f,c,m): t['main']=t.facility_id.str[:8]+'.00'
-fm=f[f.facility_id.str.endswith('.00')].set_index('facility_id')
-eq=f.groupby('main').facility_equipment.apply(lambda s:' | '.join(sorted(set(s.dropna().astype(str)))))
-def method(e):
-    e=e.lower(); op=any(k in e for k in ['open','surface','strip','quarr','dredg']); ug='underground' in e
-    return 'OP+UG' if op and ug else 'OP' if op else 'UG' if ug else 'unknown'
-meth=eq.map(method)
+with_main(f,c,m)
+fm=main_sites(f)
+meth=methods(f)
 c=c.merge(m[['id','type']].rename(columns={'id':'id_minerals','type':'mtype'}),on='id_minerals',how='left')
 c['method']=c.main.map(meth); c['name']=c.main.map(fm.facility_name); c['country']=c.main.map(fm.country); c['pc']=c.main.map(fm.primary_commodity)
 lat=set(m[m.material=='M.lat'].main)|set(c[c.material=='M.lat'].main)

@@ -9,16 +9,13 @@ import sys
 
 import numpy as np
 import pandas as pd
+from fp_sites import main_sites, methods, with_main
 
 D=sys.argv[1].rstrip('/')+'/'
 w=pd.read_csv(D+'waste.csv'); f=pd.read_csv(D+'facilities.csv'); m=pd.read_csv(D+'minerals.csv')
-for t in (w,f,m): t['main']=t.facility_id.str[:8]+'.00'
-fm=f[f.facility_id.str.endswith('.00')].set_index('facility_id')
-eq=f.groupby('main').facility_equipment.apply(lambda s:' | '.join(sorted(set(s.dropna().astype(str)))))
-def method(e):
-    e=e.lower(); op=any(k in e for k in ['open','surface','strip','quarr']); ug='underground' in e
-    return 'OP+UG' if op and ug else 'OP' if op else 'UG' if ug else ''
-meth=eq.map(method)
+with_main(w,f,m)
+fm=main_sites(f)
+meth=methods(f)
 # ore mined per main-year (non-coal)
 om=m[(m.type=='Ore mined')].groupby(['main','year']).value_tonnes.sum()
 op=m[(m.type=='Ore processed')].groupby(['main','year']).value_tonnes.sum()
