@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import networkx as nx
 
-from graphs.model import Distribution
+from graphs.model import Distribution, add_node
 
 
 def kind_of(G: nx.DiGraph, node: str) -> str:
@@ -69,19 +69,8 @@ def add_process(
     It is a `boundary` node (graphs.validate): its inputs (scrap, wind) are not traced;
     the scenario's flows per unit stand for them.
     """
-    G.add_node(
-        node,
-        kind=kind,
-        name=name,
-        country=country,
-        unit=unit,
-        commodity=commodity,
-        mine_id=None,
-        stressors=dict(stressors),
-        stressor_sources={s: f"scenario: {source}" for s in stressors},
-        stressor_uncertainty={},
-        boundary=True,
-    )
+    add_node(G, node, kind=kind, name=name, country=country, unit=unit, commodity=commodity,
+             stressors=stressors, stressor_sources={s: f"scenario: {source}" for s in stressors}, boundary=True)
 
 
 def replace_stressors(G: nx.DiGraph, H: nx.DiGraph, node: str, new: dict[str, float], why: str) -> None:
