@@ -63,6 +63,10 @@ def test_direct_reduction_steel_is_a_supplier_route(network: nx.DiGraph, tmp_pat
     ("copper,CHL,,0.5\ncopper,CHL,chl-escondida-copper,0.5\n", 2, "supplier", "every copper row"),
     ("copper,CHL,nowhere,1\n", 2, "supplier", "no copper mine"),
     ("copper,CHL,,1.5\n", 2, "share", "above 1"),
+    # component rows: the part is made abroad on that country's grid
+    ("traction_battery_BEV_NMC81,KOR,,1\n", 2, "material", "did you mean 'traction_battery_BEV_NMC811'"),
+    ("traction_battery_BEV_LFP,KOR,,0.5\ntraction_battery_BEV_LFP,CHN,,0.3\n", 3, "share", "sum to 0.8"),
+    ("traction_battery_BEV_LFP,DEU,,1\n", 2, "country", "no grid for DEU"),
 ])
 def test_bad_supplier_rows_name_file_row_and_column(network: nx.DiGraph, tmp_path: Path, body: str, row: int,
                                                     column: str, text: str) -> None:
@@ -186,20 +190,6 @@ def test_the_split_components_flows_sum_to_the_total(pack_runs: dict) -> None:
     by_component = co2.groupby("component", observed=True)["value"].sum()
     assert by_component.sum() == pytest.approx(result.summary["co2_t"], rel=1e-9)
     assert by_component[PACK] > 0 and by_component[f"{PACK}:KOR"] > 0
-
-
-@pytest.mark.parametrize(("body", "row", "column", "text"), [
-    ("traction_battery_BEV_NMC81,KOR,,1\n", 2, "material", "did you mean 'traction_battery_BEV_NMC811'"),
-    ("traction_battery_BEV_LFP,KOR,,0.5\ntraction_battery_BEV_LFP,CHN,,0.3\n", 3, "share", "sum to 0.8"),
-    ("traction_battery_BEV_LFP,DEU,,1\n", 2, "country", "no grid for DEU"),
-])
-def test_bad_component_rows_name_file_row_and_column(network: nx.DiGraph, tmp_path: Path, body: str, row: int,
-                                                     column: str, text: str) -> None:
-    path = _file(tmp_path, body)
-    with pytest.raises(InputError) as err:
-        read_suppliers(path).apply(network)
-    assert (err.value.file, err.value.row, err.value.column) == (str(path), row, column)
-    assert text in err.value.message
 
 
 def test_a_part_without_electricity_may_come_from_a_country_without_a_grid(network: nx.DiGraph,
