@@ -110,7 +110,10 @@ class BatchModel:
                 part *= Q[pairs, None, :]
                 return part
 
-            out[m.q_target] += m.q_sums.total(weighted)
+            def add(sums: slice, acc: np.ndarray) -> None:
+                out[m.q_target[sums]] += acc
+
+            m.q_sums.total(weighted, add)
 
         if self.components is not None:
             self._add_components(a, ext, X.shape[0], Q, out)
