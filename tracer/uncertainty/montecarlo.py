@@ -90,19 +90,24 @@ class Setup:
             b += 1
         return np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
 
-    def batches(self, first_block: int, n: int) -> Iterator[tuple[int, np.ndarray]]:
-        """(offset, indicator values (kept rows, m)) for n draws from block `first_block`, `BATCH` at a time.
+    def batches(self, first_block: int, n: int) -> Iterator[np.ndarray]:
+        """Indicator values (indicators, m) of n draws from block `first_block`, `BATCH` draws at a time.
 
-        A batch is small enough for its temporaries to stay in cache.
+        A batch is small enough for its temporaries to stay in cache. The batches lie
+        one after another in one buffer, each contiguous, so that nothing is copied
+        after the model's output is gathered into them.
         """
+        buffer = np.empty(self.size * n, dtype=DTYPE)
         for start in range(0, n, BATCH):
             m = min(BATCH, n - start)
+            out = buffer[self.size * start : self.size * (start + m)].reshape(self.size, m)
             a, b = self.params.values(self.draws(first_block + start // BLOCK, m))
-            kept = self.model.evaluate(a, b).reshape(-1, m)[self.keep]
+            kept = out[: self.keep.size]
+            np.take(self.model.evaluate(a, b).reshape(-1, m), self.keep, axis=0, out=kept, mode="clip")
             if self.denominators.size:
-                ratio = np.asarray(self.numerators @ kept, dtype=DTYPE) / kept[self.denominators]
-                kept = np.concatenate([kept, ratio])
-            yield start, kept
+                ratio = np.asarray(self.numerators @ kept, dtype=DTYPE)
+                np.divide(ratio, kept[self.denominators], out=out[self.keep.size :])
+            yield out
 
     @property
     def size(self) -> int:
@@ -111,19 +116,15 @@ class Setup:
 
     def indicators(self, first_block: int, n: int) -> np.ndarray:
         """Indicator values (indicators, n) for n draws starting at block `first_block`."""
-        values = np.empty((self.size, n), dtype=DTYPE)
-        for start, part in self.batches(first_block, n):
-            values[:, start : start + part.shape[1]] = part
-        return values
+        return np.concatenate(list(self.batches(first_block, n)), axis=1)
 
     def chunk(self, first_block: int, n: int) -> ChunkSummary:
         """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram."""
         assert self.grid is not None, "the grid is placed from the pilot before chunks run"
         keep_freed_memory()
-        values = np.empty((self.size, n), dtype=DTYPE)
-        counts, s1, s2 = [], [], []
-        for start, part in self.batches(first_block, n):
-            values[:, start : start + part.shape[1]] = part
+        parts, counts, s1, s2 = [], [], [], []
+        for part in self.batches(first_block, n):
+            parts.append(part)
             c, m1, m2 = block_moments(part, self.ref, BLOCK)
             counts.append(c)
             s1.append(m1)
@@ -133,7 +134,7 @@ class Setup:
             counts=np.concatenate(counts),
             s1=np.concatenate(s1),
             s2=np.concatenate(s2),
-            hist=histogram(values, self.grid),
+            hist=histogram(parts, self.grid),
         )
 
 

@@ -23,6 +23,7 @@ outside the grid is reported as NaN and counted in `outside`, never guessed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,8 +31,9 @@ import numpy as np
 BINS = 512
 SPAN = 8.0
 MIN_HALF_WIDTH = 1e-4
-ROW_BLOCK = 256
 """Smallest half-width of a grid in log units (rows that do not vary in the pilot)."""
+ROW_BLOCK = 128
+"""Rows binned together by `histogram` (their bin positions and counts stay in cache)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,20 +88,28 @@ def block_moments(values: np.ndarray, ref: np.ndarray, block: int) -> tuple[np.n
     return np.array([min(block, S - start) for start in starts]), s1, s2
 
 
-def histogram(values: np.ndarray, grid: Grid) -> np.ndarray:
+def histogram(values: np.ndarray | Sequence[np.ndarray], grid: Grid) -> np.ndarray:
     """Counts (rows, BINS + 2) of log(values) on each row's grid; x <= 0 (and NaN) go to underflow.
 
-    Works through `ROW_BLOCK` rows at a time so that every temporary stays in cache.
-    Counts come back as uint16 when they cannot overflow it (a 4x smaller message
-    from a worker than int64).
+    `values` is (rows, draws), or a sequence of such arrays side by side (a chunk's
+    batches, counted without first being copied into one array). Works through
+    `ROW_BLOCK` rows at a time so that every temporary stays in cache. Counts come
+    back as uint16 when they cannot overflow it (a 4x smaller message from a worker
+    than int64).
     """
-    rows, n = values.shape
+    parts = [values] if isinstance(values, np.ndarray) else list(values)
+    rows, n = parts[0].shape[0], sum(part.shape[1] for part in parts)
     hist = np.empty((rows, BINS + 2), dtype=np.uint16 if n < 2**16 else np.int64)
-    offsets = (np.arange(ROW_BLOCK) * (BINS + 2) + 1).astype(values.dtype)[:, None]
+    buffer = np.empty((min(rows, ROW_BLOCK), n), dtype=parts[0].dtype)
+    offsets = (np.arange(ROW_BLOCK) * (BINS + 2) + 1).astype(buffer.dtype)[:, None]
     for lo in range(0, rows, ROW_BLOCK):
         hi = min(rows, lo + ROW_BLOCK)
+        pos = buffer[: hi - lo]
         with np.errstate(divide="ignore", invalid="ignore"):
-            pos = np.log(values[lo:hi])
+            start = 0
+            for part in parts:
+                np.log(part[lo:hi], out=pos[:, start : start + part.shape[1]])
+                start += part.shape[1]
             pos -= grid.low[lo:hi, None].astype(pos.dtype)
             pos *= (1.0 / grid.width[lo:hi, None]).astype(pos.dtype)
         np.fmax(pos, -1.0, out=pos)  # -inf (x = 0) and NaN -> underflow
