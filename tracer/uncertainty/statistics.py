@@ -4,8 +4,8 @@ Why this shape: a run has thousands of indicator rows (every split of every vehi
 and 10^5 or more draws, so keeping the samples (rows x draws) would take gigabytes.
 Each chunk is reduced to
   * per-block sums of (x - ref) and (x - ref)^2 (ref = the row's nominal value, which
-    keeps the variance free of cancellation; differences in float32, sums in
-    float64), folded strictly in block order, so
+    keeps the variance free of cancellation; differences and a block's sums in
+    float32, the blocks' in float64), folded strictly in block order, so
     the result is bit-identical whatever the chunk size or number of workers;
   * a histogram of log(x) on a fixed per-row grid, whose integer counts add in any
     order.
@@ -49,10 +49,23 @@ class Grid:
         positive = pilot > 0
         logs = np.where(positive, np.log(np.where(positive, pilot, 1.0)), np.nan)
         has = positive.any(axis=1)
-        centre = np.where(has, np.nanmedian(np.where(has[:, None], logs, 0.0), axis=1), np.log(np.maximum(nominal, 1e-300)))
+        centre = np.where(has, _median_of_numbers(logs), np.log(np.maximum(nominal, 1e-300)))
         spread = np.where(positive.sum(axis=1) > 1, np.nanstd(np.where(has[:, None], logs, 0.0), axis=1), 0.0)
         half = np.maximum(SPAN * spread, MIN_HALF_WIDTH)
         return cls(low=centre - half, width=2.0 * half / BINS)
+
+
+def _median_of_numbers(x: np.ndarray) -> np.ndarray:
+    """Median of each row's non-NaN values (0 where there are none): np.nanmedian's numbers.
+
+    Why not np.nanmedian: along rows it sorts through masked arrays, 20x slower than
+    one np.sort (NaN sort last) and picking the middle of each row's numbers.
+    """
+    ordered = np.sort(x, axis=1)
+    n = np.count_nonzero(~np.isnan(x), axis=1)
+    row = np.arange(x.shape[0])
+    middle = (ordered[row, np.maximum(n - 1, 0) // 2] + ordered[row, np.maximum(n, 1) // 2 - (n == 0)]) / 2
+    return np.where(n > 0, middle, 0.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -73,7 +86,9 @@ def block_moments(values: np.ndarray, ref: np.ndarray, block: int) -> tuple[np.n
     """Sample counts, sums of (x - ref) and of (x - ref)^2 per block of `block` draws (last may be short).
 
     Each block is summed on its own (same length, same order), so a block's sums do
-    not depend on which chunk or batch it was computed in.
+    not depend on which chunk or batch it was computed in. A block is summed in
+    float32 (numpy's pairwise sum: rounding about 1e-7 of the sum of |x - ref|, which
+    moves a mean or sd by under 1e-6 of its value, see tests) and the blocks in float64.
     """
     S = values.shape[1]
     starts = range(0, S, block)
@@ -82,9 +97,9 @@ def block_moments(values: np.ndarray, ref: np.ndarray, block: int) -> tuple[np.n
     shift = ref[:, None].astype(values.dtype)
     for i, start in enumerate(starts):  # one block at a time: small temporaries, fixed order
         d = values[:, start : start + block] - shift
-        s1[i] = d.sum(axis=1, dtype=np.float64)
+        s1[i] = d.sum(axis=1)
         d *= d
-        s2[i] = d.sum(axis=1, dtype=np.float64)
+        s2[i] = d.sum(axis=1)
     return np.array([min(block, S - start) for start in starts]), s1, s2
 
 
