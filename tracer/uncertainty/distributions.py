@@ -112,7 +112,8 @@ class DistributionTable:
             z += self.a[nm, None].astype(DTYPE)
             out[nm] = np.maximum(z, 0, out=z)
         if tr.size:
-            out[tr] = self.ppf_rows(tr, rng.random((tr.size, n), dtype=DTYPE))
+            u = rng.random((tr.size, n), dtype=DTYPE).astype(float)
+            out[tr] = _triangular_ppf(self.a[tr, None], self.b[tr, None], self.c[tr, None], u)
         if un.size:
             u = rng.random((un.size, n), dtype=DTYPE)
             out[un] = self.a[un, None] + u * (self.b[un] - self.a[un])[:, None]
