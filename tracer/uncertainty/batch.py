@@ -96,9 +96,6 @@ class BatchModel:
         out = np.zeros((self.n_rows, C, S), dtype=DTYPE)
 
         X = self.down.run(a, np.repeat(self.down_inject[:, :, None], S, axis=2))
-        flows = ext[self.down_entry][:, None, :] * X[self.down_node]
-        out[self.down_target] += (self.down_collect @ flows.reshape(len(self.down_entry), C * S)).reshape(-1, C, S)
-
         Z = self.up.run(a, np.repeat(self.up_inject[:, None, None], S, axis=2))[:, 0, :]
         Qr = np.asarray(self.up_collect @ (ext[self.up_entry] * Z[self.up_node]), dtype=DTYPE)
         m = self.material_sums
@@ -110,10 +107,13 @@ class BatchModel:
                 part *= Q[pairs, None, :]
                 return part
 
-            def add(sums: slice, acc: np.ndarray) -> None:
-                out[m.q_target[sums]] += acc
+            def put(sums: slice, acc: np.ndarray) -> None:
+                out[m.q_target[sums]] = acc  # first into `out` (each row once): no read-modify-write
 
-            m.q_sums.total(weighted, add)
+            m.q_sums.total(weighted, put)
+
+        flows = ext[self.down_entry][:, None, :] * X[self.down_node]
+        out[self.down_target] += (self.down_collect @ flows.reshape(len(self.down_entry), C * S)).reshape(-1, C, S)
 
         if self.components is not None:
             self._add_components(a, ext, X.shape[0], Q, out)
