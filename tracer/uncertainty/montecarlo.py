@@ -306,8 +306,8 @@ def run(
         workers = executor(setup, plan, take)
     if not acc.complete or acc.n != iterations:
         raise RuntimeError(f"only {acc.n} of {iterations} draws came back from the workers")
-    table = _table(setup, acc, percentiles)
-    _, outside = acc.percentiles(percentiles)
+    values, outside = acc.percentiles(percentiles)
+    table = _table(setup, acc, dict(zip(percentiles, values, strict=True)))
     return MonteCarloResult(
         table=table,
         iterations=iterations,
@@ -325,10 +325,9 @@ def percentile_column(q: float) -> str:
     return f"p{q:g}"
 
 
-def _table(setup: Setup, acc: Accumulator, qs: tuple[float, ...]) -> pd.DataFrame:
+def _table(setup: Setup, acc: Accumulator, percentiles: dict[float, np.ndarray]) -> pd.DataFrame:
     table = setup.labels.assign(nominal=setup.ref, mean=acc.mean(), sd=acc.sd())
-    values, _ = acc.percentiles(qs)
-    for q, v in zip(qs, values, strict=True):
+    for q, v in percentiles.items():
         table[percentile_column(q)] = v
     order = {s: i for i, s in enumerate(batch.SPLITS)}
     table["_split"] = table["split"].map(order)
