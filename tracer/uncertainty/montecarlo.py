@@ -40,6 +40,7 @@ from tracer.uncertainty.statistics import (
     block_moments,
     histogram,
 )
+from tracer.uncertainty.twins import Twins
 
 BLOCK = 128
 """Draws per seeding block: the unit of reproducibility (chunks are whole blocks)."""
@@ -68,14 +69,15 @@ class Setup:
     keep: np.ndarray
     """Flat (row, column) positions of the model output that are not structurally zero."""
     numerators: sp.csr_matrix
-    """(ratios x kept rows) weights of each ratio indicator's numerator."""
+    """(ratios x model output cells) weights of each ratio indicator's numerator."""
     denominators: np.ndarray
-    """Kept row of each ratio indicator's denominator."""
+    """Model output cell of each ratio indicator's denominator."""
     labels: pd.DataFrame
     """vehicle, split, group, stressor, unit of every indicator (kept rows, then ratios)."""
     ref: np.ndarray
     """Nominal value of every indicator (the network as compiled)."""
     grid: Grid | None = None
+    twins: Twins | None = None
 
     def draws(self, first_block: int, n: int) -> np.ndarray:
         """Parameter draws (P, n) for the n draws starting at block `first_block`."""
@@ -90,24 +92,27 @@ class Setup:
             b += 1
         return np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
 
-    def batches(self, first_block: int, n: int) -> Iterator[np.ndarray]:
-        """Indicator values (indicators, m) of n draws from block `first_block`, `BATCH` draws at a time.
+    def batches(self, first_block: int, n: int, twins: Twins | None = None) -> Iterator[tuple[np.ndarray, bool]]:
+        """(indicator values (rows, m), whether the twins hold) of n draws from block `first_block`, by batch.
 
-        A batch is small enough for its temporaries to stay in cache. The batches lie
-        one after another in one buffer, each contiguous, so that nothing is copied
-        after the model's output is gathered into them.
+        The rows are every indicator, or with `twins` the kept rows it summarises
+        followed by the ratios. A batch (`BATCH` draws) is small enough for its
+        temporaries to stay in cache; the batches lie one after another in one
+        buffer, each contiguous, so nothing is copied after it is gathered.
         """
-        buffer = np.empty(self.size * n, dtype=DTYPE)
+        cells = self.keep if twins is None else twins.cells
+        rows = cells.size + self.denominators.size
+        buffer = np.empty(rows * n, dtype=DTYPE)
         for start in range(0, n, BATCH):
             m = min(BATCH, n - start)
-            out = buffer[self.size * start : self.size * (start + m)].reshape(self.size, m)
+            out = buffer[rows * start : rows * (start + m)].reshape(rows, m)
             a, b = self.params.values(self.draws(first_block + start // BLOCK, m))
-            kept = out[: self.keep.size]
-            np.take(self.model.evaluate(a, b).reshape(-1, m), self.keep, axis=0, out=kept, mode="clip")
+            full = self.model.evaluate(a, b).reshape(-1, m)
+            np.take(full, cells, axis=0, out=out[: cells.size], mode="clip")
             if self.denominators.size:
-                ratio = np.asarray(self.numerators @ kept, dtype=DTYPE)
-                np.divide(ratio, kept[self.denominators], out=out[self.keep.size :])
-            yield out
+                ratio = np.asarray(self.numerators @ full, dtype=DTYPE)
+                np.divide(ratio, full[self.denominators], out=out[cells.size :])
+            yield out, twins is None or twins.hold(full)
 
     @property
     def size(self) -> int:
@@ -116,26 +121,49 @@ class Setup:
 
     def indicators(self, first_block: int, n: int) -> np.ndarray:
         """Indicator values (indicators, n) for n draws starting at block `first_block`."""
-        return np.concatenate(list(self.batches(first_block, n)), axis=1)
+        return np.concatenate([part for part, _ in self.batches(first_block, n)], axis=1)
 
     def chunk(self, first_block: int, n: int) -> ChunkSummary:
-        """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram."""
+        """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram.
+
+        Twins are summarised once where they hold throughout the chunk, else every row is.
+        """
         assert self.grid is not None, "the grid is placed from the pilot before chunks run"
         keep_freed_memory()
+        summary = self._summarise(first_block, n, self.twins) if self.twins is not None else None
+        return summary or self._summarise(first_block, n, None) or _never()
+
+    def _summarise(self, first_block: int, n: int, twins: Twins | None) -> ChunkSummary | None:
+        """The chunk's summary, its rows expanded from `twins`' (None if a pair of twins differs)."""
+        assert self.grid is not None
+        rows = np.arange(self.size)
+        if twins is not None:
+            rows = np.concatenate([twins.rows, np.arange(self.keep.size, self.size)])
+        ref = self.ref[rows]
         parts, counts, s1, s2 = [], [], [], []
-        for part in self.batches(first_block, n):
+        for part, hold in self.batches(first_block, n, twins):
+            if not hold:
+                return None
             parts.append(part)
-            c, m1, m2 = block_moments(part, self.ref, BLOCK)
+            c, m1, m2 = block_moments(part, ref, BLOCK)
             counts.append(c)
             s1.append(m1)
             s2.append(m2)
+        hist = histogram(parts, Grid(self.grid.low[rows], self.grid.width[rows]))
+        every = slice(None)
+        if twins is not None:
+            every = np.concatenate([twins.expand, np.arange(twins.rows.size, rows.size)])
         return ChunkSummary(
             first_block=first_block,
             counts=np.concatenate(counts),
-            s1=np.concatenate(s1),
-            s2=np.concatenate(s2),
-            hist=histogram(parts, self.grid),
+            s1=np.concatenate(s1)[:, every],
+            s2=np.concatenate(s2)[:, every],
+            hist=hist[every],
         )
+
+
+def _never() -> ChunkSummary:
+    raise AssertionError("a chunk summarised row by row always has a summary")
 
 
 @dataclass(frozen=True, eq=False)
@@ -188,8 +216,10 @@ def prepare(
     labels = pd.concat([labels, ratio_labels], ignore_index=True)
     ref = nominal[keep]
     ref = np.concatenate([ref, (numerators @ ref) / ref[denominators]])
+    # the ratios' terms as model output cells (keep is increasing, so each sum keeps its order)
+    numerators = sp.csr_matrix((numerators.data, keep[numerators.indices], numerators.indptr), shape=(len(denominators), nominal.size))
     return Setup(
-        model=model, params=params, seed=int(seed), keep=keep, numerators=numerators, denominators=denominators,
+        model=model, params=params, seed=int(seed), keep=keep, numerators=numerators, denominators=keep[denominators],
         labels=labels, ref=ref,
     )  # fmt: skip
 
@@ -267,10 +297,13 @@ def check_run(iterations: int, chunk_size: int) -> None:
 
 
 def with_grid(setup: Setup, iterations: int) -> Setup:
-    """Place the histogram grids from the run's first draws (identical for every layout)."""
+    """Place the histogram grids and find the twins from the run's first draws (identical for every layout)."""
     n = min(PILOT, iterations)
     pilot = setup.indicators(0, n)
-    return dataclasses.replace(setup, grid=Grid.from_pilot(pilot, setup.ref))
+    twins = Twins.from_pilot(pilot[: setup.keep.size], setup.keep)
+    return dataclasses.replace(
+        setup, grid=Grid.from_pilot(pilot, setup.ref), twins=twins if twins.repeats.size else None
+    )
 
 
 def run(
