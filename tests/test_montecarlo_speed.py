@@ -1,7 +1,7 @@
 """The Monte Carlo's shortcuts give the numbers of the plain computation (issue #13 item 1).
 
-Twins summarised once, runs summed a block at a time, medians without np.nanmedian,
-block moments in float32: each is pinned here against the computation it replaces.
+Twins summarised once, compiled sums, medians without np.nanmedian, block moments in
+float32: each is pinned here against the computation it replaces.
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import pytest
 import scipy.sparse as sp
 from test_uncertainty import FLEET, small_network
 
-from tracer.uncertainty import montecarlo
-from tracer.uncertainty.propagation import RUN_BLOCK, SegmentSum
+from tracer.uncertainty import kernels, montecarlo
 from tracer.uncertainty.statistics import _median_of_numbers, block_moments
 from tracer.uncertainty.twins import Twins
 
@@ -59,22 +58,63 @@ def test_a_false_twin_makes_the_chunk_summarise_every_row(setup: montecarlo.Setu
     _summaries_equal(lied.chunk(0, 256), plain.chunk(0, 256))
 
 
-@pytest.mark.parametrize("runs", [7, RUN_BLOCK + 5, 3 * RUN_BLOCK])
-def test_segment_sum_adds_each_run_in_order_like_a_sparse_sum(runs: int) -> None:
-    rng = np.random.default_rng(runs)
+def _runs(rng: np.random.Generator, runs: int) -> tuple[np.ndarray, np.ndarray]:
+    """Run number of each term (sorted) and the run boundaries."""
     length = rng.integers(1, 12, size=runs)
-    run = np.repeat(np.arange(runs), length)
-    terms = rng.lognormal(0, 2, size=(run.size, 3, 5)).astype(np.float32)
-    sums = np.zeros((runs, 3, 5), dtype=np.float32)
-    segment = SegmentSum.of(run)
+    return np.repeat(np.arange(runs), length), np.concatenate([[0], np.cumsum(length)]).astype(np.int64)
 
-    def put(which: slice, acc: np.ndarray) -> None:
-        sums[segment.runs[which]] = acc
 
-    segment.total(lambda positions: terms[positions].copy(), put)
-    ones = sp.csr_matrix((np.ones(run.size, dtype=np.float32), (run, np.arange(run.size))), shape=(runs, run.size))
-    expected = (ones @ terms.reshape(run.size, -1)).reshape(runs, 3, 5)
-    np.testing.assert_array_equal(sums, expected)
+def _ones(run: np.ndarray, runs: int) -> sp.csr_matrix:
+    return sp.csr_matrix((np.ones(run.size, dtype=np.float32), (run, np.arange(run.size))), shape=(runs, run.size))
+
+
+def test_material_sums_kernel_gives_the_numpy_sums() -> None:
+    rng = np.random.default_rng(1)
+    run, starts = _runs(rng, 40)
+    X = rng.lognormal(0, 2, size=(6, 3, 17)).astype(np.float32)
+    Q = rng.lognormal(0, 2, size=(run.size, 17)).astype(np.float32)
+    material = rng.integers(0, 6, size=run.size)
+    targets = rng.permutation(50)[:40]
+    out = np.full((50, 3, 17), np.nan, dtype=np.float32)
+    kernels.material_sums(X, Q, material, starts, targets, out)
+    terms = X[material] * Q[:, None, :]
+    expected = (_ones(run, 40) @ terms.reshape(run.size, -1)).reshape(40, 3, 17)
+    np.testing.assert_array_equal(out[targets], expected)
+    assert np.isnan(np.delete(out, targets, axis=0)).all()  # other rows untouched
+
+
+def test_sweep_kernel_adds_what_a_sparse_sum_adds() -> None:
+    rng = np.random.default_rng(2)
+    run, starts = _runs(rng, 30)
+    values = rng.lognormal(0, 1, size=(80, 9)).astype(np.float32)
+    value, source = rng.integers(0, 80, size=run.size), rng.integers(0, 30, size=run.size)
+    X = rng.lognormal(0, 1, size=(60, 4, 9)).astype(np.float32)
+    targets = 30 + np.arange(30)  # no target is a source, as in one generation of a DAG
+    out = X.copy()
+    kernels.sweep(values, value, source, starts, targets, X, out)
+    expected = X.copy()
+    expected[targets] += (_ones(run, 30) @ (X[source] * values[value][:, None, :]).reshape(run.size, -1)).reshape(30, 4, 9)
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_summed_products_kernel_is_scipy_csr_product() -> None:
+    rng = np.random.default_rng(3)
+    M = sp.random(20, 50, density=0.2, random_state=4, dtype=np.float32, format="csr")
+    M.data[:] = 1.0
+    # the last row gets a repeated entry (a cell named twice by the wiring)
+    data, indices, indptr = np.r_[M.data, 1.0], np.r_[M.indices, M.indices[0]], np.r_[M.indptr[:-1], M.nnz + 1]
+    M = sp.csr_matrix((data.astype(np.float32), indices, indptr), shape=M.shape)
+    left, right = (rng.lognormal(0, 1, size=(70, 8)).astype(np.float32) for _ in range(2))
+    left_row, right_row = rng.integers(0, 70, size=50), rng.integers(0, 70, size=50)
+    got = kernels.summed_products(M.indptr, M.indices, M.data, left, left_row, right, right_row)
+    np.testing.assert_array_equal(got, M @ (left[left_row] * right[right_row]))
+
+
+def test_rows_equal_kernel() -> None:
+    values = np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 3.0], [np.nan, 2.0], [np.nan, 2.0]], dtype=np.float32)
+    assert kernels.rows_equal(values, np.array([1]), np.array([0]))
+    assert not kernels.rows_equal(values, np.array([1, 2]), np.array([0, 0]))
+    assert not kernels.rows_equal(values, np.array([4]), np.array([3]))  # NaN equals nothing
 
 
 def test_median_of_numbers_is_nanmedian() -> None:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tracer.uncertainty import kernels
+
 
 @dataclass(frozen=True, eq=False)
 class Twins:
@@ -47,4 +49,4 @@ class Twins:
 
     def hold(self, full: np.ndarray) -> bool:
         """Whether every repeating row equals its twin in this batch (full: the model output, cells x draws)."""
-        return bool(np.array_equal(full[self.repeats], full[self.originals]))
+        return bool(kernels.rows_equal(full, self.repeats, self.originals))

@@ -1,0 +1,87 @@
+"""Compiled inner loops of the batched Monte Carlo (numba), where numpy needs big temporaries.
+
+Why: the material sums and the propagation sweeps add up products of gathered rows.
+In numpy each term is a gathered copy, a product and an addition over arrays larger
+than the CPU cache (2.5 ms per 128 draws for the material sums of the default
+network); compiled, each sum stays in registers (0.4 ms). The numbers are the ones
+numpy gives: every sum is added term by term in the same order, in float32, and
+numba (without fastmath) fuses no multiply-add.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True, nogil=True)
+def material_sums(
+    X: np.ndarray, Q: np.ndarray, material: np.ndarray, starts: np.ndarray, targets: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """out[targets[r]] = sum over p in run r (starts[r] to starts[r + 1]) of X[material[p]] * Q[p] (over columns)."""
+    C, S = X.shape[1], X.shape[2]
+    for r in range(targets.size):
+        t, first = targets[r], starts[r]
+        m = material[first]
+        for c in range(C):
+            for s in range(S):
+                out[t, c, s] = X[m, c, s] * Q[first, s]
+        for p in range(first + 1, starts[r + 1]):
+            m = material[p]
+            for c in range(C):
+                for s in range(S):
+                    out[t, c, s] += X[m, c, s] * Q[p, s]
+
+
+@numba.njit(cache=True, nogil=True)
+def sweep(
+    values: np.ndarray, value: np.ndarray, source: np.ndarray, starts: np.ndarray, targets: np.ndarray,
+    X: np.ndarray, out: np.ndarray,
+) -> None:  # pragma: no cover - compiled
+    """out[targets[r]] += sum over edges e of run r of X[source[e]] * values[value[e]] (over columns).
+
+    `out` may be `X` itself when no target is a source (a generation of a DAG).
+    """
+    C, S = X.shape[1], X.shape[2]
+    acc = np.empty((C, S), dtype=X.dtype)
+    for r in range(targets.size):
+        acc[:] = 0.0
+        for e in range(starts[r], starts[r + 1]):
+            j, v = source[e], value[e]
+            for c in range(C):
+                for s in range(S):
+                    acc[c, s] += X[j, c, s] * values[v, s]
+        t = targets[r]
+        for c in range(C):
+            for s in range(S):
+                out[t, c, s] += acc[c, s]
+
+
+@numba.njit(cache=True, nogil=True)
+def summed_products(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray,
+    left: np.ndarray, left_row: np.ndarray, right: np.ndarray, right_row: np.ndarray,
+) -> np.ndarray:  # pragma: no cover - compiled
+    """M @ (left[left_row] * right[right_row]) for a CSR matrix M, without the product's temporary.
+
+    As scipy's CSR product: each output row sums its entries in stored order from zero.
+    """
+    rows, S = indptr.size - 1, left.shape[1]
+    out = np.zeros((rows, S), dtype=left.dtype)
+    for r in range(rows):
+        for k in range(indptr[r], indptr[r + 1]):
+            i, j, d = left_row[indices[k]], right_row[indices[k]], data[k]
+            for s in range(S):
+                out[r, s] += d * (left[i, s] * right[j, s])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def rows_equal(values: np.ndarray, rows: np.ndarray, others: np.ndarray) -> bool:  # pragma: no cover - compiled
+    """Whether values[rows[i]] == values[others[i]] for every i (NaN equals nothing)."""
+    for i in range(rows.size):
+        a, b = rows[i], others[i]
+        for s in range(values.shape[1]):
+            if values[a, s] != values[b, s]:
+                return False
+    return True
