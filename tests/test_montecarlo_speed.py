@@ -1,7 +1,7 @@
 """The Monte Carlo's shortcuts give the numbers of the plain computation (issue #13 item 1).
 
-Twins summarised once, compiled sums, medians without np.nanmedian, block moments in
-float32: each is pinned here against the computation it replaces.
+Twins summarised once, compiled sums and draws, medians without np.nanmedian: each is
+pinned here against the computation it replaces.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import scipy.sparse as sp
 from test_uncertainty import FLEET, small_network
 
 from tracer.uncertainty import kernels, montecarlo
+from tracer.uncertainty.distributions import _triangular_ppf
 from tracer.uncertainty.statistics import _median_of_numbers, block_moments
 from tracer.uncertainty.twins import Twins
 
@@ -110,6 +111,17 @@ def test_summed_products_kernel_is_scipy_csr_product() -> None:
     np.testing.assert_array_equal(got, M @ (left[left_row] * right[right_row]))
 
 
+def test_triangular_kernel_is_the_inverse_cdf() -> None:
+    rng = np.random.default_rng(6)
+    low = rng.uniform(0, 1, 40)
+    high = low + rng.uniform(0.01, 2, 40)
+    mode = low + (high - low) * rng.uniform(0, 1, 40)
+    u = rng.random((40, 33), dtype=np.float32)
+    got = np.empty((40, 33))
+    kernels.triangular(low, mode, high, u, got)
+    np.testing.assert_array_equal(got, _triangular_ppf(low[:, None], mode[:, None], high[:, None], u.astype(float)))
+
+
 def test_rows_equal_kernel() -> None:
     values = np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 3.0], [np.nan, 2.0], [np.nan, 2.0]], dtype=np.float32)
     assert kernels.rows_equal(values, np.array([1]), np.array([0]))
@@ -128,7 +140,7 @@ def test_median_of_numbers_is_nanmedian() -> None:
         np.testing.assert_array_equal(_median_of_numbers(x), np.where(np.isnan(expected), 0.0, expected))
 
 
-def test_float32_block_sums_move_mean_and_sd_by_under_1e_6() -> None:
+def test_block_moments_give_mean_and_sd_within_1e_6() -> None:
     rng = np.random.default_rng(2)
     values = (1e9 * rng.lognormal(0, 0.3, size=(50, 1024))).astype(np.float32)
     ref = values[:, 0].astype(float) * 0.9

@@ -85,3 +85,32 @@ def rows_equal(values: np.ndarray, rows: np.ndarray, others: np.ndarray) -> bool
             if values[a, s] != values[b, s]:
                 return False
     return True
+
+
+@numba.njit(cache=True, nogil=True)
+def triangular(
+    low: np.ndarray, mode: np.ndarray, high: np.ndarray, u: np.ndarray, out: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """out[i] = inverse CDF of triangular(low[i], mode[i], high[i]) at u[i], in float64 (as `_triangular_ppf`)."""
+    for i in range(u.shape[0]):
+        a, m, b = low[i], mode[i], high[i]
+        width = b - a
+        split = (m - a) / width
+        for s in range(u.shape[1]):
+            p = np.float64(u[i, s])
+            if p < split:
+                out[i, s] = a + np.sqrt(p * width * (m - a))
+            else:
+                out[i, s] = b - np.sqrt((1.0 - p) * width * (b - m))
+
+
+@numba.njit(cache=True, nogil=True)
+def block_sums(values: np.ndarray, shift: np.ndarray, s1: np.ndarray, s2: np.ndarray) -> None:  # pragma: no cover
+    """s1[r] = sum of d, s2[r] = sum of d * d, d = values[r] - shift[r] in float32, summed in float64 in order."""
+    for r in range(values.shape[0]):
+        t1, t2 = 0.0, 0.0
+        for s in range(values.shape[1]):
+            d = values[r, s] - shift[r]
+            t1 += d
+            t2 += d * d
+        s1[r], s2[r] = t1, t2

@@ -4,8 +4,8 @@ Why this shape: a run has thousands of indicator rows (every split of every vehi
 and 10^5 or more draws, so keeping the samples (rows x draws) would take gigabytes.
 Each chunk is reduced to
   * per-block sums of (x - ref) and (x - ref)^2 (ref = the row's nominal value, which
-    keeps the variance free of cancellation; differences and a block's sums in
-    float32, the blocks' in float64), folded strictly in block order, so
+    keeps the variance free of cancellation; differences in float32, sums in
+    float64), folded strictly in block order, so
     the result is bit-identical whatever the chunk size or number of workers;
   * a histogram of log(x) on a fixed per-row grid, whose integer counts add in any
     order.
@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from tracer.uncertainty import kernels
 
 BINS = 512
 SPAN = 8.0
@@ -86,20 +88,16 @@ def block_moments(values: np.ndarray, ref: np.ndarray, block: int) -> tuple[np.n
     """Sample counts, sums of (x - ref) and of (x - ref)^2 per block of `block` draws (last may be short).
 
     Each block is summed on its own (same length, same order), so a block's sums do
-    not depend on which chunk or batch it was computed in. A block is summed in
-    float32 (numpy's pairwise sum: rounding about 1e-7 of the sum of |x - ref|, which
-    moves a mean or sd by under 1e-6 of its value, see tests) and the blocks in float64.
+    not depend on which chunk or batch it was computed in. Differences and squares in
+    float32, sums in float64, term by term (tracer.uncertainty.kernels.block_sums).
     """
     S = values.shape[1]
     starts = range(0, S, block)
     s1 = np.empty((len(starts), values.shape[0]))
     s2 = np.empty_like(s1)
-    shift = ref[:, None].astype(values.dtype)
-    for i, start in enumerate(starts):  # one block at a time: small temporaries, fixed order
-        d = values[:, start : start + block] - shift
-        s1[i] = d.sum(axis=1)
-        d *= d
-        s2[i] = d.sum(axis=1)
+    shift = ref.astype(values.dtype)
+    for i, start in enumerate(starts):  # one block at a time, in a fixed order
+        kernels.block_sums(values[:, start : start + block], shift, s1[i], s2[i])
     return np.array([min(block, S - start) for start in starts]), s1, s2
 
 
