@@ -158,3 +158,23 @@ def test_plastics_and_rubber_carry_their_production_co2_by_hand(result: api.RunR
     assert ranges["market:petrochemicals:WLD"].params == pytest.approx((2.52, 4.26, 9.14))  # HDPE .. PA 6
     assert ranges["market:rubber_feedstock:WLD"].params == pytest.approx((1.995, 3.705))  # +-30 %
     assert result.summary["co2_by_country_t"]["WLD"] > by["material:plastics", "co2"]  # origin not traced
+
+
+def test_unit_co2_from_the_fleet_equals_a_unit_attribution(result: api.RunResult) -> None:
+    """Produced vehicles' CO2 per vehicle and group shares come from the fleet's flows divided by
+    the counts; they equal an attribution of one of each to 1e-12 (flows are linear in demand)."""
+    from tracer import attribution
+
+    compiled = result.compiled
+    each = attribution.attribute_demand(result.plan, compiled.demand(dict.fromkeys(compiled.vehicles, 1.0)))
+    unit = carbon.summary(each.split(["vehicle", "material", "component", "country", "stressor"]), result.network,
+                          list(compiled.vehicles), result.flows)
+    s = result.summary
+    produced = [v for v, n in result.fleet.items() if n > 0]
+    assert produced and len(produced) < len(compiled.vehicles)  # both paths are exercised
+    for v in compiled.vehicles:
+        assert s["per_vehicle_co2_t"][v] == pytest.approx(unit["per_vehicle_co2_t"][v], rel=1e-12, abs=0)
+        for g, share in unit["per_vehicle_co2_shares"][v].items():
+            assert abs(s["per_vehicle_co2_shares"][v][g] - share) <= 1e-12
+        assert s["per_vehicle_co2_by_country_t"][v] == pytest.approx(unit["per_vehicle_co2_by_country_t"][v],
+                                                                     rel=1e-12, abs=0)
