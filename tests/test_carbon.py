@@ -56,8 +56,13 @@ def test_process_co2_by_hand(network: nx.DiGraph) -> None:
     assert co2[EAF] == pytest.approx(0.08)
     assert co2["smelting:lead:CHN"] == pytest.approx(0.52)
     assert [co2[v] for v in ("ICEV", "BEV", "BEV-LFP")] == pytest.approx([2.0] * 3)
+    # anode + PFC: a lognormal whose mean is the nominal and whose 97.5th percentile is both factors at
+    # IPCC's upper ends (anode +10 %, PFC +380 %), so the draws do not sit above the nominal by construction
     pfc = network.nodes["smelting:aluminium:CHN"]["stressor_uncertainty"]["co2"]
-    assert pfc.kind == "triangular" and pfc.params[-1] > pfc.params[1] > pfc.params[0]
+    mu, sigma = pfc.params
+    assert pfc.kind == "lognormal"
+    assert math.exp(mu + sigma**2 / 2) == pytest.approx(co2["smelting:aluminium:CHN"], rel=1e-4)
+    assert math.exp(mu + 1.959964 * sigma) == pytest.approx(1.6 * 1.1 + 3.444 * 4.8, rel=1e-3)
 
 
 def test_cell_factories_draw_the_chinese_grid(network: nx.DiGraph) -> None:
