@@ -125,6 +125,10 @@ def test_per_vehicle_co2_by_country_sums_to_the_vehicle(result: api.RunResult) -
     s = result.summary
     for vehicle, total in s["per_vehicle_co2_t"].items():
         assert sum(s["per_vehicle_co2_by_country_t"][vehicle].values()) == pytest.approx(total, rel=1e-9)
+        by_material = s["per_vehicle_co2_by_material_t"][vehicle]
+        assert sum(by_material.values()) == pytest.approx(total, rel=1e-9)
+        if vehicle in ("ICEV", "HEV", "FCV"):  # no cell factory: what crosses no material is assembly, 2 t
+            assert by_material["(none)"] == pytest.approx(2.0, rel=1e-9)
 
 
 def test_aluminium_smelters_take_their_own_power_mix(network: nx.DiGraph) -> None:

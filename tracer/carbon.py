@@ -63,7 +63,9 @@ def per_vehicle(unit_flows: pd.DataFrame, G: nx.DiGraph, vehicles: list[str]) ->
 
 
 def summary(unit_flows: pd.DataFrame, G: nx.DiGraph, vehicles: list[str], flows: pd.DataFrame) -> dict[str, Any]:
-    """The CO2 keys of the run summary: per vehicle, its group shares, and the fleet by group and country.
+    """The CO2 keys of the run summary: per vehicle (by country, by material, group shares), and the fleet
+    by group and country. A flow that crosses no material (assembly, cell-factory electricity) has the
+    material `(none)`.
 
     `unit_flows`: flows (by vehicle, material, component, country, stressor) of one of each vehicle;
     `flows`: the fleet's flow table.
@@ -73,10 +75,16 @@ def summary(unit_flows: pd.DataFrame, G: nx.DiGraph, vehicles: list[str], flows:
     fleet = co2_table(flows, battery_components(G), ("country",))
     countries = co2_table(unit_flows, battery_components(G), ("vehicle", "country"))
     by_country = countries.groupby(["vehicle", "country"])["co2_t"].sum()
+    materials = co2_table(unit_flows, battery_components(G), ("vehicle", "material"))
+    by_material = materials.groupby(["vehicle", "material"])["co2_t"].sum()
     return {
         "per_vehicle_co2_t": {v: float(t) for v, t in totals.items()},
         "per_vehicle_co2_by_country_t": {
             v: {c: float(t) for c, t in by_country[v].sort_values(ascending=False).items()} if v in by_country else {}
+            for v in vehicles
+        },
+        "per_vehicle_co2_by_material_t": {
+            v: {m: float(t) for m, t in by_material[v].sort_values(ascending=False).items()} if v in by_material else {}
             for v in vehicles
         },
         "per_vehicle_co2_shares": {
