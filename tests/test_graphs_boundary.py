@@ -33,7 +33,6 @@ def test_no_mhp_shipped_to_china_leaves_png_out() -> None:
 
 
 @pytest.mark.parametrize("element, members", [
-    ("coal_abroad", {"energy:coal:USA", "energy:coal:RUS", "energy:coal:IDN", "energy:coal:WLD", "energy:coal:ZAF"}),
     ("nickel_intermediates", {"market:nickel:PNG"}),
 ])
 def test_boundary_elements_select_their_nodes(default: nx.DiGraph, element: str, members: set[str]) -> None:
