@@ -250,6 +250,9 @@ def test_steel_from_abroad_moves_the_route_and_its_iron_making_to_that_grid(netw
     crude = sum(network.edges[r, "material:steel"]["amount"] for r in (BOF, EAF) if network.has_edge(r, "material:steel"))
     assert {u: d["amount"] for u, d in H.pred["material:steel"].items() if d["amount"] and "steel_" in u} == \
         pytest.approx({eaf: crude})
+    spread = H.edges[eaf, "material:steel"]["uncertainty"]  # the BOF edge's relative range, rescaled
+    bof = network.edges[BOF, "material:steel"]["uncertainty"].params
+    assert spread.params == pytest.approx(tuple(p * crude / bof[1] for p in bof))
 
 
 def test_steel_from_abroad_by_hand(network: nx.DiGraph, tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 import networkx as nx
 
 from graphs.steel import BOF, DRI, DRI_EAF, EAF
-from tracer.scenarios.edits import is_electricity, set_amount
+from tracer.scenarios.edits import is_electricity, scaled, set_amount
 from tracer.suppliers.components import ComponentRow, add_summed, grids
 
 #: The crude-steel route node a row's supplier names.
@@ -106,8 +106,13 @@ def _consumers(G: nx.DiGraph, suppliers: tuple[str, ...]) -> list[str]:
 
 def _resupply(G: nx.DiGraph, H: nx.DiGraph, suppliers: tuple[str, ...], consumer: str,
               shares: dict[str, float], source: str) -> None:
-    """The consumer's total from `suppliers`, now split by `shares` over the (possibly copied) plants."""
-    total = math.fsum(float(G.edges[s, consumer]["amount"]) for s in suppliers if G.has_edge(s, consumer))
+    """The consumer's total from `suppliers`, now split by `shares` over the (possibly copied) plants.
+
+    A new edge keeps the relative uncertainty of the consumer's largest former supply edge.
+    """
+    had = [G.edges[s, consumer] for s in suppliers if G.has_edge(s, consumer)]
+    total = math.fsum(float(e["amount"]) for e in had)
+    template = max(had, key=lambda e: float(e["amount"]))
     for s in suppliers:
         if H.has_edge(s, consumer) and s not in shares:
             H.remove_edge(s, consumer)
@@ -115,7 +120,8 @@ def _resupply(G: nx.DiGraph, H: nx.DiGraph, suppliers: tuple[str, ...], consumer
         if H.has_edge(plant, consumer):
             set_amount(H, plant, consumer, total * share, source)
         elif share > 0:
-            H.add_edge(plant, consumer, amount=total * share, uncertainty=None,
+            spread = scaled(template.get("uncertainty"), total * share / float(template["amount"]))
+            H.add_edge(plant, consumer, amount=total * share, uncertainty=spread,
                        source=f"{share:g} of {consumer}'s supply from {H.nodes[plant]['country']}: {source}")
 
 
