@@ -21,16 +21,15 @@ from collections.abc import Iterable, Sequence
 
 import networkx as nx
 
-from graphs.steel import BOF, DRI, DRI_EAF, EAF
+from graphs.aluminium import PRIMARY_SMELTER
+from graphs.steel import BOF, DRI, DRI_EAF, EAF, PIG_IRON
 from tracer.scenarios.edits import is_electricity, scaled, set_amount
 from tracer.suppliers.components import ComponentRow, add_summed, grids
 
 #: The crude-steel route node a row's supplier names.
 STEEL_ROUTES: dict[str, str] = {"BOF": BOF, "EAF": EAF, "DRI": DRI_EAF}
-PIG_IRON = "refining:pig_iron:CHN"
 #: Plants that move abroad with a steel route: the routes and the iron-making behind them.
 STEEL_PLANTS: frozenset[str] = frozenset({BOF, EAF, DRI_EAF, PIG_IRON, DRI})
-PRIMARY_SMELTER = "smelting:aluminium:CHN"
 
 
 def buy_steel(G: nx.DiGraph, rows: Sequence[ComponentRow], home: str, source: str) -> nx.DiGraph:
