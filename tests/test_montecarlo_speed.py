@@ -122,6 +122,23 @@ def test_triangular_kernel_is_the_inverse_cdf() -> None:
     np.testing.assert_array_equal(got, _triangular_ppf(low[:, None], mode[:, None], high[:, None], u.astype(float)))
 
 
+def test_gathered_rows_get_the_block_sums_of_those_rows() -> None:
+    rng = np.random.default_rng(7)
+    full = rng.lognormal(0, 1, size=(30, 128)).astype(np.float32)
+    cells = np.array([3, 4, 9, 29, 0])
+    shift = rng.lognormal(0, 1, size=5).astype(np.float32)
+    out, s1, s2 = np.empty((5, 128), dtype=np.float32), np.empty(5), np.empty(5)
+    kernels.gather_sums(full, cells, shift, out, s1, s2)
+    np.testing.assert_array_equal(out, full[cells])
+    t1, t2 = np.empty(5), np.empty(5)
+    kernels.block_sums(full[cells], shift, t1, t2)
+    np.testing.assert_array_equal(s1, t1)
+    np.testing.assert_array_equal(s2, t2)
+    d = (full[cells] - shift[:, None]).astype(np.float64)
+    np.testing.assert_allclose(s1, d.sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(s2, (d * d).sum(axis=1), rtol=1e-6)
+
+
 def test_rows_equal_kernel() -> None:
     values = np.array([[1.0, 2.0], [1.0, 2.0], [1.0, 3.0], [np.nan, 2.0], [np.nan, 2.0]], dtype=np.float32)
     assert kernels.rows_equal(values, np.array([1]), np.array([0]))

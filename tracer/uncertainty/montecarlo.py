@@ -20,6 +20,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -29,7 +30,7 @@ import scipy.sparse as sp
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.engine import CompiledNetwork, compile_network
-from tracer.uncertainty import batch
+from tracer.uncertainty import batch, kernels
 from tracer.uncertainty.allocator import keep_freed_memory
 from tracer.uncertainty.distributions import DTYPE
 from tracer.uncertainty.parameters import ParameterSet, collect
@@ -37,7 +38,6 @@ from tracer.uncertainty.statistics import (
     Accumulator,
     ChunkSummary,
     Grid,
-    block_moments,
     histogram,
 )
 from tracer.uncertainty.twins import Twins
@@ -57,6 +57,19 @@ Progress = Callable[[int], None]
 Executor = Callable[["Setup", list[tuple[int, int]], Callable[[ChunkSummary], None]], int]
 """Runs every (first block, draws) chunk of a plan, hands each summary to the callback
 (in any order) and returns the number of workers used."""
+
+
+class Batch(NamedTuple):
+    """One batch (one seeding block) of indicator values, with its moment sums."""
+
+    values: np.ndarray
+    """(rows, draws)"""
+    s1: np.ndarray
+    """Per row: sum of (x - nominal) ..."""
+    s2: np.ndarray
+    """... and of its square."""
+    hold: bool
+    """Whether the twins held in it."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,27 +105,36 @@ class Setup:
             b += 1
         return np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
 
-    def batches(self, first_block: int, n: int, twins: Twins | None = None) -> Iterator[tuple[np.ndarray, bool]]:
-        """(indicator values (rows, m), whether the twins hold) of n draws from block `first_block`, by batch.
+    def batches(self, first_block: int, n: int, twins: Twins | None = None) -> Iterator[Batch]:
+        """The indicator values of n draws from block `first_block`, `BATCH` (= one block) at a time.
 
         The rows are every indicator, or with `twins` the kept rows it summarises
-        followed by the ratios. A batch (`BATCH` draws) is small enough for its
-        temporaries to stay in cache; the batches lie one after another in one
-        buffer, each contiguous, so nothing is copied after it is gathered.
+        followed by the ratios. A batch is small enough for its temporaries to stay
+        in cache; the batches lie one after another in one buffer, each contiguous,
+        and each row's block sums are taken as it is gathered.
         """
         cells = self.keep if twins is None else twins.cells
         rows = cells.size + self.denominators.size
+        shift = self.ref[self._rows(twins)].astype(DTYPE)
         buffer = np.empty(rows * n, dtype=DTYPE)
         for start in range(0, n, BATCH):
             m = min(BATCH, n - start)
             out = buffer[rows * start : rows * (start + m)].reshape(rows, m)
+            s1, s2 = np.empty(rows), np.empty(rows)
             a, b = self.params.values(self.draws(first_block + start // BLOCK, m))
             full = self.model.evaluate(a, b).reshape(-1, m)
-            np.take(full, cells, axis=0, out=out[: cells.size], mode="clip")
+            kernels.gather_sums(full, cells, shift, out, s1, s2)
             if self.denominators.size:
                 ratio = np.asarray(self.numerators @ full, dtype=DTYPE)
                 np.divide(ratio, full[self.denominators], out=out[cells.size :])
-            yield out, twins is None or twins.hold(full)
+                kernels.block_sums(out[cells.size :], shift[cells.size :], s1[cells.size :], s2[cells.size :])
+            yield Batch(out, s1, s2, twins is None or twins.hold(full))
+
+    def _rows(self, twins: Twins | None) -> np.ndarray:
+        """The indicator rows that `batches` gives (all, or the twins' kept rows and the ratios)."""
+        if twins is None:
+            return np.arange(self.size)
+        return np.concatenate([twins.rows, np.arange(self.keep.size, self.size)])
 
     @property
     def size(self) -> int:
@@ -121,7 +143,7 @@ class Setup:
 
     def indicators(self, first_block: int, n: int) -> np.ndarray:
         """Indicator values (indicators, n) for n draws starting at block `first_block`."""
-        return np.concatenate([part for part, _ in self.batches(first_block, n)], axis=1)
+        return np.concatenate([part.values for part in self.batches(first_block, n)], axis=1)
 
     def chunk(self, first_block: int, n: int) -> ChunkSummary:
         """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram.
@@ -136,29 +158,21 @@ class Setup:
     def _summarise(self, first_block: int, n: int, twins: Twins | None) -> ChunkSummary | None:
         """The chunk's summary, its rows expanded from `twins`' (None if a pair of twins differs)."""
         assert self.grid is not None
-        rows = np.arange(self.size)
-        if twins is not None:
-            rows = np.concatenate([twins.rows, np.arange(self.keep.size, self.size)])
-        ref = self.ref[rows]
-        parts, counts, s1, s2 = [], [], [], []
-        for part, hold in self.batches(first_block, n, twins):
-            if not hold:
+        rows = self._rows(twins)
+        parts = []
+        for part in self.batches(first_block, n, twins):
+            if not part.hold:
                 return None
             parts.append(part)
-            c, m1, m2 = block_moments(part, ref, BLOCK)
-            counts.append(c)
-            s1.append(m1)
-            s2.append(m2)
-        hist = histogram(parts, Grid(self.grid.low[rows], self.grid.width[rows]))
         every = slice(None)
         if twins is not None:
             every = np.concatenate([twins.expand, np.arange(twins.rows.size, rows.size)])
         return ChunkSummary(
             first_block=first_block,
-            counts=np.concatenate(counts),
-            s1=np.concatenate(s1)[:, every],
-            s2=np.concatenate(s2)[:, every],
-            hist=hist[every],
+            counts=np.array([part.values.shape[1] for part in parts]),
+            s1=np.stack([part.s1 for part in parts])[:, every],
+            s2=np.stack([part.s2 for part in parts])[:, every],
+            hist=histogram([part.values for part in parts], Grid(self.grid.low[rows], self.grid.width[rows]))[every],
         )
 
 
