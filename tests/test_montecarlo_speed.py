@@ -16,7 +16,7 @@ from test_uncertainty import FLEET, small_network
 
 from tracer.uncertainty import kernels, montecarlo
 from tracer.uncertainty.distributions import _triangular_ppf
-from tracer.uncertainty.statistics import _median_of_numbers, block_moments
+from tracer.uncertainty.statistics import _median_of_numbers
 from tracer.uncertainty.twins import Twins
 
 
@@ -155,16 +155,3 @@ def test_median_of_numbers_is_nanmedian() -> None:
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN rows
             expected = np.nanmedian(x, axis=1)
         np.testing.assert_array_equal(_median_of_numbers(x), np.where(np.isnan(expected), 0.0, expected))
-
-
-def test_block_moments_give_mean_and_sd_within_1e_6() -> None:
-    rng = np.random.default_rng(2)
-    values = (1e9 * rng.lognormal(0, 0.3, size=(50, 1024))).astype(np.float32)
-    ref = values[:, 0].astype(float) * 0.9
-    counts, s1, s2 = block_moments(values, ref, 128)
-    n = counts.sum()
-    mean = ref + s1.sum(axis=0) / n
-    sd = np.sqrt((s2.sum(axis=0) - s1.sum(axis=0) ** 2 / n) / (n - 1))
-    exact = values.astype(np.float64)
-    np.testing.assert_allclose(mean, exact.mean(axis=1), rtol=1e-6)
-    np.testing.assert_allclose(sd, exact.std(axis=1, ddof=1), rtol=1e-6)

@@ -153,7 +153,10 @@ class Setup:
         assert self.grid is not None, "the grid is placed from the pilot before chunks run"
         keep_freed_memory()
         summary = self._summarise(first_block, n, self.twins) if self.twins is not None else None
-        return summary or self._summarise(first_block, n, None) or _never()
+        if summary is None:
+            summary = self._summarise(first_block, n, None)
+        assert summary is not None, "without twins every chunk has a summary"
+        return summary
 
     def _summarise(self, first_block: int, n: int, twins: Twins | None) -> ChunkSummary | None:
         """The chunk's summary, its rows expanded from `twins`' (None if a pair of twins differs)."""
@@ -174,10 +177,6 @@ class Setup:
             s2=np.stack([part.s2 for part in parts])[:, every],
             hist=histogram([part.values for part in parts], Grid(self.grid.low[rows], self.grid.width[rows]))[every],
         )
-
-
-def _never() -> ChunkSummary:
-    raise AssertionError("a chunk summarised row by row always has a summary")
 
 
 @dataclass(frozen=True, eq=False)
@@ -231,7 +230,9 @@ def prepare(
     ref = nominal[keep]
     ref = np.concatenate([ref, (numerators @ ref) / ref[denominators]])
     # the ratios' terms as model output cells (keep is increasing, so each sum keeps its order)
-    numerators = sp.csr_matrix((numerators.data, keep[numerators.indices], numerators.indptr), shape=(len(denominators), nominal.size))
+    numerators = sp.csr_matrix(
+        (numerators.data, keep[numerators.indices], numerators.indptr), shape=(len(denominators), nominal.size)
+    )
     return Setup(
         model=model, params=params, seed=int(seed), keep=keep, numerators=numerators, denominators=keep[denominators],
         labels=labels, ref=ref,

@@ -5,7 +5,8 @@ and 10^5 or more draws, so keeping the samples (rows x draws) would take gigabyt
 Each chunk is reduced to
   * per-block sums of (x - ref) and (x - ref)^2 (ref = the row's nominal value, which
     keeps the variance free of cancellation; differences in float32, sums in
-    float64), folded strictly in block order, so
+    float64; taken as each block is evaluated, tracer.uncertainty.kernels), folded
+    strictly in block order, so
     the result is bit-identical whatever the chunk size or number of workers;
   * a histogram of log(x) on a fixed per-row grid, whose integer counts add in any
     order.
@@ -27,8 +28,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-from tracer.uncertainty import kernels
 
 BINS = 512
 SPAN = 8.0
@@ -82,23 +81,6 @@ class ChunkSummary:
     s2: np.ndarray
     hist: np.ndarray
     """(rows, BINS + 2): underflow, BINS bins, overflow (uint16 for chunks below 65,536 draws)."""
-
-
-def block_moments(values: np.ndarray, ref: np.ndarray, block: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sample counts, sums of (x - ref) and of (x - ref)^2 per block of `block` draws (last may be short).
-
-    Each block is summed on its own (same length, same order), so a block's sums do
-    not depend on which chunk or batch it was computed in. Differences and squares in
-    float32, sums in float64, term by term (tracer.uncertainty.kernels.block_sums).
-    """
-    S = values.shape[1]
-    starts = range(0, S, block)
-    s1 = np.empty((len(starts), values.shape[0]))
-    s2 = np.empty_like(s1)
-    shift = ref.astype(values.dtype)
-    for i, start in enumerate(starts):  # one block at a time, in a fixed order
-        kernels.block_sums(values[:, start : start + block], shift, s1[i], s2[i])
-    return np.array([min(block, S - start) for start in starts]), s1, s2
 
 
 def histogram(values: np.ndarray | Sequence[np.ndarray], grid: Grid) -> np.ndarray:
