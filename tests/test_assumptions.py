@@ -49,7 +49,7 @@ def test_the_network_assumptions_are_the_network_rows() -> None:
     params = load_parameters()
     assert {p.name for p in params.assumptions()} == assumption_ids("network")
     assert params.value("hm_fe_content") == 0.945
-    assert params["idn_coal_open_pit_share"].uncertainty.params == (0.4, 1.0)
+    assert params["hm_fe_content"].uncertainty.params == (0.93, 0.955)
 
 
 def test_every_cited_id_is_in_the_table() -> None:
