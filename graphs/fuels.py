@@ -3,7 +3,8 @@ mines, refineries and smelters burn (issues 12 and 19).
 
 Why two parts: the supply is the same few nodes whatever burns it (crude and gas
 extraction by producing country, China's crude and gas markets by origin, and one burning
-node per fuel in China and in the world pool), written in the chain tables' layout
+node per fuel in China and in the world pool, copied into each country that burns it),
+written in the chain tables' layout
 (`fuel_nodes.csv`, `fuel_inputs.csv`, `fuel_stressors.csv`); the use is one row per family
 of consumers (`fuel_use.csv`), because the same rate applies to every open pit. Diesel at a
 mine is per tonne of rock moved, so its overburden and waste rock drive its fuel and CO2.
@@ -22,13 +23,13 @@ import networkx as nx
 
 from graphs.carbon import matching_nodes
 from graphs.chain import Coefficient, add_tables, coefficient
-from graphs.model import add_flow
+from graphs.model import add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
 from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
 from mine_db.schema import MINE_TYPES
 
-#: Fuels a consumer can burn; each has a burning node `energy:<fuel>:CHN` and `:WLD`.
+#: Fuels a consumer can burn; each has a burning node `energy:<fuel>:CHN`, `:WLD` and one per country burning it.
 FUELS: tuple[str, ...] = ("diesel", "fuel_oil", "gas")
 #: `output`: GJ per unit of the consumer; `moved`: GJ per t of rock moved at a mine.
 BASES: tuple[str, ...] = ("output", "moved")
@@ -44,9 +45,24 @@ def add_fuels(G: nx.DiGraph, params: Parameters, use: str | Path | None = None) 
     add_fuel_use(G, params, use)
 
 
-def burning_node(fuel: str, country: str) -> str:
-    """The node a consumer in `country` takes `fuel` from: China's supply at home, else the world pool."""
-    return f"energy:{fuel}:{DEFAULT_HOME if country == DEFAULT_HOME else UNKNOWN_ORIGIN}"
+def burning_node(G: nx.DiGraph, fuel: str, country: str) -> str:
+    """The node a consumer in `country` burns `fuel` at, added on first use.
+
+    China burns its own supply (`energy:<fuel>:CHN`). Elsewhere the fuel is refined from the
+    world pool, but burnt in the consumer's country: `energy:<fuel>:<ISO3>` is a copy of the
+    world-pool node located there, so its CO2 is booked where it is emitted.
+    """
+    if country in (DEFAULT_HOME, UNKNOWN_ORIGIN, ""):
+        return f"energy:{fuel}:{country or UNKNOWN_ORIGIN}"
+    node, pool = f"energy:{fuel}:{country}", f"energy:{fuel}:{UNKNOWN_ORIGIN}"
+    if node not in G:
+        attrs = G.nodes[pool]
+        name = f"{attrs['name'].split(',')[0]}, {country} (per GJ, refined from the world pool)"
+        add_node(G, node, **{**attrs, "country": country, "name": name,
+                             "source": f"{attrs.get('source', '')}; burnt in {country}"})
+        for supplier, _, edge in G.in_edges(pool, data=True):
+            add_flow(G, supplier, node, edge["amount"], edge["source"], edge["uncertainty"])
+    return node
 
 
 def rock_moved_per_t_ore(attrs: dict) -> float:
@@ -79,7 +95,7 @@ def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = No
                 basis = f" x {factor:.6g} t rock moved per t ore (ore + overburden + waste rock of {consumer})"
             uncertainty = use.rate.uncertainty.scaled(factor) if use.rate.uncertainty and factor > 0 else None
             try:
-                add_flow(G, burning_node(use.fuel, attrs.get("country", "")), consumer, use.rate.value * factor,
+                add_flow(G, burning_node(G, use.fuel, attrs.get("country", "")), consumer, use.rate.value * factor,
                          use.rate.source + basis, uncertainty)
             except ValueError as exc:
                 raise use.row.error("consumer", str(exc)) from None

@@ -54,16 +54,24 @@ def default() -> nx.DiGraph:
 
 
 def test_a_mines_diesel_is_its_rock_moved_times_the_rate(tiny: nx.DiGraph) -> None:
-    # pit: (1000 ore + 2000 overburden + 500 waste rock) / 1000 ore = 3.5 t moved per t ore, abroad: world pool
-    assert tiny.edges["energy:diesel:WLD", "mine:pit"]["amount"] == pytest.approx(0.7 * 3.5 * DIESEL_GJ_PER_L)
-    low, mode, high = tiny.edges["energy:diesel:WLD", "mine:pit"]["uncertainty"].params
+    # pit: (1000 ore + 2000 overburden + 500 waste rock) / 1000 ore = 3.5 t moved per t ore; burnt in Chile
+    assert tiny.edges["energy:diesel:CHL", "mine:pit"]["amount"] == pytest.approx(0.7 * 3.5 * DIESEL_GJ_PER_L)
+    low, mode, high = tiny.edges["energy:diesel:CHL", "mine:pit"]["uncertainty"].params
     assert (low, mode, high) == pytest.approx(tuple(v * 3.5 * DIESEL_GJ_PER_L for v in (0.4, 0.7, 1.4)))
     # a mine in China burns China's diesel: 1.5 t moved per t ore
     assert tiny.edges["energy:diesel:CHN", "mine:home"]["amount"] == pytest.approx(0.7 * 1.5 * DIESEL_GJ_PER_L)
     # underground: Olympic Dam's 2.8 L per t rock; mixed mines take the open-pit rate
-    assert tiny.edges["energy:diesel:WLD", "mine:deep"]["amount"] == pytest.approx(2.8 * 1.2 * DIESEL_GJ_PER_L)
-    assert tiny.edges["energy:diesel:WLD", "mine:both"]["amount"] == pytest.approx(0.7 * 2.0 * DIESEL_GJ_PER_L)
+    assert tiny.edges["energy:diesel:AUS", "mine:deep"]["amount"] == pytest.approx(2.8 * 1.2 * DIESEL_GJ_PER_L)
+    assert tiny.edges["energy:diesel:PER", "mine:both"]["amount"] == pytest.approx(0.7 * 2.0 * DIESEL_GJ_PER_L)
     assert not tiny.has_edge("energy:diesel:CHN", "mine:pit")
+
+
+def test_fuel_burnt_abroad_is_world_pool_fuel_booked_where_it_burns(tiny: nx.DiGraph) -> None:
+    chile, pool = tiny.nodes["energy:diesel:CHL"], tiny.nodes["energy:diesel:WLD"]
+    assert chile["country"] == "CHL" and chile["stressors"] == pool["stressors"]
+    assert chile["boundary_element"] == "fuels" and chile["carrier"] == "diesel"
+    assert [u for u, _ in tiny.in_edges("energy:diesel:CHL")] == ["energy:crude_oil:WLD"]
+    assert tiny.edges["energy:crude_oil:WLD", "energy:diesel:CHL"]["amount"] == pytest.approx(1 / 43.0)
 
 
 def test_brine_sites_burn_no_diesel(default: nx.DiGraph) -> None:
@@ -71,8 +79,7 @@ def test_brine_sites_burn_no_diesel(default: nx.DiGraph) -> None:
     assert brine
     assert not any(default.nodes[p]["kind"] == "energy" for n in brine for p in default.predecessors(n))
     burning = [n for n, d in default.nodes(data=True) if d["kind"] == "mine" and d["mine_type"] != "brine"]
-    assert all(default.has_edge(f"energy:diesel:{'CHN' if default.nodes[n]['country'] == 'CHN' else 'WLD'}", n)
-               for n in burning)
+    assert all(default.has_edge(f"energy:diesel:{default.nodes[n]['country']}", n) for n in burning)
 
 
 def test_co2_and_mass_of_one_tonne_of_diesel(default: nx.DiGraph) -> None:
@@ -83,7 +90,7 @@ def test_co2_and_mass_of_one_tonne_of_diesel(default: nx.DiGraph) -> None:
     assert default.edges["market:crude_oil:supply-CHN", "energy:diesel:CHN"]["amount"] == pytest.approx(1 / 43.0)
     gas = default.nodes["energy:gas:CHN"]["stressors"]
     assert gas["co2"] / gas["process_residue"] == pytest.approx(2.6928)  # 56,100 x 48.0
-    oil = default.nodes["energy:fuel_oil:WLD"]["stressors"]
+    oil = default.nodes["energy:fuel_oil:CHN"]["stressors"]
     assert oil["co2"] / oil["process_residue"] == pytest.approx(3.12696)  # 77,400 x 40.4
 
 
@@ -155,7 +162,7 @@ def test_switching_fuels_off_removes_their_co2_and_extraction(default: nx.DiGrap
     element = next(e for e in load_elements() if e.name == "fuels")
     members = element.members(default)
     assert members == {n for n, d in default.nodes(data=True) if d.get("boundary_element") == "fuels"}
-    assert len(members) == 17
+    assert {"energy:crude_oil:SAU", "market:natural_gas:supply-CHN", "energy:diesel:CHL"} <= members
     x = _activity(default)
     extracted = math.fsum(x[n] for n in _wells(default))
     burnt_co2 = math.fsum(x[n] * default.nodes[n]["stressors"].get("co2", 0.0) for n in members)
