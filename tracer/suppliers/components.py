@@ -13,7 +13,7 @@ home country's share stays on the original node, which is dropped when it is 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import networkx as nx
@@ -78,20 +78,10 @@ def _split(H: nx.DiGraph, node: str, rows: Sequence[ComponentRow], source: str) 
         if electricity and grid not in H:
             r = next(r for r in rows if r.country == country)
             raise r.row.error("country", f"{node} draws electricity, and the network has no grid for {country} "
-                                         f"({grid!r}); grids: {', '.join(_grids(H))}")
+                                         f"({grid!r}); grids: {', '.join(grids(H))}")
         copy = f"{node}:{country}"
         at = f" at {', '.join(plants[country])}" if plants[country] else ""
-        attrs = dict(H.nodes[node])
-        attrs.update(country=country, name=f"{attrs.get('name', node)}, made in {country}{at}",
-                     source=f"{attrs.get('source', '')} | made in {country}{at}: {source}".strip(" |"))
-        H.add_node(copy, **attrs)
-        for u in list(H.predecessors(node)):
-            edge = dict(H.edges[u, node])
-            if u in electricity:
-                edge["source"] = f"{edge.get('source', '')} | taken from {grid}: {source}".strip(" |")
-                _add(H, grid, copy, edge)
-            else:
-                H.add_edge(u, copy, **edge)
+        add_copy_abroad(H, node, copy, country, f"made in {country}{at}", source, lambda u: u)
         for v, edge in consumers.items():
             H.add_edge(copy, v, **{**edge, "amount": float(edge["amount"]) * share,
                                    "uncertainty": scaled(edge.get("uncertainty"), share),
@@ -104,7 +94,25 @@ def _split(H: nx.DiGraph, node: str, rows: Sequence[ComponentRow], source: str) 
         set_amount(H, node, v, float(edge["amount"]) * kept, f"{kept:g} made in {home}: {source}")
 
 
-def _add(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:
+def add_copy_abroad(H: nx.DiGraph, node: str, copy: str, country: str, label: str, source: str,
+                    upstream: Callable[[str], str]) -> None:
+    """Add `copy` of `node` made in `country`: electricity from that country's grid, every other
+    input from `upstream(input)` (the same node, or one relocated with it); `label` names the copy."""
+    grid = f"energy:grid:{country}"
+    attrs = dict(H.nodes[node])
+    attrs.update(country=country, name=f"{attrs.get('name', node)}, {label}",
+                 source=f"{attrs.get('source', '')} | {label}: {source}".strip(" |"))
+    H.add_node(copy, **attrs)
+    for u in list(H.predecessors(node)):
+        edge = dict(H.edges[u, node])
+        if is_electricity(H, u):
+            edge["source"] = f"{edge.get('source', '')} | taken from {grid}: {source}".strip(" |")
+            add_summed(H, grid, copy, edge)
+        else:
+            add_summed(H, upstream(u), copy, edge)
+
+
+def add_summed(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:
     """Add an edge, summing amounts when two electricity inputs land on the same grid."""
     if H.has_edge(u, v):
         H.edges[u, v]["amount"] = float(H.edges[u, v]["amount"]) + float(edge["amount"])  # type: ignore[arg-type]
@@ -113,5 +121,6 @@ def _add(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:
         H.add_edge(u, v, **edge)
 
 
-def _grids(H: nx.DiGraph) -> list[str]:
+def grids(H: nx.DiGraph) -> list[str]:
+    """ISO3 codes of the countries whose grid the network has."""
     return sorted(n.rsplit(":", 1)[-1] for n in H if n.startswith("energy:grid:"))
