@@ -94,7 +94,8 @@ def test_sweep_kernel_adds_what_a_sparse_sum_adds() -> None:
     out = X.copy()
     kernels.sweep(values, value, source, starts, targets, X, out)
     expected = X.copy()
-    expected[targets] += (_ones(run, 30) @ (X[source] * values[value][:, None, :]).reshape(run.size, -1)).reshape(30, 4, 9)
+    terms = (X[source] * values[value][:, None, :]).reshape(run.size, -1)
+    expected[targets] += (_ones(run, 30) @ terms).reshape(30, 4, 9)
     np.testing.assert_array_equal(out, expected)
 
 
@@ -132,8 +133,8 @@ def test_gathered_rows_get_the_block_sums_of_those_rows() -> None:
     np.testing.assert_array_equal(out, full[cells])
     t1, t2 = np.empty(5), np.empty(5)
     kernels.block_sums(full[cells], shift, t1, t2)
-    np.testing.assert_array_equal(s1, t1)
-    np.testing.assert_array_equal(s2, t2)
+    np.testing.assert_allclose(s1, t1, rtol=1e-12)
+    np.testing.assert_allclose(s2, t2, rtol=1e-12)
     d = (full[cells] - shift[:, None]).astype(np.float64)
     np.testing.assert_allclose(s1, d.sum(axis=1), rtol=1e-12)
     np.testing.assert_allclose(s2, (d * d).sum(axis=1), rtol=1e-6)

@@ -349,9 +349,9 @@ def _material_sums(
     q_row = np.array([r for r, _ in ordered], dtype=np.int64)
     q_material = local[materials[np.array([mi for _, mi in ordered], dtype=np.int64)]] if ordered else empty()
     q_target, q_count = np.unique(q_row, return_counts=True)
+    q_starts = np.concatenate([[0], np.cumsum(q_count)]).astype(np.int64)
     return MaterialSums(
         q_of=q_of, comb_qr=np.array([c[1] for c in comb], dtype=np.int64),
         comb_edge=np.array([c[2] for c in comb], dtype=np.int64), comb_collect=comb_collect, own_entry=own_entry,
-        own_collect=own_collect, q_material=q_material, q_starts=np.concatenate([[0], np.cumsum(q_count)]).astype(np.int64),
-        q_target=q_target,
+        own_collect=own_collect, q_material=q_material, q_starts=q_starts, q_target=q_target,
     )

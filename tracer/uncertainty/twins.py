@@ -40,12 +40,15 @@ class Twins:
     def from_pilot(cls, pilot: np.ndarray, keep: np.ndarray) -> Twins:
         """Twins among the kept rows (pilot: their values, kept rows x draws; keep: their cells)."""
         first: dict[bytes, int] = {}  # a row's bytes -> the first row with them (10x faster than np.unique)
-        twin = np.array([first.setdefault(row.tobytes(), i) for i, row in enumerate(np.ascontiguousarray(pilot))], dtype=np.int64)
+        rows_bytes = (row.tobytes() for row in np.ascontiguousarray(pilot))
+        twin = np.array([first.setdefault(key, i) for i, key in enumerate(rows_bytes)], dtype=np.int64)
         own = twin == np.arange(twin.size)
         position = np.cumsum(own) - 1
         repeats = np.flatnonzero(~own)
         rows = np.flatnonzero(own)
-        return cls(rows=rows, cells=keep[rows], expand=position[twin], repeats=keep[repeats], originals=keep[twin[repeats]])
+        return cls(
+            rows=rows, cells=keep[rows], expand=position[twin], repeats=keep[repeats], originals=keep[twin[repeats]]
+        )
 
     def hold(self, full: np.ndarray) -> bool:
         """Whether every repeating row equals its twin in this batch (full: the model output, cells x draws)."""
