@@ -121,10 +121,8 @@ class BatchModel:
         inject[comp.q_node, comp.q_k] += Q[comp.q]
         M = comp.supply.run(a, inject)
         through = (a[comp.edge][:, None, :] * M[comp.edge_node]).reshape(comp.edge.size * K, S)
-        own = ext[comp.own]
-        for c in range(len(self.columns)):
-            part = comp.weights[c] @ through + comp.own_weights[c] @ own
-            out[comp.rows, c, :] += np.asarray(part, dtype=DTYPE)
+        part = np.asarray(comp.weights @ through + comp.own_weights @ ext[comp.own], dtype=DTYPE)
+        out[comp.rows] += part.reshape(len(self.columns), comp.rows.size, S).transpose(1, 0, 2)
 
 
 def _summed_products(

@@ -102,12 +102,11 @@ def triangular(
         a, m, b = low[i], mode[i], high[i]
         width = b - a
         split = (m - a) / width
-        for s in range(u.shape[1]):
+        for s in range(u.shape[1]):  # both sides' arguments, one square root: no branch to mispredict
             p = np.float64(u[i, s])
-            if p < split:
-                out[i, s] = a + np.sqrt(p * width * (m - a))
-            else:
-                out[i, s] = b - np.sqrt((1.0 - p) * width * (b - m))
+            rising = p < split
+            root = np.sqrt(p * width * (m - a) if rising else (1.0 - p) * width * (b - m))
+            out[i, s] = a + root if rising else b - root
 
 
 @numba.njit(cache=True, nogil=True, fastmath={"reassoc"})
