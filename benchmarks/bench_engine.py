@@ -34,15 +34,18 @@ import time
 import tracemalloc
 import warnings
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from hfcommon.vocabulary import FLOW_LABEL_COLUMNS
 from tracer.attribution import attribute_demand, prepare
+from tracer.compiled import CompiledNetwork, compile_tables
 from tracer.engine import compile_network
 
 BASE_EDGES = 14_592
@@ -54,66 +57,94 @@ DENSE_MAX_NODES = 6_000
 """The numpy baseline (dense solve of I - A) only where the dense matrix fits (288 MB at 6,000 nodes)."""
 
 
-def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
-    """A contract-shaped network: mines -> beneficiation -> smelting -> refining -> market -> material -> component -> vehicle."""
+def synthetic_tables(scale: int = 1, seed: int = 2019) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A contract-shaped network as the tidy tables a builder would hand over (nodes, stressors, flows):
+    mines -> beneficiation -> smelting -> refining -> market -> material -> component -> vehicle."""
     rng = np.random.default_rng(seed)
     countries = [f"C{i:02d}" for i in range(60)]
-    G = nx.DiGraph()
-    mines_of: dict[int, list[str]] = {}
+    nodes: list[dict[str, str]] = []
+    stressors: list[tuple[str, str, float]] = []
+    flows: dict[tuple[str, str], float] = {}  # insertion-ordered; a repeated pair is found in O(1)
+
+    def add(node: str, attrs: dict[str, str], emits: dict[str, float]) -> None:
+        nodes.append({"id": node, **attrs})
+        stressors.extend((node, name, amount) for name, amount in emits.items())
+
+    def country() -> str:
+        return countries[rng.integers(len(countries))]
+
+    mines_of: dict[int, list[str]] = {metal: [] for metal in range(METALS)}
     stage_nodes: dict[tuple[int, str], list[str]] = {}
     per_metal = {"beneficiation": 8, "smelting": 7, "refining": 6, "market": 6}
     for metal in range(METALS):
         for stage, count in per_metal.items():
-            nodes = []
-            for i in range(count * scale):
-                node = f"{stage}:m{metal}:{i}"
-                G.add_node(node, kind=stage, country=countries[rng.integers(len(countries))], commodity=f"m{metal}", unit="t",
-                           stressors={"process_residue": float(rng.uniform(0, 3)), "energy": float(rng.uniform(1, 50))})
-                nodes.append(node)
-            stage_nodes[(metal, stage)] = nodes
-        mines_of[metal] = []
+            stage_nodes[(metal, stage)] = [f"{stage}:m{metal}:{i}" for i in range(count * scale)]
+            for node in stage_nodes[(metal, stage)]:
+                attrs = {"kind": stage, "country": country(), "commodity": f"m{metal}", "unit": "t"}
+                add(node, attrs, {"process_residue": float(rng.uniform(0, 3)), "energy": float(rng.uniform(1, 50))})
     for m in range(2000 * scale):
         metal = m % METALS
         node = f"mine:{m}"
-        G.add_node(node, kind="mine", country=countries[rng.integers(len(countries))], mine_id=f"M{m}", commodity=f"m{metal}", unit="t",
-                   stressors={"overburden": float(rng.uniform(0, 200)), "waste_rock": float(rng.uniform(0, 50)),
-                              "tailings": float(rng.uniform(0, 100))})
+        attrs = {"kind": "mine", "country": country(), "mine_id": f"M{m}", "commodity": f"m{metal}", "unit": "t"}
+        add(node, attrs, {"overburden": float(rng.uniform(0, 200)), "waste_rock": float(rng.uniform(0, 50)),
+                          "tailings": float(rng.uniform(0, 100))})
         mines_of[metal].append(node)
         plants = stage_nodes[(metal, "beneficiation")]
-        G.add_edge(node, plants[rng.integers(len(plants))], amount=float(rng.uniform(1, 50)))
+        plant = plants[rng.integers(len(plants))]  # drawn before the amount, as in the graph-built original
+        flows[(node, plant)] = float(rng.uniform(1, 50))
     chain = ("beneficiation", "smelting", "refining", "market")
     for metal in range(METALS):
-        for upper, lower in zip(chain, chain[1:], strict=False):
+        for upper, lower in pairwise(chain):
             for node in stage_nodes[(metal, lower)]:
                 for supplier in rng.choice(stage_nodes[(metal, upper)], size=2, replace=False):
-                    G.add_edge(str(supplier), node, amount=float(rng.uniform(0.5, 3)))
+                    flows[(str(supplier), node)] = float(rng.uniform(0.5, 3))
     materials = [f"material:{k}" for k in range(MATERIALS)]
     for k, node in enumerate(materials):
-        G.add_node(node, kind="material", country="CHN", unit="t", stressors={"used": 1.0, "process_residue": 0.05})
+        add(node, {"kind": "material", "country": "CHN", "unit": "t"}, {"used": 1.0, "process_residue": 0.05})
         for metal in {k % METALS, (3 * k + 1) % METALS}:
             for market in rng.choice(stage_nodes[(metal, "market")], size=2, replace=False):
-                G.add_edge(str(market), node, amount=float(rng.uniform(0.1, 1.2)))
+                flows[(str(market), node)] = float(rng.uniform(0.1, 1.2))
     components = [f"component:{c}" for c in range(COMPONENTS)]
     for c, node in enumerate(components):
-        G.add_node(node, kind="component", country="CHN", unit="unit", stressors={"process_residue": 0.01})
+        add(node, {"kind": "component", "country": "CHN", "unit": "unit"}, {"process_residue": 0.01})
         for material in rng.choice(materials, size=8, replace=False):
-            G.add_edge(str(material), node, amount=float(rng.uniform(0.001, 0.2)))
+            flows[(str(material), node)] = float(rng.uniform(0.001, 0.2))
         for sub in rng.choice(components[:c], size=min(c, 2), replace=False) if c else ():
-            G.add_edge(str(sub), node, amount=1.0)
+            flows[(str(sub), node)] = 1.0
     for vehicle in VEHICLES:
-        G.add_node(vehicle, kind="vehicle", country="CHN", unit="vehicle", stressors={"process_residue": 0.1})
+        add(vehicle, {"kind": "vehicle", "country": "CHN", "unit": "vehicle"}, {"process_residue": 0.1})
         for comp in rng.choice(components, size=30, replace=False):
-            G.add_edge(str(comp), vehicle, amount=float(rng.integers(1, 4)))
+            flows[(str(comp), vehicle)] = float(rng.integers(1, 4))
     # top up with further mine -> beneficiation supply links to reach the edge target
-    missing = BASE_EDGES * scale - G.number_of_edges()  # counting edges is O(n) in networkx: once
-    while missing > 0:
+    while len(flows) < BASE_EDGES * scale:
         metal = int(rng.integers(METALS))
         mines, plants = mines_of[metal], stage_nodes[(metal, "beneficiation")]
-        mine, plant = mines[rng.integers(len(mines))], plants[rng.integers(len(plants))]
-        if not G.has_edge(mine, plant):
-            G.add_edge(mine, plant, amount=float(rng.uniform(1, 50)))
-            missing -= 1
+        pair = (mines[rng.integers(len(mines))], plants[rng.integers(len(plants))])
+        if pair not in flows:
+            flows[pair] = float(rng.uniform(1, 50))
+    return (
+        pd.DataFrame(nodes),
+        pd.DataFrame(stressors, columns=["node", "stressor", "amount"]),
+        pd.DataFrame([(u, v, a) for (u, v), a in flows.items()], columns=["supplier", "consumer", "amount"]),
+    )
+
+
+def graph_from_tables(nodes: pd.DataFrame, stressors: pd.DataFrame, flows: pd.DataFrame) -> nx.DiGraph:
+    """The networkx graph of the same tables, nodes and edges in table order (absent attributes left out)."""
+    emits: dict[str, dict[str, float]] = {}
+    for node, name, amount in stressors.itertuples(index=False):
+        emits.setdefault(node, {})[name] = amount
+    G = nx.DiGraph()
+    for row in nodes.to_dict("records"):
+        attrs = {k: v for k, v in row.items() if k != "id" and isinstance(v, str)}
+        G.add_node(row["id"], **attrs, stressors=emits.get(row["id"], {}))
+    G.add_edges_from((u, v, {"amount": a}) for u, v, a in flows.itertuples(index=False))
     return G
+
+
+def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
+    """The synthetic network of `synthetic_tables` as a networkx graph."""
+    return graph_from_tables(*synthetic_tables(scale, seed))
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
@@ -162,17 +193,24 @@ def _bw2calc_timing(compiled, repeat: int) -> float | None:
     return _median_ms(run, repeat)
 
 
+def _compile_timed(compile_: Callable[[], CompiledNetwork]) -> tuple[CompiledNetwork, float, float, int]:
+    """One compile timed (wall and CPU ms), then a second one traced for its Python-level peak (bytes)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    compiled = compile_()
+    wall_ms, cpu_ms = 1e3 * (time.perf_counter() - start), 1e3 * (time.process_time() - cpu)
+    tracemalloc.start()
+    compile_()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return compiled, wall_ms, cpu_ms, peak
+
+
 def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> dict[str, Any]:
     """Time and measure one scale; the full joint table and the baselines only when asked."""
-    G = synthetic_network(scale)
-    start, cpu = time.perf_counter(), time.process_time()
-    compiled = compile_network(G)
-    compile_ms = 1e3 * (time.perf_counter() - start)
-    compile_cpu_ms = 1e3 * (time.process_time() - cpu)
-    tracemalloc.start()
-    compile_network(G)
-    compile_peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
+    nodes, stressors, flows = synthetic_tables(scale)
+    G = graph_from_tables(nodes, stressors, flows)
+    compiled, compile_ms, compile_cpu_ms, compile_peak = _compile_timed(lambda: compile_network(G))
+    _, tables_ms, tables_cpu_ms, tables_peak = _compile_timed(lambda: compile_tables(nodes, flows, stressors))
     y = compiled.demand(dict.fromkeys(VEHICLES, 1000.0))
     plan = prepare(compiled)
     result = attribute_demand(plan, y)
@@ -207,6 +245,9 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
         "solver": plan.solver.method,
         "compile_ms": compile_ms,
         "compile_cpu_ms": compile_cpu_ms,
+        "compile_tables_ms": tables_ms,
+        "compile_tables_cpu_ms": tables_cpu_ms,
+        "compile_tables_peak_MiB": tables_peak / 2**20,
         "prepare_ms": prepare_ms,
         "attribute_ms": attribute_ms,
         "splits_ms": splits_ms,
@@ -233,7 +274,7 @@ def main() -> None:
                         help="scales at which to time plain LU and bw2calc (default: all)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    columns = ("scale", "nodes", "edges", "solver", "compile_ms", "compile_cpu_ms", "prepare_ms", "attribute_ms", "splits_ms",
+    columns = ("scale", "nodes", "edges", "solver", "compile_ms", "compile_cpu_ms", "compile_tables_ms", "prepare_ms", "attribute_ms", "splits_ms",
                "engine_total_ms", "table_ms",
                "table_rows", "plain_lu_ms", "numpy_dense_ms", "bw2calc_ms", "compile_peak_MiB", "python_peak_MiB",
                "process_peak_rss_MiB")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from types import MappingProxyType
@@ -152,47 +152,198 @@ def compile_network(G: nx.DiGraph) -> CompiledNetwork:
     """
     if G.number_of_nodes() == 0:
         raise InputError("the supply-chain network is empty: it has no nodes to solve")
-    nodes = tuple(map(str, G.nodes))
-    if len(set(nodes)) != len(nodes):
-        raise InputError("node ids must be unique once converted to text")
-    n = len(nodes)
+    labels = list(G._node)
+    nodes = tuple(map(str, labels))
     attrs = list(G._node.values())
-    columns = {key: _text_column(attrs, key, nodes) for key in TEXT_COLUMNS}
-    B, stressors = _stressor_matrix(G, attrs, columns["kind"], n)
+    tables = [a.get("stressors") or {} for a in attrs]
+    entries = list(chain.from_iterable(map(dict.items, tables)))
+    per_node = np.fromiter(map(len, tables), dtype=np.int64, count=len(nodes))
+    adjacency = list(map(G._succ.__getitem__, labels))  # each node's consumers, in node order
+    per_supplier = np.fromiter(map(len, adjacency), dtype=np.int64, count=len(nodes))
+    index = {node: i for i, node in enumerate(nodes)}
+    position = index if _all_text(labels) else {label: i for i, label in enumerate(labels)}
+    return _assemble(
+        nodes,
+        index,
+        {key: list(map(dict.get, attrs, repeat(key))) for key in TEXT_COLUMNS},
+        NodeStressors(np.repeat(np.arange(len(nodes)), per_node), [e[0] for e in entries], [e[1] for e in entries]),
+        Flows(
+            np.repeat(np.arange(len(nodes)), per_supplier),
+            np.fromiter(map(position.__getitem__, chain.from_iterable(adjacency)), dtype=np.int64, count=int(per_supplier.sum())),
+            list(map(dict.get, chain.from_iterable(map(dict.values, adjacency)), repeat("amount"))),
+        ),
+        node_fault=lambda: _raise_first_node_error(G),
+        edge_fault=lambda: _raise_first_edge_error(G),
+    )
+
+
+def compile_tables(nodes: pd.DataFrame, flows: pd.DataFrame, stressors: pd.DataFrame | None = None) -> CompiledNetwork:
+    """Compile tidy tables straight to matrices, for builders that hold their network as tables.
+
+    `nodes`: `id` and any of TEXT_COLUMNS; `flows`: supplier, consumer (ids), amount;
+    `stressors`: node (id), stressor, amount, one row per entry. The result equals
+    `compile_network` of the graph with these nodes and edges in this order, but no
+    Python runs per row: ids become indices through one hash lookup per column and
+    every check is on whole columns, naming the first bad row (row 2 = first data row).
+    """
+    if len(nodes) == 0:
+        raise InputError("the supply-chain network is empty: it has no nodes to solve")
+    ids = nodes["id"].astype(str)
+    if ids.duplicated().any():
+        raise InputError("node ids must be unique once converted to text", file="nodes", row=_first(ids.duplicated()), column="id")
+    node_ids = tuple(ids.tolist())
+    kinds = nodes["kind"] if "kind" in nodes else pd.Series("", index=nodes.index)
+    if not kinds.isin(NODE_KINDS).all():
+        row = _first(~kinds.isin(NODE_KINDS))
+        raise InputError(f"node {node_ids[row - 2]!r} has kind {kinds.iloc[row - 2]!r}; expected one of {sorted(NODE_KINDS)}",
+                         file="nodes", row=row, column="kind")
+    stressors = pd.DataFrame(columns=["node", "stressor", "amount"]) if stressors is None else stressors
+    names = stressors["stressor"]
+    if not names.isin(STRESSOR_UNITS.keys()).all():
+        row = _first(~names.isin(STRESSOR_UNITS.keys()))
+        raise InputError(f"unknown stressor {names.iloc[row - 2]!r}; expected one of {list(STRESSOR_UNITS)}",
+                         file="stressors", row=row, column="stressor")
+    amounts = _numbers(stressors, "stressors")
+    negative = (amounts < 0) & names.isin(MASS_STRESSORS).to_numpy()
+    if negative.any():
+        row = _first(negative)
+        raise InputError(f"stressor {names.iloc[row - 2]!r} is a mass and must be >= 0, got {amounts[row - 2]}",
+                         file="stressors", row=row, column="amount")
+    lookup = _arrow_text(ids)
+    supplier, consumer = (_positions(lookup, flows, "flows", end) for end in ("supplier", "consumer"))
+    if pd.Series(supplier * len(node_ids) + consumer).duplicated().any():
+        raise InputError("a flow is listed twice (one row per supplier and consumer)", file="flows",
+                         row=_first(pd.Series(supplier * len(node_ids) + consumer).duplicated()))
+    values = _numbers(flows, "flows")
+    if (values < 0).any():
+        raise InputError(f"amount must be >= 0, got {values[_first(values < 0) - 2]}", file="flows", row=_first(values < 0),
+                         column="amount")
+    return _assemble(
+        node_ids,
+        dict(zip(node_ids, range(len(node_ids)))),
+        {key: _cells(nodes, key) for key in TEXT_COLUMNS},
+        NodeStressors(_positions(lookup, stressors, "stressors", "node"), names.tolist(), amounts),
+        Flows(supplier, consumer, values),
+        node_fault=_checked_above,
+        edge_fault=_checked_above,
+    )
+
+
+def _first(mask: pd.Series | np.ndarray) -> int:
+    """File row (header = 1) of the first True."""
+    return int(np.argmax(np.asarray(mask))) + 2
+
+
+def _arrow_text(column: pd.Series) -> Any:
+    """A text column as an Arrow string array (zero-copy where pandas already holds Arrow strings)."""
+    import pyarrow as pa
+
+    return pa.array(column, type=pa.string())
+
+
+def _cells(table: pd.DataFrame, key: str) -> list[Any]:
+    """A text column as a list, missing cells (absent column, None, NaN) as None."""
+    if key not in table:
+        return [None] * len(table)
+    column = table[key]
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
+def _numbers(table: pd.DataFrame, name: str) -> np.ndarray:
+    """The `amount` column as floats; the first missing, non-numeric or non-finite cell is an input error."""
+    values = pd.to_numeric(table["amount"], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row = _first(bad)
+        raise InputError(f"amount must be a finite number, got {table['amount'].iloc[row - 2]!r}", file=name, row=row,
+                         column="amount")
+    return values
+
+
+def _positions(lookup: Any, table: pd.DataFrame, name: str, column: str) -> np.ndarray:
+    """Node index of every id in one column (one Arrow hash lookup); an id that names no node is an input error."""
+    import pyarrow.compute as pc
+
+    found = pc.index_in(_arrow_text(table[column].astype(str)), value_set=lookup)
+    positions = pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if (positions < 0).any():
+        row = _first(positions < 0)
+        raise InputError(f"unknown node {table[column].iloc[row - 2]!r}", file=name, row=row, column=column)
+    return positions
+
+
+def _checked_above() -> None:
+    raise AssertionError("a table check failed on the arrays after passing row by row")  # pragma: no cover
+
+
+@dataclass(frozen=True)
+class NodeStressors:
+    """Every (node, stressor, amount) entry as parallel sequences, amounts as given (checked later)."""
+
+    node: np.ndarray
+    name: Sequence[Any]
+    amount: Sequence[Any]
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Every edge as parallel sequences: supplier and consumer node indices, amounts as given."""
+
+    supplier: np.ndarray
+    consumer: np.ndarray
+    amount: Sequence[Any]
+
+
+def _assemble(
+    nodes: tuple[str, ...],
+    index: dict[str, int],
+    text: Mapping[str, list[Any]],
+    stressors: NodeStressors,
+    flows: Flows,
+    node_fault: Callable[[], None],
+    edge_fault: Callable[[], None],
+) -> CompiledNetwork:
+    """The compiled network from node, stressor and edge arrays; a fault callback names the first bad item."""
+    if len(index) != len(nodes):
+        raise InputError("node ids must be unique once converted to text")
+    columns = {key: _text_column(values, key, nodes) for key, values in text.items()}
+    B, names = _stressor_matrix(stressors, columns["kind"], len(nodes), node_fault)
+    A = _technology_matrix(flows, len(nodes), edge_fault)
     return CompiledNetwork(
         nodes=nodes,
-        index=MappingProxyType({node: i for i, node in enumerate(nodes)}),
+        index=MappingProxyType(index),
         **{k: _frozen(v) for k, v in columns.items()},
-        stressors=stressors,
-        A=(A := _technology_matrix(G, n)),
+        stressors=names,
+        A=A,
         B=B,
         levels=topological_levels(A),
     )
 
 
-def _text_column(attrs: list[dict[str, Any]], key: str, nodes: tuple[str, ...]) -> np.ndarray:
+def _text_column(values: list[Any], key: str, nodes: tuple[str, ...]) -> np.ndarray:
     """One text attribute of every node (object array): absent or None -> the default, else str()."""
     default = TEXT_COLUMNS[key]
-    values = list(map(dict.get, attrs, repeat(key)))
-    if not all(type(v) is str for v in values):
+    if not _all_text(values):
         values = [(node if default is None else default) if v is None else str(v) for v, node in zip(values, nodes)]
     return np.array(values, dtype=object)
 
 
-def _stressor_matrix(G: nx.DiGraph, attrs: list[dict[str, Any]], kind: np.ndarray, n: int) -> tuple[sp.csr_matrix, tuple[str, ...]]:
-    """B from every node's `stressors`, after checking kinds, stressor names and amounts as arrays."""
-    tables = [a.get("stressors") or {} for a in attrs]
-    counts = np.fromiter(map(len, tables), dtype=np.int64, count=n)
-    entries = [item for table in tables for item in table.items()]
-    names = [name for name, _ in entries]
-    amounts = [amount for _, amount in entries]
+def _all_text(values: list[Any]) -> bool:
+    """Whether every value is exactly a str (one C-level pass over the types)."""
+    return set(map(type, values)) <= {str}
+
+
+def _stressor_matrix(
+    entries: NodeStressors, kind: np.ndarray, n: int, fault: Callable[[], None]
+) -> tuple[sp.csr_matrix, tuple[str, ...]]:
+    """B from every node's stressor entries, after checking kinds, stressor names and amounts as arrays."""
     try:
-        values = np.array(amounts, dtype=float)
+        values = np.array(entries.amount, dtype=float)
         numeric = values.ndim == 1
     except (TypeError, ValueError):
         numeric = False
-    known = set(names) <= STRESSOR_UNITS.keys()
-    row = np.fromiter(map(_STRESSOR_ROW.get, names, repeat(0)), dtype=np.int64, count=len(names))
+    known = set(entries.name) <= STRESSOR_UNITS.keys()
+    row = np.fromiter(map(_STRESSOR_ROW.get, entries.name, repeat(0)), dtype=np.int64, count=len(entries.name))
     valid = (
         known
         and numeric
@@ -201,13 +352,12 @@ def _stressor_matrix(G: nx.DiGraph, attrs: list[dict[str, Any]], kind: np.ndarra
         and not bool(np.any((values < 0) & _IS_MASS[row]))
     )
     if not valid:
-        _raise_first_node_error(G)
-    present = np.unique(row)
+        fault()
+    present = np.flatnonzero(np.bincount(row, minlength=len(STRESSOR_UNITS)))
     stressors = tuple(np.array(list(STRESSOR_UNITS), dtype=object)[present])
     compact = np.zeros(len(STRESSOR_UNITS), dtype=np.int64)
     compact[present] = np.arange(present.size)
-    cols = np.repeat(np.arange(n), counts)
-    B = sp.csr_matrix((values, (compact[row], cols)), shape=(len(stressors), n), dtype=float)
+    B = sp.csr_matrix((values, (compact[row], entries.node)), shape=(len(stressors), n), dtype=float)
     return _frozen_sparse(B), stressors
 
 
@@ -229,23 +379,16 @@ def _raise_first_node_error(G: nx.DiGraph) -> None:
     raise AssertionError("a node check failed on the arrays but no node is at fault")  # pragma: no cover
 
 
-def _technology_matrix(G: nx.DiGraph, n: int) -> sp.csc_matrix:
-    """A from every edge's `amount` (supplier row, consumer column), checked as one array."""
-    position = {node: i for i, node in enumerate(G._node)}
-    adjacency = list(map(G._succ.__getitem__, G._node))  # suppliers in node order
-    per_supplier = np.fromiter(map(len, adjacency), dtype=np.int64, count=n)
-    e = int(per_supplier.sum())
-    consumers = np.fromiter(map(position.__getitem__, chain.from_iterable(adjacency)), dtype=np.int64, count=e)
-    amounts = list(map(dict.get, chain.from_iterable(map(dict.values, adjacency)), repeat("amount")))
+def _technology_matrix(flows: Flows, n: int, fault: Callable[[], None]) -> sp.csc_matrix:
+    """A from every edge's amount (supplier row, consumer column), checked as one array."""
     try:
-        values = np.array(amounts, dtype=float)
+        values = np.array(flows.amount, dtype=float)
         valid = values.ndim == 1 and bool(np.all(np.isfinite(values)) and np.all(values >= 0))
     except (TypeError, ValueError):
         valid = False
     if not valid:
-        _raise_first_edge_error(G)
-    suppliers = np.repeat(np.arange(n), per_supplier)
-    return _frozen_sparse(sp.csc_matrix((values, (suppliers, consumers)), shape=(n, n), dtype=float))
+        fault()
+    return _frozen_sparse(sp.csc_matrix((values, (flows.supplier, flows.consumer)), shape=(n, n), dtype=float))
 
 
 def _raise_first_edge_error(G: nx.DiGraph) -> None:
@@ -285,10 +428,9 @@ def topological_levels(A: sp.csc_matrix) -> tuple[np.ndarray, ...] | None:
     while frontier.size:
         groups.append(_frozen(frontier.copy()))
         done += frontier.size
-        touched = A[:, frontier].indices  # column j of A lists the suppliers of j
-        consumers_left -= np.bincount(touched, minlength=n)
-        candidates = np.unique(touched)
-        frontier = candidates[consumers_left[candidates] == 0]
+        touched = np.bincount(A[:, frontier].indices, minlength=n)  # column j of A lists the suppliers of j
+        consumers_left -= touched
+        frontier = np.flatnonzero((touched > 0) & (consumers_left == 0))
     if done != n:
         return None
     return tuple(groups)
