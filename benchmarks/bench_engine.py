@@ -15,31 +15,34 @@ product side stays as it is. Reports, per scale, the median of repeated runs (a 
 * plain LU: scipy splu of (I - A) and one multi-vehicle solve, the floor;
 * numpy: a dense solve of (I - A) (numpy.linalg.solve), only at scale 1 (the dense
   matrix would not fit in memory at scale 10 and beyond);
-* bw2calc: LCA from in-memory matrices, factorised once, one lci per vehicle
-  (only when bw2calc is installed: pip install -e ".[bench]").
+* bw2calc: LCA from in-memory matrices, factorised once, one lci per vehicle, when
+  bw2calc imports here (pip install -e ".[bench]") or under --bw-python, the Python of
+  an environment of its own (benchmarks/bw_peer.py); left out otherwise.
 
 Peak memory: Python-level peak (tracemalloc) of prepare + attribute + splits (+ table), and the
 process's peak resident set size at the end. Not part of the test run.
 
-    python benchmarks/bench_engine.py [--scales 1 10 100] [--repeat 20] [--json]
+    python benchmarks/bench_engine.py [--scales 1 10 100] [--repeat 20] [--bw-python PATH] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import time
 import tracemalloc
-import warnings
 from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
+import bw_peer
 import networkx as nx
 import numpy as np
 import pandas as pd
+import pyarrow.compute  # noqa: F401  (compile_tables imports it on first use: keep that out of the timing)
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
@@ -159,40 +162,6 @@ def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
     return 1e3 * statistics.median(times)
 
 
-def _bw2calc_timing(compiled, repeat: int) -> float | None:
-    """bw2calc 2.5-style LCA from in-memory matrices: build, factorise, one lci per vehicle."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import bw2calc
-            import bw_processing as bwp
-    except ImportError:
-        return None
-    n = compiled.n
-    A = compiled.A.tocoo()
-    B = compiled.B.tocoo()
-    tech_idx = np.array(
-        list(zip(np.r_[np.arange(n), A.row], np.r_[np.arange(n), A.col], strict=True)), dtype=bwp.INDICES_DTYPE
-    )
-    tech_data = np.r_[np.ones(n), A.data]
-    flip = np.r_[np.zeros(n, dtype=bool), np.ones(A.nnz, dtype=bool)]
-    bio_idx = np.array(list(zip(B.row + n, B.col, strict=True)), dtype=bwp.INDICES_DTYPE)
-    dp = bwp.create_datapackage()
-    dp.add_persistent_vector(matrix="technosphere_matrix", indices_array=tech_idx, data_array=tech_data, flip_array=flip)
-    dp.add_persistent_vector(matrix="biosphere_matrix", indices_array=bio_idx, data_array=B.data)
-    vehicles = [compiled.index[v] for v in compiled.vehicles]
-
-    def run() -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            lca = bw2calc.LCA({vehicles[0]: 1.0}, data_objs=[dp])
-            lca.lci(factorize=True)
-            for v in vehicles[1:]:
-                lca.lci(demand={v: 1.0})
-
-    return _median_ms(run, repeat)
-
-
 def _compile_timed(compile_: Callable[[], CompiledNetwork]) -> tuple[CompiledNetwork, float, float, int]:
     """One compile timed (wall and CPU ms), then a second one traced for its Python-level peak (bytes)."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -205,8 +174,11 @@ def _compile_timed(compile_: Callable[[], CompiledNetwork]) -> tuple[CompiledNet
     return compiled, wall_ms, cpu_ms, peak
 
 
-def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> dict[str, Any]:
-    """Time and measure one scale; the full joint table and the baselines only when asked."""
+def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool, bw_python: str | None = None) -> dict[str, Any]:
+    """Time and measure one scale; the full joint table and the baselines only when asked.
+
+    bw2calc runs in this process when it imports here, else under `bw_python` (see bw_peer.py).
+    """
     nodes, stressors, flows = synthetic_tables(scale)
     G = graph_from_tables(nodes, stressors, flows)
     compiled, compile_ms, compile_cpu_ms, compile_peak = _compile_timed(lambda: compile_network(G))
@@ -227,6 +199,8 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
         np.linalg.solve(np.eye(compiled.n) - compiled.A.toarray(), np.column_stack([compiled.demand({v: 1.0}) for v in VEHICLES]))
 
     dense_fits = compiled.n <= DENSE_MAX_NODES
+    vehicles = [compiled.index[v] for v in compiled.vehicles]
+    peer = bw_peer.lci_ms(compiled.A, compiled.B, vehicles, max(1, repeat // 4), bw_python) if with_baselines else None
 
     tracemalloc.start()
     traced = attribute_demand(prepare(compiled), y)
@@ -256,7 +230,8 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
         "table_rows": None if table is None else len(table),
         "plain_lu_ms": _median_ms(plain_lu, repeat) if with_baselines else None,
         "numpy_dense_ms": _median_ms(numpy_dense, max(1, repeat // 4)) if with_baselines and dense_fits else None,
-        "bw2calc_ms": _bw2calc_timing(compiled, max(1, repeat // 4)) if with_baselines else None,
+        "bw2calc_ms": None if peer is None else peer["ms"],
+        "bw2calc_version": None if peer is None else peer["bw2calc"],
         "compile_peak_MiB": compile_peak / 2**20,
         "python_peak_MiB": peak / 2**20,
         "process_peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -272,6 +247,8 @@ def main() -> None:
                         help="scales at which to also build the full joint table (it grows with mines x materials x components)")
     parser.add_argument("--baseline-scales", type=int, nargs="*", default=None,
                         help="scales at which to time plain LU and bw2calc (default: all)")
+    parser.add_argument("--bw-python", default=os.environ.get("BW2CALC_PYTHON"),
+                        help="Python of an environment with bw2calc, when this one lacks it (default: $BW2CALC_PYTHON)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     columns = ("scale", "nodes", "edges", "solver", "compile_ms", "compile_cpu_ms", "compile_tables_ms", "prepare_ms", "attribute_ms", "splits_ms",
@@ -283,7 +260,7 @@ def main() -> None:
     results = []
     for scale in args.scales:  # report each scale as soon as it is measured
         baselines = args.baseline_scales is None or scale in args.baseline_scales
-        r = bench(scale, args.repeat if scale < 100 else 1, scale in args.table_scales, baselines)
+        r = bench(scale, args.repeat if scale < 100 else 1, scale in args.table_scales, baselines, args.bw_python)
         results.append(r)
         if args.json:
             continue

@@ -428,9 +428,18 @@ def topological_levels(A: sp.csc_matrix) -> tuple[np.ndarray, ...] | None:
     while frontier.size:
         groups.append(_frozen(frontier.copy()))
         done += frontier.size
-        touched = np.bincount(A[:, frontier].indices, minlength=n)  # column j of A lists the suppliers of j
+        touched = np.bincount(_column_rows(A, frontier), minlength=n)  # column j of A lists the suppliers of j
         consumers_left -= touched
         frontier = np.flatnonzero((touched > 0) & (consumers_left == 0))
     if done != n:
         return None
     return tuple(groups)
+
+
+def _column_rows(A: sp.csc_matrix, columns: np.ndarray) -> np.ndarray:
+    """Row indices of every stored entry in the given columns (A[:, columns].indices, unordered,
+    without building the sliced matrix: a deep network calls this once per level)."""
+    starts = A.indptr[columns]
+    lengths = A.indptr[columns + 1] - starts
+    first = np.cumsum(lengths) - lengths
+    return A.indices[np.repeat(starts - first, lengths) + np.arange(int(lengths.sum()))]
