@@ -7,10 +7,14 @@ processing side (and the edge count) grows tenfold and a hundredfold while the
 product side stays as it is. Reports, per scale, the median of repeated runs (a single run at scale 100):
 
 * compile: networkx graph -> sparse matrices (once per network);
+* compile from tables: the same matrices from the tidy tables the graph was built
+  from (tracer.compiled.compile_tables), with no per-edge Python;
 * prepare: both factorisations and the per-material multipliers (once per network);
 * attribute: the factorised attribution of all vehicles (per fleet);
 * splits: totals by each label alone (vehicle, country, mine, material, component,
-  stage), each with the stressor, multiplied out from the factors;
+  stage), each with the stressor, multiplied out from the factors (groupings reused);
+* engine total: prepare + attribute + the six splits of one fleet from scratch,
+  timed in turn with the plain LU so both see the same load;
 * table: the full joint long table (one row per label combination);
 * plain LU: scipy splu of (I - A) and one multi-vehicle solve, the floor;
 * numpy: a dense solve of (I - A) (numpy.linalg.solve), only at scale 1 (the dense
@@ -162,6 +166,18 @@ def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
     return 1e3 * statistics.median(times)
 
 
+def _paired_median_ms(first: Callable[[], Any], second: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median wall times of two functions timed in turn, so that both see the same load on a shared machine."""
+    first(), second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in zip((first, second), times, strict=True):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times[0]), 1e3 * statistics.median(times[1])
+
+
 def _compile_timed(compile_: Callable[[], CompiledNetwork]) -> tuple[CompiledNetwork, float, float, int]:
     """One compile timed (wall and CPU ms), then a second one traced for its Python-level peak (bytes)."""
     start, cpu = time.perf_counter(), time.process_time()
@@ -191,6 +207,12 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool, bw_py
         for label in FLOW_LABEL_COLUMNS[:6]:
             result.split([label])
 
+    def engine() -> None:
+        """One fleet from scratch, as `tracer run` does it: no factorisation or grouping reused."""
+        fresh = attribute_demand(prepare(compiled), y)
+        for label in FLOW_LABEL_COLUMNS[:6]:
+            fresh.split([label])
+
     def plain_lu() -> None:
         lu = spla.splu((sp.identity(compiled.n, format="csc") - compiled.A).tocsc())
         lu.solve(np.column_stack([compiled.demand({v: 1.0}) for v in VEHICLES]))
@@ -212,6 +234,7 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool, bw_py
     prepare_ms = _median_ms(lambda: prepare(compiled), repeat)
     attribute_ms = _median_ms(lambda: attribute_demand(plan, y), repeat)
     splits_ms = _median_ms(all_splits, repeat)
+    engine_ms, lu_ms = _paired_median_ms(engine, plain_lu, repeat) if with_baselines else (_median_ms(engine, repeat), None)
     return {
         "scale": scale,
         "nodes": compiled.n,
@@ -225,10 +248,10 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool, bw_py
         "prepare_ms": prepare_ms,
         "attribute_ms": attribute_ms,
         "splits_ms": splits_ms,
-        "engine_total_ms": prepare_ms + attribute_ms + splits_ms,
+        "engine_total_ms": engine_ms,
         "table_ms": _median_ms(result.table, max(1, repeat // 4)) if with_table else None,
         "table_rows": None if table is None else len(table),
-        "plain_lu_ms": _median_ms(plain_lu, repeat) if with_baselines else None,
+        "plain_lu_ms": lu_ms,
         "numpy_dense_ms": _median_ms(numpy_dense, max(1, repeat // 4)) if with_baselines and dense_fits else None,
         "bw2calc_ms": None if peer is None else peer["ms"],
         "bw2calc_version": None if peer is None else peer["bw2calc"],
