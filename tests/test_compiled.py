@@ -98,7 +98,7 @@ def test_compiling_tables_gives_the_graphs_compiled_network_bit_for_bit(seed: in
     ("edit", "file", "row", "message"),
     [
         (lambda n, f, s: n.loc.__setitem__((7, "kind"), "quarry"), "nodes", 9, "kind 'quarry'"),
-        (lambda n, f, s: n.loc.__setitem__((5, "id"), n.loc[4, "id"]), "nodes", 7, "unique"),
+        (lambda n, f, s: n.loc.__setitem__((5, "id"), n.loc[4, "id"]), "nodes", 7, "listed twice"),
         (lambda n, f, s: f.loc.__setitem__((3, "amount"), -1.0), "flows", 5, ">= 0"),
         (lambda n, f, s: f.loc.__setitem__((4, "amount"), float("nan")), "flows", 6, "finite number"),
         (lambda n, f, s: f.loc.__setitem__((6, "consumer"), "nowhere"), "flows", 8, "unknown node 'nowhere'"),
