@@ -2,7 +2,8 @@
 
 bw2calc and bw2data pin their own versions of much of the stack, so they may live in a
 virtual environment of their own (python -m venv venv-bw; venv-bw/bin/pip install
-bw2calc bw2data). `lci_ms` then runs this file with that environment's Python, handing
+bw2calc bw2data pypardiso: bw2calc uses PARDISO when present, as its docs advise on x86,
+else SuperLU on the transposed matrix). `lci_ms` then runs this file with that environment's Python, handing
 the matrices over as one .npz file and reading the timing back as JSON; the timing is
 taken inside the peer, so the subprocess's start-up is not counted. This file imports
 nothing from the project, so it runs in a bare bw2calc environment.
@@ -60,7 +61,8 @@ def _median_lci_ms(arrays: dict[str, np.ndarray], repeat: int) -> dict[str, Any]
         start = time.perf_counter()
         run()
         times.append(time.perf_counter() - start)
-    return {"ms": 1e3 * statistics.median(times), "bw2calc": str(bw2calc.__version__)}
+    solver = "PARDISO" if bw2calc.PYPARDISO else "UMFPACK" if bw2calc.UMFPACK else "SuperLU"
+    return {"ms": 1e3 * statistics.median(times), "bw2calc": str(bw2calc.__version__), "solver": solver}
 
 
 def lci_ms(A: Any, B: Any, vehicles: list[int], repeat: int, python: str | None = None) -> dict[str, Any] | None:

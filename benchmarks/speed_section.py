@@ -82,8 +82,8 @@ def section(report: dict[str, Any]) -> str:
     largest = report["engine"][-1]
     bw_version = next((r["bw2calc_version"] for r in report["engine"] if r.get("bw2calc_version")), None)
     bw_engine = (
-        f"bw2calc {bw_version} (scipy's SuperLU, no PARDISO) builds its LCA from the same matrices, "
-        "factorises once and solves each vehicle (`lci`), without splits."
+        f"bw2calc {bw_version} builds its LCA from the same matrices, factorises once and solves each "
+        "vehicle (`lci`), without splits."
         if bw_version
         else "bw2calc was not available in this run (it runs in this environment, or in one of its own "
         "given by `--bw-python`), so its column is empty."

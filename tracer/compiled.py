@@ -160,23 +160,31 @@ def compile_network(G: nx.DiGraph) -> CompiledNetwork:
     labels = list(G._node)
     nodes = tuple(map(str, labels))
     attrs = list(G._node.values())
-    tables = [a.get("stressors") or {} for a in attrs]
-    entries = list(chain.from_iterable(map(dict.items, tables)))
-    per_node = np.fromiter(map(len, tables), dtype=np.int64, count=len(nodes))
-    adjacency = list(map(G._succ.__getitem__, labels))  # each node's consumers, in node order
-    per_supplier = np.fromiter(map(len, adjacency), dtype=np.int64, count=len(nodes))
     index = {node: i for i, node in enumerate(nodes)}
-    position = index if _all_text(labels) else {label: i for i, label in enumerate(labels)}
+
+    def stressors() -> NodeStressors:
+        tables = [a.get("stressors") or {} for a in attrs]
+        per_node = np.fromiter(map(len, tables), dtype=np.int64, count=len(nodes))
+        return NodeStressors(np.repeat(np.arange(len(nodes)), per_node), list(chain.from_iterable(map(dict.keys, tables))),
+                             list(chain.from_iterable(map(dict.values, tables))))  # fmt: skip
+
+    def flows() -> Flows:
+        position = index if _all_text(labels) else {label: i for i, label in enumerate(labels)}
+        adjacency = list(map(G._succ.__getitem__, labels))  # each node's consumers, in node order
+        per_supplier = np.fromiter(map(len, adjacency), dtype=np.int64, count=len(nodes))
+        consumers = chain.from_iterable(adjacency)
+        return Flows(
+            np.repeat(np.arange(len(nodes)), per_supplier),
+            np.fromiter(map(position.__getitem__, consumers), dtype=np.int64, count=int(per_supplier.sum())),
+            list(map(dict.get, chain.from_iterable(map(dict.values, adjacency)), repeat("amount"))),
+        )
+
     return _assemble(
         nodes,
         index,
-        {key: list(map(dict.get, attrs, repeat(key))) for key in TEXT_COLUMNS},
-        NodeStressors(np.repeat(np.arange(len(nodes)), per_node), [e[0] for e in entries], [e[1] for e in entries]),
-        Flows(
-            np.repeat(np.arange(len(nodes)), per_supplier),
-            np.fromiter(map(position.__getitem__, chain.from_iterable(adjacency)), dtype=np.int64, count=int(per_supplier.sum())),
-            list(map(dict.get, chain.from_iterable(map(dict.values, adjacency)), repeat("amount"))),
-        ),
+        lambda key: list(map(dict.get, attrs, repeat(key))),
+        stressors,
+        flows,
         node_fault=lambda: _raise_first_node_error(G),
         edge_fault=lambda: _raise_first_edge_error(G),
     )
@@ -215,9 +223,9 @@ def compile_tables(nodes: pd.DataFrame, flows: pd.DataFrame, stressors: pd.DataF
     return _assemble(
         node_ids,
         dict(zip(node_ids, range(len(node_ids)))),
-        {key: _cells(nodes, key) for key in TEXT_COLUMNS},
-        NodeStressors(_positions(lookup, stressors, "stressors", "node"), names.tolist(), amounts),
-        Flows(supplier, consumer, values),
+        lambda key: _cells(nodes, key),
+        lambda: NodeStressors(_positions(lookup, stressors, "stressors", "node"), names.tolist(), amounts),
+        lambda: Flows(supplier, consumer, values),
         node_fault=_checked_above,
         edge_fault=_checked_above,
     )
@@ -288,18 +296,22 @@ class Flows:
 def _assemble(
     nodes: tuple[str, ...],
     index: dict[str, int],
-    text: Mapping[str, list[Any]],
-    stressors: NodeStressors,
-    flows: Flows,
+    text: Callable[[str], list[Any]],
+    stressors: Callable[[], NodeStressors],
+    flows: Callable[[], Flows],
     node_fault: Callable[[], None],
     edge_fault: Callable[[], None],
 ) -> CompiledNetwork:
-    """The compiled network from node, stressor and edge arrays; a fault callback names the first bad item."""
+    """The compiled network from node, stressor and edge arrays; a fault callback names the first bad item.
+
+    Each text column, the stressor entries and the edges are fetched one after the
+    other, so that only one set of per-item Python lists is alive at a time (peak memory).
+    """
     if len(index) != len(nodes):
         raise InputError("node ids must be unique once converted to text")
-    columns = {key: _text_column(values, key, nodes) for key, values in text.items()}
-    B, names = _stressor_matrix(stressors, columns["kind"], len(nodes), node_fault)
-    A = _technology_matrix(flows, len(nodes), edge_fault)
+    columns = {key: _text_column(text(key), key, nodes) for key in TEXT_COLUMNS}
+    B, names = _stressor_matrix(stressors(), columns["kind"], len(nodes), node_fault)
+    A = _technology_matrix(flows(), len(nodes), edge_fault)
     return CompiledNetwork(
         nodes=nodes,
         index=MappingProxyType(index),
