@@ -15,6 +15,8 @@ from graphs.parameters import Parameters
 
 #: The smelters' own power mix (an electricity node of carrier "electricity").
 SMELTER_POWER = "energy:smelter_power:CHN"
+#: China's primary aluminium smelter (chain_nodes.csv), which draws it.
+PRIMARY_SMELTER = "smelting:aluminium:CHN"
 
 
 def add_smelter_power(G: nx.DiGraph, params: Parameters) -> None:

@@ -18,6 +18,8 @@ from graphs.parameters import Parameters
 BOF = "smelting:steel_bof:CHN"
 EAF = "smelting:steel_eaf:CHN"
 SCRAP = "recycling:steel_scrap:CHN"
+#: The blast furnace (chain_nodes.csv) whose hot metal both routes charge.
+PIG_IRON = "refining:pig_iron:CHN"
 #: Direct reduction (natural gas) and the arc furnace melting its iron: a procurement option
 #: that supplies no steel until a scenario's `steel_route.dri_share` gives it a share.
 DRI = "refining:dri:CHN"

@@ -56,8 +56,13 @@ def test_process_co2_by_hand(network: nx.DiGraph) -> None:
     assert co2[EAF] == pytest.approx(0.08)
     assert co2["smelting:lead:CHN"] == pytest.approx(0.52)
     assert [co2[v] for v in ("ICEV", "BEV", "BEV-LFP")] == pytest.approx([2.0] * 3)
+    # anode + PFC: a lognormal whose mean is the nominal and whose 97.5th percentile is both factors at
+    # IPCC's upper ends (anode +10 %, PFC +380 %), so the draws do not sit above the nominal by construction
     pfc = network.nodes["smelting:aluminium:CHN"]["stressor_uncertainty"]["co2"]
-    assert pfc.kind == "triangular" and pfc.params[-1] > pfc.params[1] > pfc.params[0]
+    mu, sigma = pfc.params
+    assert pfc.kind == "lognormal"
+    assert math.exp(mu + sigma**2 / 2) == pytest.approx(co2["smelting:aluminium:CHN"], rel=1e-4)
+    assert math.exp(mu + 1.959964 * sigma) == pytest.approx(1.6 * 1.1 + 3.444 * 4.8, rel=1e-3)
 
 
 def test_cell_factories_draw_the_chinese_grid(network: nx.DiGraph) -> None:
@@ -120,6 +125,10 @@ def test_per_vehicle_co2_by_country_sums_to_the_vehicle(result: api.RunResult) -
     s = result.summary
     for vehicle, total in s["per_vehicle_co2_t"].items():
         assert sum(s["per_vehicle_co2_by_country_t"][vehicle].values()) == pytest.approx(total, rel=1e-9)
+        by_material = s["per_vehicle_co2_by_material_t"][vehicle]
+        assert sum(by_material.values()) == pytest.approx(total, rel=1e-9)
+        if vehicle in ("ICEV", "HEV", "FCV"):  # no cell factory: what crosses no material is assembly, 2 t
+            assert by_material["(none)"] == pytest.approx(2.0, rel=1e-9)
 
 
 def test_aluminium_smelters_take_their_own_power_mix(network: nx.DiGraph) -> None:
@@ -158,3 +167,23 @@ def test_plastics_and_rubber_carry_their_production_co2_by_hand(result: api.RunR
     assert ranges["market:petrochemicals:WLD"].params == pytest.approx((2.52, 4.26, 9.14))  # HDPE .. PA 6
     assert ranges["market:rubber_feedstock:WLD"].params == pytest.approx((1.995, 3.705))  # +-30 %
     assert result.summary["co2_by_country_t"]["WLD"] > by["material:plastics", "co2"]  # origin not traced
+
+
+def test_unit_co2_from_the_fleet_equals_a_unit_attribution(result: api.RunResult) -> None:
+    """Produced vehicles' CO2 per vehicle and group shares come from the fleet's flows divided by
+    the counts; they equal an attribution of one of each to 1e-12 (flows are linear in demand)."""
+    from tracer import attribution
+
+    compiled = result.compiled
+    each = attribution.attribute_demand(result.plan, compiled.demand(dict.fromkeys(compiled.vehicles, 1.0)))
+    unit = carbon.summary(each.split(["vehicle", "material", "component", "country", "stressor"]), result.network,
+                          list(compiled.vehicles), result.flows)
+    s = result.summary
+    produced = [v for v, n in result.fleet.items() if n > 0]
+    assert produced and len(produced) < len(compiled.vehicles)  # both paths are exercised
+    for v in compiled.vehicles:
+        assert s["per_vehicle_co2_t"][v] == pytest.approx(unit["per_vehicle_co2_t"][v], rel=1e-12, abs=0)
+        for g, share in unit["per_vehicle_co2_shares"][v].items():
+            assert abs(s["per_vehicle_co2_shares"][v][g] - share) <= 1e-12
+        assert s["per_vehicle_co2_by_country_t"][v] == pytest.approx(unit["per_vehicle_co2_by_country_t"][v],
+                                                                     rel=1e-12, abs=0)

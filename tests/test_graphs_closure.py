@@ -91,7 +91,8 @@ def test_elements_switch_off_exactly_what_was_added(default: nx.DiGraph) -> None
 
 
 def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(default: nx.DiGraph) -> None:
-    """WBMS H1 2019 x 2: metal 140 kt (RUS/AUS by BACI value), ferronickel 194 kt (by mine output), other 114 kt."""
+    """WBMS H1 2019 x 2: metal 140 kt (RUS/AUS by BACI value), ferronickel 194 kt (by mine output), other 114 kt;
+    Ramu's MHP (PNG) 33,091 t Ni x 0.9."""
     ore_ni = 0.012 * (1 - 0.3)  # ni_ore_ni_content
     pool = 1036200 + 209549 + 40571 + 55744
     t_ni = {
@@ -104,6 +105,7 @@ def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(de
         "COL": 194000 * 40571 / pool,
         "BRA": 194000 * 55744 / pool,
         "other": 114000,
+        "PNG": 33091 * 0.9,  # Ramu MHP x ramu_mhp_china_share
     }
     market = "market:nickel:supply-CHN"
     shares = {p.rsplit(":", 1)[1]: default.edges[p, market]["amount"] for p in default.predecessors(market)}

@@ -54,6 +54,22 @@ def test_coal_is_mined_where_it_is_burnt_for_the_large_producers(default: nx.DiG
     assert default.nodes["energy:coal:AUS"]["stressor_uncertainty"]["overburden"].kind == "triangular"
 
 
+def test_us_russian_and_indonesian_coal_take_their_own_open_pit_share(default: nx.DiGraph) -> None:
+    """FINEPRINT 2019 coal by mining method (tools/defaults/fp_coal_method.py), by hand:
+    USA (218.0 + 7.9 / 2) / 310.1 Mt, Russia (21.0 + 23.2 / 2) / 62.4, Indonesia (331.3 + 12.4 / 2) / 343.7."""
+    params = default_parameters()
+    assert params.value("usa_coal_open_pit_share") == pytest.approx((218.0 + 7.9 / 2) / 310.1, abs=1e-3)
+    assert params.value("rus_coal_open_pit_share") == pytest.approx((21.0 + 23.2 / 2) / 62.4, abs=1e-3)
+    assert params.value("idn_coal_open_pit_share") == pytest.approx((331.3 + 12.4 / 2) / 343.7, abs=1e-3)
+    assert params["rus_coal_open_pit_share"].uncertainty.params == (0.337, 0.523, 0.709)
+    overburden = {c: default.nodes[f"energy:coal:{c}"]["stressors"]["overburden"] for c in ("USA", "RUS", "IDN", "WLD")}
+    # open-pit share x the 26-mine open-pit ratio 4.22 bcm/t (E10) x 1.22 t/bcm; Indonesia its own 5.35 bcm/t
+    assert overburden["USA"] == pytest.approx(0.716 * 4.22 * 1.22)
+    assert overburden["RUS"] == pytest.approx(0.523 * 4.22 * 1.22)
+    assert overburden["IDN"] == pytest.approx(0.982 * 5.35 * 1.22)
+    assert overburden["USA"] != overburden["WLD"] != overburden["RUS"]  # no longer the world stand-in
+
+
 def test_sites_abroad_draw_their_own_grid(default: nx.DiGraph) -> None:
     for node, data in default.nodes(data=True):
         if data["kind"] != "beneficiation":

@@ -58,7 +58,9 @@ def test_direct_reduction_steel_is_a_supplier_route(network: nx.DiGraph, tmp_pat
 @pytest.mark.parametrize(("body", "row", "column", "text"), [
     ("steel,CHN,EAF,0.5\nsteel,CHN,BOF,0.4\n", 3, "share", "sum to 0.9"),
     ("unobtainium,CHN,,1\n", 2, "material", "unknown material"),
-    ("steel,JPN,EAF,1\n", 2, "country", "CHN only"),
+    ("steel,DEU,EAF,1\n", 2, "country", "no grid for DEU"),
+    ("steel,CHN,BOF,0.5\naluminium,ARE,mix,1\nsteel,Atlantis,EAF,0.5\n", 4, "country", "Atlantis"),
+    ("aluminium,CHN,mix,0.5\naluminium,ARE,mix,0.5\n", 3, "country", "no grid for ARE"),
     ("steel,CHN,OHF,1\n", 2, "supplier", "by route"),
     ("copper,CHL,,0.5\ncopper,CHL,chl-escondida-copper,0.5\n", 2, "supplier", "every copper row"),
     ("copper,CHL,nowhere,1\n", 2, "supplier", "no copper mine"),
@@ -209,3 +211,91 @@ def test_an_unknown_component_exits_2_and_writes_nothing(tmp_path: Path, monkeyp
     assert exit_info.value.code == 2
     assert "row 2, column 'material'" in capsys.readouterr().err.replace("\n", " ")
     assert not (tmp_path / "out").exists()
+
+
+# --- steel and aluminium bought from another producing country (tracer.suppliers.plants) ---
+
+ICEV = {"ICEV": 1.0}
+
+
+def _trace(network: nx.DiGraph, tmp_path: Path, body: str) -> tuple[nx.DiGraph, dict]:
+    """The network under a supplier file, and the summary of one ICEV traced through it."""
+    from tracer import api
+
+    (tmp_path / "run").mkdir(exist_ok=True)
+    H = read_suppliers(_file(tmp_path / "run", body)).apply(network)
+    assert graphs.validate(H).ok
+    result = api.run(fleet=ICEV, network=H)
+    by_country = result.attribution.split(["country", "stressor"]).set_index(["country", "stressor"])["value"]
+    return H, {**result.summary, "residue_by_country_t": by_country.xs("process_residue", level="stressor")}
+
+
+def _used(network: nx.DiGraph, material: str) -> float:
+    """t of a material in one ICEV (the material node's `used` flow)."""
+    from tracer import api
+
+    flows = api.run(fleet=ICEV, network=network).attribution.split(["material", "stressor"])
+    return float(flows.set_index(["material", "stressor"])["value"][material, "used"])
+
+
+def test_steel_from_abroad_moves_the_route_and_its_iron_making_to_that_grid(network: nx.DiGraph,
+                                                                              tmp_path: Path) -> None:
+    H, _ = _trace(network, tmp_path, "steel,JPN,EAF,1\n")
+    eaf, iron = "smelting:steel_eaf:JPN", "refining:pig_iron:JPN"
+    assert H.nodes[eaf]["country"] == H.nodes[iron]["country"] == "JPN"
+    assert H.edges["energy:grid:JPN", eaf]["amount"] == pytest.approx(400 * 0.0036)
+    assert H.edges[iron, eaf]["amount"] == network.edges["refining:pig_iron:CHN", EAF]["amount"]
+    assert {u: d["amount"] for u, d in H.pred[iron].items()} == {
+        u: d["amount"] for u, d in network.pred["refining:pig_iron:CHN"].items()}  # China's ore, coal and flux
+    crude = sum(network.edges[r, "material:steel"]["amount"] for r in (BOF, EAF) if network.has_edge(r, "material:steel"))
+    assert {u: d["amount"] for u, d in H.pred["material:steel"].items() if d["amount"] and "steel_" in u} == \
+        pytest.approx({eaf: crude})
+    spread = H.edges[eaf, "material:steel"]["uncertainty"]  # the BOF edge's relative range, rescaled
+    bof = network.edges[BOF, "material:steel"]["uncertainty"].params
+    assert spread.params == pytest.approx(tuple(p * crude / bof[1] for p in bof))
+
+
+def test_steel_from_abroad_by_hand(network: nx.DiGraph, tmp_path: Path) -> None:
+    """BOF steel draws no electricity here, so Japanese BOF steel is Chinese BOF steel booked in Japan;
+    EAF steel differs by its furnace's 1.44 GJ/t x (China's grid - Japan's grid) CO2e."""
+    grid = _grid_co2_per_gj(network, ("CHN", "JPN"))
+    china_bof = _trace(network, tmp_path, "steel,CHN,BOF,1\n")[1]
+    japan_bof = _trace(network, tmp_path, "steel,JPN,BOF,1\n")[1]
+    assert japan_bof["per_vehicle_co2_t"]["ICEV"] == pytest.approx(china_bof["per_vehicle_co2_t"]["ICEV"], rel=1e-12)
+    assert japan_bof["hidden_t"] == pytest.approx(china_bof["hidden_t"], rel=1e-12)
+    assert "JPN" not in japan_bof["co2_by_country_t"]  # the blast furnace's coal CO2 is booked at its mines
+    assert japan_bof["residue_by_country_t"]["JPN"] > 0  # its slag and converter losses in Japan
+    china_eaf = _trace(network, tmp_path, "steel,CHN,EAF,1\n")[1]["per_vehicle_co2_t"]["ICEV"]
+    japan_eaf = _trace(network, tmp_path, "steel,JPN,EAF,1\n")[1]["per_vehicle_co2_t"]["ICEV"]
+    crude_per_t = sum(d["amount"] for u, d in network.pred["material:steel"].items() if u in (BOF, EAF))
+    electricity_gj = _used(network, "material:steel") * crude_per_t * 400 * 0.0036
+    assert china_eaf - japan_eaf == pytest.approx(electricity_gj * (grid["CHN"] - grid["JPN"]), rel=1e-9)
+
+
+def test_aluminium_from_abroad_on_hydro_or_the_countrys_grid_by_hand(network: nx.DiGraph, tmp_path: Path) -> None:
+    smelter = "smelting:aluminium:CAN"
+    H, hydro = _trace(network, tmp_path, "aluminium,CAN,hydro,1\n")
+    gj = network.edges["energy:smelter_power:CHN", "smelting:aluminium:CHN"]["amount"]
+    assert H.edges["energy:other_power:CAN", smelter]["amount"] == pytest.approx(gj)
+    assert not H.has_edge("energy:grid:CAN", smelter) and "smelting:aluminium:CHN" in H
+    assert not any(H.has_edge("smelting:aluminium:CHN", m) for m in ("material:wrought_aluminium",
+                                                                      "material:cast_aluminium"))
+    china_hydro = _trace(network, tmp_path, "aluminium,CHN,hydro,1\n")[1]
+    assert hydro["per_vehicle_co2_t"]["ICEV"] == pytest.approx(china_hydro["per_vehicle_co2_t"]["ICEV"], rel=1e-12)
+    assert hydro["co2_by_country_t"]["CAN"] > 0  # the anode and PFC CO2 is booked at the Canadian smelter
+    mix = _trace(network, tmp_path, "aluminium,CAN,mix,1\n")[1]["per_vehicle_co2_t"]["ICEV"]
+    grid = _grid_co2_per_gj(network, ("CAN",))["CAN"]
+    primary_t = sum(_used(network, m) * network.edges["smelting:aluminium:CHN", m]["amount"]
+                    for m in ("material:wrought_aluminium", "material:cast_aluminium"))
+    assert mix - hydro["per_vehicle_co2_t"]["ICEV"] == pytest.approx(primary_t * gj * grid, rel=1e-9)
+
+
+def test_aluminium_split_between_countries_is_linear_in_the_shares(network: nx.DiGraph, tmp_path: Path) -> None:
+    national = _trace(network, tmp_path, "aluminium,CHN,mix,1\n")[1]["per_vehicle_co2_t"]["ICEV"]
+    canada = _trace(network, tmp_path, "aluminium,CAN,hydro,1\n")[1]["per_vehicle_co2_t"]["ICEV"]
+    H, split = _trace(network, tmp_path, "aluminium,CAN,hydro,0.4\naluminium,CHN,mix,0.6\n")
+    assert split["per_vehicle_co2_t"]["ICEV"] == pytest.approx(0.4 * canada + 0.6 * national, rel=1e-9)
+    for m in ("material:wrought_aluminium", "material:cast_aluminium"):
+        total = network.edges["smelting:aluminium:CHN", m]["amount"]
+        assert H.edges["smelting:aluminium:CAN", m]["amount"] == pytest.approx(0.4 * total)
+        assert H.edges["smelting:aluminium:CHN", m]["amount"] == pytest.approx(0.6 * total)

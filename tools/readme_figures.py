@@ -174,7 +174,29 @@ def carbon_block(run: dict[str, Any]) -> str:
         rows.append(f"| {vehicle} | {run['per_vehicle_tmr_t'][vehicle]:.1f} | {run['per_vehicle_hidden_t'][vehicle]:.1f} "
                     f"| {total:.2f} | {' | '.join(cells)} | {named[0]:.2f} | {named[1]:.3f} | {named[2]:.3f} "
                     f"| {total - sum(named):.3f} |")
-    return "\n".join(rows)
+    return "\n".join(rows + ["", *carbon_material_rows(run)])
+
+
+def carbon_material_rows(run: dict[str, Any], shown: int = 7) -> list[str]:
+    """CO2e per vehicle by material: the `shown` largest over all vehicles, the other materials, and
+    what crosses no material (assembly and paint, cell-factory electricity)."""
+    by_material = run["per_vehicle_co2_by_material_t"]
+    totals: dict[str, float] = {}
+    for flows in by_material.values():
+        for material, t in flows.items():
+            if material != "(none)":
+                totals[material] = totals.get(material, 0.0) + t
+    top = sorted(totals, key=totals.__getitem__, reverse=True)[:shown]
+    names = [m.removeprefix("material:").replace("_", " ") for m in top]
+    rows = ["Per vehicle by material (t CO2e; \"no material\": assembly, paint and cell-factory electricity):", "",
+            f"| vehicle | {' | '.join(names)} | other materials | no material |",
+            "| --- |" + " ---: |" * (len(top) + 2)]
+    for vehicle, flows in by_material.items():
+        cells = [flows.get(m, 0.0) for m in top]
+        none = flows.get("(none)", 0.0)
+        other = sum(flows.values()) - sum(cells) - none
+        rows.append(f"| {vehicle} | {' | '.join(f'{c:.2f}' for c in cells)} | {other:.2f} | {none:.2f} |")
+    return rows
 
 
 def levers_block(compared: dict[str, Any]) -> str:

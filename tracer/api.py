@@ -117,9 +117,7 @@ def run(
     if not np.isfinite(flows["value"].to_numpy(dtype=float)).all():  # an overflow is an error, not `inf` in a table
         raise InputError(f"the traced flows overflow to infinity: a fleet count (largest {fleet_series.max():g}) or "
                          "an amount in the network is absurdly large")
-    each = attribution.attribute_demand(plan, compiled.demand(dict.fromkeys(compiled.vehicles, 1.0)))
-    summary.update(carbon.summary(each.split(["vehicle", "material", "component", "country", "stressor"]), graph,
-                                  list(compiled.vehicles), flows))
+    summary.update(carbon.summary(_unit_co2(plan, factors, fleet_series), graph, list(compiled.vehicles), flows))
     return RunResult(
         flows=flows,
         coefficients=coefficients,
@@ -130,6 +128,31 @@ def run(
         plan=plan,
         attribution=factors,
     )
+
+
+#: Labels of the per-vehicle CO2 table `tracer.carbon.summary` groups.
+_UNIT_LABELS = ["vehicle", "material", "component", "country", "stressor"]
+
+
+def _unit_co2(plan: attribution.AttributionPlan, fleet_flows: attribution.Attribution,
+              fleet: pd.Series) -> pd.DataFrame:
+    """CO2 flows of one of each vehicle of the network.
+
+    Why not a second attribution of one of each: flows are linear in the demand, so a
+    produced vehicle's are the fleet's divided by its count (exact to rounding, tested);
+    only the types the fleet does not produce need a demand of their own.
+    """
+    vehicles = list(plan.compiled.vehicles)
+    counts = fleet.reindex(vehicles).fillna(0.0)
+    produced = counts[counts > 0]
+    table = fleet_flows.split(_UNIT_LABELS)
+    table = table[(table["stressor"] == carbon.CO2) & table["vehicle"].isin(produced.index)]
+    table = table.assign(value=table["value"].to_numpy() / table["vehicle"].map(produced).to_numpy(dtype=float))
+    unproduced = [v for v in vehicles if v not in produced.index]
+    if not unproduced:
+        return table
+    each = attribution.attribute_demand(plan, plan.compiled.demand(dict.fromkeys(unproduced, 1.0))).split(_UNIT_LABELS)
+    return pd.concat([table, each[each["stressor"] == carbon.CO2]], ignore_index=True)
 
 
 #: Checks of `graphs.validate` a caller's network must pass: without them a number is silently wrong

@@ -55,28 +55,30 @@ def co2_table(flows: pd.DataFrame, batteries: frozenset[str], by: tuple[str, ...
     return out[out["co2_t"] != 0]
 
 
-def per_vehicle(unit_flows: pd.DataFrame, G: nx.DiGraph, vehicles: list[str]) -> pd.DataFrame:
-    """CO2 of one of each vehicle (vehicle x group, t), from the flows of a demand of one of each."""
-    table = co2_table(unit_flows, battery_components(G), ("vehicle",))
-    return table.pivot_table(index="vehicle", columns="group", values="co2_t", aggfunc="sum", fill_value=0.0,
-                             observed=True).reindex(index=vehicles, columns=list(GROUPS), fill_value=0.0)
-
-
 def summary(unit_flows: pd.DataFrame, G: nx.DiGraph, vehicles: list[str], flows: pd.DataFrame) -> dict[str, Any]:
-    """The CO2 keys of the run summary: per vehicle, its group shares, and the fleet by group and country.
+    """The CO2 keys of the run summary: per vehicle (by country, by material, group shares), and the fleet
+    by group and country. A flow that crosses no material (assembly, cell-factory electricity) has the
+    material `(none)`.
 
     `unit_flows`: flows (by vehicle, material, component, country, stressor) of one of each vehicle;
     `flows`: the fleet's flow table.
     """
-    each = per_vehicle(unit_flows, G, vehicles)
+    batteries = battery_components(G)
+    unit = co2_table(unit_flows, batteries, ("vehicle", "country", "material"))  # one pass; the rest groups it
+    each = unit.pivot_table(index="vehicle", columns="group", values="co2_t", aggfunc="sum", fill_value=0.0,
+                            observed=True).reindex(index=vehicles, columns=list(GROUPS), fill_value=0.0)
     totals = each.sum(axis=1)
-    fleet = co2_table(flows, battery_components(G), ("country",))
-    countries = co2_table(unit_flows, battery_components(G), ("vehicle", "country"))
-    by_country = countries.groupby(["vehicle", "country"])["co2_t"].sum()
+    fleet = co2_table(flows, batteries, ("country",))
+    by_country = unit.groupby(["vehicle", "country"])["co2_t"].sum()
+    by_material = unit.groupby(["vehicle", "material"])["co2_t"].sum()
     return {
         "per_vehicle_co2_t": {v: float(t) for v, t in totals.items()},
         "per_vehicle_co2_by_country_t": {
             v: {c: float(t) for c, t in by_country[v].sort_values(ascending=False).items()} if v in by_country else {}
+            for v in vehicles
+        },
+        "per_vehicle_co2_by_material_t": {
+            v: {m: float(t) for m, t in by_material[v].sort_values(ascending=False).items()} if v in by_material else {}
             for v in vehicles
         },
         "per_vehicle_co2_shares": {

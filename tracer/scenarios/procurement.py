@@ -15,13 +15,12 @@ import math
 
 import networkx as nx
 
-from graphs.steel import BOF, DRI_EAF, EAF, SCRAP
+from graphs.steel import BOF, DRI_EAF, EAF, PIG_IRON, SCRAP
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.scenarios.edits import is_electricity, replace_stressors, set_amount
 from tracer.scenarios.spec import AluminiumPower, SteelRoute
 
-PIG_IRON = "refining:pig_iron:CHN"
 PRIMARY_ALUMINIUM = "bauxite"
 
 

@@ -35,6 +35,7 @@ from tracer.scenarios.schema import MATERIAL_COMMODITY, SHARE_TOLERANCE
 from tracer.scenarios.spec import AluminiumPower, Sourcing, SteelRoute
 from tracer.suppliers.components import PREFIX as COMPONENT_PREFIX
 from tracer.suppliers.components import buy_components, component_node, unknown_item
+from tracer.suppliers.plants import buy_aluminium, buy_steel
 
 COLUMNS: tuple[str, ...] = ("material", "country", "supplier", "share")
 #: Routes a supplier row may name, per material, and the route the lever's share is of.
@@ -121,9 +122,12 @@ def _commodity(material: str) -> str:
 
 
 def _route(G: nx.DiGraph, material: str, rows: tuple[SupplierRow, ...], source: str) -> nx.DiGraph:
-    for r in rows:
-        if r.country != DEFAULT_HOME:
-            raise r.row.error("country", f"the network makes {material} in {DEFAULT_HOME} only, not {r.country}")
+    """Steel or aluminium by route: China's through the procurement levers, other countries' plants
+    copied there (tracer.suppliers.plants)."""
+    if any(r.country != DEFAULT_HOME for r in rows):
+        buy = buy_steel if material == "steel" else buy_aluminium
+        return buy(G, rows, DEFAULT_HOME, source)
+
     def share(route: str) -> float:
         return math.fsum(r.share for r in rows if r.supplier == route)
 

@@ -78,7 +78,7 @@ def _split(H: nx.DiGraph, node: str, rows: Sequence[ComponentRow], source: str) 
         if electricity and grid not in H:
             r = next(r for r in rows if r.country == country)
             raise r.row.error("country", f"{node} draws electricity, and the network has no grid for {country} "
-                                         f"({grid!r}); grids: {', '.join(_grids(H))}")
+                                         f"({grid!r}); grids: {', '.join(grids(H))}")
         copy = f"{node}:{country}"
         at = f" at {', '.join(plants[country])}" if plants[country] else ""
         attrs = dict(H.nodes[node])
@@ -89,7 +89,7 @@ def _split(H: nx.DiGraph, node: str, rows: Sequence[ComponentRow], source: str) 
             edge = dict(H.edges[u, node])
             if u in electricity:
                 edge["source"] = f"{edge.get('source', '')} | taken from {grid}: {source}".strip(" |")
-                _add(H, grid, copy, edge)
+                add_summed(H, grid, copy, edge)
             else:
                 H.add_edge(u, copy, **edge)
         for v, edge in consumers.items():
@@ -104,7 +104,7 @@ def _split(H: nx.DiGraph, node: str, rows: Sequence[ComponentRow], source: str) 
         set_amount(H, node, v, float(edge["amount"]) * kept, f"{kept:g} made in {home}: {source}")
 
 
-def _add(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:
+def add_summed(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:
     """Add an edge, summing amounts when two electricity inputs land on the same grid."""
     if H.has_edge(u, v):
         H.edges[u, v]["amount"] = float(H.edges[u, v]["amount"]) + float(edge["amount"])  # type: ignore[arg-type]
@@ -113,5 +113,6 @@ def _add(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:
         H.add_edge(u, v, **edge)
 
 
-def _grids(H: nx.DiGraph) -> list[str]:
+def grids(H: nx.DiGraph) -> list[str]:
+    """ISO3 codes of the countries whose grid the network has."""
     return sorted(n.rsplit(":", 1)[-1] for n in H if n.startswith("energy:grid:"))
