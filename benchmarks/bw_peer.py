@@ -4,8 +4,8 @@ bw2calc and bw2data pin their own versions of much of the stack, so they may liv
 virtual environment of their own (python -m venv venv-bw; venv-bw/bin/pip install
 bw2calc bw2data pypardiso: bw2calc uses PARDISO when present, as its docs advise on x86,
 else SuperLU on the transposed matrix). `lci_ms` then runs this file with that environment's Python, handing
-the matrices over as one .npz file and reading the timing back as JSON; the timing is
-taken inside the peer, so the subprocess's start-up is not counted. This file imports
+the matrices over as one .npz file and reading the timing back as JSON, on one thread
+(ONE_THREAD); the timing is taken inside the peer, so the subprocess's start-up is not counted. This file imports
 nothing from the project, so it runs in a bare bw2calc environment.
 
     python benchmarks/bw_peer.py MATRICES.npz REPEAT   # prints {"ms": ..., "bw2calc": version}
@@ -14,6 +14,7 @@ nothing from the project, so it runs in a bare bw2calc environment.
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -24,6 +25,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+ONE_THREAD = {"MKL_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+"""The peer runs on one core, like the project's engine (PARDISO would otherwise spread over
+every core, which on a shared machine mostly adds contention)."""
 
 
 def _median_lci_ms(arrays: dict[str, np.ndarray], repeat: int) -> dict[str, Any]:
@@ -62,7 +67,8 @@ def _median_lci_ms(arrays: dict[str, np.ndarray], repeat: int) -> dict[str, Any]
         run()
         times.append(time.perf_counter() - start)
     solver = "PARDISO" if bw2calc.PYPARDISO else "UMFPACK" if bw2calc.UMFPACK else "SuperLU"
-    return {"ms": 1e3 * statistics.median(times), "bw2calc": str(bw2calc.__version__), "solver": solver}
+    threads = os.environ.get("MKL_NUM_THREADS", "all")
+    return {"ms": 1e3 * statistics.median(times), "bw2calc": str(bw2calc.__version__), "solver": solver, "threads": threads}
 
 
 def lci_ms(A: Any, B: Any, vehicles: list[int], repeat: int, python: str | None = None) -> dict[str, Any] | None:
@@ -78,7 +84,8 @@ def lci_ms(A: Any, B: Any, vehicles: list[int], repeat: int, python: str | None 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "matrices.npz"
         np.savez(path, **arrays)
-        done = subprocess.run([python, __file__, str(path), str(repeat)], capture_output=True, text=True, check=False)
+        done = subprocess.run([python, __file__, str(path), str(repeat)], capture_output=True, text=True, check=False,
+                              env={**os.environ, **ONE_THREAD})
     if done.returncode != 0:
         print(f"bw2calc peer failed under {python}: {done.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
