@@ -254,7 +254,7 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool, bw_py
         "plain_lu_ms": lu_ms,
         "numpy_dense_ms": _median_ms(numpy_dense, max(1, repeat // 4)) if with_baselines and dense_fits else None,
         "bw2calc_ms": None if peer is None else peer["ms"],
-        "bw2calc_version": None if peer is None else f"{peer['bw2calc']} ({peer['solver']}, {peer['threads']} MKL threads)",
+        "bw2calc_version": None if peer is None else f"{peer['bw2calc']} ({peer['solver']}, MKL threads: {peer['threads']})",
         "compile_peak_MiB": compile_peak / 2**20,
         "python_peak_MiB": peak / 2**20,
         "process_peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
