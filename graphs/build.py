@@ -18,6 +18,7 @@ from graphs.carbon import add_manufacturing_energy, add_process_co2
 from graphs.chain import add_chain
 from graphs.closure import add_closure
 from graphs.energy import add_coal_mines, add_grids
+from graphs.fuels import add_fuels
 from graphs.mines import (
     add_country_markets,
     add_mine_power,
@@ -135,6 +136,7 @@ def build_default_network(
     add_secondary_routes(G, params)
     add_smelter_power(G, params)
     add_mine_power(G, params, outputs)
+    add_fuels(G, params)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)
     add_process_co2(G, params)
     add_manufacturing_energy(G, params)

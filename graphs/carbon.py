@@ -3,7 +3,8 @@
 Why two small tables and not rows in the chain tables: they act on nodes built by
 several modules (chain, steel, products) and on families of them (every traction
 pack), so each row names its nodes by a glob pattern. The CO2 of fuel is booked where
-the coal is mined (`energy:coal:*`, whatever burns it); these rows add what no fuel
+the coal is mined (`energy:coal:*`, whatever burns it) and where oil and gas are burnt
+(`energy:diesel|fuel_oil|gas:*`, graphs/fuels.py); these rows add what no fuel
 explains: flux calcination, anode carbon, PFCs, reductants, electrodes
 (`process_co2.csv`), and the electricity of cell factories (`manufacturing_energy.csv`),
 which reaches CO2 through the grid of the factory's country. Every `co2` then flows
@@ -25,8 +26,8 @@ from graphs.tables import Row, bundled, read_rows
 CO2 = "co2"
 
 
-def _matches(G: nx.DiGraph, row: Row, column: str) -> list[str]:
-    """Nodes named by a cell: an id, a glob pattern over ids, or `kind=<kind>`."""
+def matching_nodes(G: nx.DiGraph, row: Row, column: str) -> list[str]:
+    """Nodes named by a cell: an id, a glob pattern over ids, or `kind=<kind>` (also graphs.fuels)."""
     pattern = row.text(column)
     if pattern.startswith("kind="):
         found = sorted(n for n, k in G.nodes(data="kind") if k == pattern.removeprefix("kind="))
@@ -46,7 +47,7 @@ def add_process_co2(G: nx.DiGraph, params: Parameters, path: str | Path | None =
     """
     for row in read_rows(path or bundled("process_co2.csv"), ("node", "amount")):
         c = coefficient(params, row, "amount")
-        for node in _matches(G, row, "node"):
+        for node in matching_nodes(G, row, "node"):
             attrs = G.nodes[node]
             if CO2 in (attrs.get("stressors") or {}):
                 raise row.error("node", f"{node!r} already has a co2 stressor")
@@ -63,7 +64,7 @@ def add_manufacturing_energy(G: nx.DiGraph, params: Parameters, path: str | Path
     size), so one row covers packs of every size.
     """
     for row in read_rows(path or bundled("manufacturing_energy.csv"), ("consumer", "supplier", "amount")):
-        for consumer in _matches(G, row, "consumer"):
+        for consumer in matching_nodes(G, row, "consumer"):
             kwh = G.nodes[consumer].get("kwh")
             scoped = params
             if "unit_kwh" in row.text("amount"):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import graphs
+from graphs.fuels import EXTRACTION_CARRIERS
 from graphs.mines import MINE_COLUMNS, supply_concentrate, supply_market
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import MASS_STRESSORS, VEHICLE_IDS
@@ -264,7 +265,7 @@ def test_smelter_residue_uses_the_supply_weighted_concentrate_mass(tiny_mines: p
 def test_mass_closes_over_the_whole_default_network(default: nx.DiGraph) -> None:
     """For the 2019 fleet: ore + coal + untraced inputs = tailings + process residues + used.
 
-    Every tonne that enters (ore mined, coal, boundary materials, oxygen taken up, the
+    Every tonne that enters (ore mined, coal, oil and gas, boundary materials, oxygen taken up, the
     lithium of brine whose brine mass mine_db does not trace) must leave as tailings,
     a residue or mass embodied in a vehicle; overburden and waste rock never enter.
     """
@@ -286,6 +287,7 @@ def test_mass_closes_over_the_whole_default_network(default: nx.DiGraph) -> None
         xi * (
             (d["kind"] == "mine" and d.get("mine_type") != "brine")
             + n.startswith("energy:coal:")
+            + (d["kind"] == "energy" and d.get("carrier") in EXTRACTION_CARRIERS)
             + (bool(d.get("boundary")) and d["unit"] == "t")
             + d.get("external_mass", 0.0)
             + (d["kind"] == "beneficiation" and d["commodity"] == "lithium" and d["concentrate_per_t"] == 1.0)

@@ -13,7 +13,7 @@ home country's share stays on the original node, which is dropped when it is 0.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Protocol
 
 import networkx as nx
@@ -81,17 +81,7 @@ def _split(H: nx.DiGraph, node: str, rows: Sequence[ComponentRow], source: str) 
                                          f"({grid!r}); grids: {', '.join(grids(H))}")
         copy = f"{node}:{country}"
         at = f" at {', '.join(plants[country])}" if plants[country] else ""
-        attrs = dict(H.nodes[node])
-        attrs.update(country=country, name=f"{attrs.get('name', node)}, made in {country}{at}",
-                     source=f"{attrs.get('source', '')} | made in {country}{at}: {source}".strip(" |"))
-        H.add_node(copy, **attrs)
-        for u in list(H.predecessors(node)):
-            edge = dict(H.edges[u, node])
-            if u in electricity:
-                edge["source"] = f"{edge.get('source', '')} | taken from {grid}: {source}".strip(" |")
-                add_summed(H, grid, copy, edge)
-            else:
-                H.add_edge(u, copy, **edge)
+        add_copy_abroad(H, node, copy, country, f"made in {country}{at}", source, lambda u: u)
         for v, edge in consumers.items():
             H.add_edge(copy, v, **{**edge, "amount": float(edge["amount"]) * share,
                                    "uncertainty": scaled(edge.get("uncertainty"), share),
@@ -102,6 +92,24 @@ def _split(H: nx.DiGraph, node: str, rows: Sequence[ComponentRow], source: str) 
         return
     for v, edge in consumers.items():
         set_amount(H, node, v, float(edge["amount"]) * kept, f"{kept:g} made in {home}: {source}")
+
+
+def add_copy_abroad(H: nx.DiGraph, node: str, copy: str, country: str, label: str, source: str,
+                    upstream: Callable[[str], str]) -> None:
+    """Add `copy` of `node` made in `country`: electricity from that country's grid, every other
+    input from `upstream(input)` (the same node, or one relocated with it); `label` names the copy."""
+    grid = f"energy:grid:{country}"
+    attrs = dict(H.nodes[node])
+    attrs.update(country=country, name=f"{attrs.get('name', node)}, {label}",
+                 source=f"{attrs.get('source', '')} | {label}: {source}".strip(" |"))
+    H.add_node(copy, **attrs)
+    for u in list(H.predecessors(node)):
+        edge = dict(H.edges[u, node])
+        if is_electricity(H, u):
+            edge["source"] = f"{edge.get('source', '')} | taken from {grid}: {source}".strip(" |")
+            add_summed(H, grid, copy, edge)
+        else:
+            add_summed(H, upstream(u), copy, edge)
 
 
 def add_summed(H: nx.DiGraph, u: str, v: str, edge: dict[str, object]) -> None:

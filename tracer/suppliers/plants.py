@@ -24,7 +24,7 @@ import networkx as nx
 from graphs.aluminium import PRIMARY_SMELTER
 from graphs.steel import BOF, DRI, DRI_EAF, EAF, PIG_IRON
 from tracer.scenarios.edits import is_electricity, scaled, set_amount
-from tracer.suppliers.components import ComponentRow, add_summed, grids
+from tracer.suppliers.components import ComponentRow, add_copy_abroad, grids
 
 #: The crude-steel route node a row's supplier names.
 STEEL_ROUTES: dict[str, str] = {"BOF": BOF, "EAF": EAF, "DRI": DRI_EAF}
@@ -82,18 +82,8 @@ def relocate(H: nx.DiGraph, node: str, row: ComponentRow, movable: Iterable[str]
     if grid not in H:
         raise row.row.error("country", f"the network has no grid for {country} ({grid!r}) to make {row.material} "
                                        f"on; grids: {', '.join(grids(H))}")
-    note = f"made in {country}: {source}"
-    attrs = dict(H.nodes[node])
-    attrs.update(country=country, name=f"{attrs.get('name', node)}, made in {country}",
-                 source=f"{attrs.get('source', '')} | {note}".strip(" |"))
-    H.add_node(copy, **attrs)
-    for u in list(H.predecessors(node)):
-        edge = dict(H.edges[u, node])
-        if is_electricity(H, u):
-            edge["source"] = f"{edge.get('source', '')} | taken from {grid}: {source}".strip(" |")
-            add_summed(H, grid, copy, edge)
-        else:
-            add_summed(H, relocate(H, u, row, movable, source) if u in movable else u, copy, edge)
+    add_copy_abroad(H, node, copy, country, f"made in {country}", source,
+                    lambda u: relocate(H, u, row, movable, source) if u in movable else u)
     return copy
 
 

@@ -1,0 +1,127 @@
+"""Oil and gas: where crude and gas are extracted, and the diesel, fuel oil and gas that
+mines, refineries and smelters burn (issues 12 and 19).
+
+Why two parts: the supply is the same few nodes whatever burns it (crude and gas
+extraction by producing country, China's crude and gas markets by origin, and one burning
+node per fuel in China and in the world pool, copied into each country that burns it),
+written in the chain tables' layout
+(`fuel_nodes.csv`, `fuel_inputs.csv`, `fuel_stressors.csv`); the use is one row per family
+of consumers (`fuel_use.csv`), because the same rate applies to every open pit. Diesel at a
+mine is per tonne of rock moved, so its overburden and waste rock drive its fuel and CO2.
+
+A consumer takes GJ from a burning node, which (like a coal-fired plant) carries the mass it
+burns as process residue and the CO2 of burning it. The consumers' own mass balances are
+untouched, and switching the `fuels` element off in `tracer reconcile` leaves TMR closed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+
+from graphs.carbon import matching_nodes
+from graphs.chain import Coefficient, add_tables, coefficient
+from graphs.model import add_flow, add_node
+from graphs.parameters import Parameters
+from graphs.tables import Row, bundled, read_rows
+from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
+from mine_db.schema import MINE_TYPES
+
+#: Fuels a consumer can burn; each has a burning node `energy:<fuel>:CHN`, `:WLD` and one per country burning it.
+FUELS: tuple[str, ...] = ("diesel", "fuel_oil", "gas")
+#: `output`: GJ per unit of the consumer; `moved`: GJ per t of rock moved at a mine.
+BASES: tuple[str, ...] = ("output", "moved")
+#: Carriers of the extraction nodes: where oil and gas leave the ground (1 t per t).
+EXTRACTION_CARRIERS: tuple[str, ...] = ("crude_oil", "natural_gas")
+#: Mine-node stressors that are rock moved besides the ore itself (t per t ore).
+MOVED_STRESSORS: tuple[str, ...] = ("overburden", "waste_rock")
+
+
+def add_fuels(G: nx.DiGraph, params: Parameters, use: str | Path | None = None) -> None:
+    """Add the oil and gas supply, then the fuel each consumer of `use` burns."""
+    add_tables(G, params, "fuel")
+    add_fuel_use(G, params, use)
+
+
+def burning_node(G: nx.DiGraph, fuel: str, country: str) -> str:
+    """The node a consumer in `country` burns `fuel` at, added on first use.
+
+    China burns its own supply (`energy:<fuel>:CHN`). Elsewhere the fuel is refined from the
+    world pool, but burnt in the consumer's country: `energy:<fuel>:<ISO3>` is a copy of the
+    world-pool node located there, so its CO2 is booked where it is emitted.
+    """
+    if country in (DEFAULT_HOME, UNKNOWN_ORIGIN, ""):
+        return f"energy:{fuel}:{country or UNKNOWN_ORIGIN}"
+    node, pool = f"energy:{fuel}:{country}", f"energy:{fuel}:{UNKNOWN_ORIGIN}"
+    if node not in G:
+        attrs = G.nodes[pool]
+        name = f"{attrs['name'].split(',')[0]}, {country} (per GJ, refined from the world pool)"
+        add_node(G, node, **{**attrs, "country": country, "name": name,
+                             "source": f"{attrs.get('source', '')}; burnt in {country}"})
+        for supplier, _, edge in G.in_edges(pool, data=True):
+            add_flow(G, supplier, node, edge["amount"], edge["source"], edge["uncertainty"])
+    return node
+
+
+def rock_moved_per_t_ore(attrs: dict) -> float:
+    """Tonnes of rock a mine moves per tonne of ore: the ore plus its overburden and waste rock."""
+    stressors = attrs.get("stressors") or {}
+    return 1.0 + sum(stressors.get(s, 0.0) for s in MOVED_STRESSORS)
+
+
+@dataclass(frozen=True)
+class _UseRow:
+    """One row of fuel_use.csv, checked: the fuel, the basis and the rate per unit of basis."""
+
+    row: Row
+    fuel: str
+    basis: str
+    rate: Coefficient
+    mine_types: frozenset[str] | None
+
+
+def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
+    """One edge burning node -> consumer per matched consumer, in GJ per unit of its output."""
+    for use in _read_use(params, path):
+        for consumer in _consumers(G, use):
+            attrs = G.nodes[consumer]
+            factor, basis = 1.0, ""
+            if use.basis == "moved":
+                if attrs.get("kind") != "mine":
+                    raise use.row.error("basis", f"'moved' needs a mine node, not {consumer!r}")
+                factor = rock_moved_per_t_ore(attrs)
+                basis = f" x {factor:.6g} t rock moved per t ore (ore + overburden + waste rock of {consumer})"
+            uncertainty = use.rate.uncertainty.scaled(factor) if use.rate.uncertainty and factor > 0 else None
+            try:
+                add_flow(G, burning_node(G, use.fuel, attrs.get("country", "")), consumer, use.rate.value * factor,
+                         use.rate.source + basis, uncertainty)
+            except ValueError as exc:
+                raise use.row.error("consumer", str(exc)) from None
+
+
+def _read_use(params: Parameters, path: str | Path | None) -> list[_UseRow]:
+    rows = []
+    for row in read_rows(path or bundled("fuel_use.csv"), ("consumer", "fuel", "amount", "basis"),
+                         optional=("mine_type",)):
+        fuel, basis = row.text("fuel"), row.text("basis")
+        if fuel not in FUELS:
+            raise row.error("fuel", f"unknown fuel {fuel!r}; use one of {', '.join(FUELS)}")
+        if basis not in BASES:
+            raise row.error("basis", f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
+        types = row.text("mine_type", required=False)
+        mine_types = frozenset(t.strip() for t in types.split("|")) if types else None
+        if mine_types is not None and not mine_types <= MINE_TYPES:
+            unknown = ", ".join(sorted(mine_types - MINE_TYPES))
+            raise row.error("mine_type", f"unknown mine type(s) {unknown}; use {', '.join(sorted(MINE_TYPES))}")
+        rows.append(_UseRow(row, fuel, basis, coefficient(params, row, "amount"), mine_types))
+    return rows
+
+
+def _consumers(G: nx.DiGraph, use: _UseRow) -> list[str]:
+    """The nodes a row names, narrowed to its mine types (none of a type is not an error)."""
+    found = matching_nodes(G, use.row, "consumer")
+    if use.mine_types is None:
+        return found
+    return [n for n in found if G.nodes[n].get("mine_type") in use.mine_types]
