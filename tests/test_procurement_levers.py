@@ -47,9 +47,12 @@ def test_an_all_scrap_arc_furnace_charges_no_hot_metal(network: nx.DiGraph) -> N
 
 
 def test_dri_route_by_hand_and_its_mass_closes(network: nx.DiGraph) -> None:
-    """IPCC 2006 Table 4.1: 0.70 t CO2 per t DRI and 0.03 per t pellet (at 67 % Fe); DRI at 92 % Fe;
-    635 kWh per t steel melting it (Dressel). Neither node supplies steel until a scenario asks."""
-    assert network.nodes[DRI]["stressors"]["co2"] == pytest.approx(0.70 + 0.03 * 0.92 / 0.67)
+    """IPCC 2006 Table 4.1: 12.5 GJ natural gas per t DRI (0.70 t CO2 at 56.1 kg CO2/GJ, burnt through
+    the gas supply) and 0.03 t CO2 per t pellet (at 67 % Fe); DRI at 92 % Fe; 635 kWh per t steel
+    melting it (Dressel). Neither node supplies steel until a scenario asks."""
+    assert network.nodes[DRI]["stressors"]["co2"] == pytest.approx(0.03 * 0.92 / 0.67)
+    assert network.edges["energy:gas:CHN", DRI]["amount"] == pytest.approx(12.5)
+    assert 12.5 * network.nodes["energy:gas:CHN"]["stressors"]["co2"] == pytest.approx(0.70, abs=0.005)
     assert network.edges["market:iron_ore:supply-CHN", DRI]["amount"] == pytest.approx(0.92)
     assert network.edges[DRI, DRI_EAF]["amount"] == pytest.approx(1 / 0.92)
     assert network.edges["energy:grid:CHN", DRI_EAF]["amount"] == pytest.approx(635 * 0.0036)
