@@ -7,42 +7,52 @@ processing side (and the edge count) grows tenfold and a hundredfold while the
 product side stays as it is. Reports, per scale, the median of repeated runs (a single run at scale 100):
 
 * compile: networkx graph -> sparse matrices (once per network);
+* compile from tables: the same matrices from the tidy tables the graph was built
+  from (tracer.compiled.compile_tables), with no per-edge Python;
 * prepare: both factorisations and the per-material multipliers (once per network);
 * attribute: the factorised attribution of all vehicles (per fleet);
 * splits: totals by each label alone (vehicle, country, mine, material, component,
-  stage), each with the stressor, multiplied out from the factors;
+  stage), each with the stressor, multiplied out from the factors (groupings reused);
+* engine total: prepare + attribute + the six splits of one fleet from scratch,
+  timed in turn with the plain LU so both see the same load;
 * table: the full joint long table (one row per label combination);
 * plain LU: scipy splu of (I - A) and one multi-vehicle solve, the floor;
 * numpy: a dense solve of (I - A) (numpy.linalg.solve), only at scale 1 (the dense
   matrix would not fit in memory at scale 10 and beyond);
-* bw2calc: LCA from in-memory matrices, factorised once, one lci per vehicle
-  (only when bw2calc is installed: pip install -e ".[bench]").
+* bw2calc: LCA from in-memory matrices, factorised once, one lci per vehicle, when
+  bw2calc imports here (pip install -e ".[bench]") or under --bw-python, the Python of
+  an environment of its own (benchmarks/bw_peer.py); left out otherwise.
 
 Peak memory: Python-level peak (tracemalloc) of prepare + attribute + splits (+ table), and the
 process's peak resident set size at the end. Not part of the test run.
 
-    python benchmarks/bench_engine.py [--scales 1 10 100] [--repeat 20] [--json]
+    python benchmarks/bench_engine.py [--scales 1 10 100] [--repeat 20] [--bw-python PATH] [--json]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import time
 import tracemalloc
-import warnings
 from collections.abc import Callable
+from itertools import pairwise
 from typing import Any
 
+import bw_peer
 import networkx as nx
 import numpy as np
+import pandas as pd
+import pyarrow.compute  # noqa: F401  (compile_tables imports it on first use: keep that out of the timing)
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
 from hfcommon.vocabulary import FLOW_LABEL_COLUMNS
 from tracer.attribution import attribute_demand, prepare
+from tracer.compiled import CompiledNetwork, compile_tables
 from tracer.engine import compile_network
 
 BASE_EDGES = 14_592
@@ -54,66 +64,94 @@ DENSE_MAX_NODES = 6_000
 """The numpy baseline (dense solve of I - A) only where the dense matrix fits (288 MB at 6,000 nodes)."""
 
 
-def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
-    """A contract-shaped network: mines -> beneficiation -> smelting -> refining -> market -> material -> component -> vehicle."""
+def synthetic_tables(scale: int = 1, seed: int = 2019) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A contract-shaped network as the tidy tables a builder would hand over (nodes, stressors, flows):
+    mines -> beneficiation -> smelting -> refining -> market -> material -> component -> vehicle."""
     rng = np.random.default_rng(seed)
     countries = [f"C{i:02d}" for i in range(60)]
-    G = nx.DiGraph()
-    mines_of: dict[int, list[str]] = {}
+    nodes: list[dict[str, str]] = []
+    stressors: list[tuple[str, str, float]] = []
+    flows: dict[tuple[str, str], float] = {}  # insertion-ordered; a repeated pair is found in O(1)
+
+    def add(node: str, attrs: dict[str, str], emits: dict[str, float]) -> None:
+        nodes.append({"id": node, **attrs})
+        stressors.extend((node, name, amount) for name, amount in emits.items())
+
+    def country() -> str:
+        return countries[rng.integers(len(countries))]
+
+    mines_of: dict[int, list[str]] = {metal: [] for metal in range(METALS)}
     stage_nodes: dict[tuple[int, str], list[str]] = {}
     per_metal = {"beneficiation": 8, "smelting": 7, "refining": 6, "market": 6}
     for metal in range(METALS):
         for stage, count in per_metal.items():
-            nodes = []
-            for i in range(count * scale):
-                node = f"{stage}:m{metal}:{i}"
-                G.add_node(node, kind=stage, country=countries[rng.integers(len(countries))], commodity=f"m{metal}", unit="t",
-                           stressors={"process_residue": float(rng.uniform(0, 3)), "energy": float(rng.uniform(1, 50))})
-                nodes.append(node)
-            stage_nodes[(metal, stage)] = nodes
-        mines_of[metal] = []
+            stage_nodes[(metal, stage)] = [f"{stage}:m{metal}:{i}" for i in range(count * scale)]
+            for node in stage_nodes[(metal, stage)]:
+                attrs = {"kind": stage, "country": country(), "commodity": f"m{metal}", "unit": "t"}
+                add(node, attrs, {"process_residue": float(rng.uniform(0, 3)), "energy": float(rng.uniform(1, 50))})
     for m in range(2000 * scale):
         metal = m % METALS
         node = f"mine:{m}"
-        G.add_node(node, kind="mine", country=countries[rng.integers(len(countries))], mine_id=f"M{m}", commodity=f"m{metal}", unit="t",
-                   stressors={"overburden": float(rng.uniform(0, 200)), "waste_rock": float(rng.uniform(0, 50)),
-                              "tailings": float(rng.uniform(0, 100))})
+        attrs = {"kind": "mine", "country": country(), "mine_id": f"M{m}", "commodity": f"m{metal}", "unit": "t"}
+        add(node, attrs, {"overburden": float(rng.uniform(0, 200)), "waste_rock": float(rng.uniform(0, 50)),
+                          "tailings": float(rng.uniform(0, 100))})
         mines_of[metal].append(node)
         plants = stage_nodes[(metal, "beneficiation")]
-        G.add_edge(node, plants[rng.integers(len(plants))], amount=float(rng.uniform(1, 50)))
+        plant = plants[rng.integers(len(plants))]  # drawn before the amount, as in the graph-built original
+        flows[(node, plant)] = float(rng.uniform(1, 50))
     chain = ("beneficiation", "smelting", "refining", "market")
     for metal in range(METALS):
-        for upper, lower in zip(chain, chain[1:], strict=False):
+        for upper, lower in pairwise(chain):
             for node in stage_nodes[(metal, lower)]:
                 for supplier in rng.choice(stage_nodes[(metal, upper)], size=2, replace=False):
-                    G.add_edge(str(supplier), node, amount=float(rng.uniform(0.5, 3)))
+                    flows[(str(supplier), node)] = float(rng.uniform(0.5, 3))
     materials = [f"material:{k}" for k in range(MATERIALS)]
     for k, node in enumerate(materials):
-        G.add_node(node, kind="material", country="CHN", unit="t", stressors={"used": 1.0, "process_residue": 0.05})
+        add(node, {"kind": "material", "country": "CHN", "unit": "t"}, {"used": 1.0, "process_residue": 0.05})
         for metal in {k % METALS, (3 * k + 1) % METALS}:
             for market in rng.choice(stage_nodes[(metal, "market")], size=2, replace=False):
-                G.add_edge(str(market), node, amount=float(rng.uniform(0.1, 1.2)))
+                flows[(str(market), node)] = float(rng.uniform(0.1, 1.2))
     components = [f"component:{c}" for c in range(COMPONENTS)]
     for c, node in enumerate(components):
-        G.add_node(node, kind="component", country="CHN", unit="unit", stressors={"process_residue": 0.01})
+        add(node, {"kind": "component", "country": "CHN", "unit": "unit"}, {"process_residue": 0.01})
         for material in rng.choice(materials, size=8, replace=False):
-            G.add_edge(str(material), node, amount=float(rng.uniform(0.001, 0.2)))
+            flows[(str(material), node)] = float(rng.uniform(0.001, 0.2))
         for sub in rng.choice(components[:c], size=min(c, 2), replace=False) if c else ():
-            G.add_edge(str(sub), node, amount=1.0)
+            flows[(str(sub), node)] = 1.0
     for vehicle in VEHICLES:
-        G.add_node(vehicle, kind="vehicle", country="CHN", unit="vehicle", stressors={"process_residue": 0.1})
+        add(vehicle, {"kind": "vehicle", "country": "CHN", "unit": "vehicle"}, {"process_residue": 0.1})
         for comp in rng.choice(components, size=30, replace=False):
-            G.add_edge(str(comp), vehicle, amount=float(rng.integers(1, 4)))
+            flows[(str(comp), vehicle)] = float(rng.integers(1, 4))
     # top up with further mine -> beneficiation supply links to reach the edge target
-    missing = BASE_EDGES * scale - G.number_of_edges()  # counting edges is O(n) in networkx: once
-    while missing > 0:
+    while len(flows) < BASE_EDGES * scale:
         metal = int(rng.integers(METALS))
         mines, plants = mines_of[metal], stage_nodes[(metal, "beneficiation")]
-        mine, plant = mines[rng.integers(len(mines))], plants[rng.integers(len(plants))]
-        if not G.has_edge(mine, plant):
-            G.add_edge(mine, plant, amount=float(rng.uniform(1, 50)))
-            missing -= 1
+        pair = (mines[rng.integers(len(mines))], plants[rng.integers(len(plants))])
+        if pair not in flows:
+            flows[pair] = float(rng.uniform(1, 50))
+    return (
+        pd.DataFrame(nodes),
+        pd.DataFrame(stressors, columns=["node", "stressor", "amount"]),
+        pd.DataFrame([(u, v, a) for (u, v), a in flows.items()], columns=["supplier", "consumer", "amount"]),
+    )
+
+
+def graph_from_tables(nodes: pd.DataFrame, stressors: pd.DataFrame, flows: pd.DataFrame) -> nx.DiGraph:
+    """The networkx graph of the same tables, nodes and edges in table order (absent attributes left out)."""
+    emits: dict[str, dict[str, float]] = {}
+    for node, name, amount in stressors.itertuples(index=False):
+        emits.setdefault(node, {})[name] = amount
+    G = nx.DiGraph()
+    for row in nodes.to_dict("records"):
+        attrs = {k: v for k, v in row.items() if k != "id" and isinstance(v, str)}
+        G.add_node(row["id"], **attrs, stressors=emits.get(row["id"], {}))
+    G.add_edges_from((u, v, {"amount": a}) for u, v, a in flows.itertuples(index=False))
     return G
+
+
+def synthetic_network(scale: int = 1, seed: int = 2019) -> nx.DiGraph:
+    """The synthetic network of `synthetic_tables` as a networkx graph."""
+    return graph_from_tables(*synthetic_tables(scale, seed))
 
 
 def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
@@ -128,51 +166,39 @@ def _median_ms(fn: Callable[[], Any], repeat: int) -> float:
     return 1e3 * statistics.median(times)
 
 
-def _bw2calc_timing(compiled, repeat: int) -> float | None:
-    """bw2calc 2.5-style LCA from in-memory matrices: build, factorise, one lci per vehicle."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import bw2calc
-            import bw_processing as bwp
-    except ImportError:
-        return None
-    n = compiled.n
-    A = compiled.A.tocoo()
-    B = compiled.B.tocoo()
-    tech_idx = np.array(
-        list(zip(np.r_[np.arange(n), A.row], np.r_[np.arange(n), A.col], strict=True)), dtype=bwp.INDICES_DTYPE
-    )
-    tech_data = np.r_[np.ones(n), A.data]
-    flip = np.r_[np.zeros(n, dtype=bool), np.ones(A.nnz, dtype=bool)]
-    bio_idx = np.array(list(zip(B.row + n, B.col, strict=True)), dtype=bwp.INDICES_DTYPE)
-    dp = bwp.create_datapackage()
-    dp.add_persistent_vector(matrix="technosphere_matrix", indices_array=tech_idx, data_array=tech_data, flip_array=flip)
-    dp.add_persistent_vector(matrix="biosphere_matrix", indices_array=bio_idx, data_array=B.data)
-    vehicles = [compiled.index[v] for v in compiled.vehicles]
-
-    def run() -> None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            lca = bw2calc.LCA({vehicles[0]: 1.0}, data_objs=[dp])
-            lca.lci(factorize=True)
-            for v in vehicles[1:]:
-                lca.lci(demand={v: 1.0})
-
-    return _median_ms(run, repeat)
+def _paired_median_ms(first: Callable[[], Any], second: Callable[[], Any], repeat: int) -> tuple[float, float]:
+    """Median wall times of two functions timed in turn, so that both see the same load on a shared machine."""
+    first(), second()
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for fn, out in zip((first, second), times, strict=True):
+            start = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times[0]), 1e3 * statistics.median(times[1])
 
 
-def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> dict[str, Any]:
-    """Time and measure one scale; the full joint table and the baselines only when asked."""
-    G = synthetic_network(scale)
+def _compile_timed(compile_: Callable[[], CompiledNetwork]) -> tuple[CompiledNetwork, float, float, int]:
+    """One compile timed (wall and CPU ms), then a second one traced for its Python-level peak (bytes)."""
     start, cpu = time.perf_counter(), time.process_time()
-    compiled = compile_network(G)
-    compile_ms = 1e3 * (time.perf_counter() - start)
-    compile_cpu_ms = 1e3 * (time.process_time() - cpu)
+    compiled = compile_()
+    wall_ms, cpu_ms = 1e3 * (time.perf_counter() - start), 1e3 * (time.process_time() - cpu)
     tracemalloc.start()
-    compile_network(G)
-    compile_peak = tracemalloc.get_traced_memory()[1]
+    compile_()
+    peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
+    return compiled, wall_ms, cpu_ms, peak
+
+
+def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool, bw_python: str | None = None) -> dict[str, Any]:
+    """Time and measure one scale; the full joint table and the baselines only when asked.
+
+    bw2calc runs in this process when it imports here, else under `bw_python` (see bw_peer.py).
+    """
+    nodes, stressors, flows = synthetic_tables(scale)
+    G = graph_from_tables(nodes, stressors, flows)
+    compiled, compile_ms, compile_cpu_ms, compile_peak = _compile_timed(lambda: compile_network(G))
+    _, tables_ms, tables_cpu_ms, tables_peak = _compile_timed(lambda: compile_tables(nodes, flows, stressors))
     y = compiled.demand(dict.fromkeys(VEHICLES, 1000.0))
     plan = prepare(compiled)
     result = attribute_demand(plan, y)
@@ -180,6 +206,12 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
     def all_splits() -> None:
         for label in FLOW_LABEL_COLUMNS[:6]:
             result.split([label])
+
+    def engine() -> None:
+        """One fleet from scratch, as `tracer run` does it: no factorisation or grouping reused."""
+        fresh = attribute_demand(prepare(compiled), y)
+        for label in FLOW_LABEL_COLUMNS[:6]:
+            fresh.split([label])
 
     def plain_lu() -> None:
         lu = spla.splu((sp.identity(compiled.n, format="csc") - compiled.A).tocsc())
@@ -189,6 +221,8 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
         np.linalg.solve(np.eye(compiled.n) - compiled.A.toarray(), np.column_stack([compiled.demand({v: 1.0}) for v in VEHICLES]))
 
     dense_fits = compiled.n <= DENSE_MAX_NODES
+    vehicles = [compiled.index[v] for v in compiled.vehicles]
+    peer = bw_peer.lci_ms(compiled.A, compiled.B, vehicles, max(1, repeat // 4), bw_python) if with_baselines else None
 
     tracemalloc.start()
     traced = attribute_demand(prepare(compiled), y)
@@ -200,6 +234,7 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
     prepare_ms = _median_ms(lambda: prepare(compiled), repeat)
     attribute_ms = _median_ms(lambda: attribute_demand(plan, y), repeat)
     splits_ms = _median_ms(all_splits, repeat)
+    engine_ms, lu_ms = _paired_median_ms(engine, plain_lu, repeat) if with_baselines else (_median_ms(engine, repeat), None)
     return {
         "scale": scale,
         "nodes": compiled.n,
@@ -207,15 +242,19 @@ def bench(scale: int, repeat: int, with_table: bool, with_baselines: bool) -> di
         "solver": plan.solver.method,
         "compile_ms": compile_ms,
         "compile_cpu_ms": compile_cpu_ms,
+        "compile_tables_ms": tables_ms,
+        "compile_tables_cpu_ms": tables_cpu_ms,
+        "compile_tables_peak_MiB": tables_peak / 2**20,
         "prepare_ms": prepare_ms,
         "attribute_ms": attribute_ms,
         "splits_ms": splits_ms,
-        "engine_total_ms": prepare_ms + attribute_ms + splits_ms,
+        "engine_total_ms": engine_ms,
         "table_ms": _median_ms(result.table, max(1, repeat // 4)) if with_table else None,
         "table_rows": None if table is None else len(table),
-        "plain_lu_ms": _median_ms(plain_lu, repeat) if with_baselines else None,
+        "plain_lu_ms": lu_ms,
         "numpy_dense_ms": _median_ms(numpy_dense, max(1, repeat // 4)) if with_baselines and dense_fits else None,
-        "bw2calc_ms": _bw2calc_timing(compiled, max(1, repeat // 4)) if with_baselines else None,
+        "bw2calc_ms": None if peer is None else peer["ms"],
+        "bw2calc_version": None if peer is None else f"{peer['bw2calc']} ({peer['solver']}, MKL threads: {peer['threads']})",
         "compile_peak_MiB": compile_peak / 2**20,
         "python_peak_MiB": peak / 2**20,
         "process_peak_rss_MiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -231,9 +270,11 @@ def main() -> None:
                         help="scales at which to also build the full joint table (it grows with mines x materials x components)")
     parser.add_argument("--baseline-scales", type=int, nargs="*", default=None,
                         help="scales at which to time plain LU and bw2calc (default: all)")
+    parser.add_argument("--bw-python", default=os.environ.get("BW2CALC_PYTHON"),
+                        help="Python of an environment with bw2calc, when this one lacks it (default: $BW2CALC_PYTHON)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    columns = ("scale", "nodes", "edges", "solver", "compile_ms", "compile_cpu_ms", "prepare_ms", "attribute_ms", "splits_ms",
+    columns = ("scale", "nodes", "edges", "solver", "compile_ms", "compile_cpu_ms", "compile_tables_ms", "prepare_ms", "attribute_ms", "splits_ms",
                "engine_total_ms", "table_ms",
                "table_rows", "plain_lu_ms", "numpy_dense_ms", "bw2calc_ms", "compile_peak_MiB", "python_peak_MiB",
                "process_peak_rss_MiB")
@@ -242,7 +283,7 @@ def main() -> None:
     results = []
     for scale in args.scales:  # report each scale as soon as it is measured
         baselines = args.baseline_scales is None or scale in args.baseline_scales
-        r = bench(scale, args.repeat if scale < 100 else 1, scale in args.table_scales, baselines)
+        r = bench(scale, args.repeat if scale < 100 else 1, scale in args.table_scales, baselines, args.bw_python)
         results.append(r)
         if args.json:
             continue

@@ -4,8 +4,9 @@ One run measures, on this machine and under whatever else is running on it:
 
 * start-up: wall time of `tracer --help` and `tracer run` (default network), best of 3;
 * engine (benchmarks/bench_engine.py) at scales 1, 10 and 100 (14,592 to 1,459,200
-  edges): compile, prepare, attribute, six splits, beside scipy's plain LU, a dense
-  numpy solve (scale 1 only) and bw2calc (when installed: pip install -e ".[bench]");
+  edges): compile (from the graph and from tables), prepare, attribute, six splits,
+  beside scipy's plain LU, a dense numpy solve (scale 1 only) and bw2calc (when it
+  imports here, or from its own environment: --bw-python venv-bw/bin/python);
 * Monte Carlo on the default network (every indicator and split, the shipped
   distributions): draws per CPU-second in one process, and wall time with one process
   against a LocalCluster of two workers;
@@ -15,7 +16,7 @@ One run measures, on this machine and under whatever else is running on it:
 Ratios within one run are the figures to compare: on a shared machine the absolute
 times move with the other load (the load average before and after is recorded).
 
-    python benchmarks/run_all.py [--out benchmarks/results.json] [--readme README.md] [--quick]
+    python benchmarks/run_all.py [--out benchmarks/results.json] [--readme README.md] [--quick] [--bw-python PATH]
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def synthetic_mc(iterations: int, bw_iterations: int) -> dict[str, Any]:
     }
 
 
-def run(quick: bool) -> dict[str, Any]:
+def run(quick: bool, bw_python: str | None = None) -> dict[str, Any]:
     """All measurements, in the order they are reported."""
     report: dict[str, Any] = {"machine": machine()}
     report["startup"] = startup()
@@ -142,7 +143,7 @@ def run(quick: bool) -> dict[str, Any]:
     scales = (1, 10) if quick else (1, 10, 100)
     report["engine"] = []
     for scale in scales:
-        row = bench_engine.bench(scale, 10 if scale < 100 else 1, with_table=False, with_baselines=True)
+        row = bench_engine.bench(scale, 10 if scale < 100 else 1, with_table=False, with_baselines=True, bw_python=bw_python)
         report["engine"].append(row)
         print(f"engine x{scale}: {json.dumps(row)}", flush=True)
     report["mc_default"] = default_network_mc(4_096 if quick else 20_480, 4_096 if quick else 16_384)
@@ -159,11 +160,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--readme", type=Path, help="README whose '### Speed' section is regenerated")
     parser.add_argument("--quick", action="store_true", help="smaller runs, scales 1 and 10 only (a smoke test)")
     parser.add_argument("--from-json", type=Path, help="regenerate the README section from an earlier run")
+    parser.add_argument("--bw-python", default=os.environ.get("BW2CALC_PYTHON"),
+                        help="Python of a separate environment with bw2calc, when this one lacks it (default: $BW2CALC_PYTHON)")
     args = parser.parse_args(argv)
     if args.from_json:
         report = json.loads(args.from_json.read_text(encoding="utf-8"))
     else:
-        report = run(args.quick)
+        report = run(args.quick, args.bw_python)
         args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print(f"wrote {args.out}")
     if args.readme:

@@ -16,11 +16,13 @@ from types import MappingProxyType
 HIDDEN_STRESSORS: tuple[str, ...] = ("overburden", "waste_rock", "tailings")
 #: Every tonne extracted: TMR = hidden + process residue + used.
 MASS_STRESSORS: tuple[str, ...] = (*HIDDEN_STRESSORS, "process_residue", "used")
-STRESSORS: tuple[str, ...] = (*MASS_STRESSORS, "energy", "co2")
+#: Greenhouse gases of production, in CO2 equivalents.
+CO2 = "co2"
+STRESSORS: tuple[str, ...] = (*MASS_STRESSORS, "energy", CO2)
 STRESSOR_UNITS: Mapping[str, str] = MappingProxyType({
     **{s: "t" for s in MASS_STRESSORS},
     "energy": "GJ",
-    "co2": "t CO2-eq",
+    CO2: "t CO2-eq",
 })
 
 #: Node kinds of the supply-chain network, upstream first.

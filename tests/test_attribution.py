@@ -225,3 +225,19 @@ def test_all_paths_sum_to_the_solved_total(seed: int, view: str) -> None:
     assert result.complete
     assert sum(p.value for p in result.paths) == pytest.approx(result.total, rel=1e-9)
     assert result.coverage == pytest.approx(1.0 if result.total else 0.0, rel=1e-9)
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_cached_groupings_never_leak_between_splits(seed: int) -> None:
+    """Splits reuse groupings cached per label combination; every split after others equals it on a fresh fleet."""
+    c = compile_network(random_network(seed, cyclic=seed % 2 == 0))
+    y = c.demand({v: 2.0 for v in c.vehicles})
+    plan = prepare(c)
+    warm = attribute_demand(plan, y)
+    combos = [["vehicle"], ["country"], ["component", "mine"], ["material"], ["vehicle", "component", "stage"], []]
+    for by in combos:
+        warm.split(by)
+    for by in reversed(combos):
+        fresh = attribute_demand(prepare(c), y).split(by)
+        pd.testing.assert_frame_equal(warm.split(by), fresh, check_exact=True)
+    assert len(warm.pair_cache) == 4  # (vehicle,), (), (component,), (vehicle, component)

@@ -187,3 +187,14 @@ def test_unit_co2_from_the_fleet_equals_a_unit_attribution(result: api.RunResult
             assert abs(s["per_vehicle_co2_shares"][v][g] - share) <= 1e-12
         assert s["per_vehicle_co2_by_country_t"][v] == pytest.approx(unit["per_vehicle_co2_by_country_t"][v],
                                                                      rel=1e-12, abs=0)
+
+
+@pytest.mark.parametrize("vehicle", ["ICEV", "BEV-LFP"])
+def test_vehicle_report_splits_co2_like_tmr(vehicle: str) -> None:
+    """`tracer vehicle` puts CO2e beside TMR by material, component and country: each split sums to the total."""
+    report = api.vehicle_report(vehicle)
+    assert report["co2_t"] > 1.0
+    for by in ("material", "component", "country"):
+        rows = report[f"by_{by}"]
+        assert sum(r["co2_t"] for r in rows) == pytest.approx(report["co2_t"], rel=1e-9)
+        assert sum(r["tmr_t"] for r in rows) == pytest.approx(report["tmr_t"], rel=1e-9)

@@ -174,3 +174,16 @@ def test_random_cyclic_matrices_converge_below_radius_one_and_fail_above(seed: i
     np.testing.assert_allclose(x, series, rtol=1e-8)
     with pytest.raises(NonConvergentNetworkError):
         make_solver(sp.csc_matrix(M * (1.0 / radius) * 1.05))
+
+
+def test_propagation_blocks_hold_each_levels_rows_in_order() -> None:
+    c = compile_network(chain_network())
+    solver = solver_for(c, "propagation")
+    csr = c.A.tocsr()
+    for idx, block in zip(c.levels[1:], solver.row_blocks, strict=True):
+        assert (block != csr[idx]).nnz == 0 and block.shape == (idx.size, c.n)
+    transposed = c.A.T.tocsr()
+    for idx, block in zip(c.levels[:-1], solver.col_blocks, strict=True):
+        assert (block != transposed[idx]).nnz == 0
+    Y = np.random.default_rng(0).random((c.n, 2))
+    np.testing.assert_allclose(solver.solve_transpose(Y), solver_for(c, "lu").solve_transpose(Y), rtol=1e-13, atol=0)

@@ -98,6 +98,9 @@ class Attribution:
     """materials x pairs: activity that first reaches material k, (F D)[k, p]."""
     no_material: sp.csr_matrix
     """nodes x pairs: activity at non-material nodes on walks that cross no material."""
+    pair_cache: dict[Any, Any] = field(default_factory=dict, repr=False)
+    """Per combination of pair fields (vehicle, component), the pair grouping and both
+    factors summed over each group: six splits need three such combinations, not six."""
 
     def split(self, by: Sequence[str]) -> pd.DataFrame:
         """Totals by any subset of the labels, e.g. ("country",); see `split`."""
@@ -283,6 +286,30 @@ def _label_indices(plan: AttributionPlan) -> tuple[np.ndarray, np.ndarray, np.nd
     return plan.split_cache["labels"]
 
 
+def _pair_grouping(
+    attribution: Attribution, pair_fields: tuple[str, ...]
+) -> tuple[dict[str, np.ndarray], np.ndarray, sp.csr_matrix, sp.csr_matrix]:
+    """For one combination of pair fields (cached in the attribution): the vehicle and
+    component code of every pair, the first pair of each group, and first_material and
+    no_material summed over each group's pairs."""
+    if pair_fields not in attribution.pair_cache:
+        plan = attribution.plan
+        vehicles, components, _ = _label_indices(plan)
+        component_code = np.where(
+            attribution.pair_component < 0,
+            len(plan.dtypes["component"].categories) - 1,
+            np.searchsorted(components, attribution.pair_component),
+        )
+        pair_codes = {"vehicle": np.searchsorted(vehicles, attribution.pair_vehicle), "component": component_code}
+        n_pairs = attribution.pair_vehicle.size
+        pair_group, pair_first = _group([pair_codes[f] for f in pair_fields], n_pairs)
+        H = sp.csr_matrix((np.ones(n_pairs), (np.arange(n_pairs), pair_group)), shape=(n_pairs, pair_first.size))
+        attribution.pair_cache[pair_fields] = (
+            pair_codes, pair_first, sp.csr_matrix(attribution.first_material @ H), attribution.no_material @ H
+        )
+    return attribution.pair_cache[pair_fields]
+
+
 def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     """Totals of every stressor by the chosen labels (a subset of vehicle, country, mine,
     material, component, stage; stressor and unit are always kept).
@@ -298,21 +325,10 @@ def split(attribution: Attribution, by: Sequence[str]) -> pd.DataFrame:
     K = plan.materials.size
     place_fields = [f for f in _PLACE_FIELDS if f in by]
     place_first, n_groups, W, grouped_direct = _place_grouping(plan, tuple(place_fields))
-    vehicles, components, unit_of = _label_indices(plan)
-    vehicle_code = np.searchsorted(vehicles, attribution.pair_vehicle)
-    component_code = np.where(
-        attribution.pair_component < 0,
-        len(plan.dtypes["component"].categories) - 1,
-        np.searchsorted(components, attribution.pair_component),
-    )
-    pair_codes = {"vehicle": vehicle_code, "component": component_code}
     pair_fields = [f for f in ("vehicle", "component") if f in by]
-    n_pairs = attribution.pair_vehicle.size
-    pair_group, pair_first = _group([pair_codes[f] for f in pair_fields], n_pairs)
-    H = sp.csr_matrix((np.ones(n_pairs), (np.arange(n_pairs), pair_group)), shape=(n_pairs, pair_first.size))
-
-    F = sp.csr_matrix(attribution.first_material @ H)
-    direct = sp.csr_matrix(grouped_direct @ (attribution.no_material @ H))
+    pair_codes, pair_first, F, no_material = _pair_grouping(attribution, tuple(pair_fields))
+    unit_of = _label_indices(plan)[2]
+    direct = sp.csr_matrix(grouped_direct @ no_material)
     if "material" in by:
         Wc, Dc = W.tocoo(), direct.tocoo()
         row, material, pair, value = _join(Wc, F)

@@ -17,7 +17,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-CO2 = "co2"
+from hfcommon.vocabulary import CO2
+
 #: Reporting groups of CO2, in the order they are assigned.
 GROUPS: tuple[str, ...] = ("battery", "steel", "aluminium", "rest")
 #: Material nodes of each metal group (graphs/data/chain_nodes.csv).

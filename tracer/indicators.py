@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from hfcommon.vocabulary import (
+    CO2,
     HIDDEN_STRESSORS,
     MASS_STRESSORS,
     STRESSOR_UNITS,
@@ -203,10 +204,13 @@ def summarise(
 
 
 def breakdown(flows: pd.DataFrame, by: str) -> list[dict[str, Any]]:
-    """TMR and hidden flows grouped by one column of the flows table, largest TMR first."""
+    """TMR, hidden flows and CO2e grouped by one column of the flows table, largest TMR first,
+    so rock and carbon of one material, component or country sit side by side."""
     grouped = flows.assign(
         hidden=flows["value"].where(flows["stressor"].isin(HIDDEN_STRESSORS), 0.0),
         tmr=flows["value"].where(flows["stressor"].isin(MASS_STRESSORS), 0.0),
-    ).groupby(by, observed=True)[["tmr", "hidden"]].sum()
+        co2=flows["value"].where(flows["stressor"] == CO2, 0.0),
+    ).groupby(by, observed=True)[["tmr", "hidden", "co2"]].sum()
     grouped = grouped.sort_values("tmr", ascending=False)
-    return [{by: k, "tmr_t": float(r.tmr), "hidden_t": float(r.hidden)} for k, r in grouped.iterrows()]
+    return [{by: k, "tmr_t": float(r.tmr), "hidden_t": float(r.hidden), "co2_t": float(r.co2)}
+            for k, r in grouped.iterrows()]
