@@ -186,10 +186,10 @@ def vehicle_command(
           for group in carbon.GROUPS])
     for key in ("material", "component", "country"):
         named = render.country if key == "country" else render.name
-        show(f"by {key} (largest 12 by TMR)",
-             [Col(key), Col("TMR per vehicle", True), Col("hidden per vehicle", True), Col("CO2e per vehicle", True)],
-             [(named(row[key], ids), quantity(row["tmr_t"]), quantity(row["hidden_t"]),
-               quantity(row["co2_t"], "t CO2-eq")) for row in report[f"by_{key}"][:12]])
+        show(f"by {key}, per vehicle (largest 12 by TMR)",
+             [Col(key), Col("TMR", True), Col("hidden", True), Col("CO2e", True)],
+             [(named(row[key], ids), quantity(row["tmr_t"]), quantity(row["hidden_t"]), quantity(row["co2_t"]))
+              for row in report[f"by_{key}"][:12]])
 
 
 def coefficients_command(
