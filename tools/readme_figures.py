@@ -11,14 +11,17 @@ by hand and none goes stale when the data change:
 - `carbonmc`: the Monte Carlo range of CO2e per vehicle (`tracer mc --out`);
 - `sobol`: what drives one vehicle's range (`tracer sensitivity --json`);
 - `carbon`: CO2e per vehicle by group and country (`tracer run --json`);
-- `levers`: the procurement levers' hidden-flow / CO2e trade-off (`tracer compare --json`).
+- `levers`: the procurement levers' hidden-flow / CO2e trade-off (`tracer compare --json`);
+- `assumptions`: the assumption ranking (`tracer.assumption_ranking`, as `tracer assumptions`);
+- `assumptiontable`: the stock rows of hfcommon/data/assumptions.csv (no run).
 
-    python tools/readme_figures.py [--iterations N]      # default 16,384 draws, seed 1
+    python tools/readme_figures.py [--iterations N] [--only NAME ...]   # default 16,384 draws, seed 1
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import subprocess
@@ -261,30 +264,107 @@ def replace_block(text: str, name: str, body: str) -> str:
     return pattern.sub(lambda m: m.group(1) + body + "\n" + m.group(2), text)
 
 
+def assumptions_block(shown: int = 15, shown_ranges: int = 10) -> str:
+    """The ranking of `tracer assumptions`, computed in process (one mine table for all runs)."""
+    from tracer.assumption_ranking import (
+        RANGE_MOVES,
+        STEP_MOVES,
+        rank_assumptions,
+        ranking,
+    )
+
+    reference, runs = rank_assumptions()
+    stepped, ranged = ranking(runs, STEP_MOVES), ranking(runs, RANGE_MOVES)
+    factors = ranged["assumption"].str.endswith("_factor").sum()
+    return "\n".join([
+        f"Reference run (default fleet, bundled tables): {mt(reference['total_tmr_t'])} Mt TMR, "
+        f"{mt(reference['hidden_t'])} Mt hidden flows, {mt(reference['co2e_t'])} Mt CO2e; {len(runs)} runs. "
+        f"{len(stepped)} assumptions moved by ±20 %, the top {shown} ranked by |Δ hidden flows|:",
+        "",
+        *_ranking_table(stepped.head(shown)),
+        "",
+        f"Set to the ends of its own range instead ({len(ranged)} assumptions with a range, {factors} of them "
+        f"`*_factor` rows), the top {shown_ranges}:",
+        "",
+        *_ranking_table(ranged.head(shown_ranges)),
+    ])
+
+
+def _ranking_table(table: pd.DataFrame) -> list[str]:
+    lines = ["| rank | assumption | value | tried | Δ hidden (Mt) | \\|Δ\\| hidden | largest \\|Δ\\| of a vehicle type's "
+             "TMR | Δ CO2e (Mt) |", "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for i, r in enumerate(table.itertuples(), 1):
+        lines.append(f"| {i} | `{r.assumption}` | {r.value:.4g} | {_pair(r.low, r.high, lambda v: f'{v:.4g}')} | "
+                     f"{_pair(r.delta_hidden_low_t, r.delta_hidden_high_t, _signed_mt)} | "
+                     f"{r.abs_delta_hidden_pct:.2f} % | {_vehicle(r.abs_delta_vehicle_tmr_pct, r.vehicle)} | "
+                     f"{_pair(r.delta_co2e_low_t, r.delta_co2e_high_t, _signed_mt)} |")
+    return lines
+
+
+def _vehicle(pct: float, vehicle: str | None) -> str:
+    return "0 (no vehicle's TMR moves)" if vehicle is None else f"{pct:.2f} % ({vehicle})"
+
+
+def _signed_mt(value: float) -> str:
+    """Mt with two decimals and a sign; below 0.005 Mt it reads 0.00 (no '-0.00')."""
+    return "0.00" if abs(value) < 0.005 * MT else signed(value / MT, 2)
+
+
+def _pair(low: float, high: float, text: Callable[[float], str]) -> str:
+    return " / ".join("–" if pd.isna(v) else text(v) for v in (low, high))
+
+
+def assumption_table_block() -> str:
+    """The `stock` rows of the one assumptions table, as the README lists them."""
+    from hfcommon.assumptions import load_assumptions
+
+    lines = ["| id | assumption | value | why |", "| --- | --- | --- | --- |"]
+    for row in load_assumptions().values():
+        if row.scope == "stock":
+            cells = (row.id, row.parameter, row.value, row.reason)
+            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--iterations", type=int, default=16_384)
-    iterations = str(parser.parse_args().iterations)
-    with tempfile.TemporaryDirectory() as tmp:
-        mc = tracer_json("mc", "--iterations", iterations, "--seed", "1", "--out", tmp)
-        drawn = pd.read_parquet(Path(tmp) / "montecarlo.parquet")
-    run = tracer_json("run")
+    parser.add_argument("--only", action="append", metavar="NAME", help="rewrite only this block (repeatable)")
+    args = parser.parse_args()
+    iterations = str(args.iterations)
+
+    @functools.cache
+    def mc_and_drawn() -> tuple[dict[str, Any], pd.DataFrame]:
+        with tempfile.TemporaryDirectory() as tmp:
+            mc = tracer_json("mc", "--iterations", iterations, "--seed", "1", "--out", tmp)
+            return mc, pd.read_parquet(Path(tmp) / "montecarlo.parquet")
+
+    @functools.cache
+    def run() -> dict[str, Any]:
+        return tracer_json("run")
+
     builders: dict[str, Callable[[], str]] = {
-        "headline": lambda: headline_block(run, mc),
+        "headline": lambda: headline_block(run(), mc_and_drawn()[0]),
         "scenarios": lambda: scenarios_block(tracer_json("compare", *SCENARIOS)),
         "sweep": lambda: sweep_block(tracer_json(
             "sweep", "recycled_content.copper.share", "--values", ",".join(map(str, SWEEP_VALUES)),
             "--scenario", "copper_recycling")),
-        "mc": lambda: mc_block(mc, list(run["per_vehicle_tmr_t"])),
+        "mc": lambda: mc_block(mc_and_drawn()[0], list(run()["per_vehicle_tmr_t"])),
         "database": database_block,
         "sobol": lambda: sobol_block(tracer_json("sensitivity", "--vehicle", "BEV-NMC811")),
-        "carbon": lambda: carbon_block(run),
-        "carbonmc": lambda: carbon_mc_block(drawn, mc),
+        "carbon": lambda: carbon_block(run()),
+        "carbonmc": lambda: carbon_mc_block(mc_and_drawn()[1], mc_and_drawn()[0]),
         "levers": lambda: levers_block(tracer_json("compare", *LEVERS)),
+        "assumptions": assumptions_block,
+        "assumptiontable": assumption_table_block,
     }
+    unknown = sorted(set(args.only or ()) - set(builders))
+    if unknown:
+        parser.error(f"unknown block(s) {', '.join(unknown)}; choose from {', '.join(builders)}")
     text = README.read_text(encoding="utf-8")
     for name, build in builders.items():
-        text = replace_block(text, name, build())
+        if not args.only or name in args.only:
+            text = replace_block(text, name, build())
     with atomic_path(README) as tmp:
         tmp.write_text(text, encoding="utf-8")
 

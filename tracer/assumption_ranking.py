@@ -34,6 +34,8 @@ LOSS_SPACE_FROM = 0.75
 MINUS, PLUS, LOW, HIGH = "-20 %", "+20 %", "range low", "range high"
 STEP_MOVES = (MINUS, PLUS)
 RANGE_MOVES = (LOW, HIGH)
+NOISE_PCT = 1e-9
+"""Changes of a vehicle's TMR below this (in %) are rounding of the solve, not a move."""
 COLUMNS = ("assumption", "unit", "value", "move", "tried", "hidden_t", "delta_hidden_t", "delta_hidden_pct",
            "delta_tmr_t", "vehicle", "delta_vehicle_tmr_pct", "delta_co2e_t")
 
@@ -118,13 +120,16 @@ def _headline(result: api.RunResult) -> dict[str, Any]:
 def _row(move: Move, reference: dict[str, Any], moved: dict[str, Any]) -> dict[str, Any]:
     per_vehicle = {v: 100 * (moved["per_vehicle_tmr_t"][v] / t - 1)
                    for v, t in reference["per_vehicle_tmr_t"].items() if t > 0}
-    vehicle = max(per_vehicle, key=lambda v: abs(per_vehicle[v]))
+    vehicle: str | None = max(per_vehicle, key=lambda v: abs(per_vehicle[v]))
+    change = per_vehicle[vehicle]
+    if abs(change) < NOISE_PCT:  # no vehicle's TMR moved (a share that splits TMR into used and hidden)
+        vehicle, change = None, 0.0
     delta_hidden = moved["hidden_t"] - reference["hidden_t"]
     return {"assumption": move.assumption, "unit": move.unit, "value": move.value, "move": move.move,
             "tried": move.tried, "hidden_t": moved["hidden_t"], "delta_hidden_t": delta_hidden,
             "delta_hidden_pct": 100 * delta_hidden / reference["hidden_t"],
             "delta_tmr_t": moved["total_tmr_t"] - reference["total_tmr_t"], "vehicle": vehicle,
-            "delta_vehicle_tmr_pct": per_vehicle[vehicle], "delta_co2e_t": moved["co2e_t"] - reference["co2e_t"]}
+            "delta_vehicle_tmr_pct": change, "delta_co2e_t": moved["co2e_t"] - reference["co2e_t"]}
 
 
 def ranking(runs: pd.DataFrame, moves: tuple[str, ...] = STEP_MOVES) -> pd.DataFrame:
@@ -147,7 +152,7 @@ def ranking(runs: pd.DataFrame, moves: tuple[str, ...] = STEP_MOVES) -> pd.DataF
             "delta_hidden_low_t": _get(low, "delta_hidden_t"), "delta_hidden_high_t": _get(high, "delta_hidden_t"),
             "abs_delta_hidden_t": group["delta_hidden_t"].abs().max(),
             "abs_delta_hidden_pct": group["delta_hidden_pct"].abs().max(),
-            "vehicle": worst_vehicle["vehicle"],
+            "vehicle": worst_vehicle["vehicle"] if isinstance(worst_vehicle["vehicle"], str) else None,
             "abs_delta_vehicle_tmr_pct": abs(worst_vehicle["delta_vehicle_tmr_pct"]),
             "delta_co2e_low_t": _get(low, "delta_co2e_t"), "delta_co2e_high_t": _get(high, "delta_co2e_t"),
         })

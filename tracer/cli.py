@@ -69,6 +69,9 @@ COMMANDS: dict[str, LazyCommand] = {
         "China's end-of-life passenger cars by powertrain and battery chemistry: metal returned, hidden flows and "
         "CO2 avoided.",
     ),
+    "assumptions": LazyCommand(
+        "assumptions", "Move each network assumption alone (+-20 %, range ends): what it changes, ranked."
+    ),
     "reconcile": LazyCommand(
         "reconcile", "Compare a run with a reference study; measure each boundary element by switching it off."
     ),
