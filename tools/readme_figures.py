@@ -302,7 +302,7 @@ def _ranking_table(table: pd.DataFrame) -> list[str]:
 
 
 def _vehicle(pct: float, vehicle: str | None) -> str:
-    return "0 (no vehicle's TMR moves)" if vehicle is None else f"{pct:.2f} % ({vehicle})"
+    return f"{pct:.2f} % ({vehicle})" if isinstance(vehicle, str) else "0 (no vehicle's TMR moves)"
 
 
 def _signed_mt(value: float) -> str:

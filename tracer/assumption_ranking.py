@@ -137,8 +137,8 @@ def ranking(runs: pd.DataFrame, moves: tuple[str, ...] = STEP_MOVES) -> pd.DataF
 
     Columns: assumption, value, low, high (the values tried; NaN where not moved that way),
     delta_hidden_low_t, delta_hidden_high_t, abs_delta_hidden_t, abs_delta_hidden_pct,
-    vehicle, abs_delta_vehicle_tmr_pct (the largest of either move), delta_co2e_low_t,
-    delta_co2e_high_t.
+    vehicle, abs_delta_vehicle_tmr_pct (the largest of either move; no vehicle where none
+    moved), delta_co2e_low_t, delta_co2e_high_t.
     """
     picked = runs[runs["move"].isin(moves)]
     rows = []
@@ -152,7 +152,7 @@ def ranking(runs: pd.DataFrame, moves: tuple[str, ...] = STEP_MOVES) -> pd.DataF
             "delta_hidden_low_t": _get(low, "delta_hidden_t"), "delta_hidden_high_t": _get(high, "delta_hidden_t"),
             "abs_delta_hidden_t": group["delta_hidden_t"].abs().max(),
             "abs_delta_hidden_pct": group["delta_hidden_pct"].abs().max(),
-            "vehicle": worst_vehicle["vehicle"] if isinstance(worst_vehicle["vehicle"], str) else None,
+            "vehicle": worst_vehicle["vehicle"],
             "abs_delta_vehicle_tmr_pct": abs(worst_vehicle["delta_vehicle_tmr_pct"]),
             "delta_co2e_low_t": _get(low, "delta_co2e_t"), "delta_co2e_high_t": _get(high, "delta_co2e_t"),
         })

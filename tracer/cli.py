@@ -70,7 +70,7 @@ COMMANDS: dict[str, LazyCommand] = {
         "CO2 avoided.",
     ),
     "assumptions": LazyCommand(
-        "assumptions", "Move each network assumption alone (+-20 %, range ends): what it changes, ranked."
+        "assumptions", "Move every network assumption alone (+-20 % and to its range ends) and rank what it changes."
     ),
     "reconcile": LazyCommand(
         "reconcile", "Compare a run with a reference study; measure each boundary element by switching it off."

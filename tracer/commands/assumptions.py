@@ -66,10 +66,15 @@ def _show(title: str, table: pd.DataFrame) -> None:
     show(title,
          [Col("#", True), Col("assumption"), Col("value", True, 3), Col("tried", True, 2),
           Col("Δ hidden", True), Col("|Δ| %", True, 1), Col("vehicle TMR", True, 4), Col("Δ CO2e", True, 5)],
-         [(str(i + 1), r.assumption, sig(r.value), _pair(r.low, r.high, sig), _pair(r.delta_hidden_low_t,
-           r.delta_hidden_high_t, _signed), f"{r.abs_delta_hidden_pct:.2f}",
-           "0" if r.vehicle is None else f"{r.abs_delta_vehicle_tmr_pct:.2f} % {r.vehicle}", _pair(r.delta_co2e_low_t, r.delta_co2e_high_t, _signed))
+         [(str(i + 1), r.assumption, sig(r.value), _pair(r.low, r.high, sig),
+           _pair(r.delta_hidden_low_t, r.delta_hidden_high_t, _signed), f"{r.abs_delta_hidden_pct:.2f}",
+           _vehicle(r.abs_delta_vehicle_tmr_pct, r.vehicle), _pair(r.delta_co2e_low_t, r.delta_co2e_high_t, _signed))
           for i, r in enumerate(table.itertuples())])
+
+
+def _vehicle(pct: float, vehicle: Any) -> str:
+    """The largest change of a vehicle type's TMR and that type; 0 where none moved."""
+    return f"{pct:.2f} % {vehicle}" if isinstance(vehicle, str) else "0"
 
 
 def _pair(low: float, high: float, text: Any) -> str:
