@@ -323,7 +323,7 @@ def _formula(expression: str) -> _Formula:
     tree = ast.parse(expression, mode="eval")
     names: list[str] = []
     floats = _as_floats(tree.body, names)
-    code = None if floats is None else compile(ast.fix_missing_locations(ast.Expression(floats)), "<formula>", "eval")
+    code = None if floats is None else compile(ast.Expression(floats), "<formula>", "eval")
     every = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     return _Formula(tree, code, tuple(dict.fromkeys(names)), tuple(sorted(every)))
 
@@ -333,18 +333,18 @@ def _as_floats(node: ast.AST, names: list[str]) -> ast.expr | None:
     computes), collecting names in evaluation order; None for anything else."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
         try:
-            return ast.Constant(float(node.value))
+            return ast.copy_location(ast.Constant(float(node.value)), node)
         except OverflowError:
             return None
     if isinstance(node, ast.Name):
         names.append(node.id)
-        return ast.Name(node.id, ast.Load())
+        return node
     if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
         left, right = _as_floats(node.left, names), _as_floats(node.right, names)
-        return None if left is None or right is None else ast.BinOp(left, node.op, right)
+        return None if left is None or right is None else ast.copy_location(ast.BinOp(left, node.op, right), node)
     if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
         operand = _as_floats(node.operand, names)
-        return None if operand is None else ast.UnaryOp(node.op, operand)
+        return None if operand is None else ast.copy_location(ast.UnaryOp(node.op, operand), node)
     return None
 
 
