@@ -41,6 +41,17 @@ def test_running_a_command_imports_only_its_module():
     assert not {"matplotlib", "geopandas", "plotly", "dask", "SALib"} & set(imported)
 
 
+def test_tracing_the_default_fleet_imports_no_map_plot_or_cluster_library():
+    """`tracer run` reads the bundled mine table without geopandas (its geometry repeats latitude/longitude)."""
+    code = (
+        "from tracer.cli import app\n"
+        "try:\n    app(['run', '--json'])\nexcept SystemExit as exit:\n    assert exit.code == 0, exit.code"
+    )
+    imported = _imported_after(code)
+    assert {"pandas", "scipy", "networkx"} <= set(imported)
+    assert not {"matplotlib", "geopandas", "plotly", "dask", "SALib"} & set(imported)
+
+
 def test_lazy_listing_matches_what_the_modules_register():
     """Same names, same order, and each summary is the first paragraph of the real help."""
     real: dict[str, str] = {}
