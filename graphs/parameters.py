@@ -324,7 +324,7 @@ def _formula(expression: str) -> _Formula:
     names: list[str] = []
     floats = _as_floats(tree.body, names)
     code = None if floats is None else compile(ast.Expression(floats), "<formula>", "eval")
-    every = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    every = set(names) if code is not None else {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     return _Formula(tree, code, tuple(dict.fromkeys(names)), tuple(sorted(every)))
 
 
