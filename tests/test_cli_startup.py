@@ -10,7 +10,7 @@ import typer
 
 from tracer import cli
 
-HEAVY = ("pandas", "scipy", "matplotlib", "geopandas", "plotly", "dask", "SALib", "networkx")
+HEAVY = ("pandas", "scipy", "matplotlib", "geopandas", "plotly", "dask", "SALib", "networkx", "numba")
 
 
 def _imported_after(code: str, modules: tuple[str, ...] = HEAVY) -> list[str]:

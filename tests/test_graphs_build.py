@@ -230,12 +230,14 @@ def test_user_bom_errors_are_located(tmp_path: Path) -> None:
     assert (info.value.file, info.value.row, info.value.column) == (str(bom), 2, "material")
 
 
-def test_hidden_flows_only_on_mines_beneficiation_coal_and_non_metal_factors(default: nx.DiGraph) -> None:
+def test_hidden_flows_only_where_extraction_happens(default: nx.DiGraph) -> None:
     for nid, data in default.nodes(data=True):
         hidden = {s for s in ("overburden", "waste_rock", "tailings") if data["stressors"].get(s)}
         if hidden:
-            mi_factor = data.get("boundary") and data.get("boundary_element") == "non_metals"  # closure_nodes.csv
-            assert data["kind"] in ("mine", "beneficiation") or nid.startswith("energy:coal:") or mi_factor, nid
+            # boundary markets: the non-metals' MI factors and the quarried minerals' PMF factors
+            factor = data.get("boundary") and data["kind"] == "market"
+            wells = data.get("carrier") in EXTRACTION_CARRIERS  # oil and gas (fuel_stressors.csv)
+            assert data["kind"] in ("mine", "beneficiation") or nid.startswith("energy:coal:") or factor or wells, nid
         assert set(data["stressors"]) <= set(MASS_STRESSORS) | {"energy", "co2"}
 
 

@@ -136,3 +136,21 @@ def test_cast_aluminium_takes_its_alloy_silicon_from_quartz_and_the_grid(default
     assert quartz == pytest.approx((28.085 + 2 * 15.999) / 28.085 / 0.85)
     assert quartz == pytest.approx(1 + default.nodes[smelter]["stressors"]["process_residue"])
     assert default.edges["energy:grid:CHN", smelter]["amount"] == pytest.approx(12000 * 0.0036)
+
+
+def test_quarried_minerals_carry_the_pmf_factors_unused_extraction(default: nx.DiGraph) -> None:
+    p = default_parameters()
+    # Mostert and Bringezu 2019 PMF factors, CF TMR over CF RMI (kg/kg): calcite 1.00 / 1.00,
+    # dolomite 1.01 / 1.00, sand 1.00 / 1.00
+    expected = {"market:limestone:CHN": 0.0, "market:glass_sand:CHN": 0.0, "market:quartz:CHN": 0.0,
+                "market:magnesium_dolomite:CHN": 1.01 / 1.00 - 1}
+    for node, hidden in expected.items():
+        assert default.nodes[node]["stressors"]["overburden"] == pytest.approx(hidden, abs=1e-12), node
+    limestone, dolomite = p.value("limestone_per_t_glass"), p.value("dolomite_per_t_glass")
+    assert default.nodes["market:glass_carbonates:CHN"]["stressors"]["overburden"] == pytest.approx(
+        dolomite * 0.01 / (limestone + dolomite))
+    # switching the magnesium dolomite off removes 0.01 t of hidden flow per t it delivered
+    base = api.run(network=default).summary
+    off = api.run(network=switched_off(default, {"market:magnesium_dolomite:CHN"})).summary
+    delivered = base["total_tmr_t"] - off["total_tmr_t"]
+    assert base["hidden_t"] - off["hidden_t"] == pytest.approx(delivered * 0.01 / 1.01, rel=1e-6)

@@ -78,7 +78,7 @@ def test_a_flux_switched_off_leaves_the_consumers_residue_and_tmr_closes() -> No
     H = switched_off(G, {"market:limestone:CHN"})
     assert H.nodes["refining:pig_iron:CHN"]["stressors"]["process_residue"] == pytest.approx(residue - flux)
     base, off = api.run(network=G).summary, api.run(network=H).summary
-    assert base["hidden_t"] == pytest.approx(off["hidden_t"])  # no quarry overburden traced (a stated gap)
+    assert base["hidden_t"] == pytest.approx(off["hidden_t"])  # limestone: no unused extraction (PMF factor 1.00 / 1.00)
     assert base["total_tmr_t"] - off["total_tmr_t"] > 0
     for summary in (base, off):
         assert sum(summary["by_stressor_t"].values()) == pytest.approx(summary["total_tmr_t"])

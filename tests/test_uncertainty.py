@@ -457,15 +457,22 @@ def test_distribution_on_a_zero_coefficient_is_ignored_with_a_warning() -> None:
 
 
 def test_accumulator_is_order_independent_and_never_guesses_outside_its_grid() -> None:
+    from tracer.uncertainty.kernels import block_sums
     from tracer.uncertainty.statistics import (
         BINS,
         Accumulator,
         ChunkSummary,
         Grid,
-        block_moments,
         histogram,
         percentiles,
     )
+
+    def block_moments(part: np.ndarray, ref: np.ndarray, block: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        starts = range(0, part.shape[1], block)
+        s1, s2 = np.empty((len(starts), part.shape[0])), np.empty((len(starts), part.shape[0]))
+        for i, start in enumerate(starts):
+            block_sums(np.ascontiguousarray(part[:, start : start + block]), ref.astype(part.dtype), s1[i], s2[i])
+        return np.array([min(block, part.shape[1] - start) for start in starts]), s1, s2
 
     rng = np.random.default_rng(0)
     values = np.exp(rng.normal(0, 0.3, size=(3, 1024))).astype(np.float32)

@@ -40,6 +40,7 @@ import scipy.sparse as sp
 from hfcommon.errors import InputError
 from tracer.attribution import NONE_LABEL
 from tracer.engine import CompiledNetwork
+from tracer.uncertainty import kernels
 from tracer.uncertainty.batch_wiring import (
     Components,
     RowIndex,
@@ -51,7 +52,7 @@ from tracer.uncertainty.batch_wiring import (
     reach,
 )
 from tracer.uncertainty.distributions import DTYPE
-from tracer.uncertainty.propagation import Propagation, SegmentSum
+from tracer.uncertainty.propagation import Propagation
 
 SPLITS: tuple[str, ...] = ("total", "country", "stage", "mine", "material", "component")
 FLEET = "fleet"
@@ -96,21 +97,15 @@ class BatchModel:
         out = np.zeros((self.n_rows, C, S), dtype=DTYPE)
 
         X = self.down.run(a, np.repeat(self.down_inject[:, :, None], S, axis=2))
+        Z = self.up.run(a, np.repeat(self.up_inject[:, None, None], S, axis=2))[:, 0, :]
+        Qr = _summed_products(self.up_collect, ext, self.up_entry, Z, self.up_node)
+        m = self.material_sums
+        Q = _summed_products(m.comb_collect, a, m.comb_edge, Qr, m.comb_qr) + m.own_collect @ ext[m.own_entry]
+        if Q.shape[0]:  # first into `out` (each row once), so these are assigned, not added
+            kernels.material_sums(X, Q, m.q_material, m.q_starts, m.q_target, out)
+
         flows = ext[self.down_entry][:, None, :] * X[self.down_node]
         out[self.down_target] += (self.down_collect @ flows.reshape(len(self.down_entry), C * S)).reshape(-1, C, S)
-
-        Z = self.up.run(a, np.repeat(self.up_inject[:, None, None], S, axis=2))[:, 0, :]
-        Qr = np.asarray(self.up_collect @ (ext[self.up_entry] * Z[self.up_node]), dtype=DTYPE)
-        m = self.material_sums
-        Q = np.asarray(m.comb_collect @ (a[m.comb_edge] * Qr[m.comb_qr]) + m.own_collect @ ext[m.own_entry], dtype=DTYPE)
-        if Q.shape[0]:
-
-            def weighted(pairs: np.ndarray) -> np.ndarray:
-                part = X[m.q_material[pairs]]
-                part *= Q[pairs, None, :]
-                return part
-
-            out[m.q_target] += m.q_sums.total(weighted)
 
         if self.components is not None:
             self._add_components(a, ext, X.shape[0], Q, out)
@@ -126,10 +121,15 @@ class BatchModel:
         inject[comp.q_node, comp.q_k] += Q[comp.q]
         M = comp.supply.run(a, inject)
         through = (a[comp.edge][:, None, :] * M[comp.edge_node]).reshape(comp.edge.size * K, S)
-        own = ext[comp.own]
-        for c in range(len(self.columns)):
-            part = comp.weights[c] @ through + comp.own_weights[c] @ own
-            out[comp.rows, c, :] += np.asarray(part, dtype=DTYPE)
+        part = np.asarray(comp.weights @ through + comp.own_weights @ ext[comp.own], dtype=DTYPE)
+        out[comp.rows] += part.reshape(len(self.columns), comp.rows.size, S).transpose(1, 0, 2)
+
+
+def _summed_products(
+    M: sp.csr_matrix, left: np.ndarray, left_row: np.ndarray, right: np.ndarray, right_row: np.ndarray
+) -> np.ndarray:
+    """M @ (left[left_row] * right[right_row]), compiled (the numbers of the numpy expression)."""
+    return kernels.summed_products(M.indptr, M.indices, M.data, left, left_row, right, right_row)
 
 
 def build(
@@ -298,7 +298,7 @@ class MaterialSums:
     """How Q (a material's flows per unit, by indicator row) is summed from Qr and its own flows.
 
     Q (row, material) = comb_collect @ (A[comb_edge] * Qr[comb_qr]) + own_collect @ ext[own_entry];
-    q_sums sums the material-weighted Q rows into the indicator rows q_target.
+    the material-weighted Q rows are then summed into the indicator rows q_target.
     """
 
     q_of: dict[tuple[int, int], int]
@@ -308,9 +308,10 @@ class MaterialSums:
     own_entry: np.ndarray
     own_collect: sp.csr_matrix
     q_material: np.ndarray
-    q_sums: SegmentSum
+    q_starts: np.ndarray
+    """Q rows q_starts[k] to q_starts[k + 1] (their materials weighted by activity) sum into ..."""
     q_target: np.ndarray
-    """Indicator row of each sum, in `q_sums` order."""
+    """... indicator row q_target[k]."""
 
 
 def _material_sums(
@@ -345,10 +346,10 @@ def _material_sums(
     own_collect = ones([(int(renumber[q]), pos) for q, pos in own_cells], (len(ordered), own_entry.size))
     q_row = np.array([r for r, _ in ordered], dtype=np.int64)
     q_material = local[materials[np.array([mi for _, mi in ordered], dtype=np.int64)]] if ordered else empty()
-    q_target, q_hit = np.unique(q_row, return_inverse=True)
-    q_sums = SegmentSum.of(q_hit)
+    q_target, q_count = np.unique(q_row, return_counts=True)
+    q_starts = np.concatenate([[0], np.cumsum(q_count)]).astype(np.int64)
     return MaterialSums(
         q_of=q_of, comb_qr=np.array([c[1] for c in comb], dtype=np.int64),
         comb_edge=np.array([c[2] for c in comb], dtype=np.int64), comb_collect=comb_collect, own_entry=own_entry,
-        own_collect=own_collect, q_material=q_material, q_sums=q_sums, q_target=q_target[q_sums.runs],
+        own_collect=own_collect, q_material=q_material, q_starts=q_starts, q_target=q_target,
     )

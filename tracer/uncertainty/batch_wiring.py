@@ -42,9 +42,9 @@ class Components:
     edge_node: np.ndarray
     own: np.ndarray
     """Extended-stressor entries of the vehicles themselves (assembly)."""
-    weights: tuple[sp.csr_matrix, ...]
-    """Per column: (labels x K) x (edges x K) weights."""
-    own_weights: tuple[sp.csr_matrix, ...]
+    weights: sp.csr_matrix
+    """(columns x labels x K) x (edges x K) weights: each column's block of rows stacked."""
+    own_weights: sp.csr_matrix
     rows: np.ndarray
     """Indicator row of each (label, stressor slot), flattened label-major."""
 
@@ -187,8 +187,8 @@ def component_pass(
         edge=edge[into_vehicle],
         edge_node=local[supplier[into_vehicle]],
         own=own,
-        weights=tuple(weights),
-        own_weights=tuple(own_weights),
+        weights=sp.vstack(weights, format="csr"),
+        own_weights=sp.vstack(own_weights, format="csr"),
         rows=comp_rows,
     )
 

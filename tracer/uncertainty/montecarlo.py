@@ -20,6 +20,7 @@ import dataclasses
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -29,7 +30,7 @@ import scipy.sparse as sp
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import UNKNOWN_ORIGIN
 from tracer.engine import CompiledNetwork, compile_network
-from tracer.uncertainty import batch
+from tracer.uncertainty import batch, kernels
 from tracer.uncertainty.allocator import keep_freed_memory
 from tracer.uncertainty.distributions import DTYPE
 from tracer.uncertainty.parameters import ParameterSet, collect
@@ -37,9 +38,9 @@ from tracer.uncertainty.statistics import (
     Accumulator,
     ChunkSummary,
     Grid,
-    block_moments,
     histogram,
 )
+from tracer.uncertainty.twins import Twins
 
 BLOCK = 128
 """Draws per seeding block: the unit of reproducibility (chunks are whole blocks)."""
@@ -58,6 +59,19 @@ Executor = Callable[["Setup", list[tuple[int, int]], Callable[[ChunkSummary], No
 (in any order) and returns the number of workers used."""
 
 
+class Batch(NamedTuple):
+    """One batch (one seeding block) of indicator values, with its moment sums."""
+
+    values: np.ndarray
+    """(rows, draws)"""
+    s1: np.ndarray
+    """Per row: sum of (x - nominal) ..."""
+    s2: np.ndarray
+    """... and of its square."""
+    hold: bool
+    """Whether the twins held in it."""
+
+
 @dataclass(frozen=True, eq=False)
 class Setup:
     """Everything a worker needs to evaluate a chunk: picklable, built once per run."""
@@ -68,14 +82,15 @@ class Setup:
     keep: np.ndarray
     """Flat (row, column) positions of the model output that are not structurally zero."""
     numerators: sp.csr_matrix
-    """(ratios x kept rows) weights of each ratio indicator's numerator."""
+    """(ratios x model output cells) weights of each ratio indicator's numerator."""
     denominators: np.ndarray
-    """Kept row of each ratio indicator's denominator."""
+    """Model output cell of each ratio indicator's denominator."""
     labels: pd.DataFrame
     """vehicle, split, group, stressor, unit of every indicator (kept rows, then ratios)."""
     ref: np.ndarray
     """Nominal value of every indicator (the network as compiled)."""
     grid: Grid | None = None
+    twins: Twins | None = None
 
     def draws(self, first_block: int, n: int) -> np.ndarray:
         """Parameter draws (P, n) for the n draws starting at block `first_block`."""
@@ -90,19 +105,36 @@ class Setup:
             b += 1
         return np.concatenate(blocks, axis=1) if len(blocks) > 1 else blocks[0]
 
-    def batches(self, first_block: int, n: int) -> Iterator[tuple[int, np.ndarray]]:
-        """(offset, indicator values (kept rows, m)) for n draws from block `first_block`, `BATCH` at a time.
+    def batches(self, first_block: int, n: int, twins: Twins | None = None) -> Iterator[Batch]:
+        """The indicator values of n draws from block `first_block`, `BATCH` (= one block) at a time.
 
-        A batch is small enough for its temporaries to stay in cache.
+        The rows are every indicator, or with `twins` the kept rows it summarises
+        followed by the ratios. A batch is small enough for its temporaries to stay
+        in cache; the batches lie one after another in one buffer, each contiguous,
+        and each row's block sums are taken as it is gathered.
         """
+        cells = self.keep if twins is None else twins.cells
+        rows = cells.size + self.denominators.size
+        shift = self.ref[self._rows(twins)].astype(DTYPE)
+        buffer = np.empty(rows * n, dtype=DTYPE)
         for start in range(0, n, BATCH):
             m = min(BATCH, n - start)
+            out = buffer[rows * start : rows * (start + m)].reshape(rows, m)
+            s1, s2 = np.empty(rows), np.empty(rows)
             a, b = self.params.values(self.draws(first_block + start // BLOCK, m))
-            kept = self.model.evaluate(a, b).reshape(-1, m)[self.keep]
+            full = self.model.evaluate(a, b).reshape(-1, m)
+            kernels.gather_sums(full, cells, shift, out, s1, s2)
             if self.denominators.size:
-                ratio = np.asarray(self.numerators @ kept, dtype=DTYPE) / kept[self.denominators]
-                kept = np.concatenate([kept, ratio])
-            yield start, kept
+                ratio = np.asarray(self.numerators @ full, dtype=DTYPE)
+                np.divide(ratio, full[self.denominators], out=out[cells.size :])
+                kernels.block_sums(out[cells.size :], shift[cells.size :], s1[cells.size :], s2[cells.size :])
+            yield Batch(out, s1, s2, twins is None or twins.hold(full))
+
+    def _rows(self, twins: Twins | None) -> np.ndarray:
+        """The indicator rows that `batches` gives (all, or the twins' kept rows and the ratios)."""
+        if twins is None:
+            return np.arange(self.size)
+        return np.concatenate([twins.rows, np.arange(self.keep.size, self.size)])
 
     @property
     def size(self) -> int:
@@ -111,29 +143,39 @@ class Setup:
 
     def indicators(self, first_block: int, n: int) -> np.ndarray:
         """Indicator values (indicators, n) for n draws starting at block `first_block`."""
-        values = np.empty((self.size, n), dtype=DTYPE)
-        for start, part in self.batches(first_block, n):
-            values[:, start : start + part.shape[1]] = part
-        return values
+        return np.concatenate([part.values for part in self.batches(first_block, n)], axis=1)
 
     def chunk(self, first_block: int, n: int) -> ChunkSummary:
-        """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram."""
+        """Evaluate and reduce one chunk (what a worker runs): moments per batch, one histogram.
+
+        Twins are summarised once where they hold throughout the chunk, else every row is.
+        """
         assert self.grid is not None, "the grid is placed from the pilot before chunks run"
         keep_freed_memory()
-        values = np.empty((self.size, n), dtype=DTYPE)
-        counts, s1, s2 = [], [], []
-        for start, part in self.batches(first_block, n):
-            values[:, start : start + part.shape[1]] = part
-            c, m1, m2 = block_moments(part, self.ref, BLOCK)
-            counts.append(c)
-            s1.append(m1)
-            s2.append(m2)
+        summary = self._summarise(first_block, n, self.twins) if self.twins is not None else None
+        if summary is None:
+            summary = self._summarise(first_block, n, None)
+        assert summary is not None, "without twins every chunk has a summary"
+        return summary
+
+    def _summarise(self, first_block: int, n: int, twins: Twins | None) -> ChunkSummary | None:
+        """The chunk's summary, its rows expanded from `twins`' (None if a pair of twins differs)."""
+        assert self.grid is not None
+        rows = self._rows(twins)
+        parts = []
+        for part in self.batches(first_block, n, twins):
+            if not part.hold:
+                return None
+            parts.append(part)
+        every = slice(None)
+        if twins is not None:
+            every = np.concatenate([twins.expand, np.arange(twins.rows.size, rows.size)])
         return ChunkSummary(
             first_block=first_block,
-            counts=np.concatenate(counts),
-            s1=np.concatenate(s1),
-            s2=np.concatenate(s2),
-            hist=histogram(values, self.grid),
+            counts=np.array([part.values.shape[1] for part in parts]),
+            s1=np.stack([part.s1 for part in parts])[:, every],
+            s2=np.stack([part.s2 for part in parts])[:, every],
+            hist=histogram([part.values for part in parts], Grid(self.grid.low[rows], self.grid.width[rows]))[every],
         )
 
 
@@ -187,8 +229,12 @@ def prepare(
     labels = pd.concat([labels, ratio_labels], ignore_index=True)
     ref = nominal[keep]
     ref = np.concatenate([ref, (numerators @ ref) / ref[denominators]])
+    # the ratios' terms as model output cells (keep is increasing, so each sum keeps its order)
+    numerators = sp.csr_matrix(
+        (numerators.data, keep[numerators.indices], numerators.indptr), shape=(len(denominators), nominal.size)
+    )
     return Setup(
-        model=model, params=params, seed=int(seed), keep=keep, numerators=numerators, denominators=denominators,
+        model=model, params=params, seed=int(seed), keep=keep, numerators=numerators, denominators=keep[denominators],
         labels=labels, ref=ref,
     )  # fmt: skip
 
@@ -266,10 +312,13 @@ def check_run(iterations: int, chunk_size: int) -> None:
 
 
 def with_grid(setup: Setup, iterations: int) -> Setup:
-    """Place the histogram grids from the run's first draws (identical for every layout)."""
+    """Place the histogram grids and find the twins from the run's first draws (identical for every layout)."""
     n = min(PILOT, iterations)
     pilot = setup.indicators(0, n)
-    return dataclasses.replace(setup, grid=Grid.from_pilot(pilot, setup.ref))
+    twins = Twins.from_pilot(pilot[: setup.keep.size], setup.keep)
+    return dataclasses.replace(
+        setup, grid=Grid.from_pilot(pilot, setup.ref), twins=twins if twins.repeats.size else None
+    )
 
 
 def run(
@@ -305,8 +354,8 @@ def run(
         workers = executor(setup, plan, take)
     if not acc.complete or acc.n != iterations:
         raise RuntimeError(f"only {acc.n} of {iterations} draws came back from the workers")
-    table = _table(setup, acc, percentiles)
-    _, outside = acc.percentiles(percentiles)
+    values, outside = acc.percentiles(percentiles)
+    table = _table(setup, acc, dict(zip(percentiles, values, strict=True)))
     return MonteCarloResult(
         table=table,
         iterations=iterations,
@@ -324,10 +373,9 @@ def percentile_column(q: float) -> str:
     return f"p{q:g}"
 
 
-def _table(setup: Setup, acc: Accumulator, qs: tuple[float, ...]) -> pd.DataFrame:
+def _table(setup: Setup, acc: Accumulator, percentiles: dict[float, np.ndarray]) -> pd.DataFrame:
     table = setup.labels.assign(nominal=setup.ref, mean=acc.mean(), sd=acc.sd())
-    values, _ = acc.percentiles(qs)
-    for q, v in zip(qs, values, strict=True):
+    for q, v in percentiles.items():
         table[percentile_column(q)] = v
     order = {s: i for i, s in enumerate(batch.SPLITS)}
     table["_split"] = table["split"].map(order)

@@ -2,9 +2,9 @@
 
 Every draw shares the network's sparsity pattern; only the edge values differ. So
 instead of one sparse solve per draw, the edges are grouped once into topological
-generations and each generation is applied to the whole batch with three dense
-array operations (gather, multiply, segment-sum). Cost per draw is one multiply-add
-per edge and column, with no Python work per draw.
+generations and each generation is applied to the whole batch by one compiled loop
+(tracer.uncertainty.kernels.sweep). Cost per draw is one multiply-add per edge and
+column, with no Python work per draw.
 
 A cyclic structure (a recycling loop) has no topological order; it is solved by
 fixed-point iteration x <- y + A x over the whole batch until the largest change is
@@ -14,53 +14,17 @@ within `CYCLE_MAX_ITER` sweeps (the loop's gain is then at or near one).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from hfcommon.errors import InputError
-from tracer.uncertainty.distributions import DTYPE
+from tracer.uncertainty import kernels
 
 CYCLE_RTOL = 1e-6
 """Convergence tolerance of the fixed-point iteration (float32 resolution is ~1e-7)."""
 
 CYCLE_MAX_ITER = 2000
-
-
-@dataclass(frozen=True, eq=False)
-class SegmentSum:
-    """Sums of consecutive runs of terms, each run added first to last in float32.
-
-    The same numbers as multiplying by a sparse matrix of ones (row i covering run i)
-    but without its scalar inner loop, and without materialising every term at once:
-    runs are ordered longest first, so step k adds the k-th term of every run still
-    going as one slice. Sums come back in that order (`runs`: original run of each).
-    """
-
-    first: np.ndarray
-    """First term of each run, longest run first."""
-    going: tuple[int, ...]
-    """How many runs have more than k terms, for k = 0, 1, ..."""
-    runs: np.ndarray
-
-    @classmethod
-    def of(cls, run: np.ndarray) -> SegmentSum:
-        """From the (sorted) run number of each term."""
-        length = np.bincount(np.asarray(run, dtype=np.int64))
-        starts = np.cumsum(length) - length
-        runs = np.argsort(-length, kind="stable")
-        longest = int(length.max(initial=0))
-        going = tuple(int(n) for n in np.cumsum(np.bincount(length, minlength=longest + 1)[::-1])[::-1][1:])
-        return cls(first=starts[runs], going=going, runs=runs)
-
-    def total(self, term: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-        """Sum of `term(positions)` over each run (runs in `self.runs` order)."""
-        acc = term(self.first)
-        for k in range(1, len(self.going)):
-            acc[: self.going[k]] += term(self.first[: self.going[k]] + k)
-        return acc
 
 
 @dataclass(frozen=True, eq=False)
@@ -70,30 +34,23 @@ class Sweep:
     value: np.ndarray
     """Row of each edge in the batch's value matrix."""
     source: np.ndarray
-    collect: sp.csr_matrix
-    """(targets x edges) ones: sums each target's edges (compiled, fixed order)."""
+    starts: np.ndarray
+    """Edges starts[k] to starts[k + 1] feed target[k]."""
     target: np.ndarray
-    """Target node of each row of `collect` (unique)."""
+    """Target node of each run of edges (unique)."""
 
     @classmethod
     def of(cls, value: np.ndarray, source: np.ndarray, target: np.ndarray) -> Sweep:
         """Group edges by target (stable, so summation order is fixed)."""
         order = np.argsort(target, kind="stable")
-        target = target[order]
-        unique, row = np.unique(target, return_inverse=True)
-        collect = sp.csr_matrix(
-            (np.ones(target.size, dtype=DTYPE), (row, np.arange(target.size))), shape=(unique.size, target.size)
-        )
-        return cls(value=value[order], source=source[order], collect=collect, target=unique)
+        unique, counts = np.unique(target[order], return_counts=True)
+        starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return cls(value=value[order], source=source[order], starts=starts, target=unique)
 
     def apply(self, values: np.ndarray, X: np.ndarray, out: np.ndarray) -> None:
         """out[target] += per-target sums of values[value] * X[source] (X, out: (n, C, S))."""
-        if not self.value.size:
-            return
-        contrib = X[self.source]
-        contrib *= values[self.value][:, None, :]
-        summed = self.collect @ contrib.reshape(self.value.size, -1)
-        out[self.target] += summed.reshape(self.target.size, *X.shape[1:])
+        if self.value.size:
+            kernels.sweep(values, self.value, self.source, self.starts, self.target, X, out)
 
 
 @dataclass(frozen=True, eq=False)
