@@ -19,6 +19,7 @@ import operator
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import CodeType
 
 from graphs.model import Distribution
 from graphs.tables import Row, bundled, read_rows
@@ -70,11 +71,9 @@ class Parameters(Mapping[str, Parameter]):
     def __init__(self, params: Mapping[str, Parameter]) -> None:
         """`params` in definition order: every parameter after those its formula uses."""
         self._params = dict(params)
-        self._trees = {n: _tree(p.expression) for n, p in self._params.items()}
+        self._formulas = {n: _formula(p.expression) for n, p in self._params.items()}
         self._nominal = {n: p.value for n, p in self._params.items()}
-        self._dependencies = {
-            n: tuple(sorted({x.id for x in ast.walk(t) if isinstance(x, ast.Name)})) for n, t in self._trees.items()
-        }
+        self._dependencies = {n: f.dependencies for n, f in self._formulas.items()}
         self._reached: dict[frozenset[str], tuple[str, ...]] = {}
 
     def __getitem__(self, name: str) -> Parameter:
@@ -164,7 +163,7 @@ class Parameters(Mapping[str, Parameter]):
         values = dict(self._recomputed)
         values.update(changes)
         for name in self._reached_by(frozenset(changes)):
-            values[name] = _evaluate_ast(self._trees[name], values)
+            values[name] = self._formulas[name].evaluate(values)
         return values
 
     def _reached_by(self, roots: frozenset[str]) -> tuple[str, ...]:
@@ -184,7 +183,7 @@ class Parameters(Mapping[str, Parameter]):
         values: dict[str, float] = {}
         for name, param in self._params.items():
             deps = self._dependencies.get(name)
-            values[name] = _evaluate_ast(self._trees[name], values) if deps else param.value
+            values[name] = self._formulas[name].evaluate(values) if deps else param.value
         return values
 
     def assumptions(self) -> list[Parameter]:
@@ -228,6 +227,7 @@ def load_parameters(
     for name in list(known):
         if name in overrides:
             known[name] = _replace_value(known[name], overrides[name])
+    values = {k: p.value for k, p in known.items()}
     while pending:
         progressed = False
         for name, (row, status, columns) in list(pending.items()):
@@ -239,7 +239,7 @@ def load_parameters(
                 raise row.error("value", f"unknown parameter(s) {', '.join(sorted(needed - set(pending)))}")
             if needed:
                 continue
-            value = _evaluate(expression, {k: p.value for k, p in known.items()}, row, "value").value
+            value = _evaluate(expression, values, row, "value").value
             if value < 0:
                 raise row.error("value", f"{value} is negative")
             known[name] = Parameter(
@@ -252,6 +252,7 @@ def load_parameters(
                 reason=row.text("reason", required=False),
                 uncertainty=row.distribution(columns.uncertainty),
             )
+            values[name] = value
             del pending[name]
             progressed = True
         if not progressed:
@@ -290,24 +291,84 @@ def _replace_value(param: Parameter, value: float) -> Parameter:
                      param.reason, param.uncertainty)
 
 
-def _parse(expression: str, row: Row, column: str) -> ast.Expression:
+def _parse(expression: str, row: Row, column: str) -> _Formula:
     try:
-        return _tree(expression)
+        return _formula(expression)
     except SyntaxError:
         raise row.error(column, f"cannot read the formula {expression!r}") from None
 
 
+@dataclass(frozen=True)
+class _Formula:
+    """A formula parsed and compiled once per distinct text (building the network reads each many times).
+
+    `code` is None where the formula holds anything but numbers, names, + - * / ** and
+    brackets; `names` are its parameters in evaluation order, `dependencies` every name
+    it mentions, sorted.
+    """
+
+    tree: ast.Expression
+    code: CodeType | None
+    names: tuple[str, ...]
+    dependencies: tuple[str, ...]
+
+    def evaluate(self, values: Mapping[str, float]) -> float:
+        """The value of a formula checked at load time (every name known)."""
+        assert self.code is not None
+        return eval(self.code, {"__builtins__": {}}, values)  # safe: only numbers, names and arithmetic compiled
+
+
 @functools.lru_cache(maxsize=4096)
-def _tree(expression: str) -> ast.Expression:
-    """The parsed formula, once per distinct text (the trees are only read, never changed)."""
-    return ast.parse(expression, mode="eval")
+def _formula(expression: str) -> _Formula:
+    tree = ast.parse(expression, mode="eval")
+    names: list[str] = []
+    floats = _as_floats(tree.body, names)
+    code = None if floats is None else compile(ast.Expression(floats), "<formula>", "eval")
+    every = set(names) if code is not None else {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    return _Formula(tree, code, tuple(dict.fromkeys(names)), tuple(sorted(every)))
+
+
+def _as_floats(node: ast.AST, names: list[str]) -> ast.expr | None:
+    """A copy of an arithmetic tree with every number a float (as the checked walk of `_evaluate`
+    computes), collecting names in evaluation order; None for anything else."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+        try:
+            return ast.copy_location(ast.Constant(float(node.value)), node)
+        except OverflowError:
+            return None
+    if isinstance(node, ast.Name):
+        names.append(node.id)
+        return node
+    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
+        left, right = _as_floats(node.left, names), _as_floats(node.right, names)
+        return None if left is None or right is None else ast.copy_location(ast.BinOp(left, node.op, right), node)
+    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
+        operand = _as_floats(node.operand, names)
+        return None if operand is None else ast.copy_location(ast.UnaryOp(node.op, operand), node)
+    return None
 
 
 def _names(expression: str, row: Row, column: str) -> set[str]:
-    return {n.id for n in ast.walk(_parse(expression, row, column)) if isinstance(n, ast.Name)}
+    return set(_parse(expression, row, column).dependencies)
 
 
 def _evaluate(expression: str, values: Mapping[str, float], row: Row, column: str) -> Evaluated:
+    formula = _parse(expression, row, column)
+    if formula.code is not None and all(name in values for name in formula.names):
+        try:
+            value = formula.evaluate(values)
+        except ZeroDivisionError:
+            raise row.error(column, f"{expression!r} divides by zero") from None
+        except OverflowError:
+            raise row.error(column, f"{expression!r} overflows") from None
+        if not math.isfinite(value):
+            raise row.error(column, f"{expression!r} is not finite")
+        return Evaluated(value, formula.names)
+    return _walked(formula.tree, expression, values, row, column)
+
+
+def _walked(tree: ast.Expression, expression: str, values: Mapping[str, float], row: Row, column: str) -> Evaluated:
+    """Evaluate node by node, so that an error names the first element at fault (unknown name, call, ...)."""
     used: list[str] = []
 
     def walk(node: ast.AST) -> float:
@@ -330,7 +391,7 @@ def _evaluate(expression: str, values: Mapping[str, float], row: Row, column: st
         raise row.error(column, f"{expression!r}: only numbers, names, + - * / ** and brackets are allowed")
 
     try:
-        value = walk(_parse(expression, row, column))
+        value = walk(tree)
     except ZeroDivisionError:
         raise row.error(column, f"{expression!r} divides by zero") from None
     except OverflowError:
@@ -344,22 +405,3 @@ def _bounds(dist: Distribution | None) -> tuple[float, float]:
     """Low and high end of a uniform or triangular distribution."""
     assert dist is not None
     return dist.params[0], dist.params[-1]
-
-
-def _evaluate_ast(tree: ast.Expression, values: Mapping[str, float]) -> float:
-    """Evaluate a formula already checked at load time (no error locating needed)."""
-
-    def walk(node: ast.AST) -> float:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.Constant):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            return values[node.id]
-        if isinstance(node, ast.BinOp):
-            return _BINARY[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp):
-            return _UNARY[type(node.op)](walk(node.operand))
-        raise ValueError(f"unexpected formula element {ast.dump(node)}")
-
-    return walk(tree)

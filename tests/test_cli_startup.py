@@ -13,9 +13,9 @@ from tracer import cli
 HEAVY = ("pandas", "scipy", "matplotlib", "geopandas", "plotly", "dask", "SALib", "networkx", "numba")
 
 
-def _imported_after(code: str) -> list[str]:
-    """Run `code` in a fresh interpreter and return which heavy top-level packages it imported."""
-    probe = f"{code}\nimport sys\nprint('heavy:' + ','.join(m for m in {HEAVY!r} if m in sys.modules))"
+def _imported_after(code: str, modules: tuple[str, ...] = HEAVY) -> list[str]:
+    """Run `code` in a fresh interpreter and return which of `modules` (heavy libraries) it imported."""
+    probe = f"{code}\nimport sys\nprint('heavy:' + ','.join(m for m in {modules!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     return [name for name in out.stdout.strip().splitlines()[-1].removeprefix("heavy:").split(",") if name]
 
@@ -39,6 +39,19 @@ def test_running_a_command_imports_only_its_module():
     )
     imported = _imported_after(code)
     assert not {"matplotlib", "geopandas", "plotly", "dask", "SALib"} & set(imported)
+
+
+def test_tracing_the_default_fleet_imports_only_what_it_uses():
+    """`tracer run` reads the bundled mine table without geopandas (its geometry repeats latitude/longitude)
+    and solves the acyclic default network by propagation, without scipy.sparse.linalg (0.1 s to import)."""
+    code = (
+        "import contextlib, io\nfrom tracer.cli import app\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n        app(['run', '--json'])\n    except SystemExit as exit:\n        assert exit.code == 0, exit.code"
+    )
+    imported = _imported_after(code, (*HEAVY, "scipy.sparse.linalg"))
+    assert {"pandas", "scipy", "networkx"} <= set(imported)
+    assert not {"matplotlib", "geopandas", "plotly", "dask", "SALib", "scipy.sparse.linalg"} & set(imported)
 
 
 def test_lazy_listing_matches_what_the_modules_register():

@@ -230,3 +230,13 @@ def test_the_default_network_draws_a_sampled_fill_mean_with_its_standard_error()
     params = collect(G, compile_network(G))
     assert params.table.b[params.names.index(f"fill {group}")] == pytest.approx(sigma / np.sqrt(85))
     assert sum(name.endswith(f"within {group}") for name in params.names) >= len(on_fill) // 2
+
+
+def test_the_default_table_read_without_geopandas_equals_the_geoparquet_read() -> None:
+    """load_default skips the geometry column (it only repeats latitude/longitude): same table, same dtypes."""
+    from mine_db.default import PARQUET, load_default
+    from mine_db.loaders import read_table
+
+    shipped = load_default()
+    assert "geometry" not in shipped.columns and len(shipped) > 500
+    pd.testing.assert_frame_equal(shipped, read_table(PARQUET), check_exact=True)

@@ -25,7 +25,6 @@ from typing import Any, Literal
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-import scipy.sparse.linalg as spla
 
 from hfcommon.errors import InputError
 from tracer.compiled import (
@@ -135,6 +134,8 @@ def make_solver(
     if chosen == "propagation":
         assert levels is not None
         return Solver(M=M, method="propagation", lu=None, levels=levels, row_blocks=_row_blocks(M.tocsr(), levels[1:]))
+    import scipy.sparse.linalg as spla  # here: an acyclic network (the default) never needs it, and it costs 0.1 s to import
+
     system = (sp.identity(n, format="csc") - M).tocsc()
     try:
         lu = spla.splu(system)
@@ -203,6 +204,8 @@ def spectral_radius(M: sp.spmatrix) -> float:
         return 0.0
     if M.shape[0] <= 2000:
         return float(np.abs(np.linalg.eigvals(M.toarray())).max())
+    import scipy.sparse.linalg as spla  # imported where used (see make_solver)
+
     value = spla.eigs(M, k=1, which="LM", return_eigenvectors=False, maxiter=10_000)
     return float(np.abs(value).max())
 
