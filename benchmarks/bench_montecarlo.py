@@ -21,15 +21,18 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import sys
 import time
-import warnings
 
+import bw_peer
 import networkx as nx
 import numpy as np
 
 from graphs.model import Distribution, add_flow, add_node
+from hfcommon.vocabulary import MASS_STRESSORS
+from tracer.engine import compile_network
 from tracer.parallel import DEFAULT_WORKERS, local_cluster
 from tracer.uncertainty import montecarlo
 from tracer.uncertainty.allocator import keep_freed_memory
@@ -156,74 +159,20 @@ def bench_ours(G: nx.DiGraph, iterations: int, workers: int, chunk: int, seed: i
     return out
 
 
-def bench_bw2calc(G: nx.DiGraph, iterations: int) -> dict[str, float] | None:
-    """bw2calc stochastic MultiLCA on the same matrices; None if bw2calc is not installed (or 0 iterations)."""
+def bench_bw2calc(G: nx.DiGraph, iterations: int, python: str | None = None) -> dict[str, float] | None:
+    """bw2calc stochastic MultiLCA on the same matrices and lognormals, here or under `python` (bw_peer.py);
+    None if bw2calc is not available (or 0 iterations)."""
     if iterations <= 0:
         return None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            import bw2calc as bc
-            import bw_processing as bwp
-    except ImportError:
-        return None
-    from hfcommon.vocabulary import MASS_STRESSORS
-    from tracer.engine import compile_network
-
     compiled = compile_network(G)
-    n = compiled.n
-    ids = np.arange(1, n + 1)
-    A = compiled.A.tocoo()
-    edge_unc = {}
-    for s, c, attrs in G.edges(data=True):
-        edge_unc[(compiled.index[s], compiled.index[c])] = attrs["uncertainty"].params
-    tech_idx = np.array(
-        [(i, i) for i in ids] + [(ids[r], ids[c]) for r, c in zip(A.row, A.col, strict=True)], dtype=bwp.INDICES_DTYPE
-    )
-    tech_val = np.r_[np.ones(n), A.data]
-    tech_flip = np.r_[np.zeros(n, bool), np.ones(A.nnz, bool)]
-    unc = np.zeros(n + A.nnz, dtype=bwp.UNCERTAINTY_DTYPE)
-    unc["uncertainty_type"][n:] = 2  # stats_arrays lognormal
-    unc["loc"][:n] = 1.0
-    unc["loc"][n:] = [edge_unc[(r, c)][0] for r, c in zip(A.row, A.col, strict=True)]
-    unc["scale"][n:] = [edge_unc[(r, c)][1] for r, c in zip(A.row, A.col, strict=True)]
-    for field in ("minimum", "maximum", "shape"):
-        unc[field] = np.nan
-    B = compiled.B.tocoo()
-    bio_idx = np.array([(1_000_000 + r, ids[c]) for r, c in zip(B.row, B.col, strict=True)], dtype=bwp.INDICES_DTYPE)
-    mass = [i for i, s in enumerate(compiled.stressors) if s in MASS_STRESSORS]
-    cf_idx = np.array([(1_000_000 + r, 0) for r in mass], dtype=bwp.INDICES_DTYPE)
-    dp = bwp.create_datapackage()
-    dp.add_persistent_vector(
-        matrix="technosphere_matrix", indices_array=tech_idx, data_array=tech_val, flip_array=tech_flip,
-        distributions_array=unc,
-    )  # fmt: skip
-    dp.add_persistent_vector(matrix="biosphere_matrix", indices_array=bio_idx, data_array=B.data)
-    dp.add_persistent_vector(
-        matrix="characterization_matrix", indices_array=cf_idx, data_array=np.ones(len(mass)), identifier=["tmr"]
-    )
-    demands = {v: {int(ids[compiled.index[v]]): 1.0} for v in VEHICLES}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        lca = bc.MultiLCA(
-            demands=demands, method_config={"impact_categories": [("tmr",)]}, data_objs=[dp],
-            use_distributions=True, seed_override=1,
-        )  # fmt: skip
-        lca.lci()
-        lca.lcia()
-        before = _cpu_seconds()
-        started = time.perf_counter()
-        for _ in range(iterations):
-            next(lca)
-        seconds = time.perf_counter() - started
-        cpu = _cpu_seconds() - before
-    return {
-        "iterations": float(iterations),
-        "seconds": seconds,
-        "cpu_seconds": cpu,
-        "iterations_per_s": iterations / seconds,
-        "iterations_per_cpu_s": iterations / cpu,
-    }
+    A, B = compiled.A.tocoo(), compiled.B.tocoo()
+    params = {(compiled.index[s], compiled.index[c]): attrs["uncertainty"].params for s, c, attrs in G.edges(data=True)}
+    loc_scale = np.array([params[(r, c)][:2] for r, c in zip(A.row, A.col, strict=True)])
+    arrays = {"n": np.array(compiled.n), "A_row": A.row, "A_col": A.col, "A_data": A.data,
+              "A_loc": loc_scale[:, 0], "A_scale": loc_scale[:, 1], "B_row": B.row, "B_col": B.col, "B_data": B.data,
+              "mass_rows": np.array([i for i, s in enumerate(compiled.stressors) if s in MASS_STRESSORS]),
+              "vehicles": np.array([compiled.index[v] for v in VEHICLES])}  # fmt: skip
+    return bw_peer.run_peer("mc", arrays, iterations, python)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,10 +183,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bw-iterations", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--bw-python", default=os.environ.get("BW2CALC_PYTHON"),
+                        help="Python of an environment with bw2calc, when this one lacks it (default: $BW2CALC_PYTHON)")
     args = parser.parse_args(argv)
     G = synthetic_network()
     ours = bench_ours(G, args.iterations, args.workers, args.chunk_size, args.seed)
-    bw = bench_bw2calc(G, args.bw_iterations)
+    bw = bench_bw2calc(G, args.bw_iterations, args.bw_python)
     report = {"edges": G.number_of_edges(), "vehicles": len(VEHICLES), "iterations": args.iterations, "ours": ours, "bw2calc": bw}
     if bw:
         report["ratio"] = ours["iterations_per_s"] / bw["iterations_per_s"]

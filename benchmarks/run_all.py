@@ -121,11 +121,11 @@ def default_network_mc(iterations: int, compare_iterations: int) -> dict[str, An
     }
 
 
-def synthetic_mc(iterations: int, bw_iterations: int) -> dict[str, Any]:
+def synthetic_mc(iterations: int, bw_iterations: int, bw_python: str | None = None) -> dict[str, Any]:
     """tracer (one process) and bw2calc (if installed) on the 14,592-edge synthetic network."""
     G = bench_montecarlo.synthetic_network()
     ours = bench_montecarlo.bench_ours(G, iterations, 1, montecarlo.DEFAULT_CHUNK, 1)
-    bw = bench_montecarlo.bench_bw2calc(G, bw_iterations)
+    bw = bench_montecarlo.bench_bw2calc(G, bw_iterations, bw_python)
     return {
         "edges": G.number_of_edges(),
         "iterations": iterations,
@@ -148,7 +148,7 @@ def run(quick: bool, bw_python: str | None = None) -> dict[str, Any]:
         print(f"engine x{scale}: {json.dumps(row)}", flush=True)
     report["mc_default"] = default_network_mc(4_096 if quick else 20_480, 4_096 if quick else 16_384)
     print(f"mc default: {json.dumps(report['mc_default'])}", flush=True)
-    report["mc_synthetic"] = synthetic_mc(8_192 if quick else 100_000, 50 if quick else 200)
+    report["mc_synthetic"] = synthetic_mc(8_192 if quick else 100_000, 50 if quick else 200, bw_python)
     print(f"mc synthetic: {json.dumps(report['mc_synthetic'])}", flush=True)
     report["machine"]["load_average_end"] = os.getloadavg()[0]
     return report
