@@ -72,6 +72,15 @@ def targets(report: dict[str, Any]) -> str:
                 "engine / LU " + ", ".join(f"{x:.2f}" for x in ratios) + " at scales " + ", ".join(str(r["scale"]) for r in report["engine"]),
             )
         )
+    syn = report["mc_synthetic"]
+    if syn.get("ratio_per_cpu_s"):
+        checks.append(
+            (
+                "Monte Carlo at least 50x bw2calc's draws per CPU-second on the synthetic network",
+                syn["ratio_per_cpu_s"] >= 50,
+                f"{syn['ratio_per_cpu_s']:,.0f}x against bw2calc on {syn['bw2calc'].get('solver', 'its default solver')}",
+            )
+        )
     return "\n".join(f"- {what}: {'met' if ok else 'missed'} ({value})" for what, ok, value in checks)
 
 
