@@ -16,7 +16,7 @@ import functools
 import itertools
 import math
 import operator
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import CodeType
@@ -355,16 +355,21 @@ def _names(expression: str, row: Row, column: str) -> set[str]:
 def _evaluate(expression: str, values: Mapping[str, float], row: Row, column: str) -> Evaluated:
     formula = _parse(expression, row, column)
     if formula.code is not None and all(name in values for name in formula.names):
-        try:
-            value = formula.evaluate(values)
-        except ZeroDivisionError:
-            raise row.error(column, f"{expression!r} divides by zero") from None
-        except OverflowError:
-            raise row.error(column, f"{expression!r} overflows") from None
-        if not math.isfinite(value):
-            raise row.error(column, f"{expression!r} is not finite")
-        return Evaluated(value, formula.names)
+        return Evaluated(_finite(lambda: formula.evaluate(values), expression, row, column), formula.names)
     return _walked(formula.tree, expression, values, row, column)
+
+
+def _finite(compute: Callable[[], float], expression: str, row: Row, column: str) -> float:
+    """`compute()`, with division by zero, overflow and a non-finite result as errors at the row's cell."""
+    try:
+        value = compute()
+    except ZeroDivisionError:
+        raise row.error(column, f"{expression!r} divides by zero") from None
+    except OverflowError:
+        raise row.error(column, f"{expression!r} overflows") from None
+    if not math.isfinite(value):
+        raise row.error(column, f"{expression!r} is not finite")
+    return value
 
 
 def _walked(tree: ast.Expression, expression: str, values: Mapping[str, float], row: Row, column: str) -> Evaluated:
@@ -390,14 +395,7 @@ def _walked(tree: ast.Expression, expression: str, values: Mapping[str, float], 
             return _UNARY[type(node.op)](walk(node.operand))
         raise row.error(column, f"{expression!r}: only numbers, names, + - * / ** and brackets are allowed")
 
-    try:
-        value = walk(tree)
-    except ZeroDivisionError:
-        raise row.error(column, f"{expression!r} divides by zero") from None
-    except OverflowError:
-        raise row.error(column, f"{expression!r} overflows") from None
-    if not math.isfinite(value):
-        raise row.error(column, f"{expression!r} is not finite")
+    value = _finite(lambda: walk(tree), expression, row, column)
     return Evaluated(value, tuple(used))
 
 
