@@ -8,17 +8,8 @@ read from `smelter_*.csv` (the chain tables' layout) once the grids exist; the
 
 from __future__ import annotations
 
-import networkx as nx
-
-from graphs.chain import add_tables
-from graphs.parameters import Parameters
-
 #: The smelters' own power mix (an electricity node of carrier "electricity").
 SMELTER_POWER = "energy:smelter_power:CHN"
 #: China's primary aluminium smelter (chain_nodes.csv), which draws it.
 PRIMARY_SMELTER = "smelting:aluminium:CHN"
 
-
-def add_smelter_power(G: nx.DiGraph, params: Parameters) -> None:
-    """Add the smelters' power mix and the primary smelter's electricity input from it."""
-    add_tables(G, params, "smelter")

@@ -13,10 +13,8 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from graphs.aluminium import add_smelter_power
 from graphs.carbon import add_manufacturing_energy, add_process_co2
-from graphs.chain import add_chain
-from graphs.closure import add_closure
+from graphs.chain import add_chain, add_tables
 from graphs.energy import add_coal_mines, add_grids
 from graphs.fuels import add_fuels
 from graphs.mines import (
@@ -29,8 +27,6 @@ from graphs.mines import (
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
-from graphs.secondary import add_secondary_routes
-from graphs.steel import add_steel_routes
 from hfcommon.vocabulary import DEFAULT_HOME
 from mine_db import commodities
 
@@ -129,12 +125,12 @@ def build_default_network(
     add_supply_markets(G, read_sourcing(params, sourcing), production, notes)
     params = params.extended(concentrate_parameters(G))
     add_chain(G, params)
-    add_closure(G, params)
+    add_tables(G, params, "closure")  # non-metal upstream, zinc coating: feed the chain's materials
     add_coal_mines(G, params)
     add_grids(G, params)
-    add_steel_routes(G, params)
-    add_secondary_routes(G, params)
-    add_smelter_power(G, params)
+    add_tables(G, params, "steel")  # BOF, EAF, DRI routes (graphs.steel): draw on the grids
+    add_tables(G, params, "secondary")  # scrap routes of Cu and Al (graphs.secondary)
+    add_tables(G, params, "smelter")  # the Al smelters' captive power (graphs.aluminium)
     add_mine_power(G, params, outputs)
     add_fuels(G, params)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)

@@ -10,18 +10,9 @@ coal mines and grids they draw on exist. No material takes these routes by defau
 
 from __future__ import annotations
 
-import networkx as nx
-
-from graphs.chain import add_tables
-from graphs.parameters import Parameters
-
 #: Node ids of the secondary routes and of the scrap they take.
 COPPER = "recycling:copper_secondary:CHN"
 ALUMINIUM = "recycling:aluminium_secondary:CHN"
 COPPER_SCRAP = "recycling:copper_scrap:CHN"
 ALUMINIUM_SCRAP = "recycling:aluminium_scrap:CHN"
 
-
-def add_secondary_routes(G: nx.DiGraph, params: Parameters) -> None:
-    """Add the scrap inputs and the secondary copper and aluminium route nodes."""
-    add_tables(G, params, "secondary")

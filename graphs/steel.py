@@ -9,11 +9,6 @@ after the chain (whose blast furnace, grid and `material:steel` they connect).
 
 from __future__ import annotations
 
-import networkx as nx
-
-from graphs.chain import add_tables
-from graphs.parameters import Parameters
-
 #: Node ids of the two steelmaking routes and of the scrap they charge.
 BOF = "smelting:steel_bof:CHN"
 EAF = "smelting:steel_eaf:CHN"
@@ -25,7 +20,3 @@ PIG_IRON = "refining:pig_iron:CHN"
 DRI = "refining:dri:CHN"
 DRI_EAF = "smelting:steel_dri_eaf:CHN"
 
-
-def add_steel_routes(G: nx.DiGraph, params: Parameters) -> None:
-    """Add the BOF, EAF and DRI-EAF routes, the scrap they charge, and crude steel into `material:steel`."""
-    add_tables(G, params, "steel")

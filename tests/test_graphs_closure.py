@@ -1,4 +1,4 @@
-"""Non-metals and zinc coating traced upstream (graphs/closure.py, closure_*.csv; issue 19)."""
+"""Non-metals and zinc coating traced upstream (closure_*.csv; issue 19)."""
 
 from __future__ import annotations
 
