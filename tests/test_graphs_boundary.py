@@ -57,10 +57,14 @@ def test_intermediates_replace_part_of_each_share_and_add_no_nickel(default: nx.
     # shares still sum to 1: the intermediates' nickel shrinks every other origin in proportion
     market = "market:nickel:supply-CHN"
     assert sum(default.edges[p, market]["amount"] for p in default.predecessors(market)) == pytest.approx(1.0)
-    G = graphs.build_default_network(overrides={"mhp_ni_per_t": 0.0})
+    # (the other intermediates' content is taken at the PNG conversion, so it is pinned here)
+    G = graphs.build_default_network(overrides={"mhp_ni_per_t": 0.0, "ni_intermediate_other_ni_per_t": 0.1443})
     assert _share(G, "nickel", "PNG") == 0.0
-    # without the PNG MHP, domestic mines keep their ratio to Russian metal: 104,674 / RUS
-    assert _share(G, "nickel", "CHN") / _share(G, "nickel", "RUS") == pytest.approx(104674 / RUS_NI)
+    # without the PNG MHP every other origin takes back its part: share / (1 - PNG share)
+    png = _share(default, "nickel", "PNG")
+    assert 0.02 < png < 0.03  # 28,528 t of about 1.08 Mt Ni
+    for origin in ("CHN", "IDN", "PHL", "RUS", "other"):
+        assert _share(G, "nickel", origin) == pytest.approx(_share(default, "nickel", origin) / (1 - png), rel=1e-9)
 
 
 @pytest.mark.parametrize("element, members", [
