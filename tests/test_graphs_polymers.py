@@ -1,9 +1,10 @@
 """Plastics and rubber traced to China's crude and gas (polymer_*.csv; issue 19 item 3).
 
 Hand-checked numbers: per t of polymer 0.774 / 1.028 t of crude and 0.254 / 1.028 t of gas
-(assumption polymer_feedstock_oil_share, feedstock 1 t), 17 GJ of cracker fuel (Ren et al.
-2006) plus 0.25 t of steam at 2.634 GJ/t burnt as gas, 380 kWh from China's grid; crude
-carries 0.20 t of unused extraction per t (Mostert and Bringezu 2019), gas none.
+(assumption polymer_feedstock_oil_share, feedstock 1 t), 17 GJ of cracker fuel plus 0.25 t of
+steam at 2.634 GJ/t burnt as gas, 380 kWh from China's grid (openenergymonitor/learn's
+transcriptions); crude carries 0.20 t of unused extraction per t (Mostert and Bringezu 2019),
+gas none.
 """
 
 from __future__ import annotations
