@@ -21,6 +21,8 @@ from tracer.engine import multipliers
 from tracer.reconcile.elements import load_elements, switched_off
 
 POLYMERS = "refining:polymers:CHN"
+FEEDSTOCK = "market:polymer_feedstock:CHN"
+RUBBER = "market:rubber:CHN"
 NATURAL = "market:natural_rubber:WLD"
 OIL_SHARE = 0.774 / 1.028
 GAS_GJ = 17 + 0.25 * (4.187 * 90 + 2257) / 1000
@@ -43,16 +45,18 @@ def per_unit(default: nx.DiGraph) -> dict[str, dict[str, float]]:
 
 
 def test_polymer_inputs_by_hand(default: nx.DiGraph) -> None:
+    feedstock = {u: d["amount"] for u, _, d in default.in_edges(FEEDSTOCK, data=True)}
+    assert feedstock == pytest.approx({"market:crude_oil:supply-CHN": OIL_SHARE,
+                                       "market:natural_gas:supply-CHN": 1 - OIL_SHARE})
     edges = {u: d["amount"] for u, _, d in default.in_edges(POLYMERS, data=True)}
-    assert edges == pytest.approx({"market:crude_oil:supply-CHN": OIL_SHARE,
-                                   "market:natural_gas:supply-CHN": 1 - OIL_SHARE,
-                                   "energy:gas:CHN": GAS_GJ, "energy:grid:CHN": GRID_GJ})
+    assert edges == pytest.approx({FEEDSTOCK: 1.0, "energy:gas:CHN": GAS_GJ, "energy:grid:CHN": GRID_GJ})
     assert GAS_GJ == pytest.approx(17.658, abs=1e-3)
-    # feedstock closes the polymer's mass: 1 t in, 1 t out, no residue at the nominal
-    assert default.nodes[POLYMERS]["stressors"]["process_residue"] == 0
+    # feedstock closes the polymer's mass: 1 t in, 1 t out, no residue of its own
+    assert default.nodes[POLYMERS]["stressors"] == {}
     assert default.edges[POLYMERS, "material:plastics"]["amount"] == 1
-    assert default.edges[POLYMERS, "material:rubber"]["amount"] == pytest.approx(0.441)
-    assert default.edges[NATURAL, "material:rubber"]["amount"] == pytest.approx(1 - 0.441)
+    assert default.edges[POLYMERS, RUBBER]["amount"] == pytest.approx(0.441)
+    assert default.edges[NATURAL, RUBBER]["amount"] == pytest.approx(1 - 0.441)
+    assert default.edges[RUBBER, "material:rubber"]["amount"] == 1
 
 
 def test_one_t_of_polymer_reaches_its_crude_and_gas_by_hand(per_unit: dict[str, dict[str, float]]) -> None:
@@ -81,19 +85,23 @@ def test_no_mi_factor_or_hidden_share_is_left() -> None:
 
 
 def test_each_new_coefficient_has_a_range(default: nx.DiGraph) -> None:
-    ranges = {u: d["uncertainty"] for u, _, d in default.in_edges(POLYMERS, data=True)}
-    assert all(r is not None for r in ranges.values()), ranges
-    assert ranges["market:crude_oil:supply-CHN"].params == pytest.approx((0.5, OIL_SHARE, 1.028))
-    assert ranges["energy:gas:CHN"].params[-1] == pytest.approx(28 + 0.5 * 2.63383)
-    rubber = default.in_edges("material:rubber", data=True)
-    assert all(d["uncertainty"] is not None for *_, d in rubber)
+    """Oil and gas, synthetic and natural rubber are market shares: the Monte Carlo rescales them to 1.
+    The feedstock per t of polymer is a mass balance (1 t), the one coefficient without a range."""
+    for node in (FEEDSTOCK, POLYMERS, RUBBER):
+        ranges = {u: d["uncertainty"] for u, _, d in default.in_edges(node, data=True) if u != FEEDSTOCK}
+        assert all(r is not None for r in ranges.values()), (node, ranges)
+    assert default.edges[FEEDSTOCK, POLYMERS]["uncertainty"] is None
+    assert default.edges["market:crude_oil:supply-CHN", FEEDSTOCK]["uncertainty"].params == pytest.approx((0.5, 1.0))
+    assert default.edges[POLYMERS, RUBBER]["uncertainty"].params == pytest.approx((0.441, 0.536))
+    assert default.edges["energy:gas:CHN", POLYMERS]["uncertainty"].params[-1] == pytest.approx(28 + 0.5 * 2.63383)
+    assert default.nodes[FEEDSTOCK]["kind"] == default.nodes[RUBBER]["kind"] == "market"
 
 
 def test_non_metals_element_takes_the_polymers_upstream_and_nothing_of_the_materials(default: nx.DiGraph) -> None:
     fleet = {"ICEV": 100.0, "BEV": 10.0}
     element = {e.name: e for e in load_elements()}["non_metals"]
     members = element.members(default)
-    assert {POLYMERS, NATURAL} <= set(members)
+    assert {POLYMERS, FEEDSTOCK, RUBBER, NATURAL} <= set(members)
     full = api.run(fleet=fleet, network=default).summary
     off = api.run(fleet=fleet, network=switched_off(default, members)).summary
     assert full["used_t"] == off["used_t"]  # the materials' own mass stays counted
