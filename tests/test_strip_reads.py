@@ -37,9 +37,23 @@ def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
 def test_the_derivation_reproduces_each_kind(tool) -> None:
     table = tool.pooled(tool.read_reads()).set_index(tool.KEYS)
     laterite = table.loc[("nickel", "surface", "laterite")]
-    assert laterite["n"] == 4 and laterite["median"] == pytest.approx(1.25)  # 0.8, 1.0, 1.5, 6.9
-    assert table.loc[("nickel", "surface", "sulphide"), "median"] == pytest.approx((2.33 + 5.0) / 2)  # Crawford 3,992 / 1,715 Mt
-    assert table.loc[("bauxite", "surface", ""), "n"] == 1  # Paragominas' 7.6 m3/m3 is not counted
+    assert laterite["n"] == 6 and laterite["median"] == pytest.approx(1.0)  # 0.46 0.8 1.0 1.0 1.5 6.9
+    sulphide = table.loc[("nickel", "surface", "sulphide")]
+    # one value per mine: Kevitsa's three years (4.56, 2.45, 2.70) and Terrafame's four count once each
+    assert sulphide["n"] == 5 and sulphide["median"] == pytest.approx(2.328)
+    assert "Kevitsa 2.7;" in sulphide["mines"] and "Terrafame (Sotkamo) 1.16" in sulphide["mines"]
+    assert table.loc[("nickel", "surface", ""), "n"] == 11  # all nickel pits, either type
+    assert table.loc[("bauxite", "surface", ""), "n"] == 3  # Paragominas' 7.6 m3/m3 is not counted
+
+
+def test_each_own_row_is_the_derivation(tool) -> None:
+    table = tool.pooled(tool.read_reads()).set_index(tool.KEYS)
+    for deposit in ("laterite", "sulphide", None):
+        row = commodities.default("nickel", "surface", deposit, "strip_ratio")
+        got = table.loc[("nickel", "surface", deposit or "")]
+        assert (row.deposit_type, row.n, row.quality) == (deposit, got["n"], "planned")
+        assert row.value == pytest.approx(got["median"], abs=0.005)
+        assert (row.low, row.high) == (pytest.approx(got["p10"], abs=0.005), pytest.approx(got["p90"], abs=0.005))
 
 
 def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
@@ -51,4 +65,4 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     # below five, the fill stays and says how many were read
     notes = pd.Series({r.commodity: r.note for r in commodities.coefficients()
                        if r.variable == "strip_ratio" and r.method == "surface" and r.deposit_type is None})
-    assert "nickel laterite n = 4" in notes["all"] and "n = 1 is below the five" in notes["bauxite"]
+    assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]

@@ -1,9 +1,10 @@
 """Published strip ratios of the commodities that still take a fill (A31 metal-pit transfer, A38 bauxite).
 
-Reads strip_reads.csv (one row per mine or mine plan read: the value, its unit, whether stated or
-derived from tonnes, the sd_ source id in mine_db/data/sources/sources.csv and the quoted words)
-and prints, per commodity, method and deposit type, the tonnage reads: n, median, P10-P90, and
-whether the sample reaches the five mines a fill must rest on (issue 17). A kind with n >= 5 may
+Reads strip_reads.csv (one row per mine-year or mine plan read: the value, its unit, whether stated
+or derived from tonnes, the sd_ source id in mine_db/data/sources/sources.csv and the quoted words),
+takes each mine's median over its years (as tools/defaults/fp_strip.py does), and prints, per
+commodity, method and deposit type, n mines, median, P10-P90 across mines, and whether the sample
+reaches the five mines a fill must rest on (issue 17). A kind with n >= 5 may
 replace its fill by its own pooled row; a kind below five keeps the fill and lists its reads in the
 row note. Volume ratios (m3/m3) are listed but never pooled: no density from the same document.
 Usage: python tools/defaults/strip_reads.py
@@ -28,15 +29,18 @@ def read_reads(path: Path = READS) -> pd.DataFrame:
 
 
 def pooled(reads: pd.DataFrame) -> pd.DataFrame:
-    """n, median, P10, P90 of the tonnage reads per commodity, method and deposit type."""
+    """n mines, median, P10, P90 of each mine's median tonnage ratio, per commodity, method and deposit type."""
     tonnage = reads[reads["unit"] == TONNAGE_UNIT]
+    per_mine = tonnage.groupby([*KEYS, "mine"], sort=False)["value"].median().reset_index()
+    # every kind with a deposit type, and each commodity and method over all its mines (deposit type '')
+    kinds = pd.concat([per_mine[per_mine["deposit_type"] != ""], per_mine.assign(deposit_type="")])
     rows = []
-    for key, group in tonnage.groupby(KEYS, sort=True):
+    for key, group in kinds.groupby(KEYS, sort=True):
         values = group["value"].to_numpy(float)
         rows.append(dict(zip(KEYS, key, strict=True), n=len(values), median=float(np.median(values)),
                          p10=float(np.percentile(values, 10)), p90=float(np.percentile(values, 90)),
                          enough=len(values) >= MIN_MINES,
-                         mines="; ".join(f"{m} {v:g}" for m, v in zip(group["mine"], values, strict=True))))
+                         mines="; ".join(f"{m} {v:.3g}" for m, v in zip(group["mine"], values, strict=True))))
     return pd.DataFrame(rows)
 
 
