@@ -92,7 +92,7 @@ def test_elements_switch_off_exactly_what_was_added(default: nx.DiGraph) -> None
 
 def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(default: nx.DiGraph) -> None:
     """WBMS H1 2019 x 2: metal 140 kt (RUS/AUS by BACI value), ferronickel 194 kt (by mine output), other 114 kt;
-    Ramu's MHP (PNG) 33,091 t Ni x 0.9."""
+    wet-process intermediates (SMM on China customs): PNG 197,700 t, others 182,500 t, both at 37 % solids x 39 % Ni."""
     ore_ni = 0.012 * (1 - 0.3)  # ni_ore_ni_content
     pool = 1036200 + 209549 + 40571 + 55744
     t_ni = {
@@ -104,8 +104,8 @@ def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(de
         "NCL": 194000 * 209549 / pool,
         "COL": 194000 * 40571 / pool,
         "BRA": 194000 * 55744 / pool,
-        "other": 114000,
-        "PNG": 33091 * 0.9,  # Ramu MHP x ramu_mhp_china_share
+        "other": 114000 + 182500 * 0.37 * 0.39,  # + the non-PNG intermediates
+        "PNG": 197700 * 0.37 * 0.39,  # MHP x mhp_ni_per_t
     }
     market = "market:nickel:supply-CHN"
     shares = {p.rsplit(":", 1)[1]: default.edges[p, market]["amount"] for p in default.predecessors(market)}
