@@ -133,9 +133,10 @@ def _print(result) -> None:
         metric = result.metric
         show("Choices, each made alone (alternatives to this tool's run, not added to the waterfall)",
              [Col("choice"), Col(INDICATOR_NAMES.get(metric, metric), True), Col("change", True),
-              Col("change, %", True, drop=2), Col("hidden abroad, change", True, drop=1)],
+              Col("change, %", True, drop=2), Col("hidden abroad, change", True, drop=1), Col("setting", drop=3)],
              [(r["label"], quantity(r[metric]), _signed(r[f"delta_{metric}"]),
-               f"{100 * r[f'delta_{metric}'] / result.summary[metric]:+.1f} %", _signed(r["delta_abroad_hidden_t"]))
+               f"{100 * r[f'delta_{metric}'] / result.summary[metric]:+.1f} %", _signed(r["delta_abroad_hidden_t"]),
+               r["setting"])
               for r in result.choices.to_dict(orient="records")])
     for note in result.notes:
         _out.print(f"[dim]{note}[/]")

@@ -149,6 +149,19 @@ def mine_table(allocation: str, site_data: bool) -> pd.DataFrame:
     return standalone if allocation == NONE else allocated(standalone.copy(), allocation)
 
 
+def setting(choice: Choice, params: Mapping[str, Any] | None = None) -> str:
+    """What the choice sets, with the value it takes (`steel_fabrication_yield = 0.6, default 0.74`)."""
+    if choice.parameter:
+        from graphs.build import default_parameters
+
+        params = default_parameters() if params is None else params
+        default = params[choice.parameter].value
+        return f"{choice.parameter} = {_range_end(params, choice):g} (range {choice.end}; default {default:g})"
+    parts = [f"allocation = {choice.allocation}"] if choice.allocation != "value" else []
+    parts += ["site data: gap-fill only"] if choice.site_data == "fill" else []
+    return "; ".join(parts) or "as the default"
+
+
 def choice_network(choice: Choice, levers: Callable[[nx.DiGraph], nx.DiGraph] | None = None) -> nx.DiGraph:
     """The bundled network rebuilt with this one choice changed, then `levers` (a scenario's) applied."""
     from graphs.build import build_default_network, default_parameters
@@ -163,16 +176,16 @@ def choice_network(choice: Choice, levers: Callable[[nx.DiGraph], nx.DiGraph] | 
 
 def choice_table(choices: Sequence[Choice], base: Any, levers: Callable[[nx.DiGraph], nx.DiGraph] | None = None,
                  ) -> pd.DataFrame:
-    """One row per choice: its figures (`FIGURES`) and their change against the default run `base`."""
+    """One row per choice: what it sets, its figures (`FIGURES`) and their change against the default run `base`."""
     from tracer import api
 
     rows = []
     for choice in choices:
         summary = api.run(fleet=base.fleet, home=base.summary["home"], network=choice_network(choice, levers)).summary
-        row: dict[str, Any] = {"choice": choice.name, "label": choice.label}
+        row: dict[str, Any] = {"choice": choice.name, "label": choice.label, "setting": setting(choice)}
         row.update({key: float(summary[key]) for key in FIGURES})
         row.update({f"delta_{key}": float(summary[key]) - float(base.summary[key]) for key in FIGURES})
         row.update(changes=choice.changes, why=choice.why)
         rows.append(row)
-    columns = ["choice", "label", *FIGURES, *(f"delta_{k}" for k in FIGURES), "changes", "why"]
+    columns = ["choice", "label", "setting", *FIGURES, *(f"delta_{k}" for k in FIGURES), "changes", "why"]
     return pd.DataFrame(rows, columns=columns)

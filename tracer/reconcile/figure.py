@@ -100,16 +100,15 @@ def elements_markdown(elements: pd.DataFrame) -> str:
 
 
 def choices_markdown(result: Reconciliation) -> str:
-    """Each choice's total and change against this tool's run (empty when no choice was measured)."""
+    """Each choice's hidden flows and its changes against this tool's run (empty when none was measured)."""
     if not len(result.choices):
         return ""
-    name = METRICS[result.metric]
-    lines = [f"| choice (each alone; not added up) | {name} | change | of which abroad | what it changes |",
-             "| --- | ---: | ---: | ---: | --- |"]
+    lines = ["| choice (each alone; not added up) | setting | hidden flows | change | of which abroad | TMR change "
+             "| what it changes |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for row in result.choices.to_dict(orient="records"):
-        abroad = _signed_mt(row["delta_abroad_hidden_t"]) if result.metric == "hidden_t" else ""
-        lines.append(f"| {row['label']} | {_mt(row[result.metric])} | {_signed_mt(row[f'delta_{result.metric}'])} "
-                     f"| {abroad} | {row['changes']} |")
+        cells = [_mt(row["hidden_t"]), _signed_mt(row["delta_hidden_t"]), _signed_mt(row["delta_abroad_hidden_t"]),
+                 _signed_mt(row["delta_total_tmr_t"])]
+        lines.append(f"| {row['label']} | {row['setting']} | " + " | ".join(cells) + f" | {row['changes']} |")
     return "\n".join(lines)
 
 
