@@ -136,7 +136,10 @@ def test_choices_work_on_a_scenario(declared) -> None:
     fleet = api.normalise_fleet(api.default_fleet())
     base_network, counts = scenario_inputs(spec, api.default_network(), fleet)
     base = api.run(fleet=counts, network=base_network)
-    levers = lambda G: scenario_inputs(spec, G, fleet)[0]  # noqa: E731
+
+    def levers(G):
+        return scenario_inputs(spec, G, fleet)[0]
+
     mass_network = levers(build_default_network(mine_table("mass", True)))
     expected = api.run(fleet=counts, network=mass_network).summary["hidden_t"]
     row = choice_table((declared["allocation_mass"],), base, levers).iloc[0]

@@ -76,7 +76,11 @@ def reconcile_command(
     as_markdown: Annotated[bool, typer.Option("--markdown", help="Print the README's Markdown tables only.")] = False,
     choice: ChoiceOption = None,
 ) -> None:
-    """Compare a run with a reference study; measure each boundary element by switching it off, and each choice."""
+    """Compare a run with a reference study; measure each boundary element by switching it off.
+
+    Beside the waterfall, each declared choice (tracer/data/reconcile/choices.csv) is measured by
+    rebuilding the network with that one choice changed; choices are alternatives, never added up.
+    """
     from tracer.reconcile import load_reference, reconcile
     from tracer.reconcile.choices import load_choices, select
     from tracer.reconcile.figure import (

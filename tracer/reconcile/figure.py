@@ -103,8 +103,8 @@ def choices_markdown(result: Reconciliation) -> str:
     """Each choice's hidden flows and its changes against this tool's run (empty when none was measured)."""
     if not len(result.choices):
         return ""
-    lines = ["| choice (each alone; not added up) | setting | hidden flows | change | of which abroad | TMR change "
-             "| what it changes |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    header = "| choice (each alone; not added up) | setting | hidden flows | change | of which abroad | TMR change |"
+    lines = [header + " what it changes |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for row in result.choices.to_dict(orient="records"):
         cells = [_mt(row["hidden_t"]), _signed_mt(row["delta_hidden_t"]), _signed_mt(row["delta_abroad_hidden_t"]),
                  _signed_mt(row["delta_total_tmr_t"])]
