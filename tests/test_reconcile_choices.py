@@ -179,6 +179,8 @@ def test_unknown_choice_name_exits_2_and_writes_nothing(tmp_path: Path, monkeypa
         ("a,A,,,no_such_parameter,low,c,w\n", "parameter", "not a parameter"),
         ("a,A,,,,,,w\n", "changes", "is empty"),
         ("allocation_mass,A,mass,,,,c,w\nallocation_mass,B,mass,,,,c,w\n", "choice", "declared twice"),
+        ("none,A,mass,,,,c,w\n", "choice", "reserved"),
+        ("a,A,value,own,,,c,w\n", "choice", "changes nothing"),
     ],
 )
 def test_bad_choices_file_names_file_row_and_column(tmp_path: Path, row: str, column: str, needle: str) -> None:

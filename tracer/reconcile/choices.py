@@ -73,11 +73,13 @@ def load_choices(path: str | Path | None = None) -> tuple[Choice, ...]:
 
     params = default_parameters()
     choices: list[Choice] = []
-    for row in read_rows(path or bundled_choices_file(), ("choice", *COLUMNS[1:]), require_source=False,
-                         optional=OPTIONAL):
+    for row in read_rows(path or bundled_choices_file(), COLUMNS, require_source=False, optional=OPTIONAL):
         choice = _validated(row)
-        if any(c.name == choice.name for c in choices):
-            raise row.error("choice", f"{choice.name!r} is declared twice")
+        if choice.name == NONE or any(c.name == choice.name for c in choices):
+            raise row.error("choice", f"{choice.name!r} is declared twice" if choice.name != NONE
+                            else f"{NONE!r} is reserved (--choice {NONE} measures no choice)")
+        if (choice.allocation, choice.site_data, choice.parameter) == ("value", "own", ""):
+            raise row.error("choice", f"{choice.name!r} changes nothing: set allocation, site_data or parameter")
         if bool(choice.parameter) != bool(choice.end):
             raise row.error("end" if choice.parameter else "parameter", "parameter and end go together")
         if choice.parameter:
