@@ -71,3 +71,25 @@ def test_a_users_table_may_leave_out_tailings_and_a_bad_cell_is_located(tmp_path
     with pytest.raises(InputError) as info:
         add_coal_mines(nx.DiGraph(), default_parameters(), path)
     assert info.value.row == 3 and info.value.column == "tailings"
+
+
+FINEPRINT = Path("/work/shared/data/fineprint-mine-production/final_2022-06")
+
+
+@pytest.mark.skipif(not FINEPRINT.exists(), reason="shared FINEPRINT copy not available")
+def test_the_committed_script_rederives_the_bundled_rejects() -> None:
+    """tools/defaults/fp_coal_rejects.py on FINEPRINT final_2022-06 prints the values in parameters.csv."""
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parents[1] / "tools" / "defaults" / "fp_coal_rejects.py"
+    out = subprocess.run([sys.executable, script.name, str(FINEPRINT)], cwd=script.parent, check=True,
+                         capture_output=True, text=True).stdout
+    lines = {line.split(":")[0]: line for line in out.splitlines()}
+    assert "18 mines" in lines["AUS"] and "coal-weighted 0.269" in lines["AUS"] and "IQR 0.143-0.434" in lines["AUS"]
+    assert "6 mines" in lines["IDN"] and "coal-weighted 0.020" in lines["IDN"] and "IQR 0.019-0.159" in lines["IDN"]
+    assert "ROM 34.6 Mt, clean 23.7 Mt" in lines["ZAF"] and "coal-weighted 0.463" in lines["ZAF"]
+    pool = lines["pool outside CHN"]
+    assert "30 mines" in pool and "median 0.225 (IQR 0.125-0.434" in pool
+    params = default_parameters()
+    assert params.value("aus_coal_rejects_t_per_t") == 0.269 and params.value("coal_rejects_pool_t_per_t") == 0.225
