@@ -46,13 +46,17 @@ def test_each_country_takes_its_own_rejects_or_the_stand_in(default: nx.DiGraph)
     # Indonesia: 198.3 Mt ROM to 194.5 Mt clean (6 mines); South Africa: 65 Mt discards over 258.4 Mt output
     assert _tailings(default, "IDN") == pytest.approx(198.3 / 194.5 - 1, abs=5e-4)
     assert _tailings(default, "ZAF") == pytest.approx(65 / 258.4)
-    for country in ("USA", "RUS", "IND", "WLD"):
+    # India: washed at most up to its washeries' 131.24 Mt a year (2016) of 753.9 Mt output
+    assert _tailings(default, "IND") == pytest.approx(0.225 * 131.24 / 753.9 * 0.5)
+    assert default.nodes["energy:coal:IND"]["stressor_uncertainty"]["tailings"].params == pytest.approx(
+        (0.0, 0.225 * 131.24 / 753.9 * 0.5, 0.434 * 131.24 / 753.9))
+    for country in ("USA", "RUS", "WLD"):
         assert _tailings(default, country) == pytest.approx(STAND_IN)
         low, mode, high = default.nodes[f"energy:coal:{country}"]["stressor_uncertainty"]["tailings"].params
         assert (low, mode, high) == pytest.approx((0.0, STAND_IN, 0.434))  # none washed .. all washed at the pool's Q3
     params = default_parameters()
     assert params["coal_washed_share_unread"].uncertainty.params == (0.0, 1.0)
-    assert 0 < _tailings(default, "IDN") < STAND_IN < _tailings(default, "ZAF") < _tailings(default, "AUS")
+    assert 0 < _tailings(default, "IND") < _tailings(default, "IDN") < STAND_IN < _tailings(default, "ZAF") < _tailings(default, "AUS")
 
 
 def test_chinese_coal_books_its_rejects_once_as_gangue(default: nx.DiGraph) -> None:
