@@ -4,8 +4,9 @@ Why a table per country and not rows in the chain tables: a grid is the same thr
 nodes everywhere (coal-fired power, other power, their mix), differing only in the coal
 share and where the coal is mined. `grids.csv` gives one row per country (2019 mix from
 H_energy_coal_steel.md Table 1) and `coal_mines.csv` one row per coal-mining country
-with its overburden and washery rejects per tonne; the coal plant's coal rate, the heating value and the CO2
-of burning coal are the world-average parameters of the chain tables. Sites in a country
+with its overburden and washery rejects per tonne; the coal plant's coal rate, the
+heating value and the CO2 of burning coal are the world-average parameters of the chain
+tables. Sites in a country
 with a grid take it (graphs.mines.add_mine_power); others take the world grid.
 """
 
