@@ -4,8 +4,9 @@ Why a table per country and not rows in the chain tables: a grid is the same thr
 nodes everywhere (coal-fired power, other power, their mix), differing only in the coal
 share and where the coal is mined. `grids.csv` gives one row per country (2019 mix from
 H_energy_coal_steel.md Table 1) and `coal_mines.csv` one row per coal-mining country
-with its overburden per tonne; the coal plant's coal rate, the heating value and the CO2
-of burning coal are the world-average parameters of the chain tables. Sites in a country
+with its overburden and washery rejects per tonne; the coal plant's coal rate, the
+heating value and the CO2 of burning coal are the world-average parameters of the chain
+tables. Sites in a country
 with a grid take it (graphs.mines.add_mine_power); others take the world grid.
 """
 
@@ -32,22 +33,24 @@ def _country(row: Row, column: str) -> str:
 
 
 def add_coal_mines(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
-    """`energy:coal:<ISO3>` (carrier coal) with overburden, heating value and CO2 per t."""
+    """`energy:coal:<ISO3>` (carrier coal) with overburden, washery rejects, heating value and CO2 per t."""
     for row in read_rows(path or bundled("coal_mines.csv"), ("country", "name", "overburden")):
         country = _country(row, "country")
-        overburden = coefficient(params, row, "overburden")
+        hidden = {"overburden": coefficient(params, row, "overburden")}
+        if row.text("tailings", required=False):  # optional: a user's table may give overburden only
+            hidden["tailings"] = coefficient(params, row, "tailings")
         heating = params[HEATING_VALUE]
         co2 = params.value("coal_co2_t_per_gj") * heating.value
         try:
             add_node(
                 G, f"energy:coal:{country}", kind="energy", name=row.text("name"), country=country, unit="t",
-                stressors={"overburden": overburden.value, "energy": heating.value, "co2": co2},
+                stressors={**{s: c.value for s, c in hidden.items()}, "energy": heating.value, "co2": co2},
                 stressor_sources={
-                    "overburden": overburden.source,
+                    **{s: c.source for s, c in hidden.items()},
                     "energy": f"primary energy: heating value of raw coal [{heating.describe()}]",
                     "co2": "CO2 when the coal is burnt: coal_co2_t_per_gj x foreign_coal_gj_per_t",
                 },
-                stressor_uncertainty={"overburden": overburden.uncertainty} if overburden.uncertainty else {},
+                stressor_uncertainty={s: c.uncertainty for s, c in hidden.items() if c.uncertainty},
                 carrier="coal", source=row.text("source"),
             )
         except ValueError as exc:

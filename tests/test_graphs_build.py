@@ -267,8 +267,9 @@ def test_smelter_residue_uses_the_supply_weighted_concentrate_mass(tiny_mines: p
 def test_mass_closes_over_the_whole_default_network(default: nx.DiGraph) -> None:
     """For the 2019 fleet: ore + coal + untraced inputs = tailings + process residues + used.
 
-    Every tonne that enters (ore mined, coal, oil and gas, boundary materials, oxygen taken up, the
-    lithium of brine whose brine mass mine_db does not trace) must leave as tailings,
+    Every tonne that enters (ore mined, coal as mined: saleable plus washery rejects, oil and
+    gas, boundary materials, oxygen taken up, the lithium of brine whose brine mass mine_db
+    does not trace) must leave as tailings,
     a residue or mass embodied in a vehicle; overburden and waste rock never enter.
     """
     import numpy as np
@@ -288,7 +289,7 @@ def test_mass_closes_over_the_whole_default_network(default: nx.DiGraph) -> None
     entering = math.fsum(
         xi * (
             (d["kind"] == "mine" and d.get("mine_type") != "brine")
-            + n.startswith("energy:coal:")
+            + n.startswith("energy:coal:") * (1 + d["stressors"].get("tailings", 0.0))  # run of mine
             + (d["kind"] == "energy" and d.get("carrier") in EXTRACTION_CARRIERS)
             + (bool(d.get("boundary")) and d["unit"] == "t")
             + d.get("external_mass", 0.0)
