@@ -12,6 +12,7 @@ from graphs.model import Distribution, add_flow, add_node
 from tracer import api
 from tracer.engine import compile_network
 from tracer.uncertainty import montecarlo
+from tracer.uncertainty.moved import MovedFuel, _rock_moved
 from tracer.uncertainty.parameters import collect
 
 G0, R0, S0, WASTE, CONC = 0.01, 0.9, 3.0, 0.5, 4.0
@@ -124,3 +125,20 @@ def test_default_network_mine_diesel_is_marked_per_t_moved() -> None:
     params = collect(G, compile_network(G))
     assert params.moved is not None and params.moved.fuel_pos.size >= 0.9 * len(diesel)
     assert params.moved.moved_pos.shape[1] == len(MOVED_STRESSORS)
+
+
+def test_the_kernel_scales_exactly_as_the_numpy_formula() -> None:
+    """The compiled scaling adds in float32 in numpy's order: bit-identical, and exactly 1 at the compiled values."""
+    rng = np.random.default_rng(5)
+    b = rng.uniform(0, 10, (6, 128)).astype(np.float32)
+    moved_pos = np.array([[0, -1], [-1, 1], [2, 3], [-1, -1]])
+    fuel_pos = np.array([4, 0, 2, 5])
+    moved0 = _rock_moved(moved_pos, b[:, :1])[:, 0]
+    a = rng.uniform(0, 1, (7, 128)).astype(np.float32)
+    expected = a.copy()
+    expected[fuel_pos] *= _rock_moved(moved_pos, b) / moved0[:, None]
+    MovedFuel(fuel_pos, moved_pos, moved0).apply(a, b)
+    np.testing.assert_array_equal(a, expected)
+    at_compiled = np.ones((7, 1), dtype=np.float32)
+    MovedFuel(fuel_pos, moved_pos, moved0).apply(at_compiled, b[:, :1])
+    assert (at_compiled == 1.0).all()

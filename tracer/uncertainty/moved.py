@@ -23,6 +23,7 @@ import numpy as np
 
 from graphs.fuels import BASIS_ATTR, MOVED_STRESSORS
 from tracer.engine import CompiledNetwork
+from tracer.uncertainty import kernels
 from tracer.uncertainty.distributions import DTYPE
 from tracer.uncertainty.sources import b_position
 
@@ -40,7 +41,7 @@ class MovedFuel:
 
     def apply(self, a: np.ndarray, b: np.ndarray) -> None:
         """Scale the fuel entries of a (nnz(A), S) in place by the drawn over the compiled rock moved in b."""
-        a[self.fuel_pos] *= _rock_moved(self.moved_pos, b) / self.moved0[:, None]
+        kernels.scale_by_rock_moved(a, b, self.fuel_pos, self.moved_pos, self.moved0)
 
 
 def moved_fuel(
@@ -65,7 +66,10 @@ def moved_fuel(
 
 
 def _rock_moved(moved_pos: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Rock moved per t ore (k, S) from B values (nnz(B), S): 1 + the moved stressors at `moved_pos`."""
+    """Rock moved per t ore (k, S) from B values (nnz(B), S): 1 + the moved stressors at `moved_pos`.
+
+    In float32 and in the order `kernels.scale_by_rock_moved` sums a draw's.
+    """
     out = np.ones((moved_pos.shape[0], b.shape[1]), dtype=DTYPE)
     for column in moved_pos.T:
         present = column >= 0
