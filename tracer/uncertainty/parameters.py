@@ -146,7 +146,7 @@ def collect(
         if assumptions is not None
         else SourceParameters((), (), (), None)
     )
-    drawn_b = declared_b | set(source.mines.drawn_stripping.tolist() if source.mines is not None else ())
+    drawn_b = declared_b | (set(source.mines.drawn_stripping.tolist()) if source.mines is not None else set())
     table = DistributionTable.from_declared([*dists, *source.dists], [*names, *source.names])
     names, groups = [*names, *source.names], [*groups, *source.groups]
     share_edges, share_starts, share_total = _share_groups(A, sorted(uncertain_markets))
