@@ -37,6 +37,9 @@ BASES: tuple[str, ...] = ("output", "moved")
 EXTRACTION_CARRIERS: tuple[str, ...] = ("crude_oil", "natural_gas")
 #: Mine-node stressors that are rock moved besides the ore itself (t per t ore).
 MOVED_STRESSORS: tuple[str, ...] = ("overburden", "waste_rock")
+#: Edge attribute set to "moved" on a fuel edge whose amount is its rate x the mine's rock moved per t ore,
+#: so that a draw of the mine's stripping moves its fuel too (tracer.uncertainty.moved).
+BASIS_ATTR = "basis"
 
 
 def add_fuels(G: nx.DiGraph, params: Parameters, use: str | Path | None = None) -> None:
@@ -95,10 +98,12 @@ def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = No
                 basis = f" x {factor:.6g} t rock moved per t ore (ore + overburden + waste rock of {consumer})"
             uncertainty = use.rate.uncertainty.scaled(factor) if use.rate.uncertainty and factor > 0 else None
             try:
-                add_flow(G, burning_node(G, use.fuel, attrs.get("country", "")), consumer, use.rate.value * factor,
-                         use.rate.source + basis, uncertainty)
+                burner = burning_node(G, use.fuel, attrs.get("country", ""))
+                add_flow(G, burner, consumer, use.rate.value * factor, use.rate.source + basis, uncertainty)
             except ValueError as exc:
                 raise use.row.error("consumer", str(exc)) from None
+            if use.basis == "moved":
+                G.edges[burner, consumer][BASIS_ATTR] = use.basis
 
 
 def _read_use(params: Parameters, path: str | Path | None) -> list[_UseRow]:

@@ -47,7 +47,9 @@ _EDGE_SCHEMA = pa.schema([
     ("amount", pa.float64()),
     ("source", pa.string()),
     ("uncertainty", pa.string()),
+    ("extra", pa.string()),
 ])
+_EDGE_CORE = ("amount", "source", "uncertainty")
 
 
 def _dumps(obj: Any) -> str:
@@ -71,10 +73,11 @@ def node_table(G: nx.DiGraph) -> pd.DataFrame:
 
 
 def edge_table(G: nx.DiGraph) -> pd.DataFrame:
-    """One row per edge: supplier, consumer, amount, source, uncertainty (text or null)."""
+    """One row per edge: supplier, consumer, amount, source, uncertainty (text or null), extras as JSON."""
     rows = [
         {"supplier": u, "consumer": v, "amount": d["amount"], "source": d["source"],
-         "uncertainty": d["uncertainty"].to_text() if d.get("uncertainty") is not None else None}
+         "uncertainty": d["uncertainty"].to_text() if d.get("uncertainty") is not None else None,
+         "extra": _dumps({k: x for k, x in d.items() if k not in _EDGE_CORE})}
         for u, v, d in G.edges(data=True)
     ]
     return pa.Table.from_pylist(rows, schema=_EDGE_SCHEMA).to_pandas()
@@ -98,9 +101,10 @@ def graph_from_tables(nodes: pd.DataFrame, edges: pd.DataFrame, graph: dict[str,
         for end in ("supplier", "consumer"):
             if rec[end] not in G:
                 raise InputError(f"edge refers to unknown node {rec[end]!r}", file=EDGES_FILE, column=end)
-        uncertainty = rec["uncertainty"]
+        uncertainty, extra = rec["uncertainty"], rec.get("extra")
         G.add_edge(rec["supplier"], rec["consumer"], amount=float(rec["amount"]), source=rec["source"],
-                   uncertainty=Distribution.from_text(uncertainty) if isinstance(uncertainty, str) else None)
+                   uncertainty=Distribution.from_text(uncertainty) if isinstance(uncertainty, str) else None,
+                   **(json.loads(extra) if isinstance(extra, str) else {}))
     return G
 
 

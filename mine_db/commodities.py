@@ -34,6 +34,7 @@ from typing import Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Field,
     ValidationError,
     field_validator,
     model_validator,
@@ -127,26 +128,13 @@ class Coefficient(_Row):
         return Sourced(self.value, self.citation)
 
 
-class _CommodityRow(_Row):
-    code: str
-    name: str
-    basis: str
-    unit: str
-    graded_substance: str
-    stripping_waste: StrippingWaste
-    direct_shipping: bool
-    basis_content: float
-    basis_content_source: str
-
-
 def _surface_default(variable: str) -> property:
     """A commodity's surface-mine default of `variable`, any deposit type (read from the table on use)."""
     return property(lambda self: default(self.code, "surface", None, variable).sourced())
 
 
-@dataclass(frozen=True)
-class Commodity:
-    """One mined commodity: its production basis and its generic defaults.
+class Commodity(_Row):
+    """One mined commodity (a row of `data/commodities.csv`): its production basis and its generic defaults.
 
     `grade` is the mass fraction of the *graded substance* in run-of-mine ore;
     `basis_content` is the mass fraction of that substance in one tonne of the
@@ -164,12 +152,18 @@ class Commodity:
     graded_substance: str
     stripping_waste: StrippingWaste
     direct_shipping: bool
-    basis_content: Sourced
+    basis_content_value: float = Field(alias="basis_content")
+    basis_content_source: str
 
     grade = _surface_default("grade")
     recovery = _surface_default("recovery")
     strip_ratio = _surface_default("strip_ratio")
     concentrate_grade = _surface_default("concentrate_grade")
+
+    @property
+    def basis_content(self) -> Sourced:
+        """The graded substance's mass fraction of the basis, with its source."""
+        return Sourced(self.basis_content_value, self.basis_content_source)
 
     @property
     def has_brine(self) -> bool:
@@ -196,12 +190,7 @@ def _read_rows(path: Path, model: type[_Row]) -> list:
 
 @cache
 def _commodities() -> MappingProxyType[str, Commodity]:
-    rows = _read_rows(COMMODITY_TABLE, _CommodityRow)
-    return MappingProxyType({
-        r.code: Commodity(r.code, r.name, r.basis, r.unit, r.graded_substance, r.stripping_waste, r.direct_shipping,
-                          Sourced(r.basis_content, r.basis_content_source))
-        for r in rows
-    })
+    return MappingProxyType({c.code: c for c in _read_rows(COMMODITY_TABLE, Commodity)})
 
 
 def read_coefficients(path: Path = COEFFICIENT_TABLE) -> tuple[Coefficient, ...]:

@@ -82,3 +82,16 @@ def test_graphml_flattens_dicts(tmp_path: Path) -> None:
     assert mine["stressor_uncertainty.overburden"].startswith("triangular(")
     assert "commodity" not in H.nodes["BEV"]
     assert H.edges["mine:m", "BEV"]["uncertainty"] == "lognormal(-1.5, 0.25)"
+
+
+def test_edge_extras_round_trip_and_tables_without_them_still_read(tmp_path: Path) -> None:
+    """An edge's extra attribute (a fuel edge's `basis`) survives the round trip; an older edges.parquet
+    without the `extra` column reads with no extras."""
+    G = _small()
+    G.edges["mine:m", "BEV"]["basis"] = "moved"
+    graphs.write_parquet(G, tmp_path)
+    _same(G, graphs.read_parquet(tmp_path))
+    edges = pd.read_parquet(tmp_path / EDGES_FILE)
+    assert edges.loc[0, "extra"] == '{"basis": "moved"}'
+    edges.drop(columns="extra").to_parquet(tmp_path / EDGES_FILE)
+    assert "basis" not in graphs.read_parquet(tmp_path).edges["mine:m", "BEV"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 
 from hfcommon.errors import InputError
@@ -38,3 +41,24 @@ def test_bases_follow_national_statistics() -> None:
 def test_unknown_code() -> None:
     with pytest.raises(InputError):
         commodities.get("gold")
+
+
+@pytest.mark.parametrize(("column", "cell", "message"), [
+    ("basis_content", "abc", "valid number"),
+    ("stripping_waste", "slag", "'overburden' or 'waste_rock'"),
+    ("direct_shipping", "maybe", "valid boolean"),
+])
+def test_a_bad_commodity_row_names_file_row_and_column(tmp_path: Path, column: str, cell: str, message: str) -> None:
+    """One declaration (the pydantic `Commodity`) reads the table: the basis content stays one sourced number."""
+    lines = commodities.COMMODITY_TABLE.read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    row = next(csv.reader([lines[3]]))
+    row[header.index(column)] = cell
+    bad = tmp_path / "commodities.csv"
+    with bad.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, row])
+    with pytest.raises(InputError, match=message) as caught:
+        commodities._read_rows(bad, commodities.Commodity)
+    assert (caught.value.file, caught.value.row, caught.value.column) == (str(bad), 2, column)
+    copper = commodities.get("copper")
+    assert copper.basis_content == commodities.Sourced(1.0, copper.basis_content_source)

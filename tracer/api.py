@@ -117,7 +117,7 @@ def run(
     if not np.isfinite(flows["value"].to_numpy(dtype=float)).all():  # an overflow is an error, not `inf` in a table
         raise InputError(f"the traced flows overflow to infinity: a fleet count (largest {fleet_series.max():g}) or "
                          "an amount in the network is absurdly large")
-    summary.update(carbon.summary(_unit_co2(plan, factors, fleet_series), graph, list(compiled.vehicles), flows))
+    summary.update(carbon.summary(_unit_co2(plan, flows, fleet_series), graph, list(compiled.vehicles), flows))
     return RunResult(
         flows=flows,
         coefficients=coefficients,
@@ -130,23 +130,21 @@ def run(
     )
 
 
-#: Labels of the per-vehicle CO2 table `tracer.carbon.summary` groups.
+#: Labels of the CO2 rows `tracer.carbon.summary` groups (a unit attribution needs no more).
 _UNIT_LABELS = ["vehicle", "material", "component", "country", "stressor"]
 
 
-def _unit_co2(plan: attribution.AttributionPlan, fleet_flows: attribution.Attribution,
-              fleet: pd.Series) -> pd.DataFrame:
-    """CO2 flows of one of each vehicle of the network.
+def _unit_co2(plan: attribution.AttributionPlan, flows: pd.DataFrame, fleet: pd.Series) -> pd.DataFrame:
+    """CO2 flow rows of one of each vehicle of the network (`tracer.carbon.summary` groups them).
 
     Why not a second attribution of one of each: flows are linear in the demand, so a
-    produced vehicle's are the fleet's divided by its count (exact to rounding, tested);
-    only the types the fleet does not produce need a demand of their own.
+    produced vehicle's rows are the fleet's flow table divided by its count (exact to
+    rounding, tested); only the types the fleet does not produce need a demand of their own.
     """
     vehicles = list(plan.compiled.vehicles)
     counts = fleet.reindex(vehicles).fillna(0.0)
     produced = counts[counts > 0]
-    table = fleet_flows.split(_UNIT_LABELS)
-    table = table[(table["stressor"] == carbon.CO2) & table["vehicle"].isin(produced.index)]
+    table = flows[(flows["stressor"] == carbon.CO2) & flows["vehicle"].isin(produced.index)]
     table = table.assign(value=table["value"].to_numpy() / table["vehicle"].map(produced).to_numpy(dtype=float))
     unproduced = [v for v in vehicles if v not in produced.index]
     if not unproduced:

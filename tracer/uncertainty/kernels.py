@@ -143,3 +143,25 @@ def gather_sums(
             t1 += d
             t2 += d * d
         s1[i], s2[i] = t1, t2
+
+
+@numba.njit(cache=True, nogil=True)
+def scale_by_rock_moved(
+    a: np.ndarray, b: np.ndarray, fuel: np.ndarray, moved: np.ndarray, moved0: np.ndarray
+) -> None:  # pragma: no cover - compiled
+    """a[fuel[k]] *= (1 + sum of b[moved[k, c]] over c with moved[k, c] >= 0) / moved0[k] (over columns), in float32.
+
+    The sum runs in the order of `tracer.uncertainty.moved._rock_moved`, so a draw at the
+    compiled values scales by exactly 1.
+    """
+    total = np.empty(a.shape[1], dtype=np.float32)
+    for k in range(fuel.size):
+        total[:] = 1.0
+        for c in range(moved.shape[1]):
+            p = moved[k, c]
+            if p >= 0:
+                for s in range(total.size):
+                    total[s] += b[p, s]
+        row, scale = fuel[k], moved0[k]
+        for s in range(total.size):
+            a[row, s] *= total[s] / scale

@@ -20,10 +20,12 @@ import numpy as np
 
 from tracer.engine import CompiledNetwork
 from tracer.uncertainty.distributions import DTYPE, FAMILIES, DistributionTable
+from tracer.uncertainty.moved import MovedFuel, moved_fuel
 from tracer.uncertainty.sources import (
     MineSources,
     SourceAssumptions,
     SourceParameters,
+    b_position,
     mine_sources,
 )
 
@@ -45,6 +47,8 @@ class ParameterSet:
     position: np.ndarray
     mines: MineSources | None
     """Mine grade / recovery / strip ratio draws and the coefficients they set."""
+    moved: MovedFuel | None
+    """Fuel edges per t of rock moved, scaled per draw by the rock their mine moves."""
     a_nominal: np.ndarray
     b_nominal: np.ndarray
     share_edges: np.ndarray
@@ -105,10 +109,12 @@ class ParameterSet:
         n = draws.shape[1]
         a = self._fill(self.a_nominal, self.a_params, self.a_position, draws, n)
         b = self._fill(self.b_nominal, self.b_params, self.b_position, draws, n)
+        if (self.mines is not None or self.moved is not None) and (a is draws or b is draws):
+            a, b = a.copy(), b.copy()
         if self.mines is not None:
-            if a is draws or b is draws:
-                a, b = a.copy(), b.copy()
             self.mines.apply(draws, a, b)
+        if self.moved is not None:
+            self.moved.apply(a, b)
         if self.share_edges.size:
             shares = a[self.share_edges]
             sums = np.add.reduceat(shares, self.share_starts, axis=0)
@@ -133,14 +139,14 @@ def collect(
     dists, names, groups = [dists[i] for i in order], [names[i] for i in order], [groups[i] for i in order]
     in_a, position = [in_a[i] for i in order], [position[i] for i in order]
     direct = len(dists)
+    declared_a = {p for p, a in zip(position, in_a, strict=True) if a}
+    declared_b = {p for p, a in zip(position, in_a, strict=True) if not a}
     source = (
-        mine_sources(
-            G, compiled, a_pos, {p for p, a in zip(position, in_a, strict=True) if a},
-            {p for p, a in zip(position, in_a, strict=True) if not a}, direct, assumptions,
-        )  # fmt: skip
+        mine_sources(G, compiled, a_pos, declared_a, declared_b, direct, assumptions)
         if assumptions is not None
         else SourceParameters((), (), (), None)
     )
+    drawn_b = declared_b | (set(source.mines.drawn_stripping.tolist()) if source.mines is not None else set())
     table = DistributionTable.from_declared([*dists, *source.dists], [*names, *source.names])
     names, groups = [*names, *source.names], [*groups, *source.groups]
     share_edges, share_starts, share_total = _share_groups(A, sorted(uncertain_markets))
@@ -153,6 +159,7 @@ def collect(
         in_a=np.array(in_a, dtype=bool),
         position=np.array(position, dtype=np.int64),
         mines=source.mines,
+        moved=moved_fuel(G, compiled, a_pos, drawn_b),
         a_nominal=np.asarray(A.data, dtype=float),
         b_nominal=np.asarray(B.data, dtype=float),
         share_edges=share_edges,
@@ -197,12 +204,8 @@ def _declared(G: nx.DiGraph, compiled: CompiledNetwork, a_pos: dict[tuple[int, i
             if dist is None:
                 continue
             j = index[str(node)]
-            r = row_of.get(stressor)
-            hit = -1
-            if r is not None:
-                start, end = B.indptr[r], B.indptr[r + 1]
-                hit = start + int(np.searchsorted(B.indices[start:end], j))
-            if hit < 0 or hit >= B.indptr[r + 1] or B.indices[hit] != j:
+            hit = b_position(B, row_of, stressor, j)
+            if hit < 0:
                 ignored.append(f"node {node}: {stressor}")
                 continue
             dists.append(dist)

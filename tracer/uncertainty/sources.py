@@ -41,6 +41,7 @@ from types import MappingProxyType
 
 import networkx as nx
 import numpy as np
+import scipy.sparse as sp
 
 from graphs.model import Distribution
 from mine_db import balance
@@ -110,6 +111,11 @@ class MineSources:
     """B position of the beneficiation tailings (-1: none)."""
     tail0: np.ndarray
 
+    @property
+    def drawn_stripping(self) -> np.ndarray:
+        """B positions of the stripping stressors that the draws set."""
+        return self.strip_pos[(self.strip_pos >= 0) & ((self.strip >= 0) | (self.strip_shared >= 0))]
+
     def apply(self, draws: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
         """Overwrite the derived entries of a (nnz(A), S) and b (nnz(B), S) in place."""
         g = _rows(draws, self.grade, self.grade0) * _ratios(draws, self.grade_shared, self.grade_shared0)
@@ -126,6 +132,16 @@ class MineSources:
         b[self.strip_pos[has_strip]] = balance.rescaled_stripping(
             self.strip_value0[has_strip, None], self.strip0[has_strip, None], s
         ).astype(DTYPE)
+
+
+def b_position(B: sp.csr_matrix, row_of: Mapping[str, int], stressor: str, j: int) -> int:
+    """Index into `B.data` of `stressor` at column j (CSR, sorted indices); -1 where B has no such entry."""
+    r = row_of.get(stressor)
+    if r is None:
+        return -1
+    lo, hi = B.indptr[r], B.indptr[r + 1]
+    k = lo + int(np.searchsorted(B.indices[lo:hi], j))
+    return k if k < hi and B.indices[k] == j else -1
 
 
 def _rows(draws: np.ndarray, index: np.ndarray, fixed: np.ndarray) -> np.ndarray:
@@ -216,12 +232,8 @@ def mine_sources(
     cols: dict[str, list[float]] = {k: [] for k in MineSources.__dataclass_fields__}
 
     def b_pos(stressor: str, j: int) -> int:
-        if stressor not in row_of:
-            return -1
-        r = row_of[stressor]
-        lo, hi = B.indptr[r], B.indptr[r + 1]
-        k = lo + int(np.searchsorted(B.indices[lo:hi], j))
-        return k if k < hi and B.indices[k] == j and k not in declared_b else -1
+        k = b_position(B, row_of, stressor, j)
+        return -1 if k in declared_b else k
 
     for mine, attrs in G.nodes(data=True):
         if attrs.get("kind") != "mine" or not _numbers(attrs, ("grade", "recovery", "strip_ratio")):
