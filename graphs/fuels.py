@@ -28,6 +28,7 @@ from graphs.model import add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
 from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
+from mine_db.commodities import COMMODITIES
 from mine_db.schema import MINE_TYPES
 
 #: Fuels a consumer can burn; each has a burning node `<prefix>:CHN`, `:WLD` and one per country burning it.
@@ -103,6 +104,7 @@ class _UseRow:
     basis: str
     rate: Coefficient
     mine_types: frozenset[str] | None
+    commodities: frozenset[str] | None
 
 
 def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
@@ -127,24 +129,34 @@ def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = No
 def _read_use(params: Parameters, path: str | Path | None) -> list[_UseRow]:
     rows = []
     for row in read_rows(path or bundled("fuel_use.csv"), ("consumer", "fuel", "amount", "basis"),
-                         optional=("mine_type",)):
+                         optional=("mine_type", "commodity")):
         fuel, basis = row.text("fuel"), row.text("basis")
         if fuel not in FUELS:
             raise row.error("fuel", f"unknown fuel {fuel!r}; use one of {', '.join(FUELS)}")
         if basis not in BASES:
             raise row.error("basis", f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
-        types = row.text("mine_type", required=False)
-        mine_types = frozenset(t.strip() for t in types.split("|")) if types else None
-        if mine_types is not None and not mine_types <= MINE_TYPES:
-            unknown = ", ".join(sorted(mine_types - MINE_TYPES))
-            raise row.error("mine_type", f"unknown mine type(s) {unknown}; use {', '.join(sorted(MINE_TYPES))}")
-        rows.append(_UseRow(row, fuel, basis, coefficient(params, row, "amount"), mine_types))
+        mine_types = _choices(row, "mine_type", MINE_TYPES)
+        commodities = _choices(row, "commodity", frozenset(COMMODITIES))
+        rows.append(_UseRow(row, fuel, basis, coefficient(params, row, "amount"), mine_types, commodities))
     return rows
 
 
+def _choices(row: Row, column: str, allowed: frozenset[str]) -> frozenset[str] | None:
+    """The `a|b` values of an optional filter column, each checked against `allowed`."""
+    text = row.text(column, required=False)
+    if not text:
+        return None
+    chosen = frozenset(t.strip() for t in text.split("|"))
+    if not chosen <= allowed:
+        unknown = ", ".join(sorted(chosen - allowed))
+        raise row.error(column, f"unknown {column}(s) {unknown}; use {', '.join(sorted(allowed))}")
+    return chosen
+
+
 def _consumers(G: nx.DiGraph, use: _UseRow) -> list[str]:
-    """The nodes a row names, narrowed to its mine types (none of a type is not an error)."""
+    """The nodes a row names, narrowed to its mine types and commodities (none left is not an error)."""
     found = matching_nodes(G, use.row, "consumer")
-    if use.mine_types is None:
-        return found
-    return [n for n in found if G.nodes[n].get("mine_type") in use.mine_types]
+    for attr, allowed in (("mine_type", use.mine_types), ("commodity", use.commodities)):
+        if allowed is not None:
+            found = [n for n in found if G.nodes[n].get(attr) in allowed]
+    return found
