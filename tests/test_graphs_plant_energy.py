@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 import graphs
+import mine_db
 from graphs.build import default_parameters
 from graphs.energy_audit import (
     GRID_STATES,
@@ -60,7 +61,7 @@ def test_every_chinese_smelter_and_refinery_of_the_battery_metals_draws_chinas_g
     assert len(cells) == 12 and set(cells["grid"]) == {"energy:grid:CHN"}
 
 
-def test_every_mine_but_brine_burns_diesel_and_concentrators_of_five_metals_draw_power(default: nx.DiGraph,
+def test_every_mine_but_brine_burns_diesel_and_concentrators_of_six_metals_draw_power(default: nx.DiGraph,
                                                                                          audit) -> None:
     mines = audit[audit["kind"] == "mine"]
     unfuelled = set(mines.loc[mines["fuels"] == "", "node"])
@@ -68,7 +69,7 @@ def test_every_mine_but_brine_burns_diesel_and_concentrators_of_five_metals_draw
     assert set(mines.loc[mines["fuels"] != "", "fuels"]) == {"diesel"}
     concentrators = audit[audit["kind"] == "beneficiation"]
     powered = set(concentrators.loc[concentrators["grid_status"] != "none", "commodity"])
-    assert powered == {"bauxite", "copper", "lead", "nickel", "zinc"}
+    assert powered == {"bauxite", "cobalt", "copper", "lead", "nickel", "zinc"}
 
 
 def test_bauxite_mines_take_iai_electricity_and_heavy_oil(default: nx.DiGraph) -> None:
@@ -93,6 +94,18 @@ def test_zinc_lead_concentrators_take_the_median_of_calvos_zinc_lead_mines() -> 
     assert params.value("mine_power_kwh_per_t_ore_zinc") == pytest.approx((60 + 62) / 2)
     assert params.value("mine_power_kwh_per_t_ore_lead") == params.value("mine_power_kwh_per_t_ore_zinc")
     assert params["mine_power_kwh_per_t_ore_zinc"].uncertainty.params == pytest.approx((min(mines), max(mines)))
+
+
+def test_cobalt_concentrators_take_the_copper_rate_on_their_own_grid(default: nx.DiGraph) -> None:
+    params = default_parameters()
+    assert params.value("mine_power_kwh_per_t_ore_cobalt") == params.value("mine_power_kwh_per_t_ore_copper") == 39
+    assert "mine_power_kwh_per_t_ore_cobalt" in default.graph["assumptions"]
+    sites = mine_db.load_default().set_index("mine_id")
+    tfm = sites.loc["cod-tenke-fungurume-cobalt"]
+    edge = default.edges["energy:grid:COD", "beneficiation:cod-tenke-fungurume-cobalt"]
+    assert edge["amount"] == pytest.approx(39 * tfm["ore_t"] / tfm["metal_t"] * KWH_GJ)
+    assert edge["uncertainty"].params == pytest.approx(tuple(v * tfm["ore_t"] / tfm["metal_t"] * KWH_GJ
+                                                             for v in (20, 112)))
 
 
 def _with_coal(tmp_path: Path, rows: str) -> nx.DiGraph:
