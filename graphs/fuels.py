@@ -85,7 +85,7 @@ def _local(G: nx.DiGraph, fuel: str, supplier: str, country: str) -> str:
 
 def _origin(G: nx.DiGraph, fuel: str, country: str) -> str:
     if fuel in LOCAL_SUPPLY:
-        return f"mined in {country}" if f"{LOCAL_SUPPLY[fuel]}:{country}" in G else "world-average coal"
+        return f"mined in {country}" if f"{LOCAL_SUPPLY[fuel]}:{country}" in G else f"world-average {fuel}"
     return "refined from the world pool"
 
 
