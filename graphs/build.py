@@ -133,6 +133,7 @@ def build_default_network(
     add_tables(G, params, "smelter")  # the Al smelters' captive power (graphs.aluminium)
     add_mine_power(G, params, outputs)
     add_fuels(G, params)
+    add_tables(G, params, "polymer")  # plastics and rubber from China's crude and gas (issue 19 item 3)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)
     add_process_co2(G, params)
     add_manufacturing_energy(G, params)

@@ -318,20 +318,33 @@ def _representative_points() -> dict[str, tuple[float, float]]:
     return {r.iso3: (float(r.latitude), float(r.longitude)) for r in points.itertuples()}
 
 
-def build_default(allocation: str = "value") -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_default(allocation: str = "value", site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compose, validate, gap-fill, derive and allocate the default table; returns (table, reconciliation).
 
     `allocation` is `value` (2019 prices, the shipped default) or `mass` (recovered metal mass);
-    see `mine_db.allocation`.
+    see `mine_db.allocation`. `site_data=False`: see `build_standalone`.
     """
-    standalone, table = build_standalone()
-    return allocate(standalone, method=allocation, prices=read_prices(), byproducts=read_byproducts()), table
+    standalone, table = build_standalone(site_data)
+    return allocated(standalone, allocation), table
 
 
-def build_standalone() -> tuple[pd.DataFrame, pd.DataFrame]:
+def allocated(standalone: pd.DataFrame, allocation: str = "value") -> pd.DataFrame:
+    """A standalone table (`build_standalone`) allocated with the bundled prices and by-product hosts."""
+    return allocate(standalone, method=allocation, prices=read_prices(), byproducts=read_byproducts())
+
+
+#: Tonnages a named mine reports (its site data besides grade, recovery and strip ratio).
+SITE_TONNAGES: tuple[str, ...] = ("ore_t", "mine_ore_t", "overburden_t", "waste_rock_t", "tailings_t")
+
+
+def build_standalone(site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The default table before allocation (every row derived as if mined alone) and the reconciliation.
 
     What `build_default` allocates; tests use it to check that allocation only moves rock.
+    `site_data=False` asks how much the mines' own data move the result: every own grade,
+    recovery and strip ratio takes the fill it would otherwise take (`fill_gaps(own_values=False)`)
+    and reported tonnages (`SITE_TONNAGES`) are derived from those coefficients instead;
+    production, location, mining method and concentrate grade stay the mine's.
     """
     bibliography = read_bibliography()
     national = read_national()
@@ -343,7 +356,10 @@ def build_standalone() -> tuple[pd.DataFrame, pd.DataFrame]:
     combined = pd.concat([named, _rest_rows(rest, national)], ignore_index=True)
     combined = _with_deposit_types(combined).sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
-    return derive_hidden_flows(fill_gaps(checked)), table
+    filled = fill_gaps(checked, own_values=site_data)
+    if not site_data:
+        filled[list(SITE_TONNAGES)] = np.nan
+    return derive_hidden_flows(filled), table
 
 
 def _metadata(table: pd.DataFrame, bibliography: pd.DataFrame) -> dict:

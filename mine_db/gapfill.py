@@ -32,6 +32,11 @@ its commodity and method (levels 3-5 again, the group label says which), then to
 default of its deposit type. Concentrate grade is the mine's own or the default (no
 averaging: too few mines report it). Groups whose weights are all zero fall back to the
 plain mean.
+
+`fill_gaps(..., own_values=False)` answers "how much do the site data move the result?":
+every row takes the fill it would take had it not reported its own grade, recovery or
+strip ratio (levels 2-6, its own value left out of the averages it would draw on), while
+rows without own values, and the averages they take, stay exactly as they are.
 """
 
 from __future__ import annotations
@@ -81,15 +86,33 @@ _SHARED_LEVELS = ("national", "country", "pooled", "global", "default")
 
 
 def _group_stats(values: pd.Series, weights: pd.Series, keys: list[pd.Series]) -> pd.DataFrame:
-    """Per key: metal-weighted mean (plain mean where weights sum to 0), count, sd of log values."""
+    """Per key: metal-weighted mean (plain mean where weights sum to 0), count, sd of log values.
+
+    The sums behind the mean (`w`, `vw`, `v`) are kept so a row's own value can be left out.
+    """
     frame = pd.DataFrame({"v": values, "w": weights.fillna(0.0), **{f"k{i}": k for i, k in enumerate(keys)}})
     frame = frame[frame["v"].notna()]
     frame["vw"] = frame["v"] * frame["w"]
     frame["log"] = np.log(frame["v"].where(frame["v"] > 0))
     grouped = frame.groupby([f"k{i}" for i in range(len(keys))], sort=False)
-    total_w = grouped["w"].sum()
-    mean = (grouped["vw"].sum() / total_w).where(total_w > 0, grouped["v"].mean())
-    return pd.DataFrame({"mean": mean, "n": grouped["v"].size(), "sigma": grouped["log"].std()})
+    sums = grouped[["w", "vw", "v"]].sum()
+    mean = (sums["vw"] / sums["w"]).where(sums["w"] > 0, grouped["v"].mean())
+    return pd.DataFrame({"mean": mean, "n": grouped["v"].size(), "sigma": grouped["log"].std()}).join(sums)
+
+
+def _left_out(stats: pd.DataFrame, own: pd.Series, weight: pd.Series) -> pd.DataFrame:
+    """Each row's group statistics without the row's own value (rows without one: unchanged).
+
+    The spread is the group's (one value less barely moves a log sd, and it only widens draws).
+    """
+    has = own.notna() & stats["n"].notna()
+    w = weight.fillna(0.0).where(has, 0.0)
+    sums = pd.DataFrame({"w": stats["w"] - w, "vw": stats["vw"] - (own * w).where(has, 0.0),
+                         "v": stats["v"] - own.where(has, 0.0)})
+    n = stats["n"] - has.astype(float)
+    mean = (sums["vw"] / sums["w"]).where(sums["w"] > 0, sums["v"] / n.where(n > 0))
+    out = stats.assign(mean=mean, n=n)
+    return out.where(~has | (n > 0))
 
 
 def _own_strip_ratio(df: pd.DataFrame) -> pd.Series:
@@ -113,7 +136,7 @@ def _lookup(stats: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
     """The group statistics of each row's key (NaN where the group is empty)."""
     index = pd.MultiIndex.from_arrays(keys) if len(keys) > 1 else pd.Index(keys[0])
     if stats.empty:
-        return pd.DataFrame(np.nan, index=keys[0].index, columns=["mean", "n", "sigma"])
+        return pd.DataFrame(np.nan, index=keys[0].index, columns=["mean", "n", "sigma", "w", "vw", "v"])
     found = stats.reindex(index)
     found.index = keys[0].index
     return found
@@ -144,11 +167,16 @@ def _national_candidate(national: pd.DataFrame, df: pd.DataFrame, var: str) -> p
 
 
 def _ladder(own: pd.Series, weight: pd.Series, kind: list[pd.Series], country: pd.Series,
-            rows: pd.Series) -> list[tuple[str, pd.DataFrame]]:
-    """Country, pooled and global candidates of one kind of mine, for the rows where `rows` holds."""
+            rows: pd.Series, leave_out: bool = False) -> list[tuple[str, pd.DataFrame]]:
+    """Country, pooled and global candidates of one kind of mine, for the rows where `rows` holds.
+
+    `leave_out`: each row's own value is left out of the averages it is offered.
+    """
     in_kind = own.where(kind[-1].notna())
     country_stats = _lookup(_group_stats(in_kind, weight, [*kind, country]), [*kind, country])
     world = _lookup(_group_stats(in_kind, weight, kind), kind)
+    if leave_out:
+        country_stats, world = _left_out(country_stats, in_kind, weight), _left_out(world, in_kind, weight)
     world = world.where(world["n"] >= MIN_SAMPLE)
     thin = (country_stats["n"] >= 1) & (country_stats["n"] < MIN_SAMPLE)
     pooled = pd.DataFrame({
@@ -165,7 +193,7 @@ def _ladder(own: pd.Series, weight: pd.Series, kind: list[pd.Series], country: p
 
 
 def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.DataFrame,
-                default: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+                default: pd.DataFrame, leave_out: bool = False) -> list[tuple[str, str, pd.DataFrame]]:
     """Each fill level's value, sample size and spread for every row, best level first.
 
     Returns (level, kind, candidate): `kind` is `type` for the deposit-type ladder, `all`
@@ -174,8 +202,8 @@ def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.Dat
     deposit = out["deposit_type"].where(out["deposit_type"].notna() & (out["deposit_type"] != ""))
     typed = deposit.notna()
     every = pd.Series(True, index=out.index)
-    by_type = _ladder(out[var], out["metal_t"], [out["commodity"], method, deposit], out["country"], typed)
-    by_method = _ladder(out[var], out["metal_t"], [out["commodity"], method], out["country"], every)
+    by_type = _ladder(out[var], out["metal_t"], [out["commodity"], method, deposit], out["country"], typed, leave_out)
+    by_method = _ladder(out[var], out["metal_t"], [out["commodity"], method], out["country"], every, leave_out)
     return [
         ("national", "all", _national_candidate(national, out, var)),
         *[(level, "type", candidate) for level, candidate in by_type],
@@ -194,13 +222,14 @@ def _group_label(out: pd.DataFrame, var: str, level: str, kind: str, method: pd.
     return var + "|" + level + "|" + out["commodity"] + "|" + method + "|" + deposit + "|" + where
 
 
-def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
+def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None, own_values: bool = True) -> pd.DataFrame:
     """Fill grade, recovery, strip_ratio (and concentrate_grade) on a validated table.
 
     A value flagged `mine` (or unflagged) is data; a value an earlier fill put there
     (any other flag: a table this package wrote) is filled again, so edited or added
     mine data propagate when a saved table is reloaded. `national`: the statistics of
-    `read_national()` (the bundled table when None).
+    `read_national()` (the bundled table when None). `own_values=False`: a row's own
+    grade, recovery and strip ratio are replaced by the fill it would otherwise take.
     """
     national = read_national() if national is None else national
     out = df.copy()
@@ -213,12 +242,12 @@ def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.Data
     method = out["mine_type"].map(_METHOD_OF_TYPE)
     for var in FILLED:
         defaults = _defaults(out, method, var)
-        values = out[var].copy()
+        values = out[var].copy() if own_values else pd.Series(np.nan, index=out.index)
         flags = pd.Series(np.where(values.notna(), "mine", None), index=out.index, dtype="object")
         n = pd.Series(np.nan, index=out.index)
         sigma = pd.Series(np.nan, index=out.index)
         group = pd.Series("", index=out.index, dtype="object")
-        for level, kind, candidate in _candidates(out, var, method, national, defaults):
+        for level, kind, candidate in _candidates(out, var, method, national, defaults, not own_values):
             gap = values.isna() & candidate["mean"].notna()
             values = values.where(~gap, candidate["mean"])
             flags = flags.where(~gap, level)

@@ -234,7 +234,7 @@ def test_hidden_flows_only_where_extraction_happens(default: nx.DiGraph) -> None
     for nid, data in default.nodes(data=True):
         hidden = {s for s in ("overburden", "waste_rock", "tailings") if data["stressors"].get(s)}
         if hidden:
-            # boundary markets: the non-metals' MI factors and the quarried minerals' PMF factors
+            # boundary markets: the quarried minerals' PMF factors
             factor = data.get("boundary") and data["kind"] == "market"
             wells = data.get("carrier") in EXTRACTION_CARRIERS  # oil and gas (fuel_stressors.csv)
             assert data["kind"] in ("mine", "beneficiation") or nid.startswith("energy:coal:") or factor or wells, nid

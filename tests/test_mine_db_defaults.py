@@ -109,9 +109,9 @@ def test_the_default_tier_is_deposit_specific_with_its_range() -> None:
     assert out.loc["L", "grade_fill_sigma"] == pytest.approx(np.log(0.01825 / 0.00906) / (2 * 1.645))
     assert out.loc["L", "grade_fill_group"] == "grade|default|nickel|surface|laterite"
     assert out.loc["S", ["grade", "grade_fill_group"]].tolist() == [0.0100, "grade|default|nickel|*|sulphide"]
-    # no nickel strip ratio was read: the laterite pit takes the metal-pit distribution (assumption A31)
-    assert out.loc["L", ["strip_ratio", "strip_ratio_fill_group"]].tolist() == [2.80,
-                                                                              "strip_ratio|default|all|surface|*"]
+    # the laterite pit takes the nickel laterite pits' own strip ratio (tools/defaults/strip_reads.csv)
+    assert out.loc["L", ["strip_ratio", "strip_ratio_fill_group"]].tolist() == [1.0,
+                                                                              "strip_ratio|default|nickel|surface|laterite"]
 
 
 def test_an_unknown_deposit_type_is_refused() -> None:

@@ -135,10 +135,13 @@ def test_scenario_is_traced_as_compare_does(tmp_path: Path) -> None:
 
 
 def test_out_writes_the_complete_set(tmp_path: Path) -> None:
-    out = CliRunner().invoke(app, ["reconcile", "--out", str(tmp_path / "rec"), "--format", "csv"])
+    out = CliRunner().invoke(app, ["reconcile", "--out", str(tmp_path / "rec"), "--format", "csv",
+                                   "--choice", "steel_yield_high"])
     assert out.exit_code == 0, out.output
     names = sorted(p.name for p in (tmp_path / "rec").iterdir())
-    assert names == ["comparison.csv", "datapackage.json", "elements.csv", "reconcile.json", "waterfall.csv", "waterfall.png"]
+    assert names == ["choices.csv", "comparison.csv", "datapackage.json", "elements.csv", "reconcile.json",
+                     "waterfall.csv", "waterfall.png"]
+    assert pd.read_csv(tmp_path / "rec" / "choices.csv")["choice"].tolist() == ["steel_yield_high"]
     assert (tmp_path / "rec" / "waterfall.png").read_bytes()[:4] == b"\x89PNG"
     table = pd.read_csv(tmp_path / "rec" / "waterfall.csv")
     assert {"step", "label", "kind", "value", "start", "end", "unit"} <= set(table.columns)

@@ -1,7 +1,8 @@
 """Regenerate the README's "Against the published study" tables from `tracer reconcile`.
 
 The tables between `<!-- reconcile:start -->` and `<!-- reconcile:end -->` in README.md
-are replaced by what `tracer reconcile --markdown` prints on the bundled data, so the
+(side by side, the waterfalls of hidden flows and TMR, the elements, the choices) are
+replaced by what `tracer reconcile --markdown` prints on the bundled data, so the
 section is never typed in by hand. Run after any change to the bundled data:
 
     python tools/readme_reconcile.py
@@ -14,7 +15,7 @@ from pathlib import Path
 
 from hfcommon.output import atomic_path
 from tracer.reconcile import reconcile
-from tracer.reconcile.figure import elements_markdown, markdown
+from tracer.reconcile.figure import choices_markdown, elements_markdown, markdown
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 BLOCK = re.compile(r"(<!-- reconcile:start -->\n).*?(<!-- reconcile:end -->)", re.S)
@@ -23,8 +24,9 @@ BLOCK = re.compile(r"(<!-- reconcile:start -->\n).*?(<!-- reconcile:end -->)", r
 def main() -> None:
     """Rewrite the marked block of README.md."""
     hidden = reconcile()
-    tmr = reconcile(metric="total_tmr_t")
-    body = "\n\n".join([markdown(hidden), _steps_only(markdown(tmr)), elements_markdown(hidden.elements)]) + "\n"
+    tmr = reconcile(metric="total_tmr_t", choices=())  # the choices' TMR changes are in the hidden run's table
+    body = "\n\n".join([markdown(hidden), _steps_only(markdown(tmr)), elements_markdown(hidden.elements),
+                         choices_markdown(hidden)]) + "\n"
     text = README.read_text(encoding="utf-8")
     if not BLOCK.search(text):
         raise SystemExit("README.md has no <!-- reconcile:start --> ... <!-- reconcile:end --> block")

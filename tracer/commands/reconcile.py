@@ -1,4 +1,5 @@
-"""`tracer reconcile`: this tool beside a published study, and what each boundary element explains.
+"""`tracer reconcile`: this tool beside a published study, what each boundary element explains,
+and how much each declared alternative choice moves the result.
 
 Thin: the work is in `tracer.reconcile`. Everything (tables, JSON, the PNG) is computed
 and rendered before anything is written; `--out` receives the files as one set through
@@ -42,19 +43,25 @@ ReferenceOption = Annotated[
 ScenarioOption = Annotated[
     str | None, typer.Option("--scenario", help="Apply a scenario first (bundled name or TOML file), as `tracer compare` does.")
 ]
+ChoiceOption = Annotated[
+    list[str] | None,
+    typer.Option("--choice", help="Measure only this declared choice (repeat for more; `none` for no choice). "
+                 "Default: every choice in tracer/data/reconcile/choices.csv."),
+]
 
 
 def _inputs(fleet: Path | None, scenario: str | None):
-    """The network and fleet to trace: the defaults, or a scenario's (levers applied as `tracer compare` does)."""
+    """The fleet to trace and the scenario's network levers (none without a scenario), as `tracer compare` applies them."""
     from tracer.scenarios import load_scenario
     from tracer.scenarios.compare import scenario_inputs
+    from tracer.scenarios.levers import apply_fleet
 
     spec = load_scenario(scenario) if scenario is not None else None  # fails fast, before the network is built
-    network = api.default_network()
     counts = api.load_fleet(fleet) if fleet else api.normalise_fleet(api.default_fleet())
-    if spec is not None:
-        network, counts = scenario_inputs(spec, network, api.normalise_fleet(counts))
-    return network, counts, spec
+    if spec is None:
+        return counts, None, None
+    counts = api.normalise_fleet(counts)
+    return apply_fleet(counts, spec), (lambda G: scenario_inputs(spec, G, counts)[0]), spec
 
 
 def reconcile_command(
@@ -67,15 +74,27 @@ def reconcile_command(
     fmt: Annotated[TableFormat, typer.Option("--format", help="Table format for --out.")] = TableFormat.parquet,
     as_json: JsonOption = False,
     as_markdown: Annotated[bool, typer.Option("--markdown", help="Print the README's Markdown tables only.")] = False,
+    choice: ChoiceOption = None,
 ) -> None:
-    """Compare a run with a reference study; measure each boundary element by switching it off."""
-    from tracer.reconcile import load_reference, reconcile
-    from tracer.reconcile.figure import elements_markdown, markdown, waterfall_figure
+    """Compare a run with a reference study; measure each boundary element by switching it off.
 
-    ref = load_reference(reference)  # a bad reference file fails before anything is traced
-    network, counts, spec = _inputs(fleet, scenario)
-    result = reconcile(ref, network=network, fleet=counts, home=home, metric=metric.value,
-                       scenario=spec.name if spec is not None else None)
+    Beside the waterfall, each declared choice (tracer/data/reconcile/choices.csv) is measured by
+    rebuilding the network with that one choice changed; choices are alternatives, never added up.
+    """
+    from tracer.reconcile import load_reference, reconcile
+    from tracer.reconcile.choices import load_choices, select
+    from tracer.reconcile.figure import (
+        choices_markdown,
+        elements_markdown,
+        markdown,
+        waterfall_figure,
+    )
+
+    ref = load_reference(reference)  # a bad reference file or choice name fails before anything is traced
+    choices = select(load_choices(), choice or [])
+    counts, levers, spec = _inputs(fleet, scenario)
+    result = reconcile(ref, fleet=counts, home=home, metric=metric.value,
+                       scenario=spec.name if spec is not None else None, choices=choices, levers=levers)
     report = result.as_dict()
     report["scenario_file"] = spec.file if spec is not None else None
     written: list[Path] = []
@@ -85,13 +104,15 @@ def reconcile_command(
             write_table(result.comparison, stage / "comparison", fmt.value)
             write_table(result.elements, stage / "elements", fmt.value)
             write_table(result.waterfall, stage / "waterfall", fmt.value)
+            write_table(result.choices, stage / "choices", fmt.value)
             write_json(report, stage / "reconcile.json")
             figure.savefig(stage / "waterfall.png", format="png", dpi=150)
             written = sorted(out / p.name for p in stage.iterdir())
     if as_json:
         typer.echo(to_json(report))
     elif as_markdown:
-        typer.echo(markdown(result) + "\n\n" + elements_markdown(result.elements))
+        typer.echo("\n\n".join(filter(None, [markdown(result), elements_markdown(result.elements),
+                                               choices_markdown(result)])))
     else:
         _print(result)
         for path in written:
@@ -112,6 +133,15 @@ def _print(result) -> None:
          [Col("step"), Col("change", True), Col("running total", True)],
          [(r.label, quantity(r.value) if r.kind in ("start", "total") else _signed(r.value), quantity(r.end))
           for r in result.waterfall.itertuples()])
+    if len(result.choices):
+        metric = result.metric
+        show("Choices, each made alone (alternatives to this tool's run, not added to the waterfall)",
+             [Col("choice"), Col(INDICATOR_NAMES.get(metric, metric), True), Col("change", True),
+              Col("change, %", True, drop=2), Col("hidden abroad, change", True, drop=1), Col("setting", drop=3)],
+             [(r["label"], quantity(r[metric]), _signed(r[f"delta_{metric}"]),
+               f"{100 * r[f'delta_{metric}'] / result.summary[metric]:+.1f} %", _signed(r["delta_abroad_hidden_t"]),
+               r["setting"])
+              for r in result.choices.to_dict(orient="records")])
     for note in result.notes:
         _out.print(f"[dim]{note}[/]")
 

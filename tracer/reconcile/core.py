@@ -5,14 +5,16 @@ prints), never recomputed. The waterfall starts from the run with every declared
 boundary element switched off (the "core"), adds each element's contribution measured
 by switching that element alone off, then the overlap (paths that cross two elements
 are removed by both; the overlap makes the steps add up exactly), reaching our total;
-the last step is what is left unexplained against the published figure. Nothing is
-fitted: the published figures only sit beside ours.
+the last step is what is left unexplained against the published figure. Beside the
+waterfall, the declared choices (`tracer.reconcile.choices`) each give the total had that
+one choice been made differently; they are alternatives, never summed into the steps.
+Nothing is fitted: the published figures only sit beside ours.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,7 @@ import pandas as pd
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import DEFAULT_HOME
 from tracer import api
+from tracer.reconcile.choices import Choice, choice_table, load_choices
 from tracer.reconcile.elements import Element, load_elements, switched_off
 from tracer.reconcile.reference import (
     INDICATORS,
@@ -37,7 +40,7 @@ METRICS = {"hidden_t": "hidden flows", "total_tmr_t": "TMR"}
 
 @dataclass(frozen=True, eq=False)
 class Reconciliation:
-    """The comparison, the elements' contributions and the waterfall of one metric."""
+    """The comparison, the elements' contributions, the waterfall of one metric and the choices."""
 
     reference: Reference
     metric: str
@@ -47,6 +50,7 @@ class Reconciliation:
     summary: dict[str, Any]
     scenario: str | None = None
     notes: list[str] = field(default_factory=list)
+    choices: pd.DataFrame = field(default_factory=lambda: choice_table((), None))
 
     def as_dict(self) -> dict[str, Any]:
         """Everything as JSON-ready records (what `tracer reconcile --json` prints)."""
@@ -58,6 +62,7 @@ class Reconciliation:
             "comparison": _records(self.comparison),
             "elements": _records(self.elements),
             "waterfall": _records(self.waterfall),
+            "choices": _records(self.choices),
             "notes": list(self.notes),
         }
 
@@ -75,22 +80,32 @@ def reconcile(
     metric: str = "hidden_t",
     elements: tuple[Element, ...] | None = None,
     scenario: str | None = None,
+    choices: tuple[Choice, ...] | None = None,
+    levers: Callable[[nx.DiGraph], nx.DiGraph] | None = None,
 ) -> Reconciliation:
-    """Trace the fleet, compare it with `reference`, and switch each element off in turn."""
+    """Trace the fleet, compare it with `reference`, switch each element off in turn, measure each choice.
+
+    `network`: the network traced (the bundled one, through `levers`, when None). `levers`
+    (a scenario's network levers) is applied to each choice's rebuilt network too. Choices
+    rebuild the bundled network, so by default they are measured only when `network` is None.
+    """
     if metric not in METRICS:
         raise InputError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}", column="metric")
     ref = reference if isinstance(reference, Reference) else load_reference(reference)
     declared = load_elements() if elements is None else elements
-    graph = api.default_network() if network is None else network
-    base = api.run(fleet=fleet, home=home, network=graph)
+    alternatives = (load_choices() if network is None else ()) if choices is None else choices
+    if network is None:
+        network = api.default_network() if levers is None else levers(api.default_network())
+    base = api.run(fleet=fleet, home=home, network=network)
     comparison = comparison_table(ref, base.summary)
-    contributions, core = element_table(graph, base, declared)
+    contributions, core = element_table(network, base, declared)
     published = ref.figure(metric)
     waterfall = waterfall_table(metric, base.summary[metric], core, contributions,
                                 None if published is None else float(published.value))  # type: ignore[arg-type]
     notes = [f"element {row.element!r} ({row.label}) has no node in this network: contribution 0"
              for row in contributions.itertuples() if not row.present]
-    return Reconciliation(ref, metric, comparison, contributions, waterfall, base.summary, scenario, notes)
+    return Reconciliation(ref, metric, comparison, contributions, waterfall, base.summary, scenario, notes,
+                          choice_table(alternatives, base, levers))
 
 
 def comparison_table(ref: Reference, summary: dict[str, Any]) -> pd.DataFrame:

@@ -15,14 +15,17 @@ from matplotlib.figure import Figure
 from tracer.reconcile.core import METRICS, Reconciliation, format_value
 
 COLOURS = {"start": "#4d4d4d", "element": "#2166ac", "overlap": "#999999", "total": "#1a1a1a",
-           "unexplained": "#d6604d"}
+           "unexplained": "#d6604d", "choice_up": "#8073ac", "choice_down": "#b2abd2"}
 
 
 def waterfall_figure(result: Reconciliation) -> Figure:
-    """Bars from the core network, through each element, to our total and the published figure."""
-    steps = result.waterfall
-    fig = Figure(figsize=(max(6.0, 1.0 + 0.9 * len(steps)), 4.2))
-    ax = fig.add_subplot()
+    """Bars from the core network, through each element, to our total and the published figure;
+    beside them, each choice's change of the total (alternatives, not steps)."""
+    steps, choices = result.waterfall, result.choices
+    width = max(6.0, 1.0 + 0.9 * len(steps))
+    fig = Figure(figsize=(width + (4.5 if len(choices) else 0.0), 4.2))
+    grid = fig.add_gridspec(1, 2, width_ratios=(width, 4.5)) if len(choices) else fig.add_gridspec(1, 1)
+    ax = fig.add_subplot(grid[0, 0])
     for i, row in enumerate(steps.itertuples()):
         low, high = sorted((row.start, row.end))
         colour = COLOURS[row.kind] if row.value >= 0 or row.kind == "total" else "#67a9cf"
@@ -35,10 +38,28 @@ def waterfall_figure(result: Reconciliation) -> Figure:
     ax.set_title(f"{METRICS[result.metric].capitalize()}: this tool against {result.reference.name}{scenario}",
                  fontsize=9, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    fig.text(0.01, 0.005, "Each element measured by switching it off alone; nothing fitted to the published figure.",
-             fontsize=6.5, color="#555555", ha="left", va="bottom")
+    if len(choices):
+        _choices_panel(fig.add_subplot(grid[0, 1]), result)
+    fig.text(0.01, 0.005, "Each element measured by switching it off alone, each choice by changing it alone; "
+             "nothing fitted to the published figure.", fontsize=6.5, color="#555555", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig
+
+
+def _choices_panel(ax, result: Reconciliation) -> None:
+    """Horizontal bars: each choice's change of the metric against this tool's run."""
+    deltas = result.choices[f"delta_{result.metric}"] / 1e6
+    rows = range(len(deltas))
+    ax.barh(rows, deltas, color=[COLOURS["choice_up" if d >= 0 else "choice_down"] for d in deltas], height=0.6)
+    for i, delta in zip(rows, deltas, strict=True):
+        ax.text(delta, i, f" {delta:+,.0f} ", ha="left" if delta >= 0 else "right", va="center", fontsize=7)
+    ax.set_yticks(rows, [_wrap(label, 26) for label in result.choices["label"]], fontsize=7)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#1a1a1a", linewidth=0.8)
+    ax.margins(x=0.25)
+    ax.set_xlabel(f"change of {METRICS[result.metric]}, Mt", fontsize=8)
+    ax.set_title("Choices, each alone (not added up)", fontsize=9, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
 
 
 def _wrap(label: str, width: int = 14) -> str:
@@ -78,8 +99,25 @@ def elements_markdown(elements: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
+def choices_markdown(result: Reconciliation) -> str:
+    """Each choice's hidden flows and its changes against this tool's run (empty when none was measured)."""
+    if not len(result.choices):
+        return ""
+    header = "| choice (each alone; not added up) | setting | hidden flows | change | of which abroad | TMR change |"
+    lines = [header + " what it changes |", "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
+    for row in result.choices.to_dict(orient="records"):
+        cells = [_mt(row["hidden_t"]), _signed_mt(row["delta_hidden_t"]), _signed_mt(row["delta_abroad_hidden_t"]),
+                 _signed_mt(row["delta_total_tmr_t"])]
+        lines.append(f"| {row['label']} | {row['setting']} | " + " | ".join(cells) + f" | {row['changes']} |")
+    return "\n".join(lines)
+
+
+def _signed_mt(value: float) -> str:
+    return f"{round(value / 1e6, 1) + 0.0:+,.1f} Mt"
+
+
 def _mt(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{round(value / 1e6, 1) + 0.0:,.1f} Mt"
 
 
-__all__ = ["elements_markdown", "format_value", "markdown", "waterfall_figure"]
+__all__ = ["choices_markdown", "elements_markdown", "format_value", "markdown", "waterfall_figure"]

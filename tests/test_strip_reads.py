@@ -1,0 +1,68 @@
+"""Published strip ratios of the commodities on a fill (tools/defaults/strip_reads.csv): sourced, and a fill is
+replaced by a commodity's own row only when at least five mines of its kind were read (issue 17)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mine_db import commodities
+from mine_db.default import read_bibliography
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = ROOT / "tools" / "defaults" / "strip_reads.py"
+
+
+@pytest.fixture(scope="module")
+def tool():
+    spec = importlib.util.spec_from_file_location("strip_reads", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
+    reads = tool.read_reads()
+    assert set(reads["source_id"]) <= set(read_bibliography()["id"])
+    assert reads["source_id"].str.startswith("sd_").all()
+    assert reads["quote"].str.len().gt(15).all() and reads["status"].str.len().gt(5).all()
+    assert set(reads["commodity"]) <= set(commodities.CODES)
+    # a volume ratio is kept as read and never pooled (no density from the same document)
+    assert set(reads["unit"]) == {tool.TONNAGE_UNIT, "m3 waste / m3 ore"}
+
+
+def test_the_derivation_reproduces_each_kind(tool) -> None:
+    table = tool.pooled(tool.read_reads()).set_index(tool.KEYS)
+    laterite = table.loc[("nickel", "surface", "laterite")]
+    assert laterite["n"] == 6 and laterite["median"] == pytest.approx(1.0)  # 0.46 0.8 1.0 1.0 1.5 6.9
+    sulphide = table.loc[("nickel", "surface", "sulphide")]
+    # one value per mine: Kevitsa's three years (4.56, 2.45, 2.70) and Terrafame's four count once each
+    assert sulphide["n"] == 5 and sulphide["median"] == pytest.approx(2.328)
+    assert "Kevitsa 2.7;" in sulphide["mines"] and "Terrafame (Sotkamo) 1.16" in sulphide["mines"]
+    assert table.loc[("nickel", "surface", ""), "n"] == 11  # all nickel pits, either type
+    assert table.loc[("bauxite", "surface", ""), "n"] == 3  # Paragominas' 7.6 m3/m3 is not counted
+
+
+def test_each_own_row_is_the_derivation(tool) -> None:
+    table = tool.pooled(tool.read_reads()).set_index(tool.KEYS)
+    for deposit in ("laterite", "sulphide", None):
+        row = commodities.default("nickel", "surface", deposit, "strip_ratio")
+        got = table.loc[("nickel", "surface", deposit or "")]
+        assert (row.deposit_type, row.n, row.quality) == (deposit, got["n"], "planned")
+        assert row.value == pytest.approx(got["median"], abs=0.005)
+        assert (row.low, row.high) == (pytest.approx(got["p10"], abs=0.005), pytest.approx(got["p90"], abs=0.005))
+
+
+def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
+    table = tool.pooled(tool.read_reads())
+    own = {(r.commodity, r.method, r.deposit_type or "") for r in commodities.coefficients()
+           if r.variable == "strip_ratio" and r.quality != "assumption"}
+    for row in table.itertuples():
+        assert ((row.commodity, row.method, row.deposit_type) in own) == bool(row.enough), row
+    # below five, the fill stays and says how many were read
+    notes = pd.Series({r.commodity: r.note for r in commodities.coefficients()
+                       if r.variable == "strip_ratio" and r.method == "surface" and r.deposit_type is None})
+    assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
