@@ -1,5 +1,5 @@
-"""Oil and gas: where crude and gas are extracted, and the diesel, fuel oil and gas that
-mines, refineries and smelters burn (issues 12 and 19).
+"""Oil, gas and coal: where crude and gas are extracted, and the diesel, fuel oil, gas and coal
+that mines, refineries and smelters burn (issues 12 and 19).
 
 Why two parts: the supply is the same few nodes whatever burns it (crude and gas
 extraction by producing country, China's crude and gas markets by origin, and one burning
@@ -10,7 +10,8 @@ of consumers (`fuel_use.csv`), because the same rate applies to every open pit. 
 mine is per tonne of rock moved, so its overburden and waste rock drive its fuel and CO2.
 
 A consumer takes GJ from a burning node, which (like a coal-fired plant) carries the mass it
-burns as process residue and the CO2 of burning it. The consumers' own mass balances are
+burns as process residue and the CO2 of burning it (coal: its CO2 stays at the coal-mining
+node, `energy:coal:<ISO3>`, as for every other use of coal). The consumers' own mass balances are
 untouched, and switching the `fuels` element off in `tracer reconcile` leaves TMR closed.
 """
 
@@ -27,10 +28,16 @@ from graphs.model import add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
 from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
+from mine_db.commodities import COMMODITIES
 from mine_db.schema import MINE_TYPES
 
-#: Fuels a consumer can burn; each has a burning node `energy:<fuel>:CHN`, `:WLD` and one per country burning it.
-FUELS: tuple[str, ...] = ("diesel", "fuel_oil", "gas")
+#: Fuels a consumer can burn; each has a burning node `<prefix>:CHN`, `:WLD` and one per country burning it.
+FUELS: tuple[str, ...] = ("coal", "diesel", "fuel_oil", "gas")
+#: Burning-node id prefix of a fuel whose id is not `energy:<fuel>` (that id is coal mining's).
+BURNING_PREFIX: dict[str, str] = {"coal": "energy:coal_heat"}
+#: Fuels mined in the burning country where the network has that country's supply node
+#: (`<node>:<ISO3>`, coal_mines.csv), instead of the world pool's.
+LOCAL_SUPPLY: dict[str, str] = {"coal": "energy:coal"}
 #: `output`: GJ per unit of the consumer; `moved`: GJ per t of rock moved at a mine.
 BASES: tuple[str, ...] = ("output", "moved")
 #: Carriers of the extraction nodes: where oil and gas leave the ground (1 t per t).
@@ -51,21 +58,38 @@ def add_fuels(G: nx.DiGraph, params: Parameters, use: str | Path | None = None) 
 def burning_node(G: nx.DiGraph, fuel: str, country: str) -> str:
     """The node a consumer in `country` burns `fuel` at, added on first use.
 
-    China burns its own supply (`energy:<fuel>:CHN`). Elsewhere the fuel is refined from the
-    world pool, but burnt in the consumer's country: `energy:<fuel>:<ISO3>` is a copy of the
-    world-pool node located there, so its CO2 is booked where it is emitted.
+    China burns its own supply (`<prefix>:CHN`). Elsewhere the fuel comes from the world
+    pool, but is burnt in the consumer's country: `<prefix>:<ISO3>` is a copy of the
+    world-pool node located there, so its CO2 is booked where it is emitted. Coal is the
+    exception to the pool: a country with its own coal-mining node burns its own coal
+    (as its grid does, assumption coal_burnt_where_mined).
     """
+    prefix = BURNING_PREFIX.get(fuel, f"energy:{fuel}")
     if country in (DEFAULT_HOME, UNKNOWN_ORIGIN, ""):
-        return f"energy:{fuel}:{country or UNKNOWN_ORIGIN}"
-    node, pool = f"energy:{fuel}:{country}", f"energy:{fuel}:{UNKNOWN_ORIGIN}"
+        return f"{prefix}:{country or UNKNOWN_ORIGIN}"
+    node, pool = f"{prefix}:{country}", f"{prefix}:{UNKNOWN_ORIGIN}"
     if node not in G:
         attrs = G.nodes[pool]
-        name = f"{attrs['name'].split(',')[0]}, {country} (per GJ, refined from the world pool)"
+        name = f"{attrs['name'].split(',')[0]}, {country} (per GJ, {_origin(G, fuel, country)})"
         add_node(G, node, **{**attrs, "country": country, "name": name,
                              "source": f"{attrs.get('source', '')}; burnt in {country}"})
         for supplier, _, edge in G.in_edges(pool, data=True):
-            add_flow(G, supplier, node, edge["amount"], edge["source"], edge["uncertainty"])
+            add_flow(G, _local(G, fuel, supplier, country), node, edge["amount"], edge["source"],
+                     edge["uncertainty"])
     return node
+
+
+def _local(G: nx.DiGraph, fuel: str, supplier: str, country: str) -> str:
+    """The burning country's own supply node of a LOCAL_SUPPLY fuel where the network has it."""
+    base = LOCAL_SUPPLY.get(fuel)
+    own = f"{base}:{country}"
+    return own if base and supplier == f"{base}:{UNKNOWN_ORIGIN}" and own in G else supplier
+
+
+def _origin(G: nx.DiGraph, fuel: str, country: str) -> str:
+    if fuel in LOCAL_SUPPLY:
+        return f"mined in {country}" if f"{LOCAL_SUPPLY[fuel]}:{country}" in G else f"world-average {fuel}"
+    return "refined from the world pool"
 
 
 def rock_moved_per_t_ore(attrs: dict) -> float:
@@ -83,6 +107,7 @@ class _UseRow:
     basis: str
     rate: Coefficient
     mine_types: frozenset[str] | None
+    commodities: frozenset[str] | None
 
 
 def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
@@ -109,24 +134,34 @@ def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = No
 def _read_use(params: Parameters, path: str | Path | None) -> list[_UseRow]:
     rows = []
     for row in read_rows(path or bundled("fuel_use.csv"), ("consumer", "fuel", "amount", "basis"),
-                         optional=("mine_type",)):
+                         optional=("mine_type", "commodity")):
         fuel, basis = row.text("fuel"), row.text("basis")
         if fuel not in FUELS:
             raise row.error("fuel", f"unknown fuel {fuel!r}; use one of {', '.join(FUELS)}")
         if basis not in BASES:
             raise row.error("basis", f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
-        types = row.text("mine_type", required=False)
-        mine_types = frozenset(t.strip() for t in types.split("|")) if types else None
-        if mine_types is not None and not mine_types <= MINE_TYPES:
-            unknown = ", ".join(sorted(mine_types - MINE_TYPES))
-            raise row.error("mine_type", f"unknown mine type(s) {unknown}; use {', '.join(sorted(MINE_TYPES))}")
-        rows.append(_UseRow(row, fuel, basis, coefficient(params, row, "amount"), mine_types))
+        mine_types = _choices(row, "mine_type", MINE_TYPES)
+        commodities = _choices(row, "commodity", frozenset(COMMODITIES))
+        rows.append(_UseRow(row, fuel, basis, coefficient(params, row, "amount"), mine_types, commodities))
     return rows
 
 
+def _choices(row: Row, column: str, allowed: frozenset[str]) -> frozenset[str] | None:
+    """The `a|b` values of an optional filter column, each checked against `allowed`."""
+    text = row.text(column, required=False)
+    if not text:
+        return None
+    chosen = frozenset(t.strip() for t in text.split("|"))
+    if not chosen <= allowed:
+        unknown = ", ".join(sorted(chosen - allowed))
+        raise row.error(column, f"unknown {column}(s) {unknown}; use {', '.join(sorted(allowed))}")
+    return chosen
+
+
 def _consumers(G: nx.DiGraph, use: _UseRow) -> list[str]:
-    """The nodes a row names, narrowed to its mine types (none of a type is not an error)."""
+    """The nodes a row names, narrowed to its mine types and commodities (none left is not an error)."""
     found = matching_nodes(G, use.row, "consumer")
-    if use.mine_types is None:
-        return found
-    return [n for n in found if G.nodes[n].get("mine_type") in use.mine_types]
+    for attr, allowed in (("mine_type", use.mine_types), ("commodity", use.commodities)):
+        if allowed is not None:
+            found = [n for n in found if G.nodes[n].get(attr) in allowed]
+    return found

@@ -1,0 +1,146 @@
+"""Energy of every plant (issue 19 item 1): the audit of grids and fuels (graphs/energy_audit.py),
+coal burnt at plants (fuel_use.csv fuel `coal`), and the bauxite, alumina and zinc-lead figures, by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+import graphs
+import mine_db
+from graphs.build import default_parameters
+from graphs.energy_audit import (
+    GRID_STATES,
+    audit_energy,
+    summarise_audit,
+    world_grid_countries,
+)
+from graphs.fuels import add_fuel_use
+from hfcommon.errors import InputError
+
+KWH_GJ = 0.0036
+RAW_COAL_GJ = 29.3076 * 0.7143  # GB/T 2589 standard coal x NBS raw-coal factor, GJ per t
+COAL_CO2_T_PER_GJ = 0.0946  # IPCC 2006 Vol. 2 Table 1.4, other bituminous coal
+
+
+@pytest.fixture(scope="module")
+def default() -> nx.DiGraph:
+    return graphs.build_default_network()
+
+
+@pytest.fixture(scope="module")
+def audit(default: nx.DiGraph):
+    return audit_energy(default)
+
+
+def test_a_node_on_the_world_grid_is_in_a_country_without_a_grid(default: nx.DiGraph, audit) -> None:
+    world = audit[audit["grid_status"] == "world"]
+    assert len(world) > 0
+    assert not any(f"energy:grid:{c}" in default for c in world["country"])
+    assert set(world["grid"]) == {"energy:grid:WLD"}
+    own = audit[audit["grid_status"] == "own"]
+    assert all(g == f"energy:grid:{c}" or "smelter_power" in g for g, c in zip(own["grid"], own["country"]))
+    assert set(audit["grid_status"]) <= set(GRID_STATES) and "other" not in set(audit["grid_status"])
+    assert world_grid_countries(audit).sum() == len(world)
+
+
+def test_the_summary_counts_every_node_once(audit) -> None:
+    summary = summarise_audit(audit)
+    assert summary["nodes"].sum() == len(audit)
+    assert (summary[[f"grid_{s}" for s in GRID_STATES]].sum(axis=1) == summary["nodes"]).all()
+
+
+def test_every_chinese_smelter_and_refinery_of_the_battery_metals_draws_chinas_grid(audit) -> None:
+    plants = audit[audit["kind"].isin(["smelting", "refining"])
+                   & audit["commodity"].isin(["copper", "nickel", "cobalt", "lithium", "graphite", "manganese"])]
+    assert len(plants) == 9
+    assert set(plants["grid"]) == {"energy:grid:CHN"}
+    cells = audit[audit["kind"] == "component"]
+    assert len(cells) == 12 and set(cells["grid"]) == {"energy:grid:CHN"}
+
+
+def test_every_mine_but_brine_burns_diesel_and_concentrators_of_six_metals_draw_power(default: nx.DiGraph,
+                                                                                         audit) -> None:
+    mines = audit[audit["kind"] == "mine"]
+    unfuelled = set(mines.loc[mines["fuels"] == "", "node"])
+    assert unfuelled == {n for n in mines["node"] if default.nodes[n]["mine_type"] == "brine"}
+    assert set(mines.loc[mines["fuels"] != "", "fuels"]) == {"diesel"}
+    concentrators = audit[audit["kind"] == "beneficiation"]
+    powered = set(concentrators.loc[concentrators["grid_status"] != "none", "commodity"])
+    assert powered == {"bauxite", "cobalt", "copper", "lead", "nickel", "zinc"}
+
+
+def test_bauxite_mines_take_iai_electricity_and_heavy_oil(default: nx.DiGraph) -> None:
+    # IAI world 2015 bauxite mining: 1.5 kWh and 21 MJ heavy oil per t bauxite; mine_db: 1 t ore per t bauxite
+    site = "beneficiation:aus-weipa-rio-tinto-bauxite"
+    assert default.edges["energy:grid:AUS", site]["amount"] == pytest.approx(1.5 * KWH_GJ)
+    assert default.edges["energy:fuel_oil:AUS", site]["amount"] == pytest.approx(0.021)
+    guinea = "beneficiation:gin-sangar-di-cbg-bauxite"
+    assert default.has_edge("energy:grid:GIN", guinea) and default.has_edge("energy:fuel_oil:GIN", guinea)
+
+
+def test_alumina_refinery_draws_iai_electricity_from_chinas_grid(default: nx.DiGraph) -> None:
+    edge = default.edges["energy:grid:CHN", "refining:alumina:CHN"]
+    assert edge["amount"] == pytest.approx(218 * KWH_GJ)  # IAI world 2015, 218 kWh per t alumina
+    low, _, high = edge["uncertainty"].params
+    assert (low, high) == pytest.approx((141 * KWH_GJ, 435 / 1.74 * KWH_GJ))  # EU-27 to Hong et al. China
+
+
+def test_zinc_lead_concentrators_take_the_median_of_calvos_zinc_lead_mines() -> None:
+    params = default_parameters()
+    mines = [29, 53, 55, 60, 62, 71, 75, 120]  # Calvo et al. 2016 Table 1, kWh per t ore
+    assert params.value("mine_power_kwh_per_t_ore_zinc") == pytest.approx((60 + 62) / 2)
+    assert params.value("mine_power_kwh_per_t_ore_lead") == params.value("mine_power_kwh_per_t_ore_zinc")
+    assert params["mine_power_kwh_per_t_ore_zinc"].uncertainty.params == pytest.approx((min(mines), max(mines)))
+
+
+def test_cobalt_concentrators_take_the_copper_rate_on_their_own_grid(default: nx.DiGraph) -> None:
+    params = default_parameters()
+    assert params.value("mine_power_kwh_per_t_ore_cobalt") == params.value("mine_power_kwh_per_t_ore_copper") == 39
+    assert "mine_power_kwh_per_t_ore_cobalt" in default.graph["assumptions"]
+    sites = mine_db.load_default().set_index("mine_id")
+    tfm = sites.loc["cod-tenke-fungurume-cobalt"]
+    edge = default.edges["energy:grid:COD", "beneficiation:cod-tenke-fungurume-cobalt"]
+    assert edge["amount"] == pytest.approx(39 * tfm["ore_t"] / tfm["metal_t"] * KWH_GJ)
+    assert edge["uncertainty"].params == pytest.approx(tuple(v * tfm["ore_t"] / tfm["metal_t"] * KWH_GJ
+                                                             for v in (20, 112)))
+
+
+def _with_coal(tmp_path: Path, rows: str) -> nx.DiGraph:
+    path = tmp_path / "fuel_use.csv"
+    path.write_text("consumer,commodity,fuel,amount,basis,source\n" + rows, encoding="utf-8")
+    G = graphs.build_default_network()
+    add_fuel_use(G, default_parameters(), path)
+    return G
+
+
+def test_coal_burnt_at_a_plant_by_hand(tmp_path: Path) -> None:
+    G = _with_coal(tmp_path, "smelting:nickel:CHN,,coal,12.5,output,fixture\n"
+                             "kind=beneficiation,nickel,coal,2,output,fixture\n")
+    # the plant's fuel is its output times the factor: 12.5 GJ of Chinese coal per t nickel
+    assert G.edges["energy:coal_heat:CHN", "smelting:nickel:CHN"]["amount"] == pytest.approx(12.5)
+    coal_t_per_gj = G.edges["energy:coal:CHN", "energy:coal_heat:CHN"]["amount"]
+    assert coal_t_per_gj == pytest.approx(1 / RAW_COAL_GJ)
+    assert G.nodes["energy:coal_heat:CHN"]["stressors"] == pytest.approx({"process_residue": 1 / RAW_COAL_GJ})
+    # CO2 = fuel x IPCC factor: the coal node's CO2 per t times the coal per GJ
+    co2_per_gj = coal_t_per_gj * G.nodes["energy:coal:CHN"]["stressors"]["co2"]
+    assert 12.5 * co2_per_gj == pytest.approx(12.5 * COAL_CO2_T_PER_GJ)
+    # Indonesia mines its own coal (coal_mines.csv); the Philippines burn world-average coal
+    idn = [n for n in G.successors("energy:coal_heat:IDN")]
+    assert idn and all(G.nodes[n]["commodity"] == "nickel" for n in idn)
+    assert list(G.predecessors("energy:coal_heat:IDN")) == ["energy:coal:IDN"]
+    assert list(G.predecessors("energy:coal_heat:PHL")) == ["energy:coal:WLD"]
+    assert G.nodes["energy:coal_heat:PHL"]["country"] == "PHL"
+    assert not any(G.nodes[n]["commodity"] != "nickel" for n in G.successors("energy:coal_heat:PHL"))
+
+
+def test_a_fuel_row_for_an_unknown_commodity_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "fuel_use.csv"
+    path.write_text("consumer,commodity,fuel,amount,basis,source\nkind=beneficiation,unobtainium,coal,1,output,x\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        add_fuel_use(graphs.build_default_network(), default_parameters(), path)
+    assert (info.value.row, info.value.column) == (2, "commodity")
+    assert "unobtainium" in str(info.value)
