@@ -27,6 +27,7 @@ NATURAL = "market:natural_rubber:WLD"
 OIL_SHARE = 0.70
 GAS_GJ = 17 + 0.25 * (4.187 * 90 + 2257) / 1000
 GRID_GJ = 380 * 0.0036
+UNTRACED_CO2 = 4.26 - GAS_GJ * 0.0561 - 0.38 * 0.5598
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +52,9 @@ def test_polymer_inputs_by_hand(default: nx.DiGraph) -> None:
     edges = {u: d["amount"] for u, _, d in default.in_edges(POLYMERS, data=True)}
     assert edges == pytest.approx({FEEDSTOCK: 1.0, "energy:gas:CHN": GAS_GJ, "energy:grid:CHN": GRID_GJ})
     assert GAS_GJ == pytest.approx(17.658, abs=1e-3)
-    # feedstock closes the polymer's mass: 1 t in, 1 t out, no residue of its own
-    assert default.nodes[POLYMERS]["stressors"] == {}
+    # feedstock closes the polymer's mass: 1 t in, 1 t out, no residue of its own; its only
+    # stressor of its own is the untraced rest of ICE's cradle-to-gate CO2e
+    assert default.nodes[POLYMERS]["stressors"] == {"co2": pytest.approx(UNTRACED_CO2)}
     assert default.edges[POLYMERS, "material:plastics"]["amount"] == 1
     assert default.edges[POLYMERS, RUBBER]["amount"] == pytest.approx(0.441)
     assert default.edges[NATURAL, RUBBER]["amount"] == pytest.approx(1 - 0.441)
@@ -73,15 +75,27 @@ def test_one_t_of_polymer_reaches_its_crude_and_gas_by_hand(per_unit: dict[str, 
     # process residue: the gas burnt (17.66 GJ at 48 GJ/t = 0.368 t) and the grid's fuel
     assert burnt["process_residue"] == pytest.approx(1 / 48.0)
     assert poly["process_residue"] - GRID_GJ * grid["process_residue"] == pytest.approx(GAS_GJ / 48.0)
-    # CO2 follows the traced fuels only: gas at 0.0561 t/GJ plus the grid's
-    assert poly["co2"] == pytest.approx(GAS_GJ * 0.0561 + GRID_GJ * grid["co2"])
+    # CO2: the traced gas at 0.0561 t/GJ and the grid's, plus the untraced rest of ICE's figure
+    assert poly["co2"] == pytest.approx(GAS_GJ * 0.0561 + GRID_GJ * grid["co2"] + UNTRACED_CO2)
 
 
 def test_no_mi_factor_or_hidden_share_is_left() -> None:
     p = default_parameters()
-    for gone in ("plastics_mi", "rubber_mi", "nonmetal_mi_hidden_share", "plastics_co2_t_per_t"):
+    for gone in ("plastics_mi", "rubber_mi", "nonmetal_mi_hidden_share"):
         with pytest.raises(KeyError):
             p.value(gone)
+
+
+def test_untraced_polymer_co2_is_ice_less_the_traced_fuels_by_hand() -> None:
+    """ICE's 4.26 t CO2e per t (median of nine car polymers) less the cracker and steam gas
+    (17.658 GJ x 0.0561) and the polymerisation power (0.38 MWh x Ember's 0.5598 t/MWh)
+    = 3.057 t; at the ends of every range (ICE 2.52; 28 GJ, 0.5 t steam, 760 kWh) still > 0."""
+    p = default_parameters()
+    assert p.value("polymer_traced_co2_t_per_t") == pytest.approx(GAS_GJ * 0.0561 + 0.38 * 0.5598)
+    assert p.value("polymer_untraced_co2_t_per_t") == pytest.approx(UNTRACED_CO2)
+    assert UNTRACED_CO2 == pytest.approx(3.0567, abs=1e-4)
+    worst = 2.52 - (28 + 0.5 * 2.634) * 0.0561 - 0.76 * 0.5598
+    assert worst == pytest.approx(0.45, abs=0.01) and worst > 0
 
 
 def test_each_new_coefficient_has_a_range(default: nx.DiGraph) -> None:
