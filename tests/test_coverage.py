@@ -35,6 +35,23 @@ def test_fill_shares_sum_to_one_and_match_the_sites(flows) -> None:
     assert sites["cumulative_share"].iloc[-1] == pytest.approx(1.0)
 
 
+def test_thin_fills_are_fills_of_fewer_than_five_mines_or_of_no_sample(flows) -> None:
+    """A fill counts as thin when its sample has under 5 mines or no count (an assumption); a
+    site's own value and a national statistic never do. The share is part of the fill levels."""
+    mines = load_default()
+    report = coverage(flows, mines)
+    sites = site_hidden(flows, mines)
+    for var in ("strip_ratio", "grade", "recovery"):
+        fill, n = sites[f"{var}_fill"], sites[f"{var}_fill_n"]
+        by_hand = sites.loc[~fill.isin(["mine", "national"]) & ~(n >= 5), "hidden_t"].sum() / sites["hidden_t"].sum()
+        assert report["thin_fill_share"][var] == pytest.approx(by_hand, rel=1e-12)
+        on_fills = 1 - report["share_by_fill"][var]["mine"] - report["share_by_fill"][var]["national"]
+        assert 0 < report["thin_fill_share"][var] <= on_fills + 1e-12
+    # country, pooled and global fills rest on >= 5 mines by construction (mine_db.gapfill)
+    shared = sites[sites["strip_ratio_fill"].isin(["country", "pooled", "global"])]
+    assert (shared["strip_ratio_fill_n"] >= 5).all()
+
+
 def test_large_sites_on_fills_name_a_document(flows) -> None:
     report = coverage(flows, load_default(), top=5)
     assert len(report["largest_sites"]) == 5

@@ -41,11 +41,23 @@ def site_hidden(flows: pd.DataFrame, mines: pd.DataFrame) -> pd.DataFrame:
     return sites.reset_index()
 
 
+#: Levels whose value is no sample of mines: the site's own, or a published national statistic.
+NOT_A_SAMPLE = ("mine", "national")
+
+
+def thin_fill(sites: pd.DataFrame, var: str) -> pd.Series:
+    """Sites whose `var` is a fill resting on fewer than `MIN_SAMPLE` mines, or on no counted sample
+    (a modelling assumption or a single published figure): what issue 17 asks to source next."""
+    n = sites[f"{var}_fill_n"]
+    return ~sites[f"{var}_fill"].isin(NOT_A_SAMPLE) & (n.isna() | (n < MIN_SAMPLE))
+
+
 def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[str, Any]:
     """Share of the fleet's hidden flows on each fill level, per variable; the largest sites and their fills.
 
     `hidden_t` counts the flows at mine sites; `hidden_outside_sites_t` the rest (coal mined for
-    power, which no site row describes).
+    power, which no site row describes); `thin_fill_share` the share on fills of fewer than
+    `MIN_SAMPLE` mines or of no counted sample.
     """
     sites = site_hidden(flows, mines)
     total = float(sites["hidden_t"].sum())
@@ -72,6 +84,7 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
         "sites_carrying_80_percent": int((sites["cumulative_share"] < 0.8).sum() + 1),
         "min_sample": MIN_SAMPLE,
         "share_by_fill": shares,
+        "thin_fill_share": {var: float(sites.loc[thin_fill(sites, var), "hidden_t"].sum() / total) for var in FILLED},
         "ore_reported_share": float(sites.loc[own_ore, "hidden_t"].sum() / total),
         "largest_sites": largest,
     }

@@ -28,9 +28,10 @@ def coverage_command(
         typer.echo(to_json(report))
         return
     show(f"Fleet hidden flows ({quantity(report['hidden_t'])}) by fill level",
-         [Col("variable"), *(Col(level, True) for level in FILL_ORDER)],
-         [(var.replace("_", " "), *(percent(report["share_by_fill"][var][level]) for level in FILL_ORDER))
-          for var in FILLED])
+         [Col("variable"), *(Col(level, True) for level in FILL_ORDER),
+          Col(f"fill of < {report['min_sample']} mines", True, drop=1)],
+         [(var.replace("_", " "), *(percent(report["share_by_fill"][var][level]) for level in FILL_ORDER),
+           percent(report["thin_fill_share"][var])) for var in FILLED])
     stdout.print(f"ore reported by the site (grade and recovery then do not set the ore): "
                  f"{percent(report['ore_reported_share'])}; {report['sites_carrying_80_percent']} sites carry 80 %;"
                  f" country and global fills need {report['min_sample']} mines; "
