@@ -61,7 +61,7 @@ def test_every_chinese_smelter_and_refinery_of_the_battery_metals_draws_chinas_g
     assert len(cells) == 12 and set(cells["grid"]) == {"energy:grid:CHN"}
 
 
-def test_every_mine_but_brine_burns_diesel_and_concentrators_of_six_metals_draw_power(default: nx.DiGraph,
+def test_every_mine_but_brine_burns_diesel_and_concentrators_of_seven_metals_draw_power(default: nx.DiGraph,
                                                                                          audit) -> None:
     mines = audit[audit["kind"] == "mine"]
     unfuelled = set(mines.loc[mines["fuels"] == "", "node"])
@@ -69,7 +69,9 @@ def test_every_mine_but_brine_burns_diesel_and_concentrators_of_six_metals_draw_
     assert set(mines.loc[mines["fuels"] != "", "fuels"]) == {"diesel"}
     concentrators = audit[audit["kind"] == "beneficiation"]
     powered = set(concentrators.loc[concentrators["grid_status"] != "none", "commodity"])
-    assert powered == {"bauxite", "cobalt", "copper", "lead", "nickel", "zinc"}
+    assert powered == {"bauxite", "cobalt", "copper", "lead", "nickel", "pgm", "zinc"}
+    unpowered = set(concentrators.loc[concentrators["grid_status"] == "none", "commodity"])
+    assert unpowered == {"graphite", "iron_ore", "lithium", "manganese", "rare_earths"}
 
 
 def test_bauxite_mines_take_iai_electricity_and_heavy_oil(default: nx.DiGraph) -> None:
@@ -144,3 +146,19 @@ def test_a_fuel_row_for_an_unknown_commodity_is_located(tmp_path: Path) -> None:
         add_fuel_use(graphs.build_default_network(), default_parameters(), path)
     assert (info.value.row, info.value.column) == (2, "commodity")
     assert "unobtainium" in str(info.value)
+
+
+def test_pgm_concentrators_take_the_copper_rate_on_their_own_grid(default: nx.DiGraph) -> None:
+    # assumption mine_power_kwh_per_t_ore_pgm: sulphide PGM ores milled and floated like copper ores
+    params = default_parameters()
+    assert params.value("mine_power_kwh_per_t_ore_pgm") == params.value("mine_power_kwh_per_t_ore_copper") == 39
+    assert "mine_power_kwh_per_t_ore_pgm" in default.graph["assumptions"]
+    sites = mine_db.load_default().set_index("mine_id")
+    mogalakwena = sites.loc["zaf-mogalakwena-pgm"]  # 13.75 Mt ore allocated to 32.2 t PGM
+    ore_per_t = mogalakwena["ore_t"] / mogalakwena["metal_t"]
+    edge = default.edges["energy:grid:ZAF", "beneficiation:zaf-mogalakwena-pgm"]
+    assert edge["amount"] == pytest.approx(39 * ore_per_t * KWH_GJ)
+    assert edge["amount"] == pytest.approx(59_917, rel=1e-4)  # GJ per t PGM, by hand: 39 x 426,762 x 0.0036
+    assert edge["uncertainty"].params == pytest.approx(tuple(v * ore_per_t * KWH_GJ for v in (20, 112)))
+    # Zimbabwe has no grids.csv row: its Great Dyke concentrators take the world grid
+    assert default.has_edge("energy:grid:WLD", "beneficiation:zwe-unki-pgm")
