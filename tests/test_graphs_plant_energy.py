@@ -160,5 +160,6 @@ def test_pgm_concentrators_take_the_copper_rate_on_their_own_grid(default: nx.Di
     assert edge["amount"] == pytest.approx(39 * ore_per_t * KWH_GJ)
     assert edge["amount"] == pytest.approx(59_917, rel=1e-4)  # GJ per t PGM, by hand: 39 x 426,762 x 0.0036
     assert edge["uncertainty"].params == pytest.approx(tuple(v * ore_per_t * KWH_GJ for v in (20, 112)))
-    # Zimbabwe has no grids.csv row: its Great Dyke concentrators take the world grid
-    assert default.has_edge("energy:grid:WLD", "beneficiation:zwe-unki-pgm")
+    # Zimbabwe's Great Dyke concentrators take Zimbabwe's grid: 42.067 % coal in 2019 (OWID, grids.csv)
+    assert default.has_edge("energy:grid:ZWE", "beneficiation:zwe-unki-pgm")
+    assert default.edges["energy:coal_power:ZWE", "energy:grid:ZWE"]["amount"] == pytest.approx(0.42067)
