@@ -158,7 +158,7 @@ def test_pgm_concentrators_take_the_copper_rate_on_their_own_grid(default: nx.Di
     ore_per_t = mogalakwena["ore_t"] / mogalakwena["metal_t"]
     edge = default.edges["energy:grid:ZAF", "beneficiation:zaf-mogalakwena-pgm"]
     assert edge["amount"] == pytest.approx(39 * ore_per_t * KWH_GJ)
-    assert edge["amount"] == pytest.approx(59_917, rel=1e-4)  # GJ per t PGM, by hand: 39 x 426,762 x 0.0036
+    assert edge["amount"] == pytest.approx(59_917, rel=1e-4)  # GJ per t PGM, by hand: 39 x 426,759 t ore per t x 0.0036
     assert edge["uncertainty"].params == pytest.approx(tuple(v * ore_per_t * KWH_GJ for v in (20, 112)))
     # Zimbabwe's Great Dyke concentrators take Zimbabwe's grid: 42.067 % coal in 2019 (OWID, grids.csv)
     assert default.has_edge("energy:grid:ZWE", "beneficiation:zwe-unki-pgm")
