@@ -27,7 +27,8 @@ def tool():
 def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     reads = tool.read_reads()
     assert set(reads["source_id"]) <= set(read_bibliography()["id"])
-    assert reads["source_id"].str.startswith("sd_").all()
+    # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography)
+    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_")).all()
     assert reads["quote"].str.len().gt(15).all() and reads["status"].str.len().gt(5).all()
     assert set(reads["commodity"]) <= set(commodities.CODES)
     # a volume ratio is kept as read and never pooled (no density from the same document)
@@ -44,6 +45,17 @@ def test_the_derivation_reproduces_each_kind(tool) -> None:
     assert "Kevitsa 2.7;" in sulphide["mines"] and "Terrafame (Sotkamo) 1.16" in sulphide["mines"]
     assert table.loc[("nickel", "surface", ""), "n"] == 11  # all nickel pits, either type
     assert table.loc[("bauxite", "surface", ""), "n"] == 3  # Paragominas' 7.6 m3/m3 is not counted
+
+
+def test_lithium_pits_rest_on_six_mines(tool) -> None:
+    lithium = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("lithium", "surface", "")]
+    # per-mine medians: Arcadia 2.98, Mt Cattlin 3.006 (2018 2.441, 2019 3.571), James Bay 3.65 (3.7, 3.6),
+    # Pilgangoora 4.022, Mt Holland 4.11, Rose 7.3
+    assert lithium["n"] == 6 and lithium["median"] == pytest.approx((3.65 + 4.022) / 2)
+    assert "Mt Cattlin 3.01" in lithium["mines"] and "James Bay 3.65" in lithium["mines"]
+    row = commodities.default("lithium", "surface", None, "strip_ratio")
+    assert (row.n, row.quality) == (6, "planned")
+    assert (row.value, row.low, row.high) == pytest.approx((lithium["median"], lithium["p10"], lithium["p90"]), abs=0.001)
 
 
 def test_each_own_row_is_the_derivation(tool) -> None:

@@ -1,4 +1,4 @@
-"""Published strip ratios of the commodities that still take a fill (A31 metal-pit transfer, A38 bauxite).
+"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite, lithium).
 
 Reads strip_reads.csv (one row per mine-year or mine plan read: the value, its unit, whether stated
 or derived from tonnes, the sd_ source id in mine_db/data/sources/sources.csv and the quoted words),
