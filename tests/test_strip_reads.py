@@ -78,3 +78,10 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     notes = pd.Series({r.commodity: r.note for r in commodities.coefficients()
                        if r.variable == "strip_ratio" and r.method == "surface" and r.deposit_type is None})
     assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
+
+
+def test_the_underground_fill_stays_while_fewer_than_five_mines_are_read() -> None:
+    (row,) = [r for r in commodities.coefficients()
+              if (r.commodity, r.method, r.variable) == ("all", "underground", "strip_ratio")]
+    assert (row.value, row.quality) == (0.2, "weak")
+    assert "n = 3 underground mines" in row.note and "South Deep" in row.note and "Pend Oreille" in row.note
