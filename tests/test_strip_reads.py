@@ -27,7 +27,8 @@ def tool():
 def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     reads = tool.read_reads()
     assert set(reads["source_id"]) <= set(read_bibliography()["id"])
-    assert reads["source_id"].str.startswith("sd_").all()
+    # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography)
+    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_")).all()
     assert reads["quote"].str.len().gt(15).all() and reads["status"].str.len().gt(5).all()
     assert set(reads["commodity"]) <= set(commodities.CODES)
     # a volume ratio is kept as read and never pooled (no density from the same document)
@@ -44,6 +45,17 @@ def test_the_derivation_reproduces_each_kind(tool) -> None:
     assert "Kevitsa 2.7;" in sulphide["mines"] and "Terrafame (Sotkamo) 1.16" in sulphide["mines"]
     assert table.loc[("nickel", "surface", ""), "n"] == 11  # all nickel pits, either type
     assert table.loc[("bauxite", "surface", ""), "n"] == 3  # Paragominas' 7.6 m3/m3 is not counted
+
+
+def test_lithium_pits_rest_on_six_mines(tool) -> None:
+    lithium = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("lithium", "surface", "")]
+    # per-mine medians: Arcadia 2.98, Mt Cattlin 3.006 (2018 2.441, 2019 3.571), James Bay 3.65 (3.7, 3.6),
+    # Pilgangoora 4.022, Mt Holland 4.11, Rose 7.3
+    assert lithium["n"] == 6 and lithium["median"] == pytest.approx((3.65 + 4.022) / 2)
+    assert "Mt Cattlin 3.01" in lithium["mines"] and "James Bay 3.65" in lithium["mines"]
+    row = commodities.default("lithium", "surface", None, "strip_ratio")
+    assert (row.n, row.quality) == (6, "planned")
+    assert (row.value, row.low, row.high) == pytest.approx((lithium["median"], lithium["p10"], lithium["p90"]), abs=0.001)
 
 
 def test_each_own_row_is_the_derivation(tool) -> None:
@@ -66,3 +78,10 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     notes = pd.Series({r.commodity: r.note for r in commodities.coefficients()
                        if r.variable == "strip_ratio" and r.method == "surface" and r.deposit_type is None})
     assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
+
+
+def test_the_underground_fill_stays_while_fewer_than_five_mines_are_read() -> None:
+    (row,) = [r for r in commodities.coefficients()
+              if (r.commodity, r.method, r.variable) == ("all", "underground", "strip_ratio")]
+    assert (row.value, row.quality) == (0.2, "weak")
+    assert "n = 3 underground mines" in row.note and "South Deep" in row.note and "Pend Oreille" in row.note

@@ -1,7 +1,7 @@
-"""Published strip ratios of the commodities that still take a fill (A31 metal-pit transfer, A38 bauxite).
+"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite, lithium).
 
 Reads strip_reads.csv (one row per mine-year or mine plan read: the value, its unit, whether stated
-or derived from tonnes, the sd_ source id in mine_db/data/sources/sources.csv and the quoted words),
+or derived from tonnes, the source id (sd_, ls_ or fp_) in mine_db/data/sources/sources.csv and the quoted words),
 takes each mine's median over its years (as tools/defaults/fp_strip.py does), and prints, per
 commodity, method and deposit type, n mines, median, P10-P90 across mines, and whether the sample
 reaches the five mines a fill must rest on (issue 17). A kind with n >= 5 may
