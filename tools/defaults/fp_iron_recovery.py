@@ -1,7 +1,8 @@
 """Fe recovery and mass yield of FINEPRINT iron-ore mines (default_coefficients.csv, iron_ore recovery rows).
 
 Per mine-year, from minerals.csv (ore processed, else ore mined; the product: 'Concentrate' rows of O.Fe, Con.Fe,
-Con.bulk or Oth.sif) and commodities.csv (Me.Fe grade_ppm of the ore and of the product, joined on id_minerals):
+Con.bulk or Oth.sif) and commodities.csv (Me.Fe grade_ppm of the ore and of the product, joined on id_minerals; where
+commodities.csv has none, the stream's overall_grade_ppm in minerals.csv):
     Fe recovery = product t x product Fe / (ore t x ore Fe)   where all four figures are reported,
     mass yield  = product t / ore t                            where both tonnages are reported.
 Per mine: the median over its years; per kind of plant: median, P10-P90 and n over mines. FINEPRINT records no ore
@@ -36,7 +37,7 @@ def mine_years(folder: str) -> pd.DataFrame:
     iron = set(f.loc[f.primary_commodity == "Iron", "main"])
     m = m[m.main.isin(iron) & m.material.isin(PRODUCTS)]
     fe = c[c.commodity == "Me.Fe"].set_index("id_minerals").grade_ppm / 1e6
-    m = m.assign(fe=m.id.map(fe), fe_t=lambda d: d.value_tonnes * d.fe)
+    m = m.assign(fe=m.id.map(fe).fillna(m.overall_grade_ppm / 1e6), fe_t=lambda d: d.value_tonnes * d.fe)
     keys = ["main", "year"]
     ore = (m[m.type == "Ore processed"].groupby(keys)[["value_tonnes", "fe_t"]].sum(min_count=1)
            .combine_first(m[m.type == "Ore mined"].groupby(keys)[["value_tonnes", "fe_t"]].sum(min_count=1)))
