@@ -74,7 +74,7 @@ def _entry(citation: str, keys: list[str], rows: pd.DataFrame, bib: pd.DataFrame
     anchor = html.escape(re.sub(r"[^A-Za-z0-9_-]", "-", keys[0]))
     body = (f'<li id="src-{anchor}"><span class="cite">{html.escape(citation.rstrip("."))}.</span>{link}'
             f"<details><summary>{summary}</summary>{read}<ul>{sites}</ul></details></li>")
-    return citation.casefold(), body
+    return f"{html.escape(citation.rstrip('.'))}.".casefold(), body  # sorted as displayed
 
 
 def bibliography_html(flows: pd.DataFrame, mines: pd.DataFrame | None, other: Sequence[str] = ()) -> str:
