@@ -98,13 +98,13 @@ class _Rows:
         self.given = np.full(len(df), np.nan)
         self.notes: list[list[str]] = [[] for _ in range(len(df))]
         self.ids: list[list[str]] = [[] for _ in range(len(df))]
-        self.at: dict[tuple[object, object], list[int]] = {}
+        self.by_place: dict[tuple[object, object], list[int]] = {}
         for i, key in enumerate(zip(self.text["country"], self.text["commodity"])):
-            self.at.setdefault(key, []).append(i)
+            self.by_place.setdefault(key, []).append(i)
 
     def producing(self, country: str, commodity: str) -> list[int]:
         """Rows of `commodity` in `country` with production, in table order."""
-        return [i for i in self.at.get((country, commodity), []) if self.metal[i] > 0]
+        return [i for i in self.by_place.get((country, commodity), []) if self.metal[i] > 0]
 
     def write(self, out: pd.DataFrame) -> None:
         """Put every column allocation changed back into `out`, each in its own dtype."""
@@ -243,7 +243,8 @@ def _byproducts(rows: _Rows, table: pd.DataFrame, weight: _Weights, file: str) -
             b = rest[0]
             relation = text_cell(getattr(spec, "relation", None)) or "byproduct"
             groups = rows.text["coproduct_group"]
-            reported_with = {groups[i] for i in rows.at.get((country, spec.byproduct), []) if not pd.isna(groups[i])}
+            reported_with = {groups[i] for i in rows.by_place.get((country, spec.byproduct), [])
+                             if not pd.isna(groups[i])}
             eligible = [h for h in hosts if groups[h] not in reported_with] or list(hosts)
             if not eligible:
                 raise InputError(

@@ -106,10 +106,10 @@ def reconcile(named: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame
     table["difference_t"] = table["named_t"] + table["rest_t"] - table["national_t"]
     table["difference_pct"] = 100 * table["difference_t"] / table["national_t"]
     keep = table["status"] == "rest_of_country"
-    rest_rows = table.loc[keep, ["commodity", "country", "rest_t"]].reset_index(drop=True)
+    remainders = table.loc[keep, ["commodity", "country", "rest_t"]].reset_index(drop=True)
     columns = ["commodity", "country", "national_t", "named_t", "named_mines", "rest_t", "difference_t",
                "difference_pct", "status", "reason", "flag", "source_id"]
-    return rest_rows, table[columns]
+    return remainders, table[columns]
 
 
 def rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
