@@ -11,7 +11,9 @@ One run measures, on this machine and under whatever else is running on it:
   distributions): draws per CPU-second in one process, and wall time with one process
   against a LocalCluster of two workers;
 * Monte Carlo on the synthetic 14,592-edge network (benchmarks/bench_montecarlo.py),
-  beside bw2calc's stochastic MultiLCA when installed.
+  beside bw2calc's stochastic MultiLCA when installed;
+* the default mine table's rebuild (benchmarks/bench_mine_db.py): CPU seconds of the
+  stand-alone build and of value and mass allocation, which `tracer reconcile` repeats.
 
 Ratios within one run are the figures to compare: on a shared machine the absolute
 times move with the other load (the load average before and after is recorded).
@@ -38,6 +40,7 @@ import scipy
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_engine
+import bench_mine_db
 import bench_montecarlo
 
 from tracer.parallel import local_cluster
@@ -150,6 +153,8 @@ def run(quick: bool, bw_python: str | None = None) -> dict[str, Any]:
     print(f"mc default: {json.dumps(report['mc_default'])}", flush=True)
     report["mc_synthetic"] = synthetic_mc(8_192 if quick else 100_000, 50 if quick else 200, bw_python)
     print(f"mc synthetic: {json.dumps(report['mc_synthetic'])}", flush=True)
+    report["mine_db"] = bench_mine_db.bench()
+    print(f"mine table rebuild: {json.dumps(report['mine_db'])}", flush=True)
     report["machine"]["load_average_end"] = os.getloadavg()[0]
     return report
 

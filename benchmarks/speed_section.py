@@ -84,6 +84,18 @@ def targets(report: dict[str, Any]) -> str:
     return "\n".join(f"- {what}: {'met' if ok else 'missed'} ({value})" for what, ok, value in checks)
 
 
+def mine_db_line(report: dict[str, Any]) -> str:
+    """The mine-table rebuild paragraph (`benchmarks/bench_mine_db.py`), empty for reports made before it existed."""
+    db = report.get("mine_db")
+    if not db:
+        return ""
+    return (f"**Mine table rebuild** (`benchmarks/bench_mine_db.py`, {db['rows']:,.0f} rows, CPU, best of 3): "
+            f"stand-alone build {db['standalone_cpu_s']:.2f} s ({db['standalone_fill_only_cpu_s']:.2f} s with "
+            f"gap fills only), allocation {db['allocate_value_cpu_s']:.3f} s by value and "
+            f"{db['allocate_mass_cpu_s']:.3f} s by mass; `build_default()` {db['build_default_value_cpu_s']:.2f} s. "
+            "`tracer reconcile` repeats these for its allocation and site-data choices.\n\n")
+
+
 def section(report: dict[str, Any]) -> str:
     """The whole section's text from a report."""
     m, s, mc, syn = report["machine"], report["startup"], report["mc_default"], report["mc_synthetic"]
@@ -160,7 +172,7 @@ all lognormal, 5 vehicles, every split, {ours['indicator_rows']:,.0f} indicator 
 per CPU-second.
 {bw_line}
 
-Issue #13's targets on this run (timed on the shared machine above):
+{mine_db_line(report)}Issue #13's targets on this run (timed on the shared machine above):
 
 {targets(report)}
 """

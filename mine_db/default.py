@@ -8,7 +8,8 @@ deliberate, checked row per mine and commodity) and, for each producing country,
 `rest_of_country` row carrying national production minus its named mines
 (`data/sources/national_production_2019.csv`). Where named mines add up to more than
 the national figure (a different year or basis), nothing is rescaled: the excess is
-written to `data/reconciliation.csv` with its reason and the country gets no rest row.
+written to `data/reconciliation.csv` with its reason and the country gets no rest row
+(`mine_db.rest_of_country`).
 
 Polymetallic mines and by-products. A mine producing two commodities has one row per
 commodity, linked by `coproduct_group`; a by-product of a country's host production
@@ -35,15 +36,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pycountry
 
-from hfcommon.countries import USER_ASSIGNED_CODES, to_iso3
+from hfcommon.countries import to_iso3
 from hfcommon.errors import InputError
 from hfcommon.output import atomic_path
 from mine_db import commodities
 from mine_db.allocation import allocate, read_byproducts, read_prices
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
+from mine_db.rest_of_country import BASE_YEAR, reconcile, rest_rows
 from mine_db.schema import validate
 
 #: Directory of the shipped data, inside the installed package.
@@ -52,33 +53,6 @@ SOURCES_DIR = DATA_DIR / "sources"
 PARQUET = DATA_DIR / "default_mines.parquet"
 METADATA = DATA_DIR / "default_sources.json"
 RECONCILIATION = DATA_DIR / "reconciliation.csv"
-
-BASE_YEAR = 2019
-
-#: Tolerance for "named mines equal the national figure" (relative).
-MATCH_TOLERANCE = 0.01
-
-_E8 = "domain file E_mining_coefficients.md, table E8"
-
-#: Mining method of rest-of-country rows, with why. Gap filling groups by method, so
-#: this decides whether a country's unnamed output gets open-pit or underground ratios.
-REST_MINE_TYPE: dict[str, tuple[str, str]] = {
-    "copper": ("open_pit", f"96 % of copper ore with a known method is open pit ({_E8})"),
-    "iron_ore": ("open_pit", f"98 % of iron ore with a known method is open pit ({_E8})"),
-    "bauxite": ("open_pit", f"92 % of bauxite with a known method is open pit ({_E8})"),
-    "zinc": ("mixed", f"zinc-lead ore: 22 % open pit, 16 % both, 62 % underground ({_E8}); 'mixed' as a compromise"),
-    "lead": ("mixed", f"zinc-lead ore: 22 % open pit, 16 % both, 62 % underground ({_E8}); 'mixed' as a compromise"),
-    "nickel": ("mixed", f"laterites are open cut, sulphides mostly underground ({_E8}); 'mixed' as a compromise"),
-    "cobalt": ("open_pit", "modelling assumption: most cobalt is a by-product of open-pit Cu-Co (DR Congo) and "
-               f"Ni laterite mines ({_E8})"),
-    "pgm": ("underground", "Anglo American Platinum: all own-managed PGM mines are underground except "
-            f"Mogalakwena ({_E8})"),
-    "manganese": ("open_pit", "modelling assumption: most manganese ore is strip-mined (no public share found)"),
-    "graphite": ("open_pit", "modelling assumption: flake graphite is mined in open pits (no public share found)"),
-    "rare_earths": ("open_pit", "modelling assumption: REE ores and ion-adsorption clays are surface-mined"),
-}
-
-_NATIONAL_LITHIUM_TYPE = {"brine": "brine", "hard rock": "open_pit", "mixed": "mixed"}
 
 
 def _read_csv(name: str) -> pd.DataFrame:
@@ -191,133 +165,6 @@ def _with_deposit_types(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(deposit_type=looked_up if stated is None else stated.fillna(looked_up))
 
 
-def _reason(named: pd.DataFrame, flag: str) -> str:
-    """Why named mines exceed a national figure, from what the rows say about themselves."""
-    reasons = []
-    other_years = named.loc[named["year"] != BASE_YEAR]
-    if len(other_years):
-        reasons.append(
-            "named mines report other years than 2019 ("
-            + ", ".join(f"{r.name} {r.year}" for r in other_years.itertuples()) + ")"
-        )
-    derived = named.loc[named["metal_method"].str.startswith("derived")]
-    if len(derived):
-        reasons.append("some mine values are derived with assumptions (" + ", ".join(derived["name"]) + ")")
-    if "e" in flag.split(","):
-        reasons.append("the national figure is an estimate (USGS flag e)")
-    reasons.append("company and national statistics count production on different bases (fiscal year, "
-                   "product versus content, 100 % versus attributable)")
-    return "; ".join(reasons)
-
-
-def reconcile(named: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rest-of-country production and the reconciliation table for every (commodity, country).
-
-    Returns (`rest`, `table`): `rest` has commodity, country, rest_t; `table` one row per
-    pair with national_t, named_t, rest_t, status and reason. Statuses: `rest_of_country`
-    (national minus named > 0), `named_equal_national` (named within 1 %, no rest),
-    `named_exceed_national` (kept as sourced, not rescaled), `no_national_figure`
-    (withheld or unlisted nationally; named mines kept).
-    """
-    sums = named.groupby(["commodity", "country"])["metal_t"].sum().rename("named_t")
-    counts = named.groupby(["commodity", "country"]).size().rename("named_mines")
-    table = national.set_index(["commodity", "iso3"]).rename_axis(["commodity", "country"])
-    table = table.join(sums, how="outer").join(counts, how="left")
-    table["named_t"] = table["named_t"].fillna(0.0)
-    table["named_mines"] = table["named_mines"].fillna(0).astype(int)
-    table = table.reset_index()
-    rest, status, reason = [], [], []
-    for row in table.itertuples():
-        mines = named[(named["commodity"] == row.commodity) & (named["country"] == row.country)]
-        if pd.isna(row.national_t):
-            rest.append(0.0)
-            status.append("no_national_figure")
-            reason.append("the 2019 national table has no figure for this country (withheld, W, or not listed); "
-                          "named mines are kept as sourced")
-        elif row.named_t <= row.national_t * (1 - MATCH_TOLERANCE) or row.named_t == 0:
-            rest.append(row.national_t - row.named_t)
-            status.append("rest_of_country")
-            reason.append(None)
-        elif row.named_t <= row.national_t * (1 + MATCH_TOLERANCE):
-            rest.append(0.0)
-            status.append("named_equal_national")
-            reason.append("named mines match the national figure within 1 %")
-        else:
-            rest.append(0.0)
-            status.append("named_exceed_national")
-            reason.append(_reason(mines, str(row.flag or "")))
-    table["rest_t"] = rest
-    table["status"] = status
-    table["reason"] = reason
-    table["flag"] = table["flag"].where(table["flag"].fillna("") != "", None)
-    table["difference_t"] = table["named_t"] + table["rest_t"] - table["national_t"]
-    table["difference_pct"] = 100 * table["difference_t"] / table["national_t"]
-    keep = table["status"] == "rest_of_country"
-    rest_rows = table.loc[keep, ["commodity", "country", "rest_t"]].reset_index(drop=True)
-    columns = ["commodity", "country", "national_t", "named_t", "named_mines", "rest_t", "difference_t",
-               "difference_pct", "status", "reason", "flag", "source_id"]
-    return rest_rows, table[columns]
-
-
-def _rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
-    """Rest-of-country rows: a representative point of the country, the national source."""
-    points = _representative_points()
-    info = national.set_index(["commodity", "iso3"])
-    records = []
-    for row in rest.itertuples():
-        nat = info.loc[(row.commodity, row.country)]
-        mine_type, why = REST_MINE_TYPE.get(row.commodity, ("mixed", "modelling assumption"))
-        if row.commodity == "lithium":
-            kind = "mixed" if "mixed" in nat["quantity"] else "brine" if "brine" in nat["quantity"] else "hard rock"
-            mine_type, why = _NATIONAL_LITHIUM_TYPE[kind], f"deposit type of the USGS product ({nat['quantity']})"
-        lat, lon = points.get(row.country, (np.nan, np.nan))
-        records.append(
-            {
-                "mine_id": f"{row.country.lower()}-rest-{row.commodity}",
-                "name": f"Rest of {_country_name(row.country)} ({commodities.get(row.commodity).name.lower()})",
-                "country": row.country,
-                "latitude": lat,
-                "longitude": lon,
-                "commodity": row.commodity,
-                "mine_type": mine_type,
-                "year": BASE_YEAR,
-                "resolution": "rest_of_country",
-                "metal_t": row.rest_t,
-                "metal_method": "derived: 2019 national mine production minus the named mines of this country",
-                "source_ids": nat["source_id"],
-                "source": (
-                    f"derived: national 2019 production {_tonnes(nat['national_t'])} ({nat['quantity']}) minus named "
-                    f"mines; {nat['source']}. Mining method: {why}. Location: representative point of the country "
-                    "(Natural Earth 1:110m, public domain), not a mine."
-                ),
-            }
-        )
-    return pd.DataFrame.from_records(records)
-
-
-def _country_name(iso3: str) -> str:
-    """A readable country name for row labels (ISO 3166 common name where there is one)."""
-    country = pycountry.countries.get(alpha_3=iso3)
-    if country is None:
-        return USER_ASSIGNED_CODES.get(iso3, iso3)
-    return getattr(country, "common_name", country.name)
-
-
-def _tonnes(value: float) -> str:
-    """Tonnes for people: thousands separated, small (PGM) figures with their decimals."""
-    return f"{value:,.0f} t" if value >= 100 else f"{value:.4g} t"
-
-
-def _representative_points() -> dict[str, tuple[float, float]]:
-    """ISO3 -> (lat, lon) inside the country, from the shipped boundaries (empty if unavailable)."""
-    try:
-        from hfcommon.boundaries import representative_points
-    except ImportError:  # the boundaries module ships separately; rest rows may then lack coordinates
-        return {}
-    points = representative_points()
-    return {r.iso3: (float(r.latitude), float(r.longitude)) for r in points.itertuples()}
-
-
 def build_default(allocation: str = "value", site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compose, validate, gap-fill, derive and allocate the default table; returns (table, reconciliation).
 
@@ -353,7 +200,7 @@ def build_standalone(site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame
                         for i, c in enumerate(mines["country"])]
     named = _named_rows(mines, bibliography)
     rest, table = reconcile(named, national)
-    combined = pd.concat([named, _rest_rows(rest, national)], ignore_index=True)
+    combined = pd.concat([named, rest_rows(rest, national)], ignore_index=True)
     combined = _with_deposit_types(combined).sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
     filled = fill_gaps(checked, own_values=site_data)

@@ -411,3 +411,21 @@ def test_shipped_china_lead_share_by_hand(shipped: pd.DataFrame) -> None:
     zinc_ore = rows.loc["chn-rest-zinc", "ore_t"] / (1 - share)
     assert rows.loc["chn-rest-lead", "ore_t"] == pytest.approx(share * zinc_ore, rel=1e-12)
     assert np.isnan(rows.loc["chn-wulagen-zinc", "byproduct_share"])
+
+
+def test_allocate_keeps_column_types_and_leaves_its_input_alone() -> None:
+    # allocate works on arrays and writes whole columns back: each column must come back in its own dtype
+    # (text stays text, not object), the new columns in theirs, and the caller's frame must not change.
+    from mine_db.default import build_standalone
+
+    standalone, _ = build_standalone()
+    before = standalone.copy(deep=True)
+    out = allocate(standalone)
+    pd.testing.assert_frame_equal(standalone, before, check_exact=True)
+    for column in standalone.columns:
+        assert out[column].dtype == standalone[column].dtype, column
+    assert out["allocation_method"].dtype == object and out["byproduct_host"].dtype == object
+    assert out["allocation_share"].dtype == float and out["byproduct_share"].dtype == float
+    # a row names its method exactly where it took a share or gave one away
+    took_or_gave = out["allocation_share"].notna() | out["byproduct_share"].notna()
+    assert (out["allocation_method"].notna() == took_or_gave).all() and took_or_gave.sum() > 100

@@ -18,7 +18,6 @@ from hfcommon.boundaries import load_countries
 from hfcommon.errors import InputError
 from mine_db import commodities
 from mine_db.default import (
-    MATCH_TOLERANCE,
     SOURCES_DIR,
     _named_rows,  # the allocation rule is the unit under test
     build_default,
@@ -26,8 +25,8 @@ from mine_db.default import (
     read_bibliography,
     read_mines,
     read_national,
-    reconcile,
 )
+from mine_db.rest_of_country import MATCH_TOLERANCE, reconcile
 from mine_db.schema import FILL_ORDER
 
 PRINTED_WORLD_TOTAL_T = {
