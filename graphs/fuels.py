@@ -123,12 +123,11 @@ def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = No
                 basis = f" x {factor:.6g} t rock moved per t ore (ore + overburden + waste rock of {consumer})"
             uncertainty = use.rate.uncertainty.scaled(factor) if use.rate.uncertainty and factor > 0 else None
             try:
-                burner = burning_node(G, use.fuel, attrs.get("country", ""))
-                add_flow(G, burner, consumer, use.rate.value * factor, use.rate.source + basis, uncertainty)
+                add_flow(G, burning_node(G, use.fuel, attrs.get("country", "")), consumer, use.rate.value * factor,
+                         use.rate.source + basis, uncertainty,
+                         **({BASIS_ATTR: use.basis} if use.basis == "moved" else {}))
             except ValueError as exc:
                 raise use.row.error("consumer", str(exc)) from None
-            if use.basis == "moved":
-                G.edges[burner, consumer][BASIS_ATTR] = use.basis
 
 
 def _read_use(params: Parameters, path: str | Path | None) -> list[_UseRow]:

@@ -172,11 +172,13 @@ def add_flow(
     amount: float,
     source: str,
     uncertainty: Distribution | None = None,
+    **attrs: Any,
 ) -> None:
     """Add the edge supplier -> consumer: `amount` supplier units per consumer unit.
 
     Both nodes must exist already (an edge never creates a node silently), and an
     edge is added once: two rows for the same pair are a data error, not a sum.
+    `attrs` are further edge attributes (e.g. graphs.fuels' basis), kept by graphs.io.
     """
     for nid in (supplier, consumer):
         if nid not in G:
@@ -185,4 +187,4 @@ def add_flow(
         raise ValueError(f"flow {supplier!r} -> {consumer!r} is added twice")
     if not source:
         raise ValueError(f"flow {supplier!r} -> {consumer!r} has no source")
-    G.add_edge(supplier, consumer, amount=float(amount), source=source, uncertainty=uncertainty)
+    G.add_edge(supplier, consumer, amount=float(amount), source=source, uncertainty=uncertainty, **attrs)
