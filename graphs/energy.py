@@ -21,7 +21,7 @@ from graphs.model import add_flow, add_node
 from graphs.parameters import Parameter, Parameters
 from graphs.tables import Row, bundled, read_rows
 from hfcommon.countries import to_iso3
-from hfcommon.vocabulary import UNKNOWN_ORIGIN
+from hfcommon.vocabulary import ELECTRICITY, UNKNOWN_ORIGIN
 
 COAL_RATE = "wld_coal_per_gje"
 HEATING_VALUE = "foreign_coal_gj_per_t"
@@ -71,7 +71,7 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
         grid = f"energy:grid:{country}"
         try:
             add_node(G, grid, kind="energy", name=f"Electricity, {country} grid mix (2019)", country=country,
-                     unit="GJ", carrier="electricity", source=row.text("source"))
+                     unit="GJ", carrier=ELECTRICITY, source=row.text("source"))
             _other_power(G, country, params.value("other_power_co2"))
             add_flow(G, f"energy:other_power:{country}", grid, 1 - share.value,
                      f"non-coal share of generation: 1 - ({share.source})", None)
@@ -86,7 +86,7 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
 def _other_power(G: nx.DiGraph, country: str, co2: float) -> None:
     add_node(
         G, f"energy:other_power:{country}", kind="energy", name=f"Non-coal electricity, {country}", country=country,
-        unit="GJ", carrier="electricity",
+        unit="GJ", carrier=ELECTRICITY,
         stressors={"energy": 1.0, "co2": co2},
         stressor_sources={
             "energy": "primary energy of non-combustion electricity, physical energy content method (1 GJ per GJ)",
@@ -100,7 +100,7 @@ def _coal_power(G: nx.DiGraph, country: str, rate: Parameter, coal: str) -> None
     source = f"coal burnt per GJ of electricity [{rate.describe()}]"
     add_node(
         G, f"energy:coal_power:{country}", kind="energy", name=f"Coal-fired electricity, {country}", country=country,
-        unit="GJ", carrier="electricity",
+        unit="GJ", carrier=ELECTRICITY,
         stressors={"process_residue": rate.value}, stressor_sources={"process_residue": f"mass of the coal burnt: {source}"},
         source=f"coal-fired generation burning coal from {coal}",
     )

@@ -12,12 +12,10 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from hfcommon.vocabulary import UNKNOWN_ORIGIN
+from hfcommon.vocabulary import ELECTRICITY, UNKNOWN_ORIGIN
 
 #: Node kinds that process material and so should draw energy (mines burn diesel, concentrators draw power).
 PROCESS_KINDS: tuple[str, ...] = ("mine", "beneficiation", "smelting", "refining", "recycling")
-#: Carrier of grid and captive power nodes.
-ELECTRICITY = "electricity"
 #: Grid status of a node: its own country's grid, the world-average grid, another country's, none.
 GRID_STATES: tuple[str, ...] = ("own", "world", "other", "none")
 AUDIT_COLUMNS: tuple[str, ...] = ("node", "kind", "commodity", "country", "grid", "grid_status", "fuels")

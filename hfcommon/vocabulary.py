@@ -25,6 +25,9 @@ STRESSOR_UNITS: Mapping[str, str] = MappingProxyType({
     CO2: "t CO2-eq",
 })
 
+#: Carrier of the nodes that supply electricity (grids, captive power): what scenarios replace and audits look for.
+ELECTRICITY = "electricity"
+
 #: Node kinds of the supply-chain network, upstream first.
 KINDS: tuple[str, ...] = (
     "mine",

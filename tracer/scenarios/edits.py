@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import networkx as nx
 
 from graphs.model import Distribution, add_node
+from hfcommon.vocabulary import ELECTRICITY
 
 
 def kind_of(G: nx.DiGraph, node: str) -> str:
@@ -26,9 +27,9 @@ def nodes_of_kind(G: nx.DiGraph, kind: str) -> list[str]:
 
 
 def is_electricity(G: nx.DiGraph, node: str) -> bool:
-    """An energy node that supplies electricity (`carrier = "electricity"`, CONTRACTS.md)."""
+    """An energy node that supplies electricity (carrier `ELECTRICITY`, CONTRACTS.md)."""
     attrs = G.nodes[node]
-    return attrs.get("kind") == "energy" and attrs.get("carrier") == "electricity"
+    return attrs.get("kind") == "energy" and attrs.get("carrier") == ELECTRICITY
 
 
 def set_amount(G: nx.DiGraph, u: str, v: str, amount: float, source: str) -> None:

@@ -17,7 +17,7 @@ import networkx as nx
 import pandas as pd
 
 from hfcommon.errors import InputError, did_you_mean
-from hfcommon.vocabulary import UNKNOWN_ORIGIN
+from hfcommon.vocabulary import ELECTRICITY, UNKNOWN_ORIGIN
 from tracer.scenarios.edits import (
     add_process,
     is_electricity,
@@ -201,7 +201,7 @@ def _clean_supply(H: nx.DiGraph, ce: CleanElectricity, country: str, key: str) -
     if node not in H:
         add_process(H, node, kind="energy", name=f"Clean electricity, {country} (scenario)", country=country,
                      unit="GJ", commodity=None, stressors=ce.stressors or {}, source=ce.source)
-        H.nodes[node]["carrier"] = "electricity"
+        H.nodes[node]["carrier"] = ELECTRICITY
     return node
 
 
