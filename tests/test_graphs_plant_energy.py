@@ -119,10 +119,11 @@ def _with_coal(tmp_path: Path, rows: str) -> nx.DiGraph:
 
 
 def test_coal_burnt_at_a_plant_by_hand(tmp_path: Path) -> None:
-    G = _with_coal(tmp_path, "smelting:nickel:CHN,,coal,12.5,output,fixture\n"
+    G = _with_coal(tmp_path, "refining:cobalt:CHN,,coal,12.5,output,fixture\n"
                              "kind=beneficiation,nickel,coal,2,output,fixture\n")
-    # the plant's fuel is its output times the factor: 12.5 GJ of Chinese coal per t nickel
-    assert G.edges["energy:coal_heat:CHN", "smelting:nickel:CHN"]["amount"] == pytest.approx(12.5)
+    # the plant's fuel is its output times the factor: 12.5 GJ of Chinese coal per t cobalt
+    # (a plant that burns no coal in the bundled table)
+    assert G.edges["energy:coal_heat:CHN", "refining:cobalt:CHN"]["amount"] == pytest.approx(12.5)
     coal_t_per_gj = G.edges["energy:coal:CHN", "energy:coal_heat:CHN"]["amount"]
     assert coal_t_per_gj == pytest.approx(1 / RAW_COAL_GJ)
     assert G.nodes["energy:coal_heat:CHN"]["stressors"] == pytest.approx({"process_residue": 1 / RAW_COAL_GJ})
