@@ -105,7 +105,7 @@ OWID_2019_TWH = {"LAO": (14.356, 33.765), "ESP": (12.86, 270.89), "SWE": (0.21, 
 @pytest.mark.parametrize("country", sorted(OWID_2019_TWH))
 def test_an_owid_coal_share_is_its_coal_over_its_generation(country: str) -> None:
     coal, generation = OWID_2019_TWH[country]
-    assert 100 * coal / generation == pytest.approx(OWID_2019[country], abs=0.001)
+    assert 100 * coal / generation == pytest.approx(OWID_2019[country], abs=0.005)  # TWh rounded to 3 decimals
 
 
 @pytest.mark.parametrize("country", sorted(OWID_2019))
