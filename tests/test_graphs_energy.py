@@ -95,10 +95,10 @@ def test_a_bad_grid_row_names_file_row_and_column(tmp_path: Path) -> None:
 
 OWID_2019 = {"MEX": 7.664, "MNG": 92.075, "KAZ": 70.119, "MAR": 42.615,  # OWID/BP/Ember, Coal (% electricity)
              "LAO": 42.518, "ESP": 4.747, "SWE": 0.125, "IRN": 0.195, "UKR": 29.215, "POL": 72.461,
-             "PAK": 17.077, "TJK": 0.0, "TZA": 0.0, "KGZ": 7.117, "LKA": 22.994, "SDN": 0.0}
+             "TUR": 36.715, "PAK": 17.077, "TJK": 0.0, "TZA": 0.0, "KGZ": 7.117, "LKA": 22.994, "SDN": 0.0}
 #: the same rows' coal and total generation, TWh: the share is their ratio (hand check of the reading)
 OWID_2019_TWH = {"LAO": (14.356, 33.765), "ESP": (12.86, 270.89), "SWE": (0.21, 168.42), "IRN": (0.597, 306.298),
-                 "UKR": (44.6, 152.66), "POL": (118.14, 163.04), "PAK": (24.828, 145.386),
+                 "UKR": (44.6, 152.66), "POL": (118.14, 163.04), "TUR": (111.17, 302.79), "PAK": (24.828, 145.386),
                  "KGZ": (1.056, 14.84), "LKA": (3.639, 15.824)}
 
 
