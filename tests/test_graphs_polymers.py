@@ -8,7 +8,10 @@ cracker share plus 0.25 t of steam at 2.634 GJ/t burnt as gas, 380 kWh from Chin
 (Mostert and Bringezu 2019), gas none. The coal route: 3.0 t methanol per t (Shenhua Baotou,
 1.8 Mt for 0.6 Mt) x 43.0 GJ coal per t methanol (SuCCESsIAM) / 20.93 GJ per t raw coal = 6.162 t
 coal and 3.0 x 4.0 = 12 GJ of grid power per t olefin; China's coal carries 0.13 x 4.22 x 1.22 =
-0.669 t overburden and 0.15 t gangue per t.
+0.669 t overburden and 0.15 t gangue per t. Of that coal, the part whose carbon stays in the olefin
+is feedstock, not burnt: (CH2)n is 12.011 / 14.027 = 0.856 t C per t (CIAAW atomic weights, a
+stoichiometric fact), 0.856 x 44.009 / 12.011 = 3.137 t CO2 that is not emitted, the carbon of
+3.137 / 1.980 = 1.584 t of China's raw coal (0.0946 t CO2 per GJ x 20.93 GJ per t).
 """
 
 from __future__ import annotations
@@ -37,6 +40,10 @@ GRID_GJ = 380 * 0.0036
 CTO_COAL_T = 3.0 * 43.0 / (29.3076 * 0.7143)
 CTO_GRID_GJ = 3.0 * 4.0
 CN_COAL_HIDDEN = 0.13 * 4.22 * 1.22 + 0.15
+CN_COAL_CO2 = 0.0946 * 29.3076 * 0.7143
+OLEFIN_CO2 = 12.011 / (12.011 + 2 * 1.008) * (12.011 + 2 * 15.999) / 12.011
+FEED_COAL_T = OLEFIN_CO2 / CN_COAL_CO2
+MINE, TWIN = "energy:coal:CHN", "energy:coal_feedstock:CHN"
 UNTRACED_CO2 = (1 - COAL_SHARE) * (4.26 - 17 * 0.0561 - STEAM_GJ * 0.0561 - 0.38 * 0.5598)
 
 
@@ -75,12 +82,14 @@ def test_polymer_inputs_by_hand(default: nx.DiGraph) -> None:
 
 
 def test_coal_route_inputs_by_hand(default: nx.DiGraph) -> None:
-    """6.162 t of China's coal and 12 GJ of its grid per t of coal-route olefin; the coal beyond
-    the olefin's own tonne is process residue, and no CO2 factor sits on the node (the coal's CO2
+    """6.162 t of China's coal and 12 GJ of its grid per t of coal-route olefin: 1.584 t of the coal
+    as feedstock (its carbon stays in the olefin), 4.578 t burnt or gasified; the coal beyond the
+    olefin's own tonne is process residue, and no CO2 factor sits on the node (the burnt coal's CO2
     is booked at the coal-mining node)."""
     edges = {u: d["amount"] for u, _, d in default.in_edges(COAL_ROUTE, data=True)}
-    assert edges == pytest.approx({"energy:coal:CHN": CTO_COAL_T, "energy:grid:CHN": CTO_GRID_GJ})
+    assert edges == pytest.approx({MINE: CTO_COAL_T - FEED_COAL_T, TWIN: FEED_COAL_T, "energy:grid:CHN": CTO_GRID_GJ})
     assert CTO_COAL_T == pytest.approx(6.162, abs=1e-3)
+    assert OLEFIN_CO2 == pytest.approx(3.1374, abs=1e-4) and FEED_COAL_T == pytest.approx(1.5843, abs=1e-4)
     assert default.nodes[COAL_ROUTE]["stressors"] == {"process_residue": pytest.approx(CTO_COAL_T - 1)}
     assert default.nodes[COAL_ROUTE]["kind"] == "refining"
     assert default.nodes[COAL_ROUTE]["boundary_element"] == "non_metals"
@@ -88,7 +97,8 @@ def test_coal_route_inputs_by_hand(default: nx.DiGraph) -> None:
 
 def test_coal_route_hidden_flows_and_co2_by_hand(per_unit: dict[str, dict[str, float]]) -> None:
     """1 t of coal-route olefin: 6.162 t coal x 0.819 t hidden (0.669 overburden, 0.15 gangue)
-    = 5.049 t, plus the grid's coal; the coal's CO2 (1.980 t per t) at the mine: 12.20 t."""
+    = 5.049 t, feedstock coal included, plus the grid's coal; the CO2 of the coal burnt (1.980 t
+    per t) at the mine: (6.162 - 1.584) x 1.980 = 9.066 t, 12.20 t less the olefin's 3.137 t."""
     route, coal, grid = per_unit[COAL_ROUTE], per_unit["energy:coal:CHN"], per_unit["energy:grid:CHN"]
     assert coal["overburden"] + coal["waste_rock"] == pytest.approx(CN_COAL_HIDDEN)
     assert CN_COAL_HIDDEN == pytest.approx(0.8193, abs=1e-4)
@@ -96,7 +106,8 @@ def test_coal_route_hidden_flows_and_co2_by_hand(per_unit: dict[str, dict[str, f
     own = sum(route[s] - CTO_GRID_GJ * grid[s] for s in hidden)
     assert own == pytest.approx(CTO_COAL_T * CN_COAL_HIDDEN)
     assert own == pytest.approx(5.0485, abs=1e-3)
-    assert route["co2"] - CTO_GRID_GJ * grid["co2"] == pytest.approx(CTO_COAL_T * 0.0946 * 29.3076 * 0.7143)
+    assert route["co2"] - CTO_GRID_GJ * grid["co2"] == pytest.approx((CTO_COAL_T - FEED_COAL_T) * CN_COAL_CO2)
+    assert route["co2"] - CTO_GRID_GJ * grid["co2"] == pytest.approx(12.2034 - 3.1374, abs=1e-3)
     assert route["process_residue"] - CTO_GRID_GJ * grid["process_residue"] == pytest.approx(CTO_COAL_T - 1)
 
 
@@ -134,14 +145,18 @@ def test_untraced_polymer_co2_is_ice_less_the_traced_fuels_by_hand() -> None:
     """On the cracker share (1 - 0.197): ICE's 4.26 t CO2e per t (median of nine car polymers)
     less the cracker and steam gas ((17 + 0.658) GJ x 0.0561) and the polymerisation power
     (0.38 MWh x Ember's 0.5598 t/MWh) = 0.8026 x 3.057 = 2.453 t. The traced CO2 takes the coal
-    route in full: 6.162 t coal x 1.980 + 12 GJ / 3.6 x 0.5598 = 14.07 t per t of its olefin."""
+    route in full, less the olefin's own carbon: 6.162 t coal x 1.980 - 3.137 + 12 GJ / 3.6 x 0.5598
+    = 10.93 t per t of its olefin (14.07 t before the feedstock split, 3.137 t more); per t of
+    polymer 3.79 - 0.197 x 3.137 = 3.17 t."""
     p = default_parameters()
-    cto_co2 = CTO_COAL_T * 0.0946 * 29.3076 * 0.7143 + CTO_GRID_GJ / 3.6 * 0.5598
+    cto_co2 = CTO_COAL_T * CN_COAL_CO2 - OLEFIN_CO2 + CTO_GRID_GJ / 3.6 * 0.5598
     assert p.value("cto_co2_t_per_t") == pytest.approx(cto_co2)
-    assert cto_co2 == pytest.approx(14.069, abs=1e-3)
+    assert cto_co2 == pytest.approx(14.069 - 3.137, abs=1e-3)
+    assert p.value("cto_feedstock_co2_t_per_t") == pytest.approx(OLEFIN_CO2)
+    assert p.value("polyolefin_carbon_t_per_t") == pytest.approx(0.8563, abs=1e-4)
     traced = (1 - COAL_SHARE) * 17 * 0.0561 + COAL_SHARE * cto_co2 + STEAM_GJ * 0.0561 + 0.38 * 0.5598
     assert p.value("polymer_traced_co2_t_per_t") == pytest.approx(traced)
-    assert traced == pytest.approx(3.792, abs=1e-3)
+    assert traced == pytest.approx(3.792 - COAL_SHARE * 3.1374, abs=1e-3)
     assert p.value("polymer_untraced_co2_t_per_t") == pytest.approx(UNTRACED_CO2)
     assert UNTRACED_CO2 == pytest.approx(2.4534, abs=1e-4)
 
