@@ -13,7 +13,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 
-from graphs.carbon import add_manufacturing_energy, add_process_co2
+from graphs.carbon import add_feedstock_coal, add_manufacturing_energy, add_process_co2
 from graphs.chain import add_chain, add_tables
 from graphs.energy import add_coal_mines, add_grids
 from graphs.fuels import add_fuels
@@ -133,6 +133,7 @@ def build_default_network(
     add_tables(G, params, "smelter")  # the Al smelters' captive power (graphs.aluminium)
     add_mine_power(G, params, outputs)
     add_fuels(G, params)
+    add_feedstock_coal(G, DEFAULT_HOME)  # coal-to-olefins' coal whose carbon stays in the polymer
     add_tables(G, params, "polymer")  # plastics and rubber from China's crude and gas (issue 19 item 3)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)
     add_process_co2(G, params)

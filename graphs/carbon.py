@@ -8,7 +8,9 @@ the coal is mined (`energy:coal:*`, whatever burns it) and where oil and gas are
 explains: flux calcination, anode carbon, PFCs, reductants, electrodes
 (`process_co2.csv`), and the electricity of cell factories (`manufacturing_energy.csv`),
 which reaches CO2 through the grid of the factory's country. Every `co2` then flows
-through the same engine and splits as the hidden flows do.
+through the same engine and splits as the hidden flows do. Coal whose carbon stays in a
+product (the olefin of coal-to-olefins) is not burnt: it comes from the coal-mining node's
+feedstock twin (`add_feedstock_coal`), mined the same way but without combustion CO2.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from pathlib import Path
 import networkx as nx
 
 from graphs.chain import coefficient
-from graphs.model import add_flow
+from graphs.model import add_flow, add_node
 from graphs.parameters import Parameter, Parameters
 from graphs.tables import Row, bundled, read_rows
 
 CO2 = "co2"
+#: Id prefix of a coal-mining node's feedstock twin, `energy:coal_feedstock:<ISO3>` (add_feedstock_coal).
+FEEDSTOCK_COAL = "energy:coal_feedstock"
 
 
 def matching_nodes(G: nx.DiGraph, row: Row, column: str) -> list[str]:
@@ -77,3 +81,26 @@ def add_manufacturing_energy(G: nx.DiGraph, params: Parameters, path: str | Path
                 add_flow(G, row.text("supplier"), consumer, c.value, c.source, c.uncertainty)
             except ValueError as exc:
                 raise row.error("supplier", str(exc)) from None
+
+
+def add_feedstock_coal(G: nx.DiGraph, country: str) -> str:
+    """Add `energy:coal_feedstock:<country>`: the country's mined coal, for uses that keep its carbon.
+
+    Why a twin and not a negative CO2: a coal-mining node books the CO2 of burning every
+    tonne it delivers, whatever burns it, and stressors are non-negative. Coal whose carbon
+    ends in a product is drawn from this twin instead: the mine's attributes, stressors
+    (overburden, gangue, heating value), ranges and inputs, less its `co2`, so the coal is
+    still mined with the same hidden flows and only the CO2 of burning it goes. Call it
+    after every input of the mine is added (tests compare the two in the built network).
+    """
+    mine, twin = f"energy:coal:{country}", f"{FEEDSTOCK_COAL}:{country}"
+    attrs = G.nodes[mine]
+    kept = {key: {s: v for s, v in (attrs.get(key) or {}).items() if s != CO2}
+            for key in ("stressors", "stressor_sources", "stressor_uncertainty")}
+    add_node(G, twin, **{**attrs, **kept, "name": f"{attrs['name']}, as feedstock (carbon kept in the product)",
+                         "source": f"{attrs.get('source', '')}; feedstock twin of {mine}: its coal, mined the same "
+                                   "way, whose carbon stays in a product (no combustion CO2)"})
+    for supplier, _, edge in G.in_edges(mine, data=True):
+        extra = {k: v for k, v in edge.items() if k not in ("amount", "source", "uncertainty")}
+        add_flow(G, supplier, twin, edge["amount"], edge["source"], edge["uncertainty"], **extra)
+    return twin

@@ -158,11 +158,11 @@ def test_report_shows_co2_per_vehicle_when_the_summary_has_it() -> None:
 def test_plastics_and_rubber_carry_their_production_co2_by_hand(result: api.RunResult) -> None:
     """Cracker-made plastics' CO2 per t is ICE v2.0's cradle-to-gate 4.26 t: the gas and electricity
     traced through refining:polymers:CHN plus the untraced rest booked there on the cracker share
-    (1 - 5.96 / 30.2; the coal-to-olefins share is traced in full, test_graphs_polymers.py), never
+    (1 - 5.06 / 19.27; the coal-to-olefins share is traced in full, test_graphs_polymers.py), never
     counted twice; natural rubber keeps ICE v2.0 'general' rubber, 2.85 t/t (+-30 %)."""
     net = result.network
     assert net.nodes["refining:polymers:CHN"]["stressors"]["co2"] == pytest.approx(
-        (1 - 5.96 / 30.2) * (4.26 - (17 + 0.25 * 2.63383) * 0.0561 - 0.38 * 0.5598))
+        (1 - 5.06 / 19.27) * (4.26 - (17 + 0.25 * 2.63383) * 0.0561 - 0.38 * 0.5598))
     assert "co2" not in net.nodes["material:plastics"]["stressors"]
     assert net.nodes["market:natural_rubber:WLD"]["stressors"]["co2"] == pytest.approx(2.85)
     assert net.nodes["market:natural_rubber:WLD"]["stressor_uncertainty"]["co2"].params == pytest.approx(
