@@ -38,6 +38,8 @@ def test_a_tonne_of_tin_moves_the_pmf_factors_tmr(default: nx.DiGraph) -> None:
     assert node["stressors"] == {"waste_rock": pytest.approx(502 - 415), "tailings": pytest.approx(415 - 1)}
     # hidden flows + the tonne of tin in the car = the PMF TMR of 502 kg per kg
     assert sum(node["stressors"].values()) + 1 == pytest.approx(502)
+    # mass closes: the crude ore beyond the tin enters here (external_mass) and leaves as tailings
+    assert node["external_mass"] == pytest.approx(node["stressors"]["tailings"])
     # tin_tmr_factor's low end is the NIMS ore-TMR of tin, 95 t per t
     low = graphs.build_default_network(overrides={"tin_tmr_factor": 95 / 502}).nodes[SUPPLY]["stressors"]
     assert sum(low.values()) + 1 == pytest.approx(95)
