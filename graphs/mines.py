@@ -29,6 +29,8 @@ from mine_db import commodities
 POOL = "other"
 #: Parameter name prefix of mine-site electricity, kWh per t ore, by commodity.
 POWER_PREFIX = "mine_power_kwh_per_t_ore_"
+#: Suffix of the rate of a commodity's direct-shipping sites (ore crushed and screened, nothing rejected).
+DIRECT_SHIPPING_SUFFIX = "_direct_shipping"
 #: Columns of the canonical mine table (docs/CONTRACTS.md, mine_db -> graphs) used here.
 MINE_COLUMNS: tuple[str, ...] = (
     "mine_id",
@@ -66,6 +68,12 @@ class SiteOutput:
     metal_t: float
     ore_t: float
     concentrate_per_t: float
+    mine_type: str
+
+    @property
+    def direct_shipping(self) -> bool:
+        """Whether the site ships its ore as mined: concentrate tonnes equal ore tonnes, no tailings."""
+        return math.isclose(self.concentrate_per_t * self.metal_t, self.ore_t, rel_tol=1e-9)
 
 
 def supply_market(commodity: str) -> str:
@@ -147,7 +155,8 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
             values["ore_t"] / values["metal_t"],
             f"ore_t / metal_t of site {mine_id}: t ore per {commodity.unit} (mine_db: {source})",
         )
-        outputs.append(SiteOutput(code, country, plant, values["metal_t"], values["ore_t"], concentrate))
+        outputs.append(SiteOutput(code, country, plant, values["metal_t"], values["ore_t"], concentrate,
+                                  str(site["mine_type"])))
     return outputs
 
 
@@ -302,15 +311,18 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
     """Electricity of mining and concentrating, drawn by each site's beneficiation node.
 
     kWh per t ore comes from `mine_power_kwh_per_t_ore_<commodity>` (no parameter, no
-    edge: a stated gap); the site's own ore per tonne turns it into GJ per t of basis.
+    edge: a stated gap); a direct-shipping site (its ore shipped as mined, nothing
+    rejected) takes `..._<commodity>_direct_shipping` where that exists, because crushing
+    and screening draw far less than grinding and separating. Brine sites mill no ore,
+    so they draw none. The site's own ore per tonne turns the rate into GJ per t of basis.
     The grid is the producing country's where the network models it, else the world
     average (`energy:grid:WLD`).
     """
     if any(name.startswith(POWER_PREFIX) for name in params) and "kwh_gj" not in params:
         raise InputError("mine-site electricity needs the parameter 'kwh_gj' (GJ per kWh)")
     for site in outputs:
-        name = f"{POWER_PREFIX}{site.commodity}"
-        if name not in params:
+        name = _power_parameter(params, site)
+        if name is None:
             continue
         per_ore = params[name]
         grid = f"energy:grid:{site.country}" if f"energy:grid:{site.country}" in G else "energy:grid:WLD"
@@ -319,6 +331,16 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
         add_flow(G, grid, site.node, per_ore.value * factor,
                  f"mine and concentrator electricity: {per_ore.describe()} x ore_t / metal_t "
                  f"{site.ore_t / site.metal_t:.6g} x 0.0036 GJ/kWh; grid {grid}", scaled)
+
+
+def _power_parameter(params: Parameters, site: SiteOutput) -> str | None:
+    """The parameter of a site's kWh per t ore, or None (brine, or no rate for its commodity)."""
+    if site.mine_type == "brine":
+        return None
+    name = f"{POWER_PREFIX}{site.commodity}"
+    if site.direct_shipping and f"{name}{DIRECT_SHIPPING_SUFFIX}" in params:
+        return f"{name}{DIRECT_SHIPPING_SUFFIX}"
+    return name if name in params else None
 
 
 def _add_pool(G: nx.DiGraph, code: str, members: Mapping[str, float]) -> None:

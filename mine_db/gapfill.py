@@ -20,7 +20,10 @@ Monte Carlo):
 5. `global`: the same mean over all countries, where at least `MIN_SAMPLE` mines report.
 6. `default`: the sourced default of the commodity, method and deposit type
    (`mine_db.commodities`, `data/default_coefficients.csv`), whose published range
-   gives its spread (`*_fill_sigma`) and whose sample size its `*_fill_n`.
+   gives its spread (`*_fill_sigma`) and whose sample size its `*_fill_n`; flagged
+   `definition` instead where the default holds by the product's definition (bauxite's
+   grade 1: the ore is the product; no stripping at brine operations), so a reader and
+   `tracer db coverage` do not count it as a gap.
 
 A mine's kind is its commodity, mining method (`surface`: open_pit, mixed;
 `underground`; `brine`) and, where the row states one, its deposit type (`deposit_type`:
@@ -72,10 +75,11 @@ def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
     records = []
     for code, how, deposit in zip(out["commodity"], method, out["deposit_type"], strict=True):
         row = commodities.default(code, how, deposit if isinstance(deposit, str) else None, var)
-        label = f"{var}|default|{row.commodity}|{row.method or '*'}|{row.deposit_type or '*'}"
+        level = "definition" if row.quality == "definition" else "default"
+        label = f"{var}|{level}|{row.commodity}|{row.method or '*'}|{row.deposit_type or '*'}"
         records.append((row.value, np.nan if row.n is None else row.n,
-                        np.nan if row.sigma is None else row.sigma, label))
-    frame = pd.DataFrame.from_records(records, columns=["mean", "n", "sigma", "label"], index=out.index)
+                        np.nan if row.sigma is None else row.sigma, label, level))
+    frame = pd.DataFrame.from_records(records, columns=["mean", "n", "sigma", "label", "level"], index=out.index)
     return frame.astype({"mean": float, "n": float, "sigma": float})
 
 
@@ -254,6 +258,7 @@ def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None, own_values
             n = n.where(~gap, candidate["n"])
             sigma = sigma.where(~gap, candidate["sigma"])
             group = group.where(~gap, _group_label(out, var, level, kind, method, defaults))
+        flags = flags.mask(flags == "default", defaults["level"])
         out[var] = values
         out[f"{var}_fill"] = flags.astype("str")
         out[f"{var}_fill_n"] = n
@@ -261,6 +266,7 @@ def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None, own_values
         out[f"{var}_fill_group"] = group.astype("str")
 
     present = out["concentrate_grade"].notna()
-    out["concentrate_grade_fill"] = pd.Series(np.where(present, "mine", "default"), index=out.index).astype("str")
-    out["concentrate_grade"] = out["concentrate_grade"].fillna(_defaults(out, method, "concentrate_grade")["mean"])
+    defaults = _defaults(out, method, "concentrate_grade")
+    out["concentrate_grade_fill"] = defaults["level"].where(~present, "mine").astype("str")
+    out["concentrate_grade"] = out["concentrate_grade"].fillna(defaults["mean"])
     return out

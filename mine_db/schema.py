@@ -37,8 +37,9 @@ DType = Literal["str", "float", "int"]
 MINE_TYPES: frozenset[str] = frozenset({"open_pit", "underground", "brine", "mixed"})
 RESOLUTIONS: frozenset[str] = frozenset({"mine", "rest_of_country"})
 STRIPPING_WASTES: frozenset[str] = frozenset({"overburden", "waste_rock"})
-#: Gap-fill levels, best first (mine_db.gapfill).
-FILL_ORDER: tuple[str, ...] = ("mine", "national", "country", "pooled", "global", "default")
+#: Gap-fill levels, best first (mine_db.gapfill). `definition`: a value true by the product's
+#: definition (bauxite is sold as the ore itself: grade 1), not a fill of any sample.
+FILL_ORDER: tuple[str, ...] = ("mine", "definition", "national", "country", "pooled", "global", "default")
 #: Columns `mine_db.allocation.allocate` adds (a reloaded allocated table carries them).
 ALLOCATION_COLUMNS: tuple[str, ...] = (
     "allocation_method", "allocation_share", "byproduct_host", "byproduct_share", "standalone_hidden_t",

@@ -37,19 +37,36 @@ def test_fill_shares_sum_to_one_and_match_the_sites(flows) -> None:
 
 def test_thin_fills_are_fills_of_fewer_than_five_mines_or_of_no_sample(flows) -> None:
     """A fill counts as thin when its sample has under 5 mines or no count (an assumption); a
-    site's own value and a national statistic never do. The share is part of the fill levels."""
+    site's own value, a value true by definition and a national statistic never do. The share
+    is part of the fill levels."""
     mines = load_default()
     report = coverage(flows, mines)
     sites = site_hidden(flows, mines)
     for var in ("strip_ratio", "grade", "recovery"):
         fill, n = sites[f"{var}_fill"], sites[f"{var}_fill_n"]
-        by_hand = sites.loc[~fill.isin(["mine", "national"]) & ~(n >= 5), "hidden_t"].sum() / sites["hidden_t"].sum()
+        by_hand = (sites.loc[~fill.isin(["mine", "definition", "national"]) & ~(n >= 5), "hidden_t"].sum()
+                   / sites["hidden_t"].sum())
         assert report["thin_fill_share"][var] == pytest.approx(by_hand, rel=1e-12)
-        on_fills = 1 - report["share_by_fill"][var]["mine"] - report["share_by_fill"][var]["national"]
+        on_fills = 1 - sum(report["share_by_fill"][var][level] for level in ("mine", "definition", "national"))
         assert 0 < report["thin_fill_share"][var] <= on_fills + 1e-12
     # country, pooled and global fills rest on >= 5 mines by construction (mine_db.gapfill)
     shared = sites[sites["strip_ratio_fill"].isin(["country", "pooled", "global"])]
     assert (shared["strip_ratio_fill_n"] >= 5).all()
+
+
+def test_bauxite_grade_holds_by_definition_and_is_no_gap(flows) -> None:
+    """Bauxite is sold as the ore itself: its grade 1 is flagged `definition`, never a thin fill."""
+    mines = load_default()
+    bauxite = mines[mines["commodity"] == "bauxite"]
+    assert (bauxite["grade"] == 1.0).all()
+    assert set(bauxite["grade_fill"]) == {"definition"}
+    assert set(bauxite["concentrate_grade_fill"]) == {"definition"}
+    assert set(bauxite["recovery_fill"]) == {"default"}  # assumption A33, a real gap
+    report = coverage(flows, mines)
+    sites = site_hidden(flows, mines)
+    share = sites.loc[sites["commodity"] == "bauxite", "hidden_t"].sum() / sites["hidden_t"].sum()
+    assert report["share_by_fill"]["grade"]["definition"] == pytest.approx(share)
+    assert report["share_by_fill"]["strip_ratio"]["definition"] == 0.0
 
 
 def test_large_sites_on_fills_name_a_document(flows) -> None:

@@ -250,8 +250,8 @@ def test_mine_site_electricity_by_hand(tiny_mines: pd.DataFrame, sourcing: Path)
     assert G.edges["energy:grid:CHN", "beneficiation:cn1"]["amount"] == pytest.approx(39 * 160 * 0.0036)
     assert G.edges["energy:grid:CHL", "beneficiation:cl1"]["uncertainty"].params == pytest.approx(
         (20 * 100 * 0.0036, 112 * 100 * 0.0036))
-    # no published mine electricity for lithium: no edge (a stated gap)
-    assert not any(G.nodes[p]["kind"] == "energy" for p in G.predecessors("beneficiation:au1"))
+    # hard-rock lithium: the copper rate (assumption mine_power_kwh_per_t_ore_lithium) x 3000 t ore / 40 t Li
+    assert G.edges["energy:grid:AUS", "beneficiation:au1"]["amount"] == pytest.approx(39 * 75 * 0.0036)
 
 
 def test_smelter_residue_uses_the_supply_weighted_concentrate_mass(tiny_mines: pd.DataFrame, sourcing: Path) -> None:

@@ -93,14 +93,27 @@ def test_a_bad_grid_row_names_file_row_and_column(tmp_path: Path) -> None:
     assert info.value.column == "coal_mined_in"
 
 
-OWID_2019 = {"MEX": 7.664, "MNG": 92.075, "KAZ": 70.119, "MAR": 42.615}  # OWID/BP/Ember, Coal (% electricity)
+OWID_2019 = {"MEX": 7.664, "MNG": 92.075, "KAZ": 70.119, "MAR": 42.615,  # OWID/BP/Ember, Coal (% electricity)
+             "LAO": 42.518, "ESP": 4.747, "SWE": 0.125, "IRN": 0.195, "UKR": 29.215, "POL": 72.461,
+             "TUR": 36.715, "PAK": 17.077, "TJK": 0.0, "TZA": 0.0, "KGZ": 7.117, "LKA": 22.994, "SDN": 0.0}
+#: the same rows' coal and total generation, TWh: the share is their ratio (hand check of the reading)
+OWID_2019_TWH = {"LAO": (14.356, 33.765), "ESP": (12.86, 270.89), "SWE": (0.21, 168.42), "IRN": (0.597, 306.298),
+                 "UKR": (44.6, 152.66), "POL": (118.14, 163.04), "TUR": (111.17, 302.79), "PAK": (24.828, 145.386),
+                 "KGZ": (1.056, 14.84), "LKA": (3.639, 15.824)}
+
+
+@pytest.mark.parametrize("country", sorted(OWID_2019_TWH))
+def test_an_owid_coal_share_is_its_coal_over_its_generation(country: str) -> None:
+    coal, generation = OWID_2019_TWH[country]
+    assert 100 * coal / generation == pytest.approx(OWID_2019[country], abs=0.005)  # TWh rounded to 3 decimals
 
 
 @pytest.mark.parametrize("country", sorted(OWID_2019))
 def test_grids_beyond_table_1_take_their_owid_2019_coal_share(default: nx.DiGraph, country: str) -> None:
     """Mine sites there drew most on the world grid before (issue 19); they burn world-average coal."""
     assert _coal_share(default, country) == pytest.approx(OWID_2019[country] / 100)
-    assert default.has_edge("energy:coal:WLD", f"energy:coal_power:{country}")
+    # a coal-free grid (Tajikistan, Tanzania, Sudan) has no coal plant at all
+    assert default.has_edge("energy:coal:WLD", f"energy:coal_power:{country}") == (OWID_2019[country] > 0)
     sites = [v for v in default.successors(f"energy:grid:{country}") if default.nodes[v]["country"] == country]
     assert sites and not any(default.nodes[v]["country"] == country
                              for v in default.successors("energy:grid:WLD"))

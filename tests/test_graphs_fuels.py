@@ -201,3 +201,37 @@ def test_oil_and_gas_hidden_flows_follow_their_parameters() -> None:
     crude = math.fsum(x0[n] for n in wells if G.nodes[n]["carrier"] == "crude_oil")
     assert api.run(network=G).summary["hidden_t"] - base["hidden_t"] == pytest.approx(
         0.5 * math.fsum(x[n] for n in wells) - 0.20 * crude, rel=1e-6)
+
+
+SCE_GJ = 29.3076  # GJ per t standard coal (GB/T 2589)
+
+
+def test_nickel_plants_split_the_gb25323_comprehensive_energy_by_hand(default: nx.DiGraph) -> None:
+    # GB 25323-2023 Table 7, grade 2: concentrate-to-nickel 3,650 kgce/t, matte-to-nickel 1,380 kgce/t
+    smelt_gj, refine_gj = (3650 - 1380) * SCE_GJ / 1000, 1380 * SCE_GJ / 1000
+    smelter, refinery = "smelting:nickel:CHN", "refining:nickel:CHN"
+    assert default.edges["energy:coal_heat:CHN", smelter]["amount"] == pytest.approx(smelt_gj * 0.5)
+    assert default.edges["energy:grid:CHN", smelter]["amount"] == pytest.approx(smelt_gj * 0.5)
+    assert default.edges["energy:coal_heat:CHN", refinery]["amount"] == pytest.approx(refine_gj * 0.2)
+    assert default.edges["energy:grid:CHN", refinery]["amount"] == pytest.approx(refine_gj * 0.8)
+    # range: grade 1 to grade 3 and the electricity share's range, corners moving together
+    low, _, high = default.edges["energy:coal_heat:CHN", smelter]["uncertainty"].params
+    assert (low, high) == pytest.approx(((3450 - 2000) * SCE_GJ / 1000 * 0.3, (4680 - 1300) * SCE_GJ / 1000 * 0.7))
+
+
+def test_rare_earth_plants_take_gb29435_and_the_metal_is_all_electricity(default: nx.DiGraph) -> None:
+    oxide, metal = "refining:rare_earth_oxide:CHN", "refining:rare_earth_metal:CHN"
+    # GB 29435-2025 grade 2: PrNd oxide (mixed ore) 1.44 tce/t, PrNd metal 1.14 tce/t
+    assert default.edges["energy:coal_heat:CHN", oxide]["amount"] == pytest.approx(1.44 * SCE_GJ * 0.6)
+    assert default.edges["energy:grid:CHN", oxide]["amount"] == pytest.approx(1.44 * SCE_GJ * 0.4)
+    assert default.edges["energy:grid:CHN", metal]["amount"] == pytest.approx(1.14 * SCE_GJ)
+    assert not default.has_edge("energy:coal_heat:CHN", metal)
+
+
+def test_a_tonne_of_nickel_smelted_emits_its_coal_at_the_ipcc_factor(default: nx.DiGraph) -> None:
+    fuel_gj = (3650 - 1380) * SCE_GJ / 1000 * 0.5  # 33.26 GJ of coal per t nickel
+    coal_t = fuel_gj * default.edges["energy:coal:CHN", "energy:coal_heat:CHN"]["amount"]
+    assert coal_t == pytest.approx(fuel_gj / RAW_COAL_GJ)
+    co2 = coal_t * default.nodes["energy:coal:CHN"]["stressors"]["co2"]
+    assert co2 == pytest.approx(fuel_gj * 0.0946)  # IPCC 2006 Vol. 2 Table 1.4, other bituminous coal
+    assert co2 == pytest.approx(3.147, abs=1e-3)

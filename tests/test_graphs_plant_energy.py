@@ -61,17 +61,18 @@ def test_every_chinese_smelter_and_refinery_of_the_battery_metals_draws_chinas_g
     assert len(cells) == 12 and set(cells["grid"]) == {"energy:grid:CHN"}
 
 
-def test_every_mine_but_brine_burns_diesel_and_concentrators_of_seven_metals_draw_power(default: nx.DiGraph,
+def test_every_mine_but_brine_burns_diesel_and_every_concentrator_but_brine_draws_power(default: nx.DiGraph,
                                                                                          audit) -> None:
     mines = audit[audit["kind"] == "mine"]
+    brine = {n for n in mines["node"] if default.nodes[n]["mine_type"] == "brine"}
     unfuelled = set(mines.loc[mines["fuels"] == "", "node"])
-    assert unfuelled == {n for n in mines["node"] if default.nodes[n]["mine_type"] == "brine"}
+    assert unfuelled == brine and len(brine) == 4
     assert set(mines.loc[mines["fuels"] != "", "fuels"]) == {"diesel"}
     concentrators = audit[audit["kind"] == "beneficiation"]
-    powered = set(concentrators.loc[concentrators["grid_status"] != "none", "commodity"])
-    assert powered == {"bauxite", "cobalt", "copper", "lead", "nickel", "pgm", "zinc"}
-    unpowered = set(concentrators.loc[concentrators["grid_status"] == "none", "commodity"])
-    assert unpowered == {"graphite", "iron_ore", "lithium", "manganese", "rare_earths"}
+    unpowered = set(concentrators.loc[concentrators["grid_status"] == "none", "node"])
+    assert unpowered == {n.replace("mine:", "beneficiation:", 1) for n in brine}
+    assert set(concentrators["commodity"]) == {"bauxite", "cobalt", "copper", "graphite", "iron_ore", "lead",
+                                               "lithium", "manganese", "nickel", "pgm", "rare_earths", "zinc"}
 
 
 def test_bauxite_mines_take_iai_electricity_and_heavy_oil(default: nx.DiGraph) -> None:
@@ -119,10 +120,11 @@ def _with_coal(tmp_path: Path, rows: str) -> nx.DiGraph:
 
 
 def test_coal_burnt_at_a_plant_by_hand(tmp_path: Path) -> None:
-    G = _with_coal(tmp_path, "smelting:nickel:CHN,,coal,12.5,output,fixture\n"
+    G = _with_coal(tmp_path, "refining:cobalt:CHN,,coal,12.5,output,fixture\n"
                              "kind=beneficiation,nickel,coal,2,output,fixture\n")
-    # the plant's fuel is its output times the factor: 12.5 GJ of Chinese coal per t nickel
-    assert G.edges["energy:coal_heat:CHN", "smelting:nickel:CHN"]["amount"] == pytest.approx(12.5)
+    # the plant's fuel is its output times the factor: 12.5 GJ of Chinese coal per t cobalt
+    # (a plant that burns no coal in the bundled table)
+    assert G.edges["energy:coal_heat:CHN", "refining:cobalt:CHN"]["amount"] == pytest.approx(12.5)
     coal_t_per_gj = G.edges["energy:coal:CHN", "energy:coal_heat:CHN"]["amount"]
     assert coal_t_per_gj == pytest.approx(1 / RAW_COAL_GJ)
     assert G.nodes["energy:coal_heat:CHN"]["stressors"] == pytest.approx({"process_residue": 1 / RAW_COAL_GJ})
@@ -163,3 +165,72 @@ def test_pgm_concentrators_take_the_copper_rate_on_their_own_grid(default: nx.Di
     # Zimbabwe's Great Dyke concentrators take Zimbabwe's grid: 42.067 % coal in 2019 (OWID, grids.csv)
     assert default.has_edge("energy:grid:ZWE", "beneficiation:zwe-unki-pgm")
     assert default.edges["energy:coal_power:ZWE", "energy:grid:ZWE"]["amount"] == pytest.approx(0.42067)
+
+
+# NRRI for NREL (H2Integrate nrri_ore/perf_coeffs.csv): kWh per long ton of pellets (mining, crushing,
+# beneficiation), long tons of pellets and of crushed crude ore, of five US taconite mines
+NRRI = {
+    "Tilden": (12.02, 9.84, 57.35163458, 7457805, 20500000),
+    "Hibbing": (5.419861815, 1.699663584, 107.89, 7400230, 28083000),
+    "United": (7.1, 10.57, 67.45, 4841000, 14920000),
+    "Minorca": (10.9, 9.09, 67.63, 2787480, 8460000),
+    "Northshore": (8.43, 9.79, 72.68, 4541386, 16860000),
+}
+LONG_TON_T = 1.0160469088
+
+
+def _per_t_ore(mining: float, crushing: float, concentrating: float, pellets: float, ore: float) -> float:
+    return (mining + crushing + concentrating) * pellets / ore / LONG_TON_T
+
+
+def test_iron_ore_concentrators_take_the_median_of_five_taconite_mines() -> None:
+    params = default_parameters()
+    full = sorted(_per_t_ore(*row) for row in NRRI.values())
+    assert full == pytest.approx([24.10, 27.18, 28.36, 28.41, 29.83], abs=0.005)
+    assert params.value("mine_power_kwh_per_t_ore_iron_ore") == pytest.approx(full[2], abs=0.005)
+    assert params["mine_power_kwh_per_t_ore_iron_ore"].uncertainty.params == pytest.approx((full[0], full[-1]),
+                                                                                           abs=0.005)
+    # direct-shipping ore: the mining and crushing share only (assumption)
+    crushing = sorted(_per_t_ore(m, c, 0, p, o) for m, c, _, p, o in NRRI.values())
+    assert crushing == pytest.approx([1.85, 4.83, 5.64, 6.48, 7.83], abs=0.005)
+    dso = "mine_power_kwh_per_t_ore_iron_ore_direct_shipping"
+    assert params.value(dso) == pytest.approx(crushing[2], abs=0.005)
+    assert params[dso].uncertainty.params == pytest.approx((crushing[0], crushing[-1]), abs=0.005)
+
+
+def test_a_direct_shipping_iron_mine_draws_the_crushing_rate_and_a_concentrator_the_full_rate(
+        default: nx.DiGraph) -> None:
+    sites = mine_db.load_default().set_index("mine_id")
+    hamersley = sites.loc["aus-hamersley-iron-mines-rio-tinto-iron_ore"]  # 220.6 Mt ore shipped as mined
+    assert hamersley["concentrate_t"] == pytest.approx(hamersley["ore_t"])
+    edge = default.edges["energy:grid:AUS", "beneficiation:aus-hamersley-iron-mines-rio-tinto-iron_ore"]
+    assert edge["amount"] == pytest.approx(5.64 * hamersley["ore_t"] / hamersley["metal_t"] * KWH_GJ)
+    minntac = sites.loc["usa-minntac-iron_ore"]  # 39.1 Mt taconite to 13.1 Mt concentrate
+    assert minntac["concentrate_t"] < minntac["ore_t"]
+    edge = default.edges["energy:grid:USA", "beneficiation:usa-minntac-iron_ore"]
+    assert edge["amount"] == pytest.approx(28.36 * minntac["ore_t"] / minntac["metal_t"] * KWH_GJ)
+    assert edge["uncertainty"].params == pytest.approx(
+        tuple(v * minntac["ore_t"] / minntac["metal_t"] * KWH_GJ for v in (24.10, 29.83)))
+
+
+def test_manganese_graphite_spodumene_and_rare_earth_concentrators_draw_their_assumed_rates(
+        default: nx.DiGraph) -> None:
+    params = default_parameters()
+    assert params.value("mine_power_kwh_per_t_ore_manganese") == pytest.approx(5.64)
+    for code in ("graphite", "lithium", "rare_earths"):
+        assert params.value(f"mine_power_kwh_per_t_ore_{code}") == 39  # the copper rate
+        assert f"mine_power_kwh_per_t_ore_{code}" in default.graph["assumptions"]
+    sites = mine_db.load_default().set_index("mine_id")
+    balama = sites.loc["moz-balama-graphite"]  # 1.154 Mt ore to 152 kt graphite
+    edge = default.edges["energy:grid:WLD", "beneficiation:moz-balama-graphite"]
+    assert edge["amount"] == pytest.approx(39 * 1.154e6 / 152e3 * KWH_GJ)
+    assert balama["ore_t"] / balama["metal_t"] == pytest.approx(1.154e6 / 152e3)
+    greenbushes = sites.loc["aus-greenbushes-lithium"]
+    edge = default.edges["energy:grid:AUS", "beneficiation:aus-greenbushes-lithium"]
+    assert edge["amount"] == pytest.approx(39 * greenbushes["ore_t"] / greenbushes["metal_t"] * KWH_GJ)
+    # a brine site mills no ore: no electricity edge at all
+    atacama = "beneficiation:chl-salar-de-atacama-sqm-lithium"
+    assert not any(default.nodes[s]["kind"] == "energy" for s in default.predecessors(atacama))
+    black_rock = sites.loc["zaf-black-rock-nchwaning-gloria-assmang-manganese"]
+    edge = default.edges["energy:grid:ZAF", "beneficiation:zaf-black-rock-nchwaning-gloria-assmang-manganese"]
+    assert edge["amount"] == pytest.approx(5.64 * black_rock["ore_t"] / black_rock["metal_t"] * KWH_GJ)

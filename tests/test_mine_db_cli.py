@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 import mine_db
 from hfcommon.errors import InputError
 from mine_db.loaders import read_sites
+from mine_db.schema import FILL_ORDER
 from tracer.cli import app, main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mine_db"
@@ -50,6 +51,22 @@ def test_info_text_mentions_totals() -> None:
     result = runner.invoke(app, ["db", "info", "--db", str(SITES)])
     assert result.exit_code == 0
     assert "8 sites in 5 countries" in " ".join(result.stdout.split())
+
+
+def test_info_text_shows_every_fill_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text table's shares of a variable add up: the national statistic (1/9 of copper's
+    grade here) has its own column, as do the other levels of the ladder."""
+    monkeypatch.setenv("COLUMNS", "160")
+    result = runner.invoke(app, ["db", "info", "--db", str(SITES)])
+    assert result.exit_code == 0
+    header = next(line for line in result.stdout.splitlines() if "variable" in line)
+    assert [word for word in header.replace("┃", " ").split()] == ["variable", *FILL_ORDER]
+    info = _json(["db", "info", "--db", str(SITES), "--json"])
+    grade_row = next(line for line in result.stdout.splitlines() if line.startswith("│ grade"))
+    shown = [float(cell.strip().rstrip("%")) for cell in grade_row.strip("│").split("│")[1:]]
+    expected = [100 * info["fill_share_of_hidden_t"]["grade"][level] for level in FILL_ORDER]
+    assert shown == pytest.approx(expected, abs=0.05)
+    assert sum(shown) == pytest.approx(100, abs=0.2)
 
 
 def test_info_defaults_to_bundled(monkeypatch: pytest.MonkeyPatch) -> None:

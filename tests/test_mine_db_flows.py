@@ -65,7 +65,7 @@ def test_bauxite_is_overburden_and_has_no_tailings() -> None:
     assert r["tailings_t"] == pytest.approx(0.0)
     assert r["overburden_t"] == pytest.approx(1_000_000.0)
     assert r["waste_rock_t"] == 0.0
-    assert (r["grade_fill"], r["recovery_fill"], r["strip_ratio_fill"]) == ("default", "default", "default")
+    assert (r["grade_fill"], r["recovery_fill"], r["strip_ratio_fill"]) == ("definition", "default", "default")
 
 
 def test_graphite_basis_content() -> None:

@@ -41,8 +41,8 @@ def site_hidden(flows: pd.DataFrame, mines: pd.DataFrame) -> pd.DataFrame:
     return sites.reset_index()
 
 
-#: Levels whose value is no sample of mines: the site's own, or a published national statistic.
-NOT_A_SAMPLE = ("mine", "national")
+#: Levels whose value is no sample of mines: the site's own, true by definition, or a national statistic.
+NOT_A_SAMPLE = ("mine", "definition", "national")
 
 
 def thin_fill(sites: pd.DataFrame, var: str) -> pd.Series:
@@ -69,7 +69,7 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
     documents = _site_documents()
     largest = []
     for _, site in sites.head(top).iterrows():
-        on_fill = [v for v in FILLED if site[f"{v}_fill"] != "mine"]
+        on_fill = [v for v in FILLED if site[f"{v}_fill"] not in ("mine", "definition")]
         largest.append({
             "mine_id": site["mine_id"], "name": site["name"], "country": site["country"],
             "commodity": site["commodity"], "hidden_t": float(site["hidden_t"]), "share": float(site["share"]),

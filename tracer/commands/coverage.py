@@ -28,7 +28,7 @@ def coverage_command(
         typer.echo(to_json(report))
         return
     show(f"Fleet hidden flows ({quantity(report['hidden_t'])}) by fill level",
-         [Col("variable"), *(Col(level, True) for level in FILL_ORDER),
+         [Col("variable"), *(Col(level, True, drop=2 if level == "definition" else 0) for level in FILL_ORDER),
           Col(f"fill of < {report['min_sample']} mines", True, drop=1)],
          [(var.replace("_", " "), *(percent(report["share_by_fill"][var][level]) for level in FILL_ORDER),
            percent(report["thin_fill_share"][var])) for var in FILLED])

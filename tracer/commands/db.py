@@ -13,6 +13,7 @@ import typer
 
 from hfcommon.display import count, country_name, node_name, percent, quantity
 from hfcommon.output import to_json
+from mine_db.schema import FILL_ORDER
 from tracer import sites
 from tracer.commands import coverage
 from tracer.commands.options import JsonOption, out_file_option
@@ -38,9 +39,8 @@ def _print_info(summary: dict[str, object], title: str) -> None:
          caption="production in each commodity's basis (t Fe, t gross bauxite, t metal, t Pt+Pd, t REO ...); "
                  "own: share of production on the site's own value")
     levels: dict[str, dict[str, float | None]] = summary["fill_share_of_hidden_t"]  # type: ignore[assignment]
-    fill_levels = ("mine", "country", "global", "default")
-    show("Share of hidden tonnes resting on each gap-fill level", [Col("variable"), *(Col(lv, True) for lv in fill_levels)],
-         [(var.replace("_", " "), *(_pct(shares[lv]) for lv in fill_levels)) for var, shares in levels.items()])
+    show("Share of hidden tonnes resting on each gap-fill level", [Col("variable"), *(Col(lv, True) for lv in FILL_ORDER)],
+         [(var.replace("_", " "), *(_pct(shares[lv]) for lv in FILL_ORDER)) for var, shares in levels.items()])
     countries: dict[str, int] = summary["by_country"]  # type: ignore[assignment]
     top = sorted(countries.items(), key=lambda item: (-item[1], item[0]))[:10]
     _out.print("Most sites: " + ", ".join(f"{country_name(iso3)} {n}" for iso3, n in top))
