@@ -27,10 +27,13 @@ def tool():
 def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     reads = tool.read_reads()
     assert set(reads["source_id"]) <= set(read_bibliography()["id"])
-    # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography)
-    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_")).all()
+    # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography),
+    # ug_ (underground campaign)
+    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_", "ug_")).all()
     assert reads["quote"].str.len().gt(15).all() and reads["status"].str.len().gt(5).all()
-    assert set(reads["commodity"]) <= set(commodities.CODES)
+    # underground reads test the one all-commodity fill, so they pool as commodity 'all'
+    assert set(reads["commodity"]) <= set(commodities.CODES) | {"all"}
+    assert set(reads.loc[reads["commodity"] == "all", "method"]) == {"underground"}
     # a volume ratio is kept as read and never pooled (no density from the same document)
     assert set(reads["unit"]) == {tool.TONNAGE_UNIT, "m3 waste / m3 ore"}
 
@@ -71,7 +74,7 @@ def test_each_own_row_is_the_derivation(tool) -> None:
 def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     table = tool.pooled(tool.read_reads())
     own = {(r.commodity, r.method, r.deposit_type or "") for r in commodities.coefficients()
-           if r.variable == "strip_ratio" and r.quality != "assumption"}
+           if r.variable == "strip_ratio" and r.quality not in ("assumption", "weak")}  # a fill: assumed or weak
     for row in table.itertuples():
         assert ((row.commodity, row.method, row.deposit_type) in own) == bool(row.enough), row
     # below five, the fill stays and says how many were read
@@ -80,8 +83,14 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
 
 
-def test_the_underground_fill_stays_while_fewer_than_five_mines_are_read() -> None:
+def test_the_underground_fill_stays_while_fewer_than_five_mines_are_read(tool) -> None:
+    underground = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("all", "underground", "")]
+    # per-mine medians: South Deep 0.100 (4 periods), Pend Oreille 0.271 (2015-2018), St Ives 0.276, El Peñón 0.832
+    assert underground["n"] == 4 and not underground["enough"]
+    assert underground["median"] == pytest.approx((0.2705 + 0.276) / 2, abs=0.001)
+    assert "El Peñón (Pampa Augusta Victoria underground) 0.832" in underground["mines"]
     (row,) = [r for r in commodities.coefficients()
               if (r.commodity, r.method, r.variable) == ("all", "underground", "strip_ratio")]
     assert (row.value, row.quality) == (0.2, "weak")
-    assert "n = 3 underground mines" in row.note and "South Deep" in row.note and "Pend Oreille" in row.note
+    assert "n = 4 underground mines" in row.note and "median 0.27" in row.note
+    assert all(name in row.note for name in ("South Deep", "Pend Oreille", "St Ives", "El Peñón"))
