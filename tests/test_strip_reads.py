@@ -74,7 +74,7 @@ def test_each_own_row_is_the_derivation(tool) -> None:
 def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     table = tool.pooled(tool.read_reads())
     own = {(r.commodity, r.method, r.deposit_type or "") for r in commodities.coefficients()
-           if r.variable == "strip_ratio" and r.quality not in ("assumption", "weak")}  # a fill: assumed or weak
+           if r.variable == "strip_ratio" and r.quality != "assumption"}
     for row in table.itertuples():
         assert ((row.commodity, row.method, row.deposit_type) in own) == bool(row.enough), row
     # below five, the fill stays and says how many were read
@@ -83,14 +83,17 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
 
 
-def test_the_underground_fill_stays_while_fewer_than_five_mines_are_read(tool) -> None:
+def test_the_underground_default_rests_on_six_mines(tool) -> None:
     underground = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("all", "underground", "")]
-    # per-mine medians: South Deep 0.100 (4 periods), Pend Oreille 0.271 (2015-2018), St Ives 0.276, El Peñón 0.832
-    assert underground["n"] == 4 and not underground["enough"]
+    # per-mine medians: South Deep 0.100 (4 periods), Mina Florida 0.108, Pend Oreille 0.2705 (2015-2018),
+    # St Ives 0.276, Mina 21 de Mayo 0.353, El Peñón 0.832
+    assert underground["n"] == 6 and underground["enough"]
     assert underground["median"] == pytest.approx((0.2705 + 0.276) / 2, abs=0.001)
+    assert "South Deep 0.1;" in underground["mines"]
     assert "El Peñón (Pampa Augusta Victoria underground) 0.832" in underground["mines"]
-    (row,) = [r for r in commodities.coefficients()
-              if (r.commodity, r.method, r.variable) == ("all", "underground", "strip_ratio")]
-    assert (row.value, row.quality) == (0.2, "weak")
-    assert "n = 4 underground mines" in row.note and "median 0.27" in row.note
-    assert all(name in row.note for name in ("South Deep", "Pend Oreille", "St Ives", "El Peñón"))
+    assert commodities.default("zinc", "underground", None, "strip_ratio").value == 0.27  # zinc's own Pend Oreille row
+    row = commodities.default("copper", "underground", "porphyry", "strip_ratio")  # the all-commodity row
+    assert (row.commodity, row.n, row.quality) == ("all", 6, "planned")
+    stats = (underground["median"], underground["p10"], underground["p90"])
+    assert (row.value, row.low, row.high) == pytest.approx(stats, abs=0.0005)
+    assert "Replaces the weak 0.2" in row.note
