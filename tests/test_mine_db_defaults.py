@@ -43,7 +43,8 @@ def test_the_most_specific_default_wins() -> None:
     assert d("copper", "surface", "porphyry", "strip_ratio").value == 1.40
     assert d("copper", "surface", "sediment_hosted", "strip_ratio").value == 4.50
     assert d("copper", "underground", "porphyry", "strip_ratio").value == 0.2733  # the all-commodity row (6 mines)
-    assert d("lead", "underground", None, "strip_ratio").value == 0.27  # the commodity's own row first
+    assert d("copper", "surface", None, "strip_ratio").commodity == "copper"  # the commodity's own row first
+    assert d("lead", "underground", None, "strip_ratio").value == 0.2733  # no lead row of its own: all mines
     assert d("nickel", "surface", "laterite", "grade").value == 0.01263
     assert d("nickel", "underground", "sulphide", "grade").value == 0.0100
     assert d("bauxite", "surface", None, "strip_ratio").assumption_id == "A38"
