@@ -333,7 +333,10 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
         per_t, label = ((site.concentrate_per_t, "concentrate per t") if name.startswith(CONCENTRATE_POWER_PREFIX)
                         else (site.ore_t / site.metal_t, "ore_t / metal_t"))
         factor = per_t * params.value("kwh_gj")
-        scaled = rate.uncertainty.scaled(factor) if rate.uncertainty else None
+        # a derived rate (a standard's energy x a declared share) carries its inputs' range
+        spread = rate.uncertainty or params.uncertainty_of(name, Row("parameters.csv", 0, {"parameter": name}),
+                                                           "parameter")
+        scaled = spread.scaled(factor) if spread else None
         add_flow(G, grid, site.node, rate.value * factor,
                  f"mine and concentrator electricity: {rate.describe()} x {label} "
                  f"{per_t:.6g} x 0.0036 GJ/kWh; grid {grid}", scaled)
