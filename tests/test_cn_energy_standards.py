@@ -75,13 +75,19 @@ def test_chinese_graphite_takes_gb45549_per_t_concentrate_and_burns_the_rest(def
 
 
 def test_chinas_coal_mines_draw_power_coal_and_diesel_by_gb29445(default: nx.DiGraph) -> None:
-    coal = "energy:coal:CHN"
+    coal, twin = "energy:coal:CHN", "energy:coal_own_use:CHN"
     underground, surface = 0.87 * 6.2, 0.13 * 5.4  # kgce per t raw coal, weighted by the 87 / 13 split
     kwh = (underground * 0.7 + surface * 0.3) * KWH_PER_KGCE
     assert kwh == pytest.approx(32.453, abs=1e-3)
-    assert _amount(default, GRID, coal) == pytest.approx(kwh * KWH_GJ)
-    assert _amount(default, "energy:coal_heat:CHN", coal) == pytest.approx(underground * 0.3 * SCE_GJ)
+    share = 0.65  # coal in China's 2019 generation
+    plant_coal = (0.330 - 0.0245 * 8 / 9) / 1000 / 0.0036 / 0.7143  # 2019 plant rate, t raw coal per GJ electricity
+    boiler = underground * 0.3 * SCE_GJ / (29.3076 * 0.7143)  # GJ of boiler coal over GJ per t raw coal
+    assert _amount(default, twin, coal) == pytest.approx(kwh * KWH_GJ * share * plant_coal + boiler)
+    assert _amount(default, "energy:other_power:CHN", coal) == pytest.approx(kwh * KWH_GJ * (1 - share))
     assert _amount(default, "energy:diesel:CHN", coal) == pytest.approx(surface * 0.7 * SCE_GJ)
+    # the twin mines and burns like the mine, carries the burnt tonne, and draws nothing: no loop
+    assert default.nodes[twin]["stressors"] == {**default.nodes[coal]["stressors"], "process_residue": 1.0}
+    assert default.in_degree(twin) == 0 and nx.is_directed_acyclic_graph(default)
 
 
 def test_copper_zinc_and_manganese_plants_by_hand(default: nx.DiGraph) -> None:
