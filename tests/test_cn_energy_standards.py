@@ -81,12 +81,15 @@ def test_chinas_coal_mines_draw_power_coal_and_diesel_by_gb29445(default: nx.DiG
     assert kwh == pytest.approx(32.453, abs=1e-3)
     share = 0.65  # coal in China's 2019 generation
     plant_coal = (0.330 - 0.0245 * 8 / 9) / 1000 / 0.0036 / 0.7143  # 2019 plant rate, t raw coal per GJ electricity
-    boiler = underground * 0.3 * SCE_GJ / (29.3076 * 0.7143)  # GJ of boiler coal over GJ per t raw coal
-    assert _amount(default, twin, coal) == pytest.approx(kwh * KWH_GJ * share * plant_coal + boiler)
+    raw_coal_gj = 29.3076 * 0.7143
+    boiler = underground * 0.3 * SCE_GJ  # GJ of boiler coal
+    assert _amount(default, twin, coal) == pytest.approx(kwh * KWH_GJ * share * plant_coal * raw_coal_gj + boiler)
+    assert _amount(default, twin, coal) / raw_coal_gj == pytest.approx(0.0114, abs=1e-4)  # t coal per t
     assert _amount(default, "energy:other_power:CHN", coal) == pytest.approx(kwh * KWH_GJ * (1 - share))
     assert _amount(default, "energy:diesel:CHN", coal) == pytest.approx(surface * 0.7 * SCE_GJ)
-    # the twin mines and burns like the mine, carries the burnt tonne, and draws nothing: no loop
-    assert default.nodes[twin]["stressors"] == {**default.nodes[coal]["stressors"], "process_residue": 1.0}
+    # per t, the twin mines and burns like the mine, carries the burnt tonne, and draws nothing: no loop
+    per_t = {k: v * raw_coal_gj for k, v in default.nodes[twin]["stressors"].items()}
+    assert per_t == pytest.approx({**default.nodes[coal]["stressors"], "process_residue": 1.0})
     assert default.in_degree(twin) == 0 and nx.is_directed_acyclic_graph(default)
 
 
