@@ -197,9 +197,10 @@ def test_icev_embodies_its_bill_of_materials(default: nx.DiGraph) -> None:
         default.edges[m, c]["amount"] * default.edges[c, "ICEV"]["amount"]
         for c in default.predecessors("ICEV") for m in default.predecessors(c)
     )
-    # hand sum of the ICEV rows of bom.csv (kg): body+chassis 840.4254 + zinc coating 5.82,
-    # ICE powertrain 190.2075, transmission 56.6, lead-acid 15.35, catalyst 0.0045, harness 12.6
-    assert used == pytest.approx(1.1210074)
+    # hand sum of the ICEV rows of bom.csv (kg): body+chassis 840.4254 + zinc coating 5.82
+    # + tin in solder 0.0968 (2.42 kg of boards x 4 % Sn), ICE powertrain 190.2075,
+    # transmission 56.6, lead-acid 15.35, catalyst 0.0045, harness 12.6
+    assert used == pytest.approx(1.1210074 + 0.0000968)
 
 
 def test_mass_closes_along_the_copper_chain(default: nx.DiGraph) -> None:

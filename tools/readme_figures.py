@@ -241,6 +241,12 @@ def database_block() -> str:
             f"{hidden_named:.1f} % of all hidden tonnes of the table (`tracer db coverage` weighs them by the fleet).")
 
 
+def network_block(info: dict[str, Any]) -> str:
+    return (f"The default network holds {info['nodes']:,} nodes and {info['edges']:,} edges in "
+            f"{len(info['countries'])} countries (`tracer graph info`); its formulas read {info['assumptions']} "
+            f"`network` rows of the assumptions table.")
+
+
 def carbon_mc_block(drawn: pd.DataFrame, mc: dict[str, Any]) -> str:
     co2 = drawn[(drawn.split == "total") & (drawn.stressor == "co2")].set_index("vehicle")
     fleet, icev, bev = (co2.loc[v] for v in ("fleet", "ICEV", "BEV"))
@@ -351,6 +357,7 @@ def main() -> None:
             "--scenario", "copper_recycling")),
         "mc": lambda: mc_block(mc_and_drawn()[0], list(run()["per_vehicle_tmr_t"])),
         "database": database_block,
+        "network": lambda: network_block(tracer_json("graph", "info")),
         "sobol": lambda: sobol_block(tracer_json("sensitivity", "--vehicle", "BEV-NMC811")),
         "carbon": lambda: carbon_block(run()),
         "carbonmc": lambda: carbon_mc_block(mc_and_drawn()[1], mc_and_drawn()[0]),
