@@ -165,8 +165,7 @@ def _countries(row: Row) -> frozenset[str] | None:
     text = row.text("country", required=False)
     if not text:
         return None
-    chosen = frozenset(to_iso3(t.strip(), file=row.file, row=row.row, column="country") for t in text.split("|"))
-    return chosen
+    return frozenset(to_iso3(t.strip(), file=row.file, row=row.row, column="country") for t in text.split("|"))
 
 
 def _consumers(G: nx.DiGraph, use: _UseRow) -> list[str]:
