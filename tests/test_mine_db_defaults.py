@@ -42,7 +42,7 @@ def test_the_most_specific_default_wins() -> None:
     assert d("copper", "surface", None, "strip_ratio").value == 2.04  # 22 FINEPRINT pits
     assert d("copper", "surface", "porphyry", "strip_ratio").value == 1.40
     assert d("copper", "surface", "sediment_hosted", "strip_ratio").value == 4.50
-    assert d("copper", "underground", "porphyry", "strip_ratio").value == 0.2  # the all-commodity row
+    assert d("copper", "underground", "porphyry", "strip_ratio").value == 0.2733  # the all-commodity row (6 mines)
     assert d("lead", "underground", None, "strip_ratio").value == 0.27  # the commodity's own row first
     assert d("nickel", "surface", "laterite", "grade").value == 0.01263
     assert d("nickel", "underground", "sulphide", "grade").value == 0.0100
@@ -53,8 +53,8 @@ def test_the_most_specific_default_wins() -> None:
 def test_a_range_gives_the_spread_and_weak_values_say_so() -> None:
     porphyry = commodities.default("copper", "surface", "porphyry", "strip_ratio")
     assert porphyry.sigma == pytest.approx(np.log(4.43 / 0.37) / (2 * 1.645))
-    underground = commodities.default("copper", "underground", None, "strip_ratio")
-    assert underground.quality == "weak" and underground.citation.startswith("WEAK: ")
+    clay = commodities.default("rare_earths", "surface", "ion_adsorption_clay", "grade")
+    assert clay.quality == "weak" and clay.citation.startswith("WEAK: ")
 
 
 def test_a_bad_defaults_row_names_file_row_and_column(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_too_few_mines_anywhere_fall_back_to_the_default(filled: pd.DataFrame) -
 
 def test_strip_ratio_defaults_depend_on_the_method(filled: pd.DataFrame) -> None:
     assert filled.loc["C1", "strip_ratio"] == pytest.approx(commodities.get("copper").strip_ratio.value)
-    assert filled.loc["U1", "strip_ratio"] == pytest.approx(0.2)  # development waste, every commodity
+    assert filled.loc["U1", "strip_ratio"] == pytest.approx(0.2733)  # development waste, every commodity (6 mines)
     assert filled.loc["B1", "strip_ratio"] == 0.0
     assert filled.loc["B1", "grade"] == commodities.default("lithium", "brine", None, "grade").value == 0.00063
 

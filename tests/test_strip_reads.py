@@ -27,10 +27,13 @@ def tool():
 def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     reads = tool.read_reads()
     assert set(reads["source_id"]) <= set(read_bibliography()["id"])
-    # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography)
-    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_")).all()
+    # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography),
+    # ug_ (underground campaign)
+    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_", "ug_")).all()
     assert reads["quote"].str.len().gt(15).all() and reads["status"].str.len().gt(5).all()
-    assert set(reads["commodity"]) <= set(commodities.CODES)
+    # underground reads test the one all-commodity fill, so they pool as commodity 'all'
+    assert set(reads["commodity"]) <= set(commodities.CODES) | {"all"}
+    assert set(reads.loc[reads["commodity"] == "all", "method"]) == {"underground"}
     # a volume ratio is kept as read and never pooled (no density from the same document)
     assert set(reads["unit"]) == {tool.TONNAGE_UNIT, "m3 waste / m3 ore"}
 
@@ -80,8 +83,17 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
 
 
-def test_the_underground_fill_stays_while_fewer_than_five_mines_are_read() -> None:
-    (row,) = [r for r in commodities.coefficients()
-              if (r.commodity, r.method, r.variable) == ("all", "underground", "strip_ratio")]
-    assert (row.value, row.quality) == (0.2, "weak")
-    assert "n = 3 underground mines" in row.note and "South Deep" in row.note and "Pend Oreille" in row.note
+def test_the_underground_default_rests_on_six_mines(tool) -> None:
+    underground = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("all", "underground", "")]
+    # per-mine medians: South Deep 0.100 (4 periods), Mina Florida 0.108, Pend Oreille 0.2705 (2015-2018),
+    # St Ives 0.276, Mina 21 de Mayo 0.353, El Peñón 0.832
+    assert underground["n"] == 6 and underground["enough"]
+    assert underground["median"] == pytest.approx((0.2705 + 0.276) / 2, abs=0.001)
+    assert "South Deep 0.1;" in underground["mines"]
+    assert "El Peñón (Pampa Augusta Victoria underground) 0.832" in underground["mines"]
+    assert commodities.default("zinc", "underground", None, "strip_ratio").value == 0.27  # zinc's own Pend Oreille row
+    row = commodities.default("copper", "underground", "porphyry", "strip_ratio")  # the all-commodity row
+    assert (row.commodity, row.n, row.quality) == ("all", 6, "planned")
+    stats = (underground["median"], underground["p10"], underground["p90"])
+    assert (row.value, row.low, row.high) == pytest.approx(stats, abs=0.0005)
+    assert "Replaces the weak 0.2" in row.note

@@ -1,10 +1,12 @@
-"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite, lithium).
+"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite, lithium,
+the underground development waste of every commodity).
 
 Reads strip_reads.csv (one row per mine-year or mine plan read: the value, its unit, whether stated
-or derived from tonnes, the source id (sd_, ls_ or fp_) in mine_db/data/sources/sources.csv and the quoted words),
+or derived from tonnes, the source id (sd_, ls_, ug_ or fp_) in mine_db/data/sources/sources.csv and the quoted words),
 takes each mine's median over its years (as tools/defaults/fp_strip.py does), and prints, per
 commodity, method and deposit type, n mines, median, P10-P90 across mines, and whether the sample
-reaches the five mines a fill must rest on (issue 17). A kind with n >= 5 may
+reaches the five mines a fill must rest on (issue 17). Underground reads carry commodity 'all': the
+default they test is one row for every commodity mined underground. A kind with n >= 5 may
 replace its fill by its own pooled row; a kind below five keeps the fill and lists its reads in the
 row note. Volume ratios (m3/m3) are listed but never pooled: no density from the same document.
 Usage: python tools/defaults/strip_reads.py
