@@ -17,9 +17,9 @@ from graphs.carbon import add_feedstock_coal, add_manufacturing_energy, add_proc
 from graphs.chain import add_chain, add_tables
 from graphs.energy import add_coal_mines, add_coal_own_use, add_grids
 from graphs.fuels import add_fuels
+from graphs.mine_power import add_mine_power
 from graphs.mines import (
     add_country_markets,
-    add_mine_power,
     add_mines,
     add_supply_markets,
     read_sourcing,

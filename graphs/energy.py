@@ -7,7 +7,7 @@ H_energy_coal_steel.md Table 1) and `coal_mines.csv` one row per coal-mining cou
 with its overburden and washery rejects per tonne; the coal plant's coal rate, the
 heating value and the CO2 of burning coal are the world-average parameters of the chain
 tables. Sites in a country
-with a grid take it (graphs.mines.add_mine_power); others take the world grid.
+with a grid take it (graphs.mine_power.add_mine_power); others take the world grid.
 """
 
 from __future__ import annotations
