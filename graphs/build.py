@@ -15,7 +15,7 @@ import pandas as pd
 
 from graphs.carbon import add_feedstock_coal, add_manufacturing_energy, add_process_co2
 from graphs.chain import add_chain, add_tables
-from graphs.energy import add_coal_mines, add_grids
+from graphs.energy import add_coal_mines, add_coal_own_use, add_grids
 from graphs.fuels import add_fuels
 from graphs.mines import (
     add_country_markets,
@@ -133,6 +133,7 @@ def build_default_network(
     add_tables(G, params, "smelter")  # the Al smelters' captive power (graphs.aluminium)
     add_mine_power(G, params, outputs)
     add_fuels(G, params)
+    add_coal_own_use(G, params, DEFAULT_HOME)  # China's coal mines' own energy, no loop through the grid
     add_feedstock_coal(G, DEFAULT_HOME)  # coal-to-olefins' coal whose carbon stays in the polymer
     add_tables(G, params, "polymer")  # plastics and rubber from China's crude and gas (issue 19 item 3)
     add_products(G, params, bom=bom, vehicle_components=vehicle_components)

@@ -105,3 +105,45 @@ def _coal_power(G: nx.DiGraph, country: str, rate: Parameter, coal: str) -> None
         source=f"coal-fired generation burning coal from {coal}",
     )
     add_flow(G, coal, f"energy:coal_power:{country}", rate.value, source, rate.uncertainty)
+
+
+#: Twin of China's coal-mining node: the coal its mines burn themselves (GB 29445-2025).
+OWN_USE_COAL = "energy:coal_own_use"
+#: Coal-mine energy per t raw coal (parameters.csv): electricity in kWh, boiler coal in GJ.
+COAL_MINE_KWH, COAL_MINE_COAL_GJ = "cn_coal_mine_kwh_per_t", "cn_coal_mine_coal_gj_per_t"
+
+
+def add_coal_own_use(G: nx.DiGraph, params: Parameters, country: str = "CHN") -> None:
+    """China's coal mines' own electricity and boiler coal, without a loop through the grid.
+
+    Why a twin: a coal mine drawing on the grid (whose coal-fired power draws on the mine)
+    makes the default network cyclic, and the engine's propagation needs it acyclic. The
+    mine instead takes the coal behind its electricity (the grid's coal share x the plant
+    coal rate) and its boiler coal, in GJ, from `energy:coal_own_use:<country>`: per GJ, the
+    mine's stressors per tonne over the heating value (so that coal carries the same hidden
+    flows and CO2) plus the burnt mass as process residue, and no inputs (the loop cut after
+    one round: its own use, about 1 % of a tonne, is not grossed up again); the non-coal
+    electricity comes from `energy:other_power:<country>`. No-op without the coal-mine parameters.
+    """
+    if COAL_MINE_KWH not in params:
+        return
+    mine, twin = f"energy:coal:{country}", f"{OWN_USE_COAL}:{country}"
+    attrs, per_gj = G.nodes[mine], 1 / params.value("raw_coal_gj_per_t")
+    stressors = {name: value * per_gj for name, value in attrs["stressors"].items()}
+    spreads = {name: d.scaled(per_gj) for name, d in (attrs.get("stressor_uncertainty") or {}).items() if d}
+    stressors["process_residue"] = stressors.get("process_residue", 0.0) + per_gj
+    sources = {**attrs.get("stressor_sources", {}), "process_residue": "mass of the coal burnt (1 / raw_coal_gj_per_t)"}
+    add_node(G, twin, **{**attrs, "unit": "GJ", "stressors": stressors, "stressor_sources": sources,
+                         "stressor_uncertainty": spreads,
+                         "name": f"{attrs['name']}, burnt by the coal mines themselves (per GJ)",
+                         "source": f"{attrs.get('source', '')}; own-use twin of {mine} per GJ (GB 29445-2025)"})
+    label = "graphs/energy.py (add_coal_own_use)"
+    coal = Row(label, 0, {"amount": f"{COAL_MINE_KWH} * kwh_gj * cn_coal_share * cn_coal_per_gje * raw_coal_gj_per_t"
+                                    f" + {COAL_MINE_COAL_GJ}",
+                          "source": "coal burnt for China's coal mines' own electricity (grid coal share x plant "
+                                    "coal rate) and boilers, GJ per t raw coal (GB 29445-2025)"})
+    other = Row(label, 0, {"amount": f"{COAL_MINE_KWH} * kwh_gj * (1 - cn_coal_share)",
+                           "source": "non-coal electricity of China's coal mines per t raw coal (GB 29445-2025)"})
+    for supplier, row in ((twin, coal), (f"energy:other_power:{country}", other)):
+        value = coefficient(params, row, "amount")
+        add_flow(G, supplier, mine, value.value, value.source, value.uncertainty)

@@ -27,6 +27,7 @@ from graphs.chain import Coefficient, add_tables, coefficient
 from graphs.model import add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
+from hfcommon.countries import to_iso3
 from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
 from mine_db.commodities import COMMODITIES
 from mine_db.schema import MINE_TYPES
@@ -108,6 +109,7 @@ class _UseRow:
     rate: Coefficient
     mine_types: frozenset[str] | None
     commodities: frozenset[str] | None
+    countries: frozenset[str] | None = None
 
 
 def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
@@ -133,7 +135,7 @@ def add_fuel_use(G: nx.DiGraph, params: Parameters, path: str | Path | None = No
 def _read_use(params: Parameters, path: str | Path | None) -> list[_UseRow]:
     rows = []
     for row in read_rows(path or bundled("fuel_use.csv"), ("consumer", "fuel", "amount", "basis"),
-                         optional=("mine_type", "commodity")):
+                         optional=("mine_type", "commodity", "country")):
         fuel, basis = row.text("fuel"), row.text("basis")
         if fuel not in FUELS:
             raise row.error("fuel", f"unknown fuel {fuel!r}; use one of {', '.join(FUELS)}")
@@ -141,7 +143,8 @@ def _read_use(params: Parameters, path: str | Path | None) -> list[_UseRow]:
             raise row.error("basis", f"unknown basis {basis!r}; use one of {', '.join(BASES)}")
         mine_types = _choices(row, "mine_type", MINE_TYPES)
         commodities = _choices(row, "commodity", frozenset(COMMODITIES))
-        rows.append(_UseRow(row, fuel, basis, coefficient(params, row, "amount"), mine_types, commodities))
+        countries = _countries(row)
+        rows.append(_UseRow(row, fuel, basis, coefficient(params, row, "amount"), mine_types, commodities, countries))
     return rows
 
 
@@ -157,10 +160,19 @@ def _choices(row: Row, column: str, allowed: frozenset[str]) -> frozenset[str] |
     return chosen
 
 
+def _countries(row: Row) -> frozenset[str] | None:
+    """The `a|b` ISO3 codes of the optional `country` filter (a rate of one country's standard)."""
+    text = row.text("country", required=False)
+    if not text:
+        return None
+    return frozenset(to_iso3(t.strip(), file=row.file, row=row.row, column="country") for t in text.split("|"))
+
+
 def _consumers(G: nx.DiGraph, use: _UseRow) -> list[str]:
-    """The nodes a row names, narrowed to its mine types and commodities (none left is not an error)."""
+    """The nodes a row names, narrowed to its mine types, commodities and countries (none left is not an error)."""
     found = matching_nodes(G, use.row, "consumer")
-    for attr, allowed in (("mine_type", use.mine_types), ("commodity", use.commodities)):
+    for attr, allowed in (("mine_type", use.mine_types), ("commodity", use.commodities),
+                          ("country", use.countries)):
         if allowed is not None:
             found = [n for n in found if G.nodes[n].get(attr) in allowed]
     return found

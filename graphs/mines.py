@@ -31,6 +31,9 @@ POOL = "other"
 POWER_PREFIX = "mine_power_kwh_per_t_ore_"
 #: Suffix of the rate of a commodity's direct-shipping sites (ore crushed and screened, nothing rejected).
 DIRECT_SHIPPING_SUFFIX = "_direct_shipping"
+#: Parameter name prefix of a country's rate per t of concentrate, `<prefix><commodity>_<ISO3>`
+#: (standards that state energy per t of product, e.g. China's GB 45549-2025 for graphite).
+CONCENTRATE_POWER_PREFIX = "mine_power_kwh_per_t_concentrate_"
 #: Columns of the canonical mine table (docs/CONTRACTS.md, mine_db -> graphs) used here.
 MINE_COLUMNS: tuple[str, ...] = (
     "mine_id",
@@ -311,32 +314,45 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
     """Electricity of mining and concentrating, drawn by each site's beneficiation node.
 
     kWh per t ore comes from `mine_power_kwh_per_t_ore_<commodity>` (no parameter, no
-    edge: a stated gap); a direct-shipping site (its ore shipped as mined, nothing
+    edge: a stated gap), or from a rate of the site's country (`_power_parameter`);
+    a direct-shipping site (its ore shipped as mined, nothing
     rejected) takes `..._<commodity>_direct_shipping` where that exists, because crushing
     and screening draw far less than grinding and separating. Brine sites mill no ore,
     so they draw none. The site's own ore per tonne turns the rate into GJ per t of basis.
     The grid is the producing country's where the network models it, else the world
     average (`energy:grid:WLD`).
     """
-    if any(name.startswith(POWER_PREFIX) for name in params) and "kwh_gj" not in params:
+    if any(name.startswith((POWER_PREFIX, CONCENTRATE_POWER_PREFIX)) for name in params) and "kwh_gj" not in params:
         raise InputError("mine-site electricity needs the parameter 'kwh_gj' (GJ per kWh)")
     for site in outputs:
         name = _power_parameter(params, site)
         if name is None:
             continue
-        per_ore = params[name]
+        rate = params[name]
         grid = f"energy:grid:{site.country}" if f"energy:grid:{site.country}" in G else "energy:grid:WLD"
-        factor = site.ore_t / site.metal_t * params.value("kwh_gj")
-        scaled = per_ore.uncertainty.scaled(factor) if per_ore.uncertainty else None
-        add_flow(G, grid, site.node, per_ore.value * factor,
-                 f"mine and concentrator electricity: {per_ore.describe()} x ore_t / metal_t "
-                 f"{site.ore_t / site.metal_t:.6g} x 0.0036 GJ/kWh; grid {grid}", scaled)
+        per_t, label = ((site.concentrate_per_t, "concentrate per t") if name.startswith(CONCENTRATE_POWER_PREFIX)
+                        else (site.ore_t / site.metal_t, "ore_t / metal_t"))
+        factor = per_t * params.value("kwh_gj")
+        # a derived rate (a standard's energy x a declared share) carries its inputs' range
+        spread = rate.uncertainty or params.uncertainty_of(name, Row("parameters.csv", 0, {"parameter": name}),
+                                                           "parameter")
+        scaled = spread.scaled(factor) if spread else None
+        add_flow(G, grid, site.node, rate.value * factor,
+                 f"mine and concentrator electricity: {rate.describe()} x {label} "
+                 f"{per_t:.6g} x 0.0036 GJ/kWh; grid {grid}", scaled)
 
 
 def _power_parameter(params: Parameters, site: SiteOutput) -> str | None:
-    """The parameter of a site's kWh per t ore, or None (brine, or no rate for its commodity)."""
+    """The parameter of a site's electricity rate, or None (brine, or no rate for its commodity).
+
+    A rate of the site's own country comes first (per t concentrate, then per t ore,
+    `..._<commodity>_<ISO3>`), then the direct-shipping and the commodity rate per t ore.
+    """
     if site.mine_type == "brine":
         return None
+    for prefix in (CONCENTRATE_POWER_PREFIX, POWER_PREFIX):
+        if (own := f"{prefix}{site.commodity}_{site.country}") in params:
+            return own
     name = f"{POWER_PREFIX}{site.commodity}"
     if site.direct_shipping and f"{name}{DIRECT_SHIPPING_SUFFIX}" in params:
         return f"{name}{DIRECT_SHIPPING_SUFFIX}"

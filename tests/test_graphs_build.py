@@ -11,6 +11,7 @@ import pytest
 
 import graphs
 from graphs.carbon import FEEDSTOCK_COAL
+from graphs.energy import OWN_USE_COAL
 from graphs.fuels import EXTRACTION_CARRIERS
 from graphs.mines import MINE_COLUMNS, supply_concentrate, supply_market
 from hfcommon.errors import InputError
@@ -239,7 +240,7 @@ def test_hidden_flows_only_where_extraction_happens(default: nx.DiGraph) -> None
             # boundary markets: the quarried minerals' PMF factors
             factor = data.get("boundary") and data["kind"] == "market"
             wells = data.get("carrier") in EXTRACTION_CARRIERS  # oil and gas (fuel_stressors.csv)
-            coal = nid.startswith(("energy:coal:", f"{FEEDSTOCK_COAL}:"))  # coal mining and its feedstock twin
+            coal = nid.startswith(("energy:coal:", f"{FEEDSTOCK_COAL}:", f"{OWN_USE_COAL}:"))  # coal mining, its twins
             assert data["kind"] in ("mine", "beneficiation") or coal or factor or wells, nid
         assert set(data["stressors"]) <= set(MASS_STRESSORS) | {"energy", "co2"}
 
@@ -293,6 +294,7 @@ def test_mass_closes_over_the_whole_default_network(default: nx.DiGraph) -> None
         xi * (
             (d["kind"] == "mine" and d.get("mine_type") != "brine")
             + n.startswith(("energy:coal:", f"{FEEDSTOCK_COAL}:")) * (1 + d["stressors"].get("tailings", 0.0))  # mined
+            + n.startswith(f"{OWN_USE_COAL}:") * d["stressors"].get("process_residue", 0.0)  # mined per GJ, all burnt
             + (d["kind"] == "energy" and d.get("carrier") in EXTRACTION_CARRIERS)
             + (bool(d.get("boundary")) and d["unit"] == "t")
             + d.get("external_mass", 0.0)

@@ -123,7 +123,7 @@ def test_alumina_refinery_keeps_its_energy_split_by_iai_fuel_shares(default: nx.
 
 
 def test_copper_smelter_fuel_by_hand(default: nx.DiGraph) -> None:
-    fuel = 6.34 * 0.52 * 3.6  # Alvarado et al. 2002: kWh/kg x fuel share x 3.6 GJ per MWh
+    fuel = 140 * (1 - 0.7) * 29.3076 / 1000  # GB 25323-2023 anode copper, grade 2, less the electricity share
     gas = default.edges["energy:gas:CHN", "smelting:copper:CHN"]["amount"]
     oil = default.edges["energy:fuel_oil:CHN", "smelting:copper:CHN"]["amount"]
     assert (gas, oil) == pytest.approx((fuel / 2, fuel / 2))
