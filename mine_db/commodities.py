@@ -10,8 +10,10 @@ Graphite and rare earths are both kept: graphite is the anode of every lithium-i
 battery, rare earths the magnets of most EV traction motors.
 
 The last rung of gap filling (`mine_db.gapfill`) is a default per commodity, mining
-method (surface, underground, brine) and, where it matters, deposit type (porphyry or
-sediment-hosted copper, laterite or sulphide nickel, ...), declared in
+method (surface, underground, brine), where it matters deposit type (porphyry or
+sediment-hosted copper, laterite or sulphide nickel, ...) and, for recovery, process route
+(`flotation` concentrators; `leach`: heap, dump or tank leaching with SX-EW to cathode, which
+recovers far less copper than a concentrator; `mixed` for both), declared in
 `data/default_coefficients.csv`: value, published range (low, high), sample size, the
 document and the table or page it was read in, and a quality label (`derived` from a
 named dataset by a stated recipe, `read`, `weak` = read only as a second-hand quotation,
@@ -29,7 +31,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -49,6 +51,8 @@ COEFFICIENT_TABLE = DATA_DIR / "default_coefficients.csv"
 
 StrippingWaste = Literal["overburden", "waste_rock"]
 Method = Literal["surface", "underground", "brine"]
+Process = Literal["flotation", "leach", "mixed"]
+PROCESSES: tuple[str, ...] = get_args(Process)
 Variable = Literal["grade", "recovery", "strip_ratio", "concentrate_grade"]
 Quality = Literal["derived", "read", "weak", "lab", "planned", "definition", "assumption"]
 VARIABLES: tuple[str, ...] = ("grade", "recovery", "strip_ratio", "concentrate_grade")
@@ -71,11 +75,12 @@ class _Row(BaseModel):
 
 
 class Coefficient(_Row):
-    """One sourced default: a variable's value for a commodity, mining method and deposit type."""
+    """One sourced default: a variable's value for a commodity, mining method, deposit type and process route."""
 
     commodity: str
     method: Method | None = None
     deposit_type: str | None = None
+    process: Process | None = None
     variable: Variable
     value: float
     low: float | None = None
@@ -87,7 +92,7 @@ class Coefficient(_Row):
     assumption_id: str | None = None
     note: str | None = None
 
-    @field_validator("method", "deposit_type", "low", "high", "n", "assumption_id", "note", mode="before")
+    @field_validator("method", "deposit_type", "process", "low", "high", "n", "assumption_id", "note", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -198,7 +203,7 @@ def read_coefficients(path: Path = COEFFICIENT_TABLE) -> tuple[Coefficient, ...]
     rows: list[Coefficient] = _read_rows(path, Coefficient)
     known = set(_commodities()) | {ANY_COMMODITY}
     listed = assumptions.assumption_ids("mine_db")
-    keys = [(r.commodity, r.method, r.deposit_type, r.variable) for r in rows]
+    keys = [(r.commodity, r.method, r.deposit_type, r.process, r.variable) for r in rows]
     for position, row in enumerate(rows):
         if row.commodity not in known:
             raise InputError(f"unknown commodity {row.commodity!r}", file=str(path), row=position + 2,
@@ -207,7 +212,7 @@ def read_coefficients(path: Path = COEFFICIENT_TABLE) -> tuple[Coefficient, ...]
             raise InputError(f"{row.assumption_id!r} is not a mine_db row of {assumptions.TABLE}", file=str(path),
                              row=position + 2, column="assumption_id")
         if keys.index(keys[position]) != position:
-            raise InputError("duplicate default (commodity, method, deposit_type, variable)", file=str(path),
+            raise InputError("duplicate default (commodity, method, deposit_type, process, variable)", file=str(path),
                              row=position + 2, column="variable")
     return tuple(rows)
 
@@ -218,22 +223,27 @@ def coefficients() -> tuple[Coefficient, ...]:
     return read_coefficients()
 
 
-def default(code: str, method: str, deposit_type: str | None, variable: str) -> Coefficient:
-    """The most specific default for a commodity, method and deposit type.
+def default(code: str, method: str, deposit_type: str | None, variable: str,
+            process: str | None = None) -> Coefficient:
+    """The most specific default for a commodity, method, deposit type and process route.
 
-    A row matches where each of its commodity (or `all`), method and deposit type is the
-    asked one or empty; the best match is the commodity's own row before an `all` row,
-    then a row naming the method, then one naming the deposit type.
+    A row matches where each of its commodity (or `all`), method, deposit type and process
+    is the asked one or empty; the best match is the commodity's own row before an `all`
+    row, then a row naming the process (a leach recovery is not a concentrator's, whatever
+    the mine), then one naming the method, then one naming the deposit type.
     """
     get(code)
     deposit_type = deposit_type or None
-    best: tuple[tuple[bool, bool, bool], Coefficient] | None = None
+    process = process or None
+    best: tuple[tuple[bool, bool, bool, bool], Coefficient] | None = None
     for row in coefficients():
         if row.variable != variable or row.commodity not in (code, ANY_COMMODITY):
             continue
         if row.method not in (None, method) or row.deposit_type not in (None, deposit_type):
             continue
-        rank = (row.commodity == code, row.method is not None, row.deposit_type is not None)
+        if row.process not in (None, process):
+            continue
+        rank = (row.commodity == code, row.process is not None, row.method is not None, row.deposit_type is not None)
         if best is None or rank > best[0]:
             best = (rank, row)
     if best is None:

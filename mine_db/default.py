@@ -118,6 +118,7 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame
             "commodity": mines["commodity"],
             "mine_type": mines["mine_type"],
             "deposit_type": mines["deposit_type"] if "deposit_type" in mines.columns else None,
+            "process": mines["process"] if "process" in mines.columns else None,
             "year": mines["year"],
             "resolution": "mine",
             "metal_t": mines["metal_t"],
