@@ -34,14 +34,14 @@ mines of its own type (levels 3-5); where they are too few it falls back to all 
 its commodity and method (levels 3-5 again, the group label says which), then to the
 default of its deposit type. For recovery the kind also holds the row's process route
 (`process`): a row stated `leach` (SX-EW cathode from heap, dump or tank leaching) draws
-only on leach rows and the leach default (FINEPRINT's cathode recoveries, median 0.651
-against a concentrator's 0.872), every other row only on rows not stated leach: a leach
-row given a flotation recovery would be given too little ore, and leach mines would pull
-a concentrator's average down. A row that states no route, and a `mixed` one (concentrate
-and cathode; the stated ones ship most of their copper as concentrate), are taken with
-the concentrators, as every row was before. Concentrate grade is the mine's own or the default (no
-averaging: too few mines report it). Groups whose weights are all zero fall back to the
-plain mean.
+only on leach rows and the leach default (FINEPRINT's cathode recoveries, far below a
+concentrator's), every other row only on rows not stated leach: a leach row given a
+flotation recovery would be given too little ore, and leach mines would pull a
+concentrator's average down. A row that states no route, and a `mixed` one (concentrate
+and cathode, split in no column: Centinela's and Zijinshan's notes put two thirds of
+their copper in concentrate), are taken with the concentrators, as every row was before.
+Concentrate grade is the mine's own or the default (no averaging: too few mines report
+it). Groups whose weights are all zero fall back to the plain mean.
 
 `fill_gaps(..., own_values=False)` answers "how much do the site data move the result?":
 every row takes the fill it would take had it not reported its own grade, recovery or

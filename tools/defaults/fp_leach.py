@@ -41,7 +41,7 @@ def per_mine(folder: str) -> pd.DataFrame:
 
 def statistic(values: pd.Series) -> dict[str, float | int]:
     v = values.dropna().to_numpy(float)
-    return {"n": int(len(v)), "median": float(np.median(v)), "p10": float(np.percentile(v, 10)),
+    return {"n": len(v), "median": float(np.median(v)), "p10": float(np.percentile(v, 10)),
             "p90": float(np.percentile(v, 90)), "min": float(v.min()), "max": float(v.max())}
 
 
