@@ -113,7 +113,7 @@ OWN_USE_COAL = "energy:coal_own_use"
 COAL_MINE_KWH, COAL_MINE_COAL_GJ = "cn_coal_mine_kwh_per_t", "cn_coal_mine_coal_gj_per_t"
 
 
-def add_coal_own_use(G: nx.DiGraph, params: Parameters, country: str = "CHN") -> None:
+def add_coal_own_use(G: nx.DiGraph, params: Parameters, country: str) -> None:
     """China's coal mines' own electricity and boiler coal, without a loop through the grid.
 
     Why a twin: a coal mine drawing on the grid (whose coal-fired power draws on the mine)
