@@ -106,7 +106,7 @@ def test_each_stated_route_is_what_the_rows_own_text_says() -> None:
     text = (mines["metal_method"].fillna("") + " " + mines["note"].fillna("")).str.lower()
     stated = mines["process"].notna()
     assert set(mines.loc[stated, "commodity"]) == {"copper"}
-    assert mines.loc[stated, "process"].value_counts().to_dict() == {"flotation": 23, "leach": 8, "mixed": 4}
+    assert mines.loc[stated, "process"].value_counts().to_dict() == {"flotation": 23, "leach": 9, "mixed": 4}
     leach = mines["process"] == "leach"
     assert text[leach].str.contains("cathode").all() and not text[leach].str.contains("concentrate").any()
     mixed = mines["process"] == "mixed"
@@ -130,4 +130,4 @@ def test_gabriela_mistral_takes_the_leach_recovery(standalone: pd.DataFrame) -> 
     filled = leach[leach["recovery_fill"] != "mine"]
     assert len(filled) == 6 and (filled["recovery"] == 0.651).all()
     assert leach.loc[leach["recovery_fill"] == "mine", "recovery"].to_dict() == {
-        "chl-zaldivar-copper": 0.636, "esp-las-cruces-copper": 0.93}
+        "chl-zaldivar-copper": 0.636, "chl-antucoya-copper": 0.746, "esp-las-cruces-copper": 0.93}
