@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, field_validator
 
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, RequiredText
 
 #: The table as a user reads its name in citations, docs and reports.
 TABLE = "hfcommon/data/assumptions.csv"
@@ -32,21 +32,14 @@ _LOW_TO_HIGH = re.compile(r"^([-+]?\d+(?:\.\d*)?) to ([-+]?\d+(?:\.\d*)?)$")
 class Assumption(BaseModel):
     """One row: a value with no published source, why it was taken, and its range."""
 
-    id: str
+    id: RequiredText
     scope: Scope
-    parameter: str
-    value: str
+    parameter: RequiredText
+    value: RequiredText
     unit: str = ""
     range: str = ""
-    reason: str
+    reason: RequiredText
     source: str = ""
-
-    @field_validator("id", "parameter", "value", "reason")
-    @classmethod
-    def _required(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("is empty")
-        return text.strip()
 
     @field_validator("range")
     @classmethod

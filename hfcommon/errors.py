@@ -12,6 +12,9 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
 
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 
@@ -65,3 +68,15 @@ def separator_hint(header: Sequence[str]) -> str | None:
             return (f"the columns are separated by {name}, not commas (Excel saves CSV this way in many "
                     "locales); save as 'CSV UTF-8 (comma delimited)' or replace the separators with commas")
     return None
+
+
+def _required(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValueError("is empty")
+    return text
+
+
+#: A text cell a declared table requires: stripped, and "is empty" (named by the table's
+#: row and column) where it holds nothing.
+RequiredText = Annotated[str, AfterValidator(_required)]

@@ -23,10 +23,10 @@ from typing import Any, Literal
 
 import networkx as nx
 import pandas as pd
-from pydantic import BaseModel, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 
 from graphs.tables import Row, read_rows
-from hfcommon.errors import InputError
+from hfcommon.errors import InputError, RequiredText
 
 COLUMNS = ("choice", "label", "changes", "why")
 OPTIONAL = ("allocation", "site_data", "parameter", "end")
@@ -41,21 +41,14 @@ Allocation = Literal["value", "mass", "none"]
 class Choice(BaseModel, frozen=True):
     """One declared alternative: what it changes and why a study might choose it."""
 
-    name: str
-    label: str
-    changes: str
-    why: str
+    name: RequiredText
+    label: RequiredText
+    changes: RequiredText
+    why: RequiredText
     allocation: Allocation = "value"
     site_data: Literal["own", "fill"] = "own"
     parameter: str = ""
     end: Literal["", "low", "high"] = ""
-
-    @field_validator("name", "label", "changes", "why")
-    @classmethod
-    def _required(cls, text: str) -> str:
-        if not text.strip():
-            raise ValueError("is empty")
-        return text.strip()
 
     @property
     def mines(self) -> tuple[str, bool]:
