@@ -1,0 +1,103 @@
+"""Iron ore and bauxite sold as mined take recovery 1 by definition, never a concentrator's (issue #17, items 3-4).
+
+A row states `process = direct_shipping` only where a document reads its ore as crushed, screened or dried and sold
+(source ids in the row); the default it then takes is a `definition` row of default_coefficients.csv, which comes
+before any sample: a national statistic or a country mean of concentrators is not the recovery of ore that is its
+own product. Rows that state no route keep the concentrator ladder and, where it is empty, assumption A32 / A33.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mine_db import commodities
+from mine_db.default import build_standalone, read_bibliography, read_mines
+from mine_db.gapfill import fill_gaps
+from mine_db.schema import validate
+
+COLUMNS = ["mine_id", "country", "commodity", "mine_type", "metal_t", "grade", "recovery", "process"]
+# five Canadian iron concentrators with recoveries (a country sample of their own) and three rows without one
+CONCENTRATORS = [(f"C{i}", "Canada", "iron_ore", "open_pit", 100.0 * i, 0.30, 0.70 + 0.02 * i, None) for i in range(1, 6)]
+ROWS = [
+    *CONCENTRATORS,
+    ("C6", "Canada", "iron_ore", "open_pit", 50.0, 0.30, None, None),
+    ("D1", "Canada", "iron_ore", "open_pit", 50.0, 0.62, None, "direct_shipping"),
+    ("D2", "Canada", "iron_ore", "open_pit", 900.0, 0.62, 0.95, "direct_shipping"),
+    ("B1", "Guinea", "bauxite", "open_pit", 50.0, None, None, "direct_shipping"),
+    ("B2", "Guinea", "bauxite", "open_pit", 50.0, None, None, None),
+]
+NO_NATIONAL = pd.DataFrame(columns=["country", "commodity", "variable", "value", "sigma", "source_id"])
+CANADA_RECOVERY = pd.DataFrame([("CAN", "iron_ore", "recovery", 0.80, 0.05, "src")], columns=NO_NATIONAL.columns)
+TAGGED = {"bra-caraj-s-serra-sul-s11d-iron_ore", "zaf-kolomela-iron_ore",
+          "aus-huntly-and-willowdale-alcoa-darling-range-bauxite", "gin-sangar-di-cbg-bauxite"}
+
+
+def _fill(rows: list[tuple], national: pd.DataFrame = NO_NATIONAL) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=COLUMNS).assign(
+        name="n", latitude=0.0, longitude=0.0, year=2019, resolution="mine", source="test")
+    return fill_gaps(validate(df, "dso.csv"), national).set_index("mine_id")
+
+
+def test_the_direct_shipping_defaults_are_definitions_of_recovery_one() -> None:
+    for code in ("iron_ore", "bauxite"):
+        row = commodities.default(code, "surface", None, "recovery", "direct_shipping")
+        assert (row.value, row.quality, row.process, row.n, row.sigma) == (1.0, "definition", "direct_shipping",
+                                                                           None, None)
+    # a row that states no route keeps the modelling assumptions (A32 iron ore 0.85, A33 bauxite 1.0)
+    iron = commodities.default("iron_ore", "surface", None, "recovery", "flotation")
+    assert (iron.value, iron.quality, iron.assumption_id) == (0.85, "assumption", "A32")
+    bauxite = commodities.default("bauxite", "surface", None, "recovery", None)
+    assert (bauxite.value, bauxite.quality, bauxite.assumption_id) == (1.0, "assumption", "A33")
+
+
+def test_a_direct_shipping_row_takes_recovery_one_before_any_sample() -> None:
+    filled = _fill(ROWS, CANADA_RECOVERY)
+    assert filled.loc["D1", ["recovery", "recovery_fill", "recovery_fill_group"]].tolist() == [
+        1.0, "definition", "recovery|definition|iron_ore|*|*|direct_shipping"]
+    assert pd.isna(filled.loc["D1", "recovery_fill_n"]) and pd.isna(filled.loc["D1", "recovery_fill_sigma"])
+    assert filled.loc["D2", ["recovery", "recovery_fill"]].tolist() == [0.95, "mine"]  # own data still wins
+    assert filled.loc["B1", ["recovery", "recovery_fill"]].tolist() == [1.0, "definition"]
+    # an untagged bauxite row keeps the assumption (A33), flagged as a default, not a definition
+    assert filled.loc["B2", ["recovery", "recovery_fill", "recovery_fill_group"]].tolist() == [
+        1.0, "default", "recovery|default|bauxite|*|*"]
+
+
+def test_an_untagged_row_still_takes_the_concentrators_sample() -> None:
+    filled = _fill(ROWS)
+    # D2's 0.95 (900 t) is no concentrator's: C6 takes the mean of C1-C5 only
+    canada = sum(100 * i * (0.70 + 0.02 * i) for i in range(1, 6)) / 1500
+    assert canada == pytest.approx(0.773333, abs=1e-6)
+    assert filled.loc["C6", ["recovery", "recovery_fill", "recovery_fill_n"]].tolist() == [
+        pytest.approx(canada), "country", 5]
+    assert filled.loc["C6", "recovery_fill_group"] == "recovery|country|iron_ore|surface|*|CAN"
+    # the same table without the direct-shipping rows fills C6 identically
+    alone = _fill([r for r in ROWS if r[-1] != "direct_shipping"])
+    assert alone.loc["C6", "recovery"] == filled.loc["C6", "recovery"]
+    # a national statistic still beats the country mean for a row that states no route
+    national = _fill(ROWS, CANADA_RECOVERY)
+    assert national.loc["C6", ["recovery", "recovery_fill"]].tolist() == [0.80, "national"]
+
+
+def test_each_tagged_row_cites_the_document_that_reads_its_route() -> None:
+    mines = read_mines()
+    tagged = mines[mines["process"] == "direct_shipping"]
+    assert set(tagged["mine_id"]) == TAGGED
+    known = set(read_bibliography()["id"])
+    for _, row in tagged.iterrows():
+        ours = [s for s in row["source_ids"].split(";") if s.startswith("ironbx_")]
+        assert ours and set(ours) <= known
+        assert "direct_shipping" in row["note"] and "by definition" in row["note"]
+
+
+@pytest.fixture(scope="module")
+def standalone() -> pd.DataFrame:
+    return build_standalone()[0].set_index("mine_id")
+
+
+def test_bundled_tagged_rows_take_the_definition_and_the_rest_keep_a32(standalone: pd.DataFrame) -> None:
+    tagged = standalone.loc[sorted(TAGGED)]
+    assert (tagged["recovery"] == 1.0).all() and (tagged["recovery_fill"] == "definition").all()
+    iron = standalone[standalone["commodity"] == "iron_ore"]
+    untagged = iron[(iron["process"] != "direct_shipping") & (iron["recovery_fill"] == "default")]
+    assert (untagged["recovery"] == 0.85).all() and len(untagged) > 0
+    assert "aus-hamersley-iron-mines-rio-tinto-iron_ore" in untagged.index  # partly beneficiated: not tagged
