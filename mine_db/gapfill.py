@@ -40,7 +40,9 @@ only on leach rows and the leach default (FINEPRINT's cathode recoveries, far be
 concentrator's), every other row only on rows not stated leach: a leach row given a
 flotation recovery would be given too little ore, and leach mines would pull a
 concentrator's average down. A row stated `direct_shipping` (iron ore or bauxite sold as
-mined, read so in a document) is likewise a route of its own. A row that states no route,
+mined, read so in a document) and an iron-ore row stated `concentrator` (magnetite, taconite
+or itabirite ground and separated, read so) are likewise routes of their own: an iron-ore
+row that states neither keeps its fill (assumption A32) rather than a concentrator's mean. A row that states no route,
 and a `mixed` one (concentrate and cathode, split in no column: Centinela's and
 Zijinshan's notes put two thirds of their copper in concentrate), are taken with the
 concentrators, as every row was before.
@@ -85,12 +87,13 @@ def mining_method(mine_type: str) -> Method:
 CONCENTRATOR: str = "flotation"
 LEACH: str = "leach"
 DIRECT_SHIPPING: str = "direct_shipping"
-#: Routes whose rows neither draw on nor feed the concentrators' averages.
-OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING)
+IRON_CONCENTRATOR: str = "concentrator"
+#: Routes whose rows neither draw on nor feed the averages of rows that state no route.
+OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR)
 
 
 def _route(out: pd.DataFrame) -> pd.Series:
-    """Each row's recovery route: `leach` or `direct_shipping` where the row states it, else a concentrator."""
+    """Each row's recovery route: one of `OWN_ROUTES` where the row states it, else a concentrator."""
     return out["process"].where(out["process"].isin(OWN_ROUTES), CONCENTRATOR)
 
 
