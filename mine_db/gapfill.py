@@ -42,10 +42,11 @@ flotation recovery would be given too little ore, and leach mines would pull a
 concentrator's average down. A row stated `direct_shipping` (iron ore or bauxite sold as
 mined, read so in a document) and an iron-ore row stated `concentrator` (magnetite, taconite
 or itabirite ground and separated, read so) are likewise routes of their own: an iron-ore
-row that states neither keeps its fill (assumption A32) rather than a concentrator's mean. A row that states no route,
-and a `mixed` one (concentrate and cathode, split in no column: Centinela's and
-Zijinshan's notes put two thirds of their copper in concentrate), are taken with the
-concentrators, as every row was before.
+row that states neither draws only on rows that state no route (today none with a value of
+its own, so assumption A32), never on a concentrator's or a direct shipper's. A row that
+states no route, and a `mixed` one (concentrate and cathode, split in no column:
+Centinela's and Zijinshan's notes put two thirds of their copper in concentrate), are taken
+with the concentrators, as every row was before.
 Concentrate grade is the mine's own or the default (no averaging: too few mines report
 it). Groups whose weights are all zero fall back to the plain mean.
 
