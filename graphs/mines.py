@@ -109,7 +109,8 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
         extra = {k: _scalar(site[k]) for k in _OPTIONAL_ATTRS if k in site and _scalar(site[k]) is not None}
         attrs = {k: _number(site[k], label, row, k) for k in _SITE_ATTRS}
         concentrate, concentrate_source = _concentrate_per_t(site, values["metal_t"], commodity, label, row)
-        common = dict(country=country, commodity=code, mine_id=mine_id, **attrs, **extra)
+        common = dict(country=country, commodity=code, mine_id=mine_id, mine_type=str(site["mine_type"]), **attrs,
+                      **extra)
         try:
             add_node(
                 G,
@@ -125,7 +126,6 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
                     "overburden": f"overburden_t / ore_t of site {mine_id} (mine_db: {source})",
                     "waste_rock": f"waste_rock_t / ore_t of site {mine_id} (mine_db: {source})",
                 },
-                mine_type=str(site["mine_type"]),
                 resolution=str(site["resolution"]),
                 **common,
             )
@@ -377,8 +377,7 @@ def supply_brine_share(G: nx.DiGraph, code: str) -> float:
     total = math.fsum(weights.values())
     if total <= 0:
         return 0.0
-    brine = math.fsum(w for n, w in weights.items()
-                      if G.nodes.get(f"mine:{G.nodes[n]['mine_id']}", {}).get("mine_type") == "brine")
+    brine = math.fsum(w for n, w in weights.items() if G.nodes[n].get("mine_type") == "brine")
     return brine / total
 
 
