@@ -6,10 +6,14 @@ Figures checked by hand."""
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 import pytest
 
 import graphs
 from graphs.build import default_parameters
+from tracer.compiled import compile_network
+from tracer.engine import solve
 
 KWH_GJ = 0.0036
 GAS_CO2_T_PER_GJ = 0.0561  # IPCC 2006 Vol. 2 Table 1.4, natural gas 56,100 kg CO2/TJ
@@ -92,3 +96,16 @@ def test_the_converters_residue_closes_their_mass_balance(default: nx.DiGraph) -
     for node in (CARBONATE, HYDROXIDE):
         drawn = default.edges[SUPPLY, node]["amount"]
         assert default.nodes[node]["stressors"]["process_residue"] == pytest.approx(per_t * drawn - 1)
+
+
+def test_the_fleets_salar_plant_burns_its_output_times_the_rate_at_the_ipcc_factor(default: nx.DiGraph) -> None:
+    compiled = compile_network(default)
+    x = pd.Series(np.asarray(solve(compiled, compiled.demand(pd.Series(graphs.default_fleet())))).ravel(),
+                  index=list(compiled.nodes))
+    li_t = x[ATACAMA]
+    assert 10 < li_t < 1e4  # t Li from Salar de Atacama behind the 2019 fleet
+    gas_gj = li_t * default.edges["energy:gas:CHL", ATACAMA]["amount"]
+    assert gas_gj == pytest.approx(li_t * 22.984 / LI_PER_LI2CO3)
+    assert gas_gj * default.nodes["energy:gas:CHL"]["stressors"]["co2"] == pytest.approx(li_t * 6.8628, rel=1e-4)
+    # Chile's gas supply carries at least the plant's draw
+    assert x["energy:gas:CHL"] >= gas_gj
