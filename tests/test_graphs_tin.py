@@ -89,3 +89,43 @@ def test_tin_smelting_co2_and_coal_enter_a_run_and_mass_still_closes(default: nx
     summary = result.summary
     assert summary["total_tmr_t"] == pytest.approx(
         summary["used_t"] + summary["hidden_t"] + summary["process_residue_t"])
+
+
+SOLDER_LEAD = "material:solder_lead"
+LEAD_SUPPLY = "market:solder_lead:CHN"
+PB_SHARE = 0.025  # median of 3, 2, 4.19, 0.3, 2.96, 2.50 and 1.3 wt% Pb in PCBs (AMSE 2022 review, Table 1)
+
+
+def test_solder_lead_per_car_is_the_pwb_mass_times_its_lead_share(default: nx.DiGraph) -> None:
+    for body, pwb_kg in PWB_KG.items():
+        edge = default.edges[SOLDER_LEAD, f"component:body_chassis_{body}"]
+        assert edge["amount"] == pytest.approx(pwb_kg * PB_SHARE / 1000)  # 60.5 g in an ICEV, 197.5 g in a BEV
+        low, mode, high = edge["uncertainty"].params
+        assert low == pytest.approx(0) and mode == pytest.approx(edge["amount"]) and high > edge["amount"]
+    # lead-free boards (assumption pwb_leaded_factor at its low end) carry none
+    lead_free = graphs.build_default_network(overrides={"pwb_leaded_factor": 0.0})
+    assert lead_free.edges[SOLDER_LEAD, "component:body_chassis_BEV"]["amount"] == 0
+
+
+def test_solder_lead_is_chinas_refined_lead_traced_to_the_lead_mines(default: nx.DiGraph) -> None:
+    assert default.edges[LEAD_SUPPLY, SOLDER_LEAD]["amount"] == 1
+    assert default.edges["refining:lead:CHN", LEAD_SUPPLY]["amount"] == 1
+    result = api.run(fleet={"ICEV": 1000.0}, network=default)
+    lead_t = 1000 * PWB_KG["ICEV"] * PB_SHARE / 1000
+    flows = result.flows[result.flows["material"] == SOLDER_LEAD]
+    by_stressor = flows.groupby("stressor", observed=True)["value"].sum()
+    assert by_stressor["used"] == pytest.approx(lead_t)
+    # the same mines per t of refined lead as the lead-acid battery's lead
+    battery = result.flows[result.flows["material"] == "material:lead"]
+    battery_t = battery.loc[battery["stressor"] == "used", "value"].sum()
+    mined = ("overburden", "waste_rock", "tailings")
+    per_t = by_stressor[list(mined)].sum() / lead_t
+    battery_per_t = battery[battery["stressor"].isin(mined)]["value"].sum() / battery_t
+    # a t of battery lead draws 1 / 0.9 t of refined lead (assumption metal_fabrication_yield), solder 1 t
+    assert per_t > 0 and per_t == pytest.approx(battery_per_t * 0.9)
+    assert "CHN" in set(flows.loc[flows["stressor"].isin(mined), "country"])
+
+
+def test_minor_metals_switch_off_the_solder_lead_supply_not_the_lead(default: nx.DiGraph) -> None:
+    members = {e.name: e for e in load_elements()}["minor_metals"].members(default)
+    assert LEAD_SUPPLY in members and SOLDER_LEAD not in members and "refining:lead:CHN" not in members
