@@ -1,4 +1,4 @@
-"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite, zinc-lead pits,
+"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite, lithium, zinc-lead pits,
 the underground development waste of every commodity).
 
 Reads strip_reads.csv (one row per mine-year or mine plan read: the value, its unit, whether stated
