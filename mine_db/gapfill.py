@@ -46,9 +46,12 @@ concentrator's), every other row only on rows not stated leach: a leach row give
 flotation recovery would be given too little ore, and leach mines would pull a
 concentrator's average down. A row stated `direct_shipping` (iron ore or bauxite sold as
 mined, read so in a document) and an iron-ore row stated `concentrator` (magnetite, taconite
-or itabirite ground and separated, read so) are likewise routes of their own: an iron-ore
-row that states neither draws only on rows that state no route (today none with a value of
-its own, so assumption A32), never on a concentrator's or a direct shipper's. A row that
+or itabirite ground and separated, read so) are likewise routes of their own, and so is an
+iron-ore row stated `dry_and_wet` (part sold as mined, part wet-concentrated, both shares
+read: its own recovery weighs recovery 1 and the concentrators' default by them, worked in
+its note): an iron-ore row that states no route draws only on rows that state no route
+(today one with a value of its own, Fortescue's, fewer than `MIN_SAMPLE`, so assumption A32),
+never on a concentrator's, a direct shipper's or a mixed one's. A row that
 states no route, and a `mixed` one (concentrate and cathode, split in no column:
 Centinela's and Zijinshan's notes put two thirds of their copper in concentrate), are taken
 with the concentrators, as every row was before.
@@ -94,8 +97,10 @@ CONCENTRATOR: str = "flotation"
 LEACH: str = "leach"
 DIRECT_SHIPPING: str = "direct_shipping"
 IRON_CONCENTRATOR: str = "concentrator"
+#: Iron ore partly sold as mined, partly wet-concentrated: the row's own recovery weighs both routes by their shares.
+DRY_AND_WET: str = "dry_and_wet"
 #: Routes whose rows neither draw on nor feed the averages of rows that state no route.
-OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR)
+OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
 
 
 def _route(out: pd.DataFrame) -> pd.Series:
