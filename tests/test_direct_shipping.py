@@ -40,8 +40,9 @@ READS = Path(__file__).resolve().parents[1] / "tools" / "defaults"
 CONCENTRATORS_READ = {"rus-kachkanar-gok-iron_ore", "usa-hibbing-iron_ore", "can-mont-wright-iron_ore",
                       "rus-korshunov-iron_ore", "can-bloom-lake-iron_ore", "mex-pena-colorada-iron_ore",
                       "ukr-arcelormittal-kryvyi-rih-mines-iron_ore", "bra-casa-de-pedra-iron_ore", "usa-tilden-iron_ore",
-                      "usa-united-taconite-iron_ore", "usa-northshore-iron_ore", "aus-sino-iron-iron_ore"}
-TAGGED = {"bra-caraj-s-serra-sul-s11d-iron_ore", "zaf-kolomela-iron_ore",
+                      "usa-united-taconite-iron_ore", "usa-northshore-iron_ore", "aus-sino-iron-iron_ore",
+                      "zaf-sishen-iron_ore", "usa-minntac-iron_ore"}  # the last two read by ironroute
+TAGGED = {"bra-caraj-s-serra-sul-s11d-iron_ore", "zaf-kolomela-iron_ore", "bra-vargem-grande-complex-vale-iron_ore",
           "aus-huntly-and-willowdale-alcoa-darling-range-bauxite", "gin-sangar-di-cbg-bauxite"}
 
 
@@ -98,7 +99,7 @@ def test_each_tagged_row_cites_the_document_that_reads_its_route() -> None:
     assert set(mines.loc[mines["process"] == "concentrator", "mine_id"]) == CONCENTRATORS_READ
     known = set(read_bibliography()["id"])
     for _, row in tagged.iterrows():
-        ours = [s for s in row["source_ids"].split(";") if s.startswith("ironbx_")]
+        ours = [s for s in row["source_ids"].split(";") if s.startswith(("ironbx_", "ir_"))]
         assert ours and set(ours) <= known
         assert f"Process {row['process']}" in row["note"]
 
@@ -117,7 +118,7 @@ def test_bundled_tagged_rows_take_the_definition_and_the_rest_keep_a32(standalon
     assert "aus-hamersley-iron-mines-rio-tinto-iron_ore" in untagged.index  # partly beneficiated: not tagged
     concentrators = standalone.loc[sorted(CONCENTRATORS_READ)]
     own = concentrators["recovery_fill"] == "mine"
-    assert set(concentrators.index[own]) == {"rus-korshunov-iron_ore", "can-bloom-lake-iron_ore"}
+    assert set(concentrators.index[own]) == {"rus-korshunov-iron_ore", "can-bloom-lake-iron_ore", "zaf-sishen-iron_ore"}
     assert (concentrators.loc[~own, "recovery"] == 0.789).all() and (concentrators.loc[~own, "recovery_fill_n"] == 5).all()
     assert set(concentrators.loc[~own, "recovery_fill_group"]) == {"recovery|default|iron_ore|*|*|concentrator"}
 
