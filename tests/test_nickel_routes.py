@@ -7,12 +7,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 import pytest
 
 import graphs
 from graphs.build import default_parameters, route_parameters
 from graphs.mines import read_sourcing
 from hfcommon.errors import InputError
+from tracer.compiled import compile_network
+from tracer.engine import solve
 
 KWH_GJ = 0.0036
 SCE_GJ = 29.3076  # GB/T 2589
@@ -89,3 +93,19 @@ def test_an_unknown_route_names_file_row_and_column(tmp_path: Path) -> None:
                         "copper,CHL,1,1,t Cu,fixture,laterite\n", encoding="utf-8")
     with pytest.raises(InputError, match="no routes are declared"):
         read_sourcing(default_parameters(), sourcing)
+
+
+def test_the_fleets_extra_smelter_electricity_is_its_nickel_output_times_the_extra_factor(default: nx.DiGraph) -> None:
+    sulphide_only = default.copy()
+    sulphide_only.edges["energy:grid:CHN", SMELTER]["amount"] = SULPHIDE_KWH_PER_T_NI * KWH_GJ
+    x, x0 = _activity(default), _activity(sulphide_only)
+    assert x[SMELTER] == pytest.approx(x0[SMELTER], rel=1e-12)  # the ore route moves no nickel
+    extra_gj = x[SMELTER] * LATERITE_SHARE * (RKEF_KWH_PER_T_NI - SULPHIDE_KWH_PER_T_NI) * KWH_GJ
+    assert x["energy:grid:CHN"] - x0["energy:grid:CHN"] == pytest.approx(extra_gj, rel=1e-9)
+    assert extra_gj > 0
+
+
+def _activity(G: nx.DiGraph) -> pd.Series:
+    compiled = compile_network(G)
+    x = solve(compiled, compiled.demand(pd.Series(graphs.default_fleet())))
+    return pd.Series(np.asarray(x).ravel(), index=list(compiled.nodes))
