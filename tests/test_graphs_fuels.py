@@ -23,7 +23,8 @@ from tracer.reconcile.elements import load_elements, switched_off
 
 DIESEL_GJ_PER_L = 36 / 42.9 / 1000 * 43.0  # Claverton density (36 MJ/L over 42.9 MJ/kg) x IPCC NCV 43.0 GJ/t
 RAW_COAL_GJ = 29.3076 * 0.7143  # GB/T 2589 standard coal x NBS raw-coal factor
-ALUMINA_GJ = 0.382 * 29.3076  # China's comprehensive energy of alumina, 382 kgce/t
+# China's comprehensive energy of alumina, 382 kgce/t, less its 218 kWh of grid electricity at 3.6 MJ/kWh
+ALUMINA_GJ = 0.382 * 29.3076 - 218 * 0.0036
 IAI = {"coal": 8564, "heavy_oil": 1065, "diesel": 46, "gas": 2637}  # MJ per t alumina, world 2015
 
 
@@ -118,8 +119,10 @@ def test_alumina_refinery_keeps_its_energy_split_by_iai_fuel_shares(default: nx.
     assert coal + gas + oil == pytest.approx(ALUMINA_GJ)
     assert coal == pytest.approx(ALUMINA_GJ * coal_share)
     assert gas == pytest.approx(ALUMINA_GJ * (1 - coal_share) * gas_of_rest)
-    # coal share uniform(0, 1): from Hong et al.'s all-gas refinery to all coal
-    assert default.edges["energy:gas:CHN", ref]["uncertainty"].params[-1] == pytest.approx(ALUMINA_GJ * gas_of_rest)
+    # coal share uniform(0, 1): from Hong et al.'s all-gas refinery to all coal, with the least
+    # electricity taken out (141 kWh/t, the low end of alumina_elec_kwh_per_t) at the same corner
+    most_fuel = 0.382 * 29.3076 - 141 * 0.0036
+    assert default.edges["energy:gas:CHN", ref]["uncertainty"].params[-1] == pytest.approx(most_fuel * gas_of_rest)
 
 
 def test_copper_smelter_fuel_by_hand(default: nx.DiGraph) -> None:
