@@ -25,6 +25,7 @@ from graphs.mines import (
     add_mines,
     add_supply_markets,
     read_sourcing,
+    supply_brine_share,
     supply_concentrate,
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
@@ -53,10 +54,11 @@ def commodity_parameters() -> dict[str, Parameter]:
 
 
 def concentrate_parameters(G: nx.DiGraph) -> dict[str, Parameter]:
-    """`concentrate_per_t_<code>`: concentrate mass per t of basis in China's supply.
+    """`concentrate_per_t_<code>` and `brine_share_<code>` of China's supply.
 
     Derived from the mine layer just built, so the smelters' residues account for
-    exactly the concentrate mass that mine_db did not count as tailings.
+    exactly the concentrate mass that mine_db did not count as tailings, and the
+    lithium converters skip the brine carbonate that the salars already made.
     """
     params: dict[str, Parameter] = {}
     for code, c in commodities.COMMODITIES.items():
@@ -70,6 +72,11 @@ def concentrate_parameters(G: nx.DiGraph) -> dict[str, Parameter]:
             source = (f"mean of concentrate_t / metal_t of {sites} sites (mine_db), weighted by their share of "
                       f"China's supply")
         params[name] = Parameter(name, value, f"t concentrate per {c.unit}", "derived", source, repr(value))
+        brine = f"brine_share_{code}"
+        share = supply_brine_share(G, code)
+        params[brine] = Parameter(brine, share, f"share of China's {c.unit} supply", "derived",
+                                  "share of China's supply from sites of mine_type brine (mine_db), weighted "
+                                  "by their share of the supply market", repr(share))
     return params
 
 

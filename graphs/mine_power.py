@@ -22,6 +22,9 @@ DIRECT_SHIPPING_SUFFIX = "_direct_shipping"
 #: Parameter name prefix of a country's rate per t of concentrate, `<prefix><commodity>_<ISO3>`
 #: (standards that state energy per t of product, e.g. China's GB 45549-2025 for graphite).
 CONCENTRATE_POWER_PREFIX = "mine_power_kwh_per_t_concentrate_"
+#: Parameter name prefix of a country's brine-site rate, `<prefix><commodity>_<ISO3>`, kWh per t of
+#: basis: the salar plant that makes the shipped product (lithium carbonate) from evaporated brine.
+BRINE_POWER_PREFIX = "mine_power_kwh_per_t_brine_"
 
 def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput]) -> None:
     """Electricity of mining and concentrating, drawn by each site's beneficiation node.
@@ -30,12 +33,13 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
     edge: a stated gap), or from a rate of the site's country (`_power_parameter`);
     a direct-shipping site (its ore shipped as mined, nothing
     rejected) takes `..._<commodity>_direct_shipping` where that exists, because crushing
-    and screening draw far less than grinding and separating. Brine sites mill no ore,
-    so they draw none. The site's own ore per tonne turns the rate into GJ per t of basis.
+    and screening draw far less than grinding and separating. Brine sites mill no ore:
+    they draw only their country's `mine_power_kwh_per_t_brine_<commodity>_<ISO3>` (the
+    salar plant, kWh per t of basis), else none. The site's own ore per tonne turns the rate into GJ per t of basis.
     The grid is the producing country's where the network models it, else the world
     average (`energy:grid:WLD`).
     """
-    if any(name.startswith((POWER_PREFIX, CONCENTRATE_POWER_PREFIX)) for name in params) and "kwh_gj" not in params:
+    if any(name.startswith((POWER_PREFIX, CONCENTRATE_POWER_PREFIX, BRINE_POWER_PREFIX)) for name in params) and "kwh_gj" not in params:
         raise InputError("mine-site electricity needs the parameter 'kwh_gj' (GJ per kWh)")
     for site in outputs:
         name = _power_parameter(params, site)
@@ -43,7 +47,8 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
             continue
         rate = params[name]
         grid = f"energy:grid:{site.country}" if f"energy:grid:{site.country}" in G else "energy:grid:WLD"
-        per_t, label = ((site.concentrate_per_t, "concentrate per t") if name.startswith(CONCENTRATE_POWER_PREFIX)
+        per_t, label = ((1.0, "per t of basis") if name.startswith(BRINE_POWER_PREFIX)
+                        else (site.concentrate_per_t, "concentrate per t") if name.startswith(CONCENTRATE_POWER_PREFIX)
                         else (site.ore_t / site.metal_t, "ore_t / metal_t"))
         factor = per_t * params.value("kwh_gj")
         # a derived rate (a standard's energy x a declared share) carries its inputs' range
@@ -56,13 +61,14 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
 
 
 def _power_parameter(params: Parameters, site: SiteOutput) -> str | None:
-    """The parameter of a site's electricity rate, or None (brine, or no rate for its commodity).
+    """The parameter of a site's electricity rate, or None (no rate for its commodity or brine country).
 
     A rate of the site's own country comes first (per t concentrate, then per t ore,
     `..._<commodity>_<ISO3>`), then the direct-shipping and the commodity rate per t ore.
     """
     if site.mine_type == "brine":
-        return None
+        own = f"{BRINE_POWER_PREFIX}{site.commodity}_{site.country}"
+        return own if own in params else None
     for prefix in (CONCENTRATE_POWER_PREFIX, POWER_PREFIX):
         if (own := f"{prefix}{site.commodity}_{site.country}") in params:
             return own

@@ -109,7 +109,8 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
         extra = {k: _scalar(site[k]) for k in _OPTIONAL_ATTRS if k in site and _scalar(site[k]) is not None}
         attrs = {k: _number(site[k], label, row, k) for k in _SITE_ATTRS}
         concentrate, concentrate_source = _concentrate_per_t(site, values["metal_t"], commodity, label, row)
-        common = dict(country=country, commodity=code, mine_id=mine_id, **attrs, **extra)
+        common = dict(country=country, commodity=code, mine_id=mine_id, mine_type=str(site["mine_type"]), **attrs,
+                      **extra)
         try:
             add_node(
                 G,
@@ -125,7 +126,6 @@ def add_mines(G: nx.DiGraph, mines: pd.DataFrame, label: str = "mine table") -> 
                     "overburden": f"overburden_t / ore_t of site {mine_id} (mine_db: {source})",
                     "waste_rock": f"waste_rock_t / ore_t of site {mine_id} (mine_db: {source})",
                 },
-                mine_type=str(site["mine_type"]),
                 resolution=str(site["resolution"]),
                 **common,
             )
@@ -342,11 +342,11 @@ def _concentrate_per_t(site: Mapping[str, object], metal_t: float, commodity: co
     return default, f"basis content / concentrate grade of {commodity.code} (mine_db.commodities)"
 
 
-def supply_concentrate(G: nx.DiGraph, code: str) -> tuple[float, int] | None:
-    """Concentrate tonnes per tonne of basis in China's supply of `code`, and the site count.
+def supply_sites(G: nx.DiGraph, code: str) -> dict[str, float]:
+    """Each site's (beneficiation node's) share of China's supply market of `code`.
 
-    The mean of the sites' `concentrate_per_t` weighted by each site's share of the
-    supply market (through country markets and the pool); None for an untraced market.
+    Walks the supply market back through country markets and the pool; empty for an
+    untraced market.
     """
     weights: dict[str, float] = defaultdict(float)
     stack = [(supply_market(code), 1.0)]
@@ -358,11 +358,36 @@ def supply_concentrate(G: nx.DiGraph, code: str) -> tuple[float, int] | None:
                 weights[pred] += share
             elif G.nodes[pred]["kind"] == "market":
                 stack.append((pred, share))
+    return dict(weights)
+
+
+def supply_concentrate(G: nx.DiGraph, code: str) -> tuple[float, int] | None:
+    """Concentrate tonnes per tonne of basis in China's supply of `code`, and the site count.
+
+    The mean of the sites' `concentrate_per_t` weighted by each site's share of the
+    supply market (through country markets and the pool); None for an untraced market.
+    """
+    weights = supply_sites(G, code)
     total = math.fsum(weights.values())
     if total <= 0:
         return None
     mean = math.fsum(w * G.nodes[n]["concentrate_per_t"] for n, w in weights.items()) / total
     return mean, len(weights)
+
+
+def supply_brine_share(G: nx.DiGraph, code: str) -> float:
+    """Share of China's supply of `code` (in its basis) that comes from brine sites.
+
+    Brine sites ship a product made at the salar (lithium carbonate), so the chain's
+    converters need to know how much of their feed is not mineral concentrate; 0 for
+    an untraced market.
+    """
+    weights = supply_sites(G, code)
+    total = math.fsum(weights.values())
+    if total <= 0:
+        return 0.0
+    brine = math.fsum(w for n, w in weights.items() if G.nodes[n].get("mine_type") == "brine")
+    return brine / total
 
 
 def _number(value: object, label: str, row: int, column: str) -> float:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
 from mine_db import load_default
 from tracer import api
 from tracer.cli import app
-from tracer.coverage import coverage, site_hidden
+from tracer.coverage import SITE_DOCUMENTS, coverage, site_hidden
 
 
 @pytest.fixture(scope="module")
@@ -70,11 +71,26 @@ def test_bauxite_grade_holds_by_definition_and_is_no_gap(flows) -> None:
 
 
 def test_large_sites_on_fills_name_a_document(flows) -> None:
-    report = coverage(flows, load_default(), top=5)
-    assert len(report["largest_sites"]) == 5
+    """Every one of the 25 largest sites that rests on a fill names the document that would hold
+    its own figures (issue 17: Dexing was the last one without); a site on its own values names none."""
+    report = coverage(flows, load_default(), top=25)
+    assert len(report["largest_sites"]) == 25
     first = report["largest_sites"][0]
     assert first["mine_id"] == "chn-rest-copper"
     assert "Yearbook" in first["document_that_would_hold_it"]
+    for site in report["largest_sites"]:
+        on_fill = any(site[f"{v}_fill"] not in ("mine", "definition") for v in ("grade", "recovery", "strip_ratio"))
+        assert (site["document_that_would_hold_it"] is not None) == on_fill, site["mine_id"]
+    dexing = next(s for s in report["largest_sites"] if s["mine_id"] == "chn-dexing-copper")
+    assert "Jiangxi Copper" in dexing["document_that_would_hold_it"]
+
+
+def test_site_documents_name_existing_sites_once() -> None:
+    """A typo in site_documents.csv would silently drop its document: every id is a site of the table."""
+    table = pd.read_csv(SITE_DOCUMENTS)
+    assert not table["mine_id"].duplicated().any()
+    assert set(table["mine_id"]) <= set(load_default()["mine_id"])
+    assert table["document"].str.strip().str.len().gt(0).all()
 
 
 def test_cli_json() -> None:

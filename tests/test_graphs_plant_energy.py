@@ -61,16 +61,19 @@ def test_every_chinese_smelter_and_refinery_of_the_battery_metals_draws_chinas_g
     assert len(cells) == 12 and set(cells["grid"]) == {"energy:grid:CHN"}
 
 
-def test_every_mine_but_brine_burns_diesel_and_every_concentrator_but_brine_draws_power(default: nx.DiGraph,
-                                                                                         audit) -> None:
+def test_every_mine_but_brine_burns_diesel_and_every_concentrator_draws_power(default: nx.DiGraph,
+                                                                              audit) -> None:
     mines = audit[audit["kind"] == "mine"]
     brine = {n for n in mines["node"] if default.nodes[n]["mine_type"] == "brine"}
     unfuelled = set(mines.loc[mines["fuels"] == "", "node"])
     assert unfuelled == brine and len(brine) == 5  # Olaroz, rest of Argentina, Atacama, rest of Chile, Qarhan
     assert set(mines.loc[mines["fuels"] != "", "fuels"]) == {"diesel"}
     concentrators = audit[audit["kind"] == "beneficiation"]
-    unpowered = set(concentrators.loc[concentrators["grid_status"] == "none", "node"])
-    assert unpowered == {n.replace("mine:", "beneficiation:", 1) for n in brine}
+    assert set(concentrators.loc[concentrators["grid_status"] == "none", "node"]) == set()
+    # brine sites mill no ore, but their salar carbonate plants draw their grid and burn natural gas
+    # (Schenker et al. 2022: mine_power_kwh_per_t_brine_lithium_<ISO3>, fuel_use.csv)
+    plants = concentrators[concentrators["node"].isin({n.replace("mine:", "beneficiation:", 1) for n in brine})]
+    assert len(plants) == 5 and set(plants["fuels"]) == {"gas"} and set(plants["grid_status"]) == {"own"}
     assert set(concentrators["commodity"]) == {"bauxite", "cobalt", "copper", "graphite", "iron_ore", "lead",
                                                "lithium", "manganese", "nickel", "pgm", "rare_earths", "zinc"}
 
@@ -228,9 +231,11 @@ def test_manganese_graphite_spodumene_and_rare_earth_concentrators_draw_their_as
     greenbushes = sites.loc["aus-greenbushes-lithium"]
     edge = default.edges["energy:grid:AUS", "beneficiation:aus-greenbushes-lithium"]
     assert edge["amount"] == pytest.approx(39 * greenbushes["ore_t"] / greenbushes["metal_t"] * KWH_GJ)
-    # a brine site mills no ore: no electricity edge at all
+    # a brine site mills no ore: its only electricity is the salar plant's, per t Li (Schenker et al. 2022)
     atacama = "beneficiation:chl-salar-de-atacama-sqm-lithium"
-    assert not any(default.nodes[s]["kind"] == "energy" for s in default.predecessors(atacama))
+    grids = [s for s in default.predecessors(atacama) if s.startswith("energy:grid:")]
+    assert grids == ["energy:grid:CHL"]
+    assert default.edges["energy:grid:CHL", atacama]["amount"] == pytest.approx(0.45954e3 / (2 * 6.941 / 73.891) * KWH_GJ)
     black_rock = sites.loc["zaf-black-rock-nchwaning-gloria-assmang-manganese"]
     edge = default.edges["energy:grid:ZAF", "beneficiation:zaf-black-rock-nchwaning-gloria-assmang-manganese"]
     assert edge["amount"] == pytest.approx(5.64 * black_rock["ore_t"] / black_rock["metal_t"] * KWH_GJ)
