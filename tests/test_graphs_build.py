@@ -198,9 +198,9 @@ def test_icev_embodies_its_bill_of_materials(default: nx.DiGraph) -> None:
         for c in default.predecessors("ICEV") for m in default.predecessors(c)
     )
     # hand sum of the ICEV rows of bom.csv (kg): body+chassis 840.4254 + zinc coating 5.82
-    # + tin in solder 0.0968 (2.42 kg of boards x 4 % Sn), ICE powertrain 190.2075,
-    # transmission 56.6, lead-acid 15.35, catalyst 0.0045, harness 12.6
-    assert used == pytest.approx(1.1210074 + 0.0000968)
+    # + tin in solder 0.0968 (2.42 kg of boards x 4 % Sn), lead in solder 0.0605 (x 2.5 % Pb),
+    # ICE powertrain 190.2075, transmission 56.6, lead-acid 15.35, catalyst 0.0045, harness 12.6
+    assert used == pytest.approx(1.1210074 + 0.0000968 + 0.0000605)
 
 
 def test_mass_closes_along_the_copper_chain(default: nx.DiGraph) -> None:
