@@ -22,8 +22,10 @@ Monte Carlo):
    (`mine_db.commodities`, `data/default_coefficients.csv`), whose published range
    gives its spread (`*_fill_sigma`) and whose sample size its `*_fill_n`; flagged
    `definition` instead where the default holds by the product's definition (bauxite's
-   grade 1: the ore is the product; no stripping at brine operations), so a reader and
-   `tracer db coverage` do not count it as a gap.
+   grade 1: the ore is the product; no stripping at brine operations; recovery 1 where a
+   document reads the ore as shipped as mined, `process` `direct_shipping`), so a reader
+   and `tracer db coverage` do not count it as a gap. A definition is no estimate: it
+   comes before levels 2-5 (a row that is its own product takes no concentrator's mean).
 
 A mine's kind is its commodity, mining method (`surface`: open_pit, mixed;
 `underground`; `brine`) and, where the row states one, its deposit type (`deposit_type`:
@@ -37,9 +39,14 @@ default of its deposit type. For recovery the kind also holds the row's process 
 only on leach rows and the leach default (FINEPRINT's cathode recoveries, far below a
 concentrator's), every other row only on rows not stated leach: a leach row given a
 flotation recovery would be given too little ore, and leach mines would pull a
-concentrator's average down. A row that states no route, and a `mixed` one (concentrate
-and cathode, split in no column: Centinela's and Zijinshan's notes put two thirds of
-their copper in concentrate), are taken with the concentrators, as every row was before.
+concentrator's average down. A row stated `direct_shipping` (iron ore or bauxite sold as
+mined, read so in a document) and an iron-ore row stated `concentrator` (magnetite, taconite
+or itabirite ground and separated, read so) are likewise routes of their own: an iron-ore
+row that states neither draws only on rows that state no route (today none with a value of
+its own, so assumption A32), never on a concentrator's or a direct shipper's. A row that
+states no route, and a `mixed` one (concentrate and cathode, split in no column:
+Centinela's and Zijinshan's notes put two thirds of their copper in concentrate), are taken
+with the concentrators, as every row was before.
 Concentrate grade is the mine's own or the default (no averaging: too few mines report
 it). Groups whose weights are all zero fall back to the plain mean.
 
@@ -77,14 +84,18 @@ def mining_method(mine_type: str) -> Method:
     return _METHOD_OF_TYPE[mine_type]
 
 
-#: The recovery route of every row not stated `leach` (flotation, mixed, or none stated).
+#: The recovery route of every row not stated on a route of its own (flotation, mixed, or none stated).
 CONCENTRATOR: str = "flotation"
 LEACH: str = "leach"
+DIRECT_SHIPPING: str = "direct_shipping"
+IRON_CONCENTRATOR: str = "concentrator"
+#: Routes whose rows neither draw on nor feed the averages of rows that state no route.
+OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR)
 
 
 def _route(out: pd.DataFrame) -> pd.Series:
-    """Each row's recovery route: `leach` where the row states it, else a concentrator."""
-    return out["process"].where(out["process"] == LEACH, CONCENTRATOR)
+    """Each row's recovery route: one of `OWN_ROUTES` where the row states it, else a concentrator."""
+    return out["process"].where(out["process"].isin(OWN_ROUTES), CONCENTRATOR)
 
 
 def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
@@ -228,7 +239,9 @@ def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.Dat
     kind = [out["commodity"], method, *([_route(out)] if var == "recovery" else [])]
     by_type = _ladder(out[var], out["metal_t"], [*kind, deposit], out["country"], typed, leave_out)
     by_method = _ladder(out[var], out["metal_t"], kind, out["country"], every, leave_out)
+    by_definition = default[["mean", "n", "sigma"]].where(default["level"] == "definition")
     return [
+        ("definition", "all", by_definition),
         ("national", "all", _national_candidate(national, out, var)),
         *[(level, "type", candidate) for level, candidate in by_type],
         *[(level, "all", candidate) for level, candidate in by_method],
@@ -239,12 +252,12 @@ def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.Dat
 def _group_label(out: pd.DataFrame, var: str, level: str, kind: str, method: pd.Series,
                  default: pd.DataFrame) -> pd.Series:
     """Rows with the same label share one filled value."""
-    if level == "default":
+    if level in ("default", "definition"):
         return default["label"]
     where = out["country"] if level in ("national", "country", "pooled") else pd.Series("*", index=out.index)
     deposit = out["deposit_type"].fillna("*") if kind == "type" else pd.Series("*", index=out.index)
     route = _route(out)
-    route = ("|" + route).where((route == LEACH) & (var == "recovery"), "")
+    route = ("|" + route).where((route != CONCENTRATOR) & (var == "recovery"), "")
     return var + "|" + level + "|" + out["commodity"] + "|" + method + "|" + deposit + "|" + where + route
 
 

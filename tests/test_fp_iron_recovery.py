@@ -1,7 +1,8 @@
 """tools/defaults/fp_iron_recovery.py re-derives the iron-ore recovery rows of default_coefficients.csv from FINEPRINT.
 
 Fe recovery = product t x product Fe / (ore t x ore Fe) per mine-year where all four are reported; per-mine median.
-FINEPRINT final_2022-06 holds all four for three iron mines only, which is why A32 stays (fewer than five mines).
+FINEPRINT final_2022-06 holds all four for three iron mines only; the concentrator row pools them with two feasibility
+studies (tools/defaults/recovery_reads.csv, tests/test_direct_shipping.py).
 """
 from __future__ import annotations
 

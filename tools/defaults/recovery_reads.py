@@ -1,0 +1,43 @@
+"""Published recoveries of the process routes that took a fill without a sample (iron-ore concentrators, A32).
+
+Reads recovery_reads.csv (one row per mine-year or study read: the value, how it was derived, the source id in
+mine_db/data/sources/sources.csv and the quoted words), takes each mine's median over its years or studies (as
+strip_reads.py does for strip ratios), and prints, per commodity and process route, n mines, median, P10-P90 across
+mines and whether the sample reaches the five mines a fill must rest on (issue 17). Operating mines (FINEPRINT's three
+iron concentrators with ore t, ore Fe, product t and product Fe: tools/defaults/fp_iron_recovery.py) and study plans
+(life-of-mine concentrate over reserve Fe) are pooled; the row note of default_coefficients.csv says which is which.
+Usage: python tools/defaults/recovery_reads.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+READS = Path(__file__).with_name("recovery_reads.csv")
+MIN_MINES = 5
+KEYS = ["commodity", "process"]
+
+
+def read_reads(path: Path = READS) -> pd.DataFrame:
+    return pd.read_csv(path)
+
+
+def pooled(reads: pd.DataFrame) -> pd.DataFrame:
+    """n mines, median, P10, P90 of each mine's median recovery, per commodity and process route."""
+    per_mine = reads.groupby([*KEYS, "mine"], sort=False)["value"].median().reset_index()
+    rows = []
+    for key, group in per_mine.groupby(KEYS, sort=True):
+        values = group["value"].to_numpy(float)
+        rows.append(dict(zip(KEYS, key, strict=True), n=len(values), median=float(np.median(values)),
+                         p10=float(np.percentile(values, 10)), p90=float(np.percentile(values, 90)),
+                         enough=len(values) >= MIN_MINES,
+                         mines="; ".join(f"{m} {v:.4g}" for m, v in zip(group["mine"], values, strict=True))))
+    return pd.DataFrame(rows)
+
+
+if __name__ == "__main__":
+    pd.set_option("display.width", 250, "display.max_colwidth", 150)
+    print(pooled(read_reads()).to_string(index=False))
