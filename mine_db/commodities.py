@@ -233,22 +233,35 @@ def default(code: str, method: str, deposit_type: str | None, variable: str,
     the mine), then one naming the method, then one naming the deposit type.
     """
     get(code)
+    best = _best_row((code, ANY_COMMODITY), method, deposit_type, variable, process)
+    if best is None:
+        raise InputError(f"no default {variable} for {code} mined by {method}", file=str(COEFFICIENT_TABLE))
+    return best
+
+
+def wider_default(method: str, variable: str, process: str | None = None) -> Coefficient | None:
+    """The all-commodity default of a variable for a mining method and process route, if the table has one:
+    the wider sample a commodity's default of fewer than five mines is pooled with (`mine_db.gapfill`)."""
+    return _best_row((ANY_COMMODITY,), method, None, variable, process)
+
+
+def _best_row(codes: tuple[str, ...], method: str, deposit_type: str | None, variable: str,
+              process: str | None) -> Coefficient | None:
     deposit_type = deposit_type or None
     process = process or None
     best: tuple[tuple[bool, bool, bool, bool], Coefficient] | None = None
     for row in coefficients():
-        if row.variable != variable or row.commodity not in (code, ANY_COMMODITY):
+        if row.variable != variable or row.commodity not in codes:
             continue
         if row.method not in (None, method) or row.deposit_type not in (None, deposit_type):
             continue
         if row.process not in (None, process):
             continue
-        rank = (row.commodity == code, row.process is not None, row.method is not None, row.deposit_type is not None)
+        rank = (row.commodity == codes[0], row.process is not None, row.method is not None,
+                row.deposit_type is not None)
         if best is None or rank > best[0]:
             best = (rank, row)
-    if best is None:
-        raise InputError(f"no default {variable} for {code} mined by {method}", file=str(COEFFICIENT_TABLE))
-    return best[1]
+    return None if best is None else best[1]
 
 
 def deposit_types() -> frozenset[str]:

@@ -20,7 +20,12 @@ Monte Carlo):
 5. `global`: the same mean over all countries, where at least `MIN_SAMPLE` mines report.
 6. `default`: the sourced default of the commodity, method and deposit type
    (`mine_db.commodities`, `data/default_coefficients.csv`), whose published range
-   gives its spread (`*_fill_sigma`) and whose sample size its `*_fill_n`; flagged
+   gives its spread (`*_fill_sigma`) and whose sample size its `*_fill_n`. A commodity
+   default read at 1 to `MIN_SAMPLE - 1` mines is pooled with the wider sample, the
+   all-commodity default of its variable and method where that rests on at least
+   `MIN_SAMPLE` mines (surface strip ratio A31, concentrator recovery A39), by the
+   shrinkage of level 4: (n v + K v_all) / (n + K), on n + n_all mines, with the wider
+   sample's spread; its group label ends in `|pooled`. Flagged
    `definition` instead where the default holds by the product's definition (bauxite's
    grade 1: the ore is the product; no stripping at brine operations; recovery 1 where a
    document reads the ore as shipped as mined, `process` `direct_shipping`), so a reader
@@ -99,17 +104,41 @@ def _route(out: pd.DataFrame) -> pd.Series:
 
 
 def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
-    """Each row's default: value, sample size, spread of its published range, and the row it comes from."""
+    """Each row's default: value, sample size, spread of its published range, and the row it comes from.
+
+    A commodity default read at 1 to `MIN_SAMPLE - 1` mines is pooled with the wider sample (`_pooled`).
+    """
     records = []
     for code, how, deposit, route in zip(out["commodity"], method, out["deposit_type"], _route(out), strict=True):
         row = commodities.default(code, how, deposit if isinstance(deposit, str) else None, var, route)
         level = "definition" if row.quality == "definition" else "default"
         label = f"{var}|{level}|{row.commodity}|{row.method or '*'}|{row.deposit_type or '*'}"
         label += f"|{row.process}" if row.process else ""
-        records.append((row.value, np.nan if row.n is None else row.n,
-                        np.nan if row.sigma is None else row.sigma, label, level))
+        value, n, sigma = row.value, row.n, row.sigma
+        wider = _wider(row, how, var, route)
+        if wider is not None:
+            value, n, sigma = _pooled(row, wider)
+            label += "|pooled"
+        records.append((value, np.nan if n is None else n, np.nan if sigma is None else sigma, label, level))
     frame = pd.DataFrame.from_records(records, columns=["mean", "n", "sigma", "label", "level"], index=out.index)
     return frame.astype({"mean": float, "n": float, "sigma": float})
+
+
+def _wider(row: commodities.Coefficient, method: str, var: str, route: str) -> commodities.Coefficient | None:
+    """The all-commodity default a thin commodity default is pooled with, where one rests on enough mines."""
+    thin = row.commodity != commodities.ANY_COMMODITY and row.n is not None and row.n < MIN_SAMPLE
+    if not thin or row.quality == "definition" or var not in FILLED:
+        return None
+    wider = commodities.wider_default(method, var, route)
+    return wider if wider is not None and wider.n is not None and wider.n >= MIN_SAMPLE else None
+
+
+def _pooled(row: commodities.Coefficient, wider: commodities.Coefficient) -> tuple[float, int, float | None]:
+    """A thin default shrunk toward its wider sample as if that added `MIN_SAMPLE` mines (as `pooled` does for
+    a thin country): (n v + K v_wide) / (n + K), resting on n + n_wide mines, with the wider sample's spread."""
+    n, k = row.n, MIN_SAMPLE
+    value = (n * row.value + k * wider.value) / (n + k)
+    return value, n + wider.n, wider.sigma if wider.sigma is not None else row.sigma
 
 
 #: Mines of the same kind a country or global average must rest on.

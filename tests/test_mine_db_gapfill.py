@@ -87,6 +87,29 @@ def test_strip_ratio_defaults_depend_on_the_method(filled: pd.DataFrame) -> None
     assert filled.loc["B1", "grade"] == commodities.default("lithium", "brine", None, "grade").value == 0.00063
 
 
+def test_a_default_read_at_fewer_than_five_mines_is_pooled_with_the_wider_sample() -> None:
+    # graphite pits: 2 planned strip ratios (0.9); cobalt: 2 recoveries (0.703); lithium: 5 (its own, no pooling)
+    rows = [("G1", "Mozambique", "graphite", "open_pit", 10.0, None, None),
+            ("K1", "DR Congo", "cobalt", "open_pit", 10.0, None, None),
+            ("L1", "Australia", "lithium", "open_pit", 10.0, None, None)]
+    out = _fill(rows)
+    strip, metal_pits = (commodities.default("graphite", "surface", None, "strip_ratio"),
+                         commodities.wider_default("surface", "strip_ratio"))
+    assert (strip.n, metal_pits.commodity, metal_pits.n, metal_pits.assumption_id) == (2, "all", 85, "A31")
+    pooled = (2 * 0.9 + MIN_SAMPLE * 2.8) / (2 + MIN_SAMPLE)
+    assert out.loc["G1", ["strip_ratio", "strip_ratio_fill", "strip_ratio_fill_n"]].tolist() == [
+        pytest.approx(pooled), "default", 87]
+    assert out.loc["G1", "strip_ratio_fill_sigma"] == pytest.approx(metal_pits.sigma)
+    assert out.loc["G1", "strip_ratio_fill_group"] == "strip_ratio|default|graphite|surface|*|pooled"
+    concentrators = commodities.wider_default("surface", "recovery", "flotation")
+    assert (concentrators.n, concentrators.value, concentrators.assumption_id) == (64, 0.814, "A39")
+    cobalt = (2 * 0.703 + MIN_SAMPLE * 0.814) / (2 + MIN_SAMPLE)
+    assert out.loc["K1", ["recovery", "recovery_fill_n"]].tolist() == [pytest.approx(cobalt), 66]
+    # a default of five mines or more is the commodity's own value
+    assert out.loc["L1", ["recovery", "recovery_fill_n", "recovery_fill_group"]].tolist() == [
+        0.66, 5, "recovery|default|lithium|*|*"]
+
+
 def test_a_national_statistic_beats_every_average() -> None:
     national = pd.DataFrame([("PER", "copper", "recovery", 0.85, 0.03, "src")], columns=NO_NATIONAL.columns)
     out = _fill(ROWS, national)

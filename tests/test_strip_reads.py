@@ -28,8 +28,8 @@ def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     reads = tool.read_reads()
     assert set(reads["source_id"]) <= set(read_bibliography()["id"])
     # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography),
-    # ug_ (underground campaign)
-    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_", "ug_")).all()
+    # ug_ (underground campaign), tm_ (thin-fill campaign: lead, zinc, graphite, manganese, cobalt, lithium)
+    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_", "ug_", "tm_")).all()
     assert reads["quote"].str.len().gt(15).all() and reads["status"].str.len().gt(5).all()
     # underground reads test the one all-commodity fill, so they pool as commodity 'all'
     assert set(reads["commodity"]) <= set(commodities.CODES) | {"all"}
@@ -81,6 +81,19 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     notes = pd.Series({r.commodity: r.note for r in commodities.coefficients()
                        if r.variable == "strip_ratio" and r.method == "surface" and r.deposit_type is None})
     assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
+
+
+def test_zinc_and_lead_pits_rest_on_five_zinc_bearing_pits(tool) -> None:
+    zinc = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("zinc", "surface", "")]
+    # per-mine medians: Red Dog 2.055 (2013-2018), Peñasquito 2.804 (2010-2016), San Cristóbal 2.846 (1.885, 3.808),
+    # Antamina 3.511 (2013-2018), Pirquitas 9.067 (2011-2019)
+    assert zinc["n"] == 5 and zinc["enough"]
+    assert zinc["median"] == pytest.approx((1.885 + 3.808) / 2, abs=0.001)
+    assert "Red Dog 2.06" in zinc["mines"] and "Pirquitas (Puna) 9.07" in zinc["mines"]
+    for code in ("zinc", "lead"):  # lead comes from the same zinc-lead ores: one pool
+        row = commodities.default(code, "surface", None, "strip_ratio")
+        assert (row.commodity, row.n, row.quality) == (code, 5, "derived")
+        assert (row.value, row.low, row.high) == pytest.approx((zinc["median"], zinc["p10"], zinc["p90"]), abs=0.001)
 
 
 def test_the_underground_default_rests_on_six_mines(tool) -> None:

@@ -1,5 +1,5 @@
-"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite, lithium,
-the underground development waste of every commodity).
+"""Published strip ratios of the commodities that took or still take a fill (A31 metal-pit transfer, A38 bauxite,
+lithium, zinc-lead pits, the underground development waste of every commodity).
 
 Reads strip_reads.csv (one row per mine-year or mine plan read: the value, its unit, whether stated
 or derived from tonnes, the source id (sd_, ls_, ug_ or fp_) in mine_db/data/sources/sources.csv and the quoted words),
