@@ -7,6 +7,7 @@ swapped for a user's file of the same layout without touching code.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from graphs.energy import add_coal_mines, add_coal_own_use, add_grids
 from graphs.fuels import add_fuels
 from graphs.mine_power import add_mine_power
 from graphs.mines import (
+    Origin,
     add_country_markets,
     add_mines,
     add_supply_markets,
@@ -28,7 +30,7 @@ from graphs.mines import (
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
-from hfcommon.vocabulary import DEFAULT_HOME
+from hfcommon.vocabulary import DEFAULT_HOME, SUPPLY_ROUTES
 from mine_db import commodities
 
 BASE_YEAR = 2019
@@ -75,6 +77,27 @@ def concentrate_parameters(G: nx.DiGraph) -> dict[str, Parameter]:
         params[brine] = Parameter(brine, share, f"share of China's {c.unit} supply", "derived",
                                   "share of China's supply from sites of mine_type brine (mine_db), weighted "
                                   "by their share of the supply market", repr(share))
+    return params
+
+
+def route_parameters(sourcing: Mapping[str, list[Origin]]) -> dict[str, Parameter]:
+    """`route_share_<code>_<route>` for every declared route (hfcommon.vocabulary.SUPPLY_ROUTES):
+    the share of China's supply of a commodity whose sourcing rows name that route, 0 if none.
+
+    Why from the sourcing rows: a plant's route-specific energy (nickel's laterite
+    smelting) then follows the origins' shares instead of a second, hand-kept share.
+    """
+    params: dict[str, Parameter] = {}
+    for code, routes in SUPPLY_ROUTES.items():
+        origins = sourcing.get(code, [])
+        total = math.fsum(o.amount for o in origins)
+        for route in routes:
+            listed = [o for o in origins if o.route == route]
+            value = math.fsum(o.amount for o in listed) / total if total > 0 else 0.0
+            name = f"route_share_{code}_{route}"
+            names = ", ".join(o.origin for o in listed) or "none"
+            source = f"share of China's {code} supply from the sourcing rows with route {route} ({names}; sourcing.csv)"
+            params[name] = Parameter(name, value, f"share of China's {code} supply", "derived", source, repr(value))
     return params
 
 
@@ -129,8 +152,9 @@ def build_default_network(
     )
     outputs = add_mines(G, table, label)
     production = add_country_markets(G, outputs)
-    add_supply_markets(G, read_sourcing(params, sourcing), production, notes)
-    params = params.extended(concentrate_parameters(G))
+    origins = read_sourcing(params, sourcing)
+    add_supply_markets(G, origins, production, notes)
+    params = params.extended({**concentrate_parameters(G), **route_parameters(origins)})
     add_chain(G, params)
     add_tables(G, params, "closure")  # non-metal upstream, zinc coating: feed the chain's materials
     add_coal_mines(G, params)

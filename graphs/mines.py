@@ -22,8 +22,8 @@ import pycountry
 from graphs.model import Distribution, add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
-from hfcommon.errors import InputError
-from hfcommon.vocabulary import DEFAULT_HOME, UNKNOWN_ORIGIN
+from hfcommon.errors import InputError, did_you_mean
+from hfcommon.vocabulary import DEFAULT_HOME, SUPPLY_ROUTES, UNKNOWN_ORIGIN
 from mine_db import commodities
 
 POOL = "other"
@@ -191,13 +191,17 @@ class Origin:
     """Of `amount` (the commodity's basis), from the row's `uncertainty` cell (in the row's
     `unit`, scaled by its content factor) or else from the uncertain parameters in
     amount x content_factor (`Parameters.uncertainty_of`)."""
+    route: str = ""
+    """The processing route the origin's supply takes (optional `route` cell, e.g. nickel
+    `laterite`): `route_share_<commodity>_<route>` parameters weigh plant energy by it."""
 
 
 def read_sourcing(params: Parameters, path: str | Path | None = None) -> dict[str, list[Origin]]:
     """China's supply shares by commodity and origin (bundled sourcing.csv by default)."""
     by_commodity: dict[str, list[Origin]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()
-    for row in read_rows(path or bundled("sourcing.csv"), ("commodity", "origin", "amount", "content_factor")):
+    for row in read_rows(path or bundled("sourcing.csv"), ("commodity", "origin", "amount", "content_factor"),
+                         optional=("route",)):
         code = row.text("commodity")
         if code not in commodities.COMMODITIES:
             raise row.error("commodity", f"unknown commodity {code!r}; expected one of {', '.join(commodities.CODES)}")
@@ -220,7 +224,12 @@ def read_sourcing(params: Parameters, path: str | Path | None = None) -> dict[st
         else:
             formula = f"({row.text('amount')}) * ({row.text('content_factor')})"
             uncertainty = params.uncertainty_of(formula, row, "amount")
-        by_commodity[code].append(Origin(code, origin, value, source, row, uncertainty if value > 0 else None))
+        route = row.text("route", required=False)
+        known = SUPPLY_ROUTES.get(code, ())
+        if route and route not in known:
+            expected = f"one of {', '.join(known)}" if known else "empty: no routes are declared for it"
+            raise row.error("route", f"unknown route {route!r} for {code}; expected {expected}{did_you_mean(route, known)}")
+        by_commodity[code].append(Origin(code, origin, value, source, row, uncertainty if value > 0 else None, route))
     return by_commodity
 
 

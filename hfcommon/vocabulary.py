@@ -74,6 +74,11 @@ COMMODITY_CODES: tuple[str, ...] = (
     "rare_earths",
 )
 
+#: Processing routes a sourcing row may name (graphs/data/sourcing.csv, column `route`), by
+#: commodity: each gives the parameter route_share_<commodity>_<route> (0 where no row names it),
+#: which plant-energy formulas use. Nickel `laterite`: smelted to nickel pig iron / ferronickel.
+SUPPLY_ROUTES: Mapping[str, tuple[str, ...]] = MappingProxyType({"nickel": ("laterite",)})
+
 #: Country code of flows of unknown or world-average origin (counted neither home nor abroad).
 UNKNOWN_ORIGIN = "WLD"
 #: The home country of the bundled study (China's 2019 car production).

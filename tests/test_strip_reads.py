@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from hfcommon.assumptions import load_assumptions
 from mine_db import commodities
 from mine_db.default import read_bibliography
 
@@ -28,8 +29,9 @@ def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     reads = tool.read_reads()
     assert set(reads["source_id"]) <= set(read_bibliography()["id"])
     # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography),
-    # ug_ (underground campaign), tm_ (thin-fill campaign: lead, zinc, graphite, manganese, cobalt, lithium)
-    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_", "ug_", "tm_")).all()
+    # ug_ (underground campaign), tm_ (thin-fill campaign: lead, zinc, graphite, manganese, cobalt, lithium),
+    # bx_ (bauxite campaign)
+    assert reads["source_id"].str.startswith(("sd_", "ls_", "fp_", "ug_", "tm_", "bx_")).all()
     assert reads["quote"].str.len().gt(15).all() and reads["status"].str.len().gt(5).all()
     # underground reads test the one all-commodity fill, so they pool as commodity 'all'
     assert set(reads["commodity"]) <= set(commodities.CODES) | {"all"}
@@ -47,7 +49,8 @@ def test_the_derivation_reproduces_each_kind(tool) -> None:
     assert sulphide["n"] == 5 and sulphide["median"] == pytest.approx(2.328)
     assert "Kevitsa 2.7;" in sulphide["mines"] and "Terrafame (Sotkamo) 1.16" in sulphide["mines"]
     assert table.loc[("nickel", "surface", ""), "n"] == 11  # all nickel pits, either type
-    assert table.loc[("bauxite", "surface", ""), "n"] == 3  # Paragominas' 7.6 m3/m3 is not counted
+    # Paragominas' 7.6 m3/m3 and Felicitas' layer thicknesses (0.286 m3/m3) are not counted
+    assert table.loc[("bauxite", "surface", ""), "n"] == 3
 
 
 def test_lithium_pits_rest_on_six_mines(tool) -> None:
@@ -111,3 +114,18 @@ def test_the_underground_default_rests_on_six_mines(tool) -> None:
     stats = (underground["median"], underground["p10"], underground["p90"])
     assert (row.value, row.low, row.high) == pytest.approx(stats, abs=0.0005)
     assert "Replaces the weak 0.2" in row.note
+
+
+def test_bauxite_stays_on_its_assumption_and_the_register_names_every_read(tool) -> None:
+    reads = tool.read_reads()
+    bauxite = reads[reads["commodity"] == "bauxite"]
+    tonnage = bauxite[bauxite["unit"] == tool.TONNAGE_UNIT]
+    by_volume = bauxite[bauxite["unit"] != tool.TONNAGE_UNIT].set_index("mine")["value"]
+    assert tonnage["mine"].nunique() == 3 < tool.MIN_MINES
+    assert by_volume.to_dict() == pytest.approx({"Paragominas": 7.6, "Felicitas (Darling Range)": 1 / 3.5}, abs=0.001)
+    row = commodities.default("bauxite", "surface", None, "strip_ratio")
+    assert (row.quality, row.assumption_id, row.value, row.low, row.high) == ("assumption", "A38", 1.0, 0.1, 7.6)
+    # A38's reason lists every bauxite mine read, so the register says what the fill was checked against
+    reason = load_assumptions()["A38"].reason
+    for mine in bauxite["mine"]:
+        assert mine.split(" (")[0] in reason, mine

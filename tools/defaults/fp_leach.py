@@ -13,9 +13,8 @@ from __future__ import annotations
 import json
 import sys
 
-import numpy as np
 import pandas as pd
-from fp_sites import main_sites, with_main
+from fp_sites import commodities_by_site, spread
 
 CATHODE = "Oth.cuca"
 YEARS = (2010, 2020)
@@ -23,11 +22,7 @@ YEARS = (2010, 2020)
 
 def per_mine(folder: str) -> pd.DataFrame:
     """Median cathode recovery per mine over `YEARS`, with its years, range and leaching route."""
-    f = pd.read_csv(folder + "facilities.csv")
-    c = pd.read_csv(folder + "commodities.csv")
-    with_main(f, c)
-    sites = main_sites(f)
-    sites = sites[~sites.index.duplicated()]
+    c, sites = commodities_by_site(folder)
     rows = c[(c.commodity == CATHODE) & (c.recovery_rate > 0) & c.year.between(*YEARS)]
     g = rows.groupby("main")
     mines = g.agg(recovery=("recovery_rate", "median"), years=("recovery_rate", "size"), y0=("year", "min"),
@@ -40,9 +35,8 @@ def per_mine(folder: str) -> pd.DataFrame:
 
 
 def statistic(values: pd.Series) -> dict[str, float | int]:
-    v = values.dropna().to_numpy(float)
-    return {"n": len(v), "median": float(np.median(v)), "p10": float(np.percentile(v, 10)),
-            "p90": float(np.percentile(v, 90)), "min": float(v.min()), "max": float(v.max())}
+    v = values.dropna()
+    return {**spread(v), "min": float(v.min()), "max": float(v.max())}
 
 
 def main(argv: list[str]) -> None:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import json
 import sys
 
-import numpy as np
 import pandas as pd
-from fp_sites import main_sites, with_main
+from fp_sites import commodities_by_site, spread
 
 BASE_METALS = ("Me.Cu", "Me.Zn", "Me.Pb", "Me.Ni", "Me.Co", "Me.pgm", "Me.Mo", "Me.Sn")
 YEARS = (2010, 2020)
@@ -24,11 +23,7 @@ YEARS = (2010, 2020)
 
 def per_mine(folder: str) -> pd.DataFrame:
     """One concentrator recovery per mine: the median over its metals of each metal's median over `YEARS`."""
-    f = pd.read_csv(folder + "facilities.csv")
-    c = pd.read_csv(folder + "commodities.csv")
-    with_main(f, c)
-    sites = main_sites(f)
-    sites = sites[~sites.index.duplicated()]
+    c, sites = commodities_by_site(folder)
     rows = c[c.commodity.isin(BASE_METALS) & (c.recovery_rate > 0) & c.year.between(*YEARS)].copy()
     rows["recovery"] = rows.recovery_rate.where(rows.recovery_rate <= 1, rows.recovery_rate / 100)
     by_metal = rows.groupby(["main", "commodity"]).recovery.median().reset_index()
@@ -40,9 +35,7 @@ def per_mine(folder: str) -> pd.DataFrame:
 
 
 def summary(mines: pd.DataFrame) -> dict[str, float]:
-    values = mines.recovery.to_numpy(float)
-    return {"n": len(values), "median": float(np.median(values)),
-            "p10": float(np.percentile(values, 10)), "p90": float(np.percentile(values, 90))}
+    return spread(mines.recovery)
 
 
 if __name__ == "__main__":

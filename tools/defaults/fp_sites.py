@@ -1,9 +1,11 @@
-"""What fp_strip.py and fp_grades.py share: FINEPRINT's main sites and their mining method.
+"""What the FINEPRINT scripts share: main sites, their mining method, the commodity table by main site,
+and the spread across mines that every default row states.
 
 Sub-sites (`.01`, `.02`, ...) are merged into their main facility (`facility_id[:8] + '.00'`);
 the method is read from `facility_equipment` over the main site and its sub-sites:
 open/surface/strip/quarry/dredge -> OP, underground -> UG, both -> OP+UG, neither -> `unknown`.
 """
+import numpy as np
 import pandas as pd
 
 SURFACE_WORDS = ("open", "surface", "strip", "quarr", "dredg")
@@ -31,3 +33,19 @@ def methods(facilities: pd.DataFrame) -> pd.Series:
     equipment = facilities.groupby("main").facility_equipment.apply(
         lambda s: " | ".join(sorted(set(s.dropna().astype(str)))))
     return equipment.map(method)
+
+
+def commodities_by_site(folder: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """commodities.csv with each row's `main` site, and the main sites (one row each, indexed by id)."""
+    facilities = pd.read_csv(folder + "facilities.csv")
+    commodities = pd.read_csv(folder + "commodities.csv")
+    with_main(facilities, commodities)
+    sites = main_sites(facilities)
+    return commodities, sites[~sites.index.duplicated()]
+
+
+def spread(values: pd.Series) -> dict[str, float]:
+    """n, median and P10-P90 across mines: what a default row of default_coefficients.csv states."""
+    v = values.dropna().to_numpy(float)
+    return {"n": len(v), "median": float(np.median(v)), "p10": float(np.percentile(v, 10)),
+            "p90": float(np.percentile(v, 90))}
