@@ -51,7 +51,7 @@ iron-ore row stated `dry_and_wet` (part sold as mined, part wet-concentrated, bo
 read: its own recovery weighs recovery 1 and the concentrators' default by them, worked in
 its note): an iron-ore row that states no route draws only on rows that state no route
 (today one with a value of its own, Fortescue's, fewer than `MIN_SAMPLE`, so assumption A32),
-never on a concentrator's, a direct shipper's or a mixed one's. A row that
+never on a concentrator's, a direct shipper's or a dry_and_wet one's. A row that
 states no route, and a `mixed` one (concentrate and cathode, split in no column:
 Centinela's and Zijinshan's notes put two thirds of their copper in concentrate), are taken
 with the concentrators, as every row was before.
