@@ -25,11 +25,10 @@ from graphs.mines import (
     add_mines,
     add_supply_markets,
     read_sourcing,
-    supply_brine_share,
-    supply_concentrate,
 )
 from graphs.parameters import Parameter, Parameters, load_parameters
 from graphs.products import add_products
+from graphs.supply_mix import supply_brine_share, supply_concentrate
 from hfcommon.vocabulary import DEFAULT_HOME, SUPPLY_ROUTES
 from mine_db import commodities
 

@@ -342,54 +342,6 @@ def _concentrate_per_t(site: Mapping[str, object], metal_t: float, commodity: co
     return default, f"basis content / concentrate grade of {commodity.code} (mine_db.commodities)"
 
 
-def supply_sites(G: nx.DiGraph, code: str) -> dict[str, float]:
-    """Each site's (beneficiation node's) share of China's supply market of `code`.
-
-    Walks the supply market back through country markets and the pool; empty for an
-    untraced market.
-    """
-    weights: dict[str, float] = defaultdict(float)
-    stack = [(supply_market(code), 1.0)]
-    while stack:
-        node, weight = stack.pop()
-        for pred in G.predecessors(node):
-            share = weight * G.edges[pred, node]["amount"]
-            if G.nodes[pred]["kind"] == "beneficiation":
-                weights[pred] += share
-            elif G.nodes[pred]["kind"] == "market":
-                stack.append((pred, share))
-    return dict(weights)
-
-
-def supply_concentrate(G: nx.DiGraph, code: str) -> tuple[float, int] | None:
-    """Concentrate tonnes per tonne of basis in China's supply of `code`, and the site count.
-
-    The mean of the sites' `concentrate_per_t` weighted by each site's share of the
-    supply market (through country markets and the pool); None for an untraced market.
-    """
-    weights = supply_sites(G, code)
-    total = math.fsum(weights.values())
-    if total <= 0:
-        return None
-    mean = math.fsum(w * G.nodes[n]["concentrate_per_t"] for n, w in weights.items()) / total
-    return mean, len(weights)
-
-
-def supply_brine_share(G: nx.DiGraph, code: str) -> float:
-    """Share of China's supply of `code` (in its basis) that comes from brine sites.
-
-    Brine sites ship a product made at the salar (lithium carbonate), so the chain's
-    converters need to know how much of their feed is not mineral concentrate; 0 for
-    an untraced market.
-    """
-    weights = supply_sites(G, code)
-    total = math.fsum(weights.values())
-    if total <= 0:
-        return 0.0
-    brine = math.fsum(w for n, w in weights.items() if G.nodes[n].get("mine_type") == "brine")
-    return brine / total
-
-
 def _number(value: object, label: str, row: int, column: str) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]

@@ -13,7 +13,8 @@ import graphs
 from graphs.carbon import FEEDSTOCK_COAL
 from graphs.energy import OWN_USE_COAL
 from graphs.fuels import EXTRACTION_CARRIERS
-from graphs.mines import MINE_COLUMNS, supply_concentrate, supply_market
+from graphs.mines import MINE_COLUMNS, supply_market
+from graphs.supply_mix import supply_concentrate
 from hfcommon.errors import InputError
 from hfcommon.vocabulary import MASS_STRESSORS, VEHICLE_IDS
 

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from reads import across_mines, per_mine
 
 READS = Path(__file__).with_name("recovery_reads.csv")
-MIN_MINES = 5
 KEYS = ["commodity", "process"]
 
 
@@ -27,16 +26,7 @@ def read_reads(path: Path = READS) -> pd.DataFrame:
 
 def pooled(reads: pd.DataFrame) -> pd.DataFrame:
     """n mines, median, P10, P90 of each mine's median recovery, per commodity and process route."""
-    per_mine = reads.groupby([*KEYS, "mine"], sort=False)["value"].median().reset_index()
-    rows = []
-    for key, group in per_mine.groupby(KEYS, sort=True):
-        values = group["value"].to_numpy(float)
-        rows.append(dict(zip(KEYS, key, strict=True), n=len(values), median=float(np.median(values)),
-                         p10=float(np.percentile(values, 10)), p90=float(np.percentile(values, 90)),
-                         enough=len(values) >= MIN_MINES,
-                         mines="; ".join(f"{m} {v:.4g}" for m, v in zip(group["mine"], values, strict=True))))
-    return pd.DataFrame(rows)
-
+    return across_mines(per_mine(reads, KEYS), KEYS, digits=4)
 
 if __name__ == "__main__":
     pd.set_option("display.width", 250, "display.max_colwidth", 150)

@@ -16,12 +16,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
+from reads import across_mines, per_mine
 
 READS = Path(__file__).with_name("strip_reads.csv")
 TONNAGE_UNIT = "t waste / t ore"
-MIN_MINES = 5
 KEYS = ["commodity", "method", "deposit_type"]
 
 
@@ -32,19 +31,9 @@ def read_reads(path: Path = READS) -> pd.DataFrame:
 
 def pooled(reads: pd.DataFrame) -> pd.DataFrame:
     """n mines, median, P10, P90 of each mine's median tonnage ratio, per commodity, method and deposit type."""
-    tonnage = reads[reads["unit"] == TONNAGE_UNIT]
-    per_mine = tonnage.groupby([*KEYS, "mine"], sort=False)["value"].median().reset_index()
+    mines = per_mine(reads[reads["unit"] == TONNAGE_UNIT], KEYS)
     # every kind with a deposit type, and each commodity and method over all its mines (deposit type '')
-    kinds = pd.concat([per_mine[per_mine["deposit_type"] != ""], per_mine.assign(deposit_type="")])
-    rows = []
-    for key, group in kinds.groupby(KEYS, sort=True):
-        values = group["value"].to_numpy(float)
-        rows.append(dict(zip(KEYS, key, strict=True), n=len(values), median=float(np.median(values)),
-                         p10=float(np.percentile(values, 10)), p90=float(np.percentile(values, 90)),
-                         enough=len(values) >= MIN_MINES,
-                         mines="; ".join(f"{m} {v:.3g}" for m, v in zip(group["mine"], values, strict=True))))
-    return pd.DataFrame(rows)
-
+    return across_mines(pd.concat([mines[mines["deposit_type"] != ""], mines.assign(deposit_type="")]), KEYS)
 
 if __name__ == "__main__":
     pd.set_option("display.width", 250, "display.max_colwidth", 120)
