@@ -397,18 +397,21 @@ def test_shipped_lead_counts_each_zinc_lead_ore_body_once() -> None:
 
 
 def test_shipped_china_lead_share_by_hand(shipped: pd.DataFrame) -> None:
-    # China: rest lead 2,070,415 t x 1,997 $/t = 4,134.62 M$ against the one zinc row without a lead row of its
-    # own (the named Miaogou-Sanguikou and Wulagen groups report lead): rest zinc 4,045,014 t x 2,550 = 10,314.79
-    # M$ -> 4,134.62 / 14,449.40 = 0.286145 of the rest zinc row's ore and waste go to lead.
+    # China: rest lead 2,070,415 t x 1,997 $/t = 4,134.62 M$ against the zinc rows without a lead row of their
+    # own (the named Miaogou-Sanguikou and Wulagen groups report lead): the rest of China's zinc, 4,045,014 t in
+    # three rows by mining method (A40), x 2,550 = 10,314.79 M$ -> 4,134.62 / 14,449.40 = 0.286145 of each rest
+    # zinc row's ore and waste go to lead.
     rows = shipped.set_index("mine_id")
     lead = 2_070_415 * 1_997
     share = lead / (lead + 4_045_014 * 2_550)
     assert share == pytest.approx(0.286145, abs=1e-6)
+    zinc = [f"chn-rest-zinc-{method}" for method in ("open-pit", "mixed", "underground")]
+    assert rows.loc[zinc, "metal_t"].sum() == pytest.approx(4_045_014, rel=1e-9)
     assert rows.loc["chn-rest-lead", "allocation_share"] == pytest.approx(share)
-    assert rows.loc["chn-rest-zinc", "byproduct_share"] == pytest.approx(share)
+    assert np.allclose(rows.loc[zinc, "byproduct_share"], share)
     assert rows.loc["chn-rest-lead", "byproduct_host"] == "zinc"
-    # lead's ore is that share of the zinc row's stand-alone ore: ore after / (1 - share) on the zinc row
-    zinc_ore = rows.loc["chn-rest-zinc", "ore_t"] / (1 - share)
+    # lead's ore is that share of the zinc rows' stand-alone ore: ore after / (1 - share) on each zinc row
+    zinc_ore = rows.loc[zinc, "ore_t"].sum() / (1 - share)
     assert rows.loc["chn-rest-lead", "ore_t"] == pytest.approx(share * zinc_ore, rel=1e-12)
     assert np.isnan(rows.loc["chn-wulagen-zinc", "byproduct_share"])
 

@@ -105,9 +105,13 @@ def test_rest_of_country_is_national_minus_named(shipped: pd.DataFrame, national
     assert (rest["metal_t"] > 0).all()
     named = shipped[shipped["resolution"] == "mine"].groupby(["commodity", "country"])["metal_t"].sum()
     nat = national.set_index(["commodity", "iso3"])["national_t"]
-    for row in rest.itertuples():
-        expected = nat[(row.commodity, row.country)] - named.get((row.commodity, row.country), 0.0)
-        assert row.metal_t == pytest.approx(expected, rel=1e-9)
+    # a commodity split by mining method (zinc, A40) has one rest row per method: their sum is the rest
+    by_place = rest.groupby(["commodity", "country"])["metal_t"].sum()
+    for (commodity, country), metal_t in by_place.items():
+        expected = nat[(commodity, country)] - named.get((commodity, country), 0.0)
+        assert metal_t == pytest.approx(expected, rel=1e-9)
+    assert (rest.groupby(["commodity", "country"]).size().loc[["zinc"]] == 3).all()
+    assert (rest.groupby(["commodity", "country"]).size().drop(index="zinc", level=0) == 1).all()
 
 
 def test_reconciliation_covers_every_pair_and_explains_every_mismatch() -> None:
@@ -135,7 +139,7 @@ def test_no_duplicates(shipped: pd.DataFrame) -> None:
     assert not shipped["mine_id"].duplicated().any()
     assert not shipped.duplicated(["name", "country", "commodity"]).any()
     rest = shipped[shipped["resolution"] == "rest_of_country"]
-    assert not rest.duplicated(["country", "commodity"]).any()
+    assert not rest.duplicated(["country", "commodity", "mine_type"]).any()  # zinc: one row per method (A40)
 
 
 def _normalised(df: pd.DataFrame) -> pd.DataFrame:
@@ -278,3 +282,18 @@ def test_mass_allocation_builds_with_the_same_totals_per_ore_body(fresh: tuple[p
     # mass share of PGM at Norilsk: 108.17 / (108.17 + 198,799.12 + 385,410.08) = 1.8512e-4
     share = by_mass.set_index("mine_id").loc[norilsk_pgm, "allocation_share"]
     assert share == pytest.approx(108.17 / (108.17 + 198_799.12 + 385_410.08))
+
+
+def test_rest_of_country_zinc_is_split_by_mining_method(shipped: pd.DataFrame) -> None:
+    # A40: FINEPRINT's zinc-primary ore 21.8 % open pit, 16.1 % both, 62.0 % underground (E8), normalised over 99.9 %
+    rows = shipped.set_index("mine_id")
+    parts = {"open-pit": ("open_pit", 0.218), "mixed": ("mixed", 0.161), "underground": ("underground", 0.620)}
+    ids = [f"chn-rest-zinc-{suffix}" for suffix in parts]
+    total = rows.loc[ids, "metal_t"].sum()
+    for suffix, (mine_type, share) in parts.items():
+        row = rows.loc[f"chn-rest-zinc-{suffix}"]
+        assert row["mine_type"] == mine_type
+        assert row["metal_t"] == pytest.approx(total * share / 0.999, rel=1e-12)
+    # each part takes the fills of its own method: the underground part no surface strip ratio
+    assert rows.loc["chn-rest-zinc-underground", "strip_ratio"] == pytest.approx(0.2733)
+    assert rows.loc["chn-rest-zinc-open-pit", "strip_ratio"] == pytest.approx(2.847, abs=1e-3)
