@@ -25,6 +25,9 @@ CONCENTRATE_POWER_PREFIX = "mine_power_kwh_per_t_concentrate_"
 #: Parameter name prefix of a country's brine-site rate, `<prefix><commodity>_<ISO3>`, kWh per t of
 #: basis: the salar plant that makes the shipped product (lithium carbonate) from evaporated brine.
 BRINE_POWER_PREFIX = "mine_power_kwh_per_t_brine_"
+#: Every prefix of a site rate in kWh (each needs the kWh-to-GJ factor).
+RATE_PREFIXES = (POWER_PREFIX, CONCENTRATE_POWER_PREFIX, BRINE_POWER_PREFIX)
+
 
 def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput]) -> None:
     """Electricity of mining and concentrating, drawn by each site's beneficiation node.
@@ -35,11 +38,12 @@ def add_mine_power(G: nx.DiGraph, params: Parameters, outputs: list[SiteOutput])
     rejected) takes `..._<commodity>_direct_shipping` where that exists, because crushing
     and screening draw far less than grinding and separating. Brine sites mill no ore:
     they draw only their country's `mine_power_kwh_per_t_brine_<commodity>_<ISO3>` (the
-    salar plant, kWh per t of basis), else none. The site's own ore per tonne turns the rate into GJ per t of basis.
+    salar plant, kWh per t of basis), else none. The site's own ore per tonne turns the rate
+    into GJ per t of basis.
     The grid is the producing country's where the network models it, else the world
     average (`energy:grid:WLD`).
     """
-    if any(name.startswith((POWER_PREFIX, CONCENTRATE_POWER_PREFIX, BRINE_POWER_PREFIX)) for name in params) and "kwh_gj" not in params:
+    if any(name.startswith(RATE_PREFIXES) for name in params) and "kwh_gj" not in params:
         raise InputError("mine-site electricity needs the parameter 'kwh_gj' (GJ per kWh)")
     for site in outputs:
         name = _power_parameter(params, site)

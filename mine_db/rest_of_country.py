@@ -30,8 +30,6 @@ REST_MINE_TYPE: dict[str, tuple[str, str]] = {
     "copper": ("open_pit", f"96 % of copper ore with a known method is open pit ({_E8})"),
     "iron_ore": ("open_pit", f"98 % of iron ore with a known method is open pit ({_E8})"),
     "bauxite": ("open_pit", f"92 % of bauxite with a known method is open pit ({_E8})"),
-    "zinc": ("mixed", f"zinc-lead ore: 22 % open pit, 16 % both, 62 % underground ({_E8}); split by these shares "
-             "(REST_METHOD_SPLIT)"),
     "lead": ("mixed", f"zinc-lead ore: 22 % open pit, 16 % both, 62 % underground ({_E8}); 'mixed' as a compromise"),
     "nickel": ("mixed", f"laterites are open cut, sulphides mostly underground ({_E8}); 'mixed' as a compromise"),
     "cobalt": ("open_pit", "modelling assumption: most cobalt is a by-product of open-pit Cu-Co (DR Congo) and "
@@ -45,17 +43,29 @@ REST_MINE_TYPE: dict[str, tuple[str, str]] = {
 
 _NATIONAL_LITHIUM_TYPE = {"brine": "brine", "hard rock": "open_pit", "mixed": "mixed"}
 
-#: Commodities whose rest-of-country output is split into one row per mining method, by the
-#: method's share of the ore of the commodity's classified mines. Why: one `mixed` row would
-#: take a surface strip ratio (and a surface grade) on all its ore, while most zinc-lead ore is
-#: mined underground. Zinc-primary mines of FINEPRINT 2017-2019 by ore mined (domain file E_mining_coefficients.md, table E8): 21.8 % open
-#: pit, 16.1 % open pit and underground, 62.0 % underground (17 classified mines); the shares
-#: are of FINEPRINT's coverage, transferred to every country's rest (modelling assumption A40).
-#: Lead needs no split: where it is a co-product of zinc it has no ore of its own
+#: Commodities whose rest-of-country output is one row per mining method, by the method's
+#: share of the ore of the commodity's classified mines, with where the shares were read. Why:
+#: one `mixed` row would take a surface strip ratio (and a surface grade) on all its ore, while
+#: most zinc-lead ore is mined underground. The shares are of FINEPRINT's coverage (17 classified
+#: zinc-primary mines, 2017-2019), transferred to every country's rest: assumption A40. Lead
+#: needs no split: where it is a co-product of zinc it has no ore of its own
 #: (byproducts_2019.csv) and takes its share of every zinc row of its country.
-REST_METHOD_SPLIT: dict[str, tuple[tuple[str, float], ...]] = {
-    "zinc": (("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)),
+REST_METHOD_SPLIT: dict[str, tuple[tuple[tuple[str, float], ...], str]] = {
+    "zinc": ((("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)),
+             f"FINEPRINT's zinc-primary ore by mining method ({_E8}); assumption A40"),
 }
+
+
+def _method_parts(commodity: str, mine_type: str, why: str) -> tuple[list[tuple[str, str, float]], str]:
+    """A rest row's parts, (id suffix, mining method, share of the rest), and why: one part of
+    `mine_type`, or one per method of `REST_METHOD_SPLIT`, shares normalised to sum to 1."""
+    if commodity not in REST_METHOD_SPLIT:
+        return [("", mine_type, 1.0)], why
+    split, where = REST_METHOD_SPLIT[commodity]
+    total = sum(share for _, share in split)
+    shares = ", ".join(f"{method.replace('_', ' ')} {share * 100:.1f} %" for method, share in split)
+    return ([(f"-{method.replace('_', '-')}", method, share / total) for method, share in split],
+            f"one row per method by {where}: {shares}")
 
 
 def _reason(named: pd.DataFrame, flag: str) -> str:
@@ -138,18 +148,15 @@ def rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
             kind = "mixed" if "mixed" in nat["quantity"] else "brine" if "brine" in nat["quantity"] else "hard rock"
             mine_type, why = _NATIONAL_LITHIUM_TYPE[kind], f"deposit type of the USGS product ({nat['quantity']})"
         lat, lon = points.get(row.country, (np.nan, np.nan))
-        mine_id = f"{row.country.lower()}-rest-{row.commodity}"
-        name = f"Rest of {_country_name(row.country)} ({commodities.get(row.commodity).name.lower()}"
-        split = REST_METHOD_SPLIT.get(row.commodity)
-        parts = ([(mine_id, f"{name})", mine_type, 1.0, "")] if split is None else
-                 [(f"{mine_id}-{method.replace('_', '-')}", f"{name}, {method.replace('_', ' ')})", method,
-                   share / sum(s for _, s in split), f" This row: the {method.replace('_', ' ')} share, {share:.1%}."
-                   ) for method, share in split])
-        for part_id, part_name, part_type, share, which in parts:
+        base_id = f"{row.country.lower()}-rest-{row.commodity}"
+        base_name = f"Rest of {_country_name(row.country)} ({commodities.get(row.commodity).name.lower()}"
+        parts, why = _method_parts(row.commodity, mine_type, why)
+        for suffix, part_type, share in parts:
+            method = part_type.replace("_", " ")
             records.append(
                 {
-                    "mine_id": part_id,
-                    "name": part_name,
+                    "mine_id": base_id + suffix,
+                    "name": f"{base_name}, {method})" if suffix else f"{base_name})",
                     "country": row.country,
                     "latitude": lat,
                     "longitude": lon,
@@ -162,8 +169,9 @@ def rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
                     "source_ids": nat["source_id"],
                     "source": (
                         f"derived: national 2019 production {_tonnes(nat['national_t'])} ({nat['quantity']}) minus "
-                        f"named mines; {nat['source']}. Mining method: {why}.{which} Location: representative point "
-                        "of the country (Natural Earth 1:110m, public domain), not a mine."
+                        f"named mines; {nat['source']}. Mining method: {why}." + (f" This row: {method}." if suffix else "")
+                        + " Location: representative point of the country (Natural Earth 1:110m, public domain), not a "
+                        "mine."
                     ),
                 }
             )
