@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 
 import networkx as nx
 
@@ -34,18 +35,20 @@ def supply_sites(G: nx.DiGraph, code: str) -> dict[str, float]:
     return dict(weights)
 
 
-def supply_concentrate(G: nx.DiGraph, code: str) -> tuple[float, int] | None:
-    """Concentrate tonnes per tonne of basis in China's supply of `code`, and the site count.
-
-    The mean of the sites' `concentrate_per_t` weighted by each site's share of the
-    supply market (through country markets and the pool); None for an untraced market.
-    """
+def supply_mean(G: nx.DiGraph, code: str, value_of: Callable[[dict], float]) -> tuple[float, int] | None:
+    """The mean of `value_of(site attributes)` over China's supply of `code`, weighted by each
+    site's share of the supply market, and the site count; None for an untraced market."""
     weights = supply_sites(G, code)
     total = math.fsum(weights.values())
     if total <= 0:
         return None
-    mean = math.fsum(w * G.nodes[n]["concentrate_per_t"] for n, w in weights.items()) / total
-    return mean, len(weights)
+    return math.fsum(w * value_of(G.nodes[n]) for n, w in weights.items()) / total, len(weights)
+
+
+def supply_concentrate(G: nx.DiGraph, code: str) -> tuple[float, int] | None:
+    """Concentrate tonnes per tonne of basis in China's supply of `code`, and the site count
+    (the sites' `concentrate_per_t`, weighted by supply); None for an untraced market."""
+    return supply_mean(G, code, lambda site: site["concentrate_per_t"])
 
 
 def supply_brine_share(G: nx.DiGraph, code: str) -> float:
@@ -55,9 +58,5 @@ def supply_brine_share(G: nx.DiGraph, code: str) -> float:
     converters need to know how much of their feed is not mineral concentrate; 0 for
     an untraced market.
     """
-    weights = supply_sites(G, code)
-    total = math.fsum(weights.values())
-    if total <= 0:
-        return 0.0
-    brine = math.fsum(w for n, w in weights.items() if G.nodes[n].get("mine_type") == "brine")
-    return brine / total
+    found = supply_mean(G, code, lambda site: float(site.get("mine_type") == "brine"))
+    return 0.0 if found is None else found[0]
