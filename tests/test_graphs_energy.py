@@ -10,6 +10,8 @@ import pytest
 import graphs
 from graphs.build import default_parameters
 from graphs.energy import add_grids
+from graphs.energy_audit import audit_energy, world_grid_countries
+from graphs.tables import bundled, read_rows
 from hfcommon.errors import InputError
 
 TABLE_1 = {  # H_energy_coal_steel.md Table 1, coal % of 2019 generation
@@ -125,3 +127,34 @@ def test_chinese_coal_carries_its_gangue_as_waste_rock(default: nx.DiGraph) -> N
     assert stressors["waste_rock"] == pytest.approx(0.15)
     assert stressors["overburden"] > 0
     assert default.nodes["energy:coal:CHN"]["stressor_uncertainty"]["waste_rock"].params == pytest.approx((0.1, 0.15, 0.15))
+
+
+#: Countries whose process nodes still take the world grid, and why (grids.csv header comment).
+NOT_ON_OWN_GRID = {
+    "AUT": "not read: its 2019 row lies on pages of the OWID file not read",
+    "KEN": "not read: its 2019 row lies on pages of the OWID file not read",
+    "VEN": "not read: its 2019 row lies on pages of the OWID file not read",
+    "CIV": "not found in the OWID file under Cote/Côte d'Ivoire where the alphabet puts it",
+}
+
+
+def test_every_process_node_takes_its_own_grid_unless_declared(default: nx.DiGraph) -> None:
+    """Issue 19: mines, concentrators, smelters and refineries draw their country's 2019 grid."""
+    audit = audit_energy(default)
+    assert set(world_grid_countries(audit).index) == set(NOT_ON_OWN_GRID)
+    assert (audit["grid_status"] != "other").all()
+    rows = {row.text("country") for row in read_rows(bundled("grids.csv"), ("country",))}
+    assert not rows & set(NOT_ON_OWN_GRID)  # a declared country has no row: it cannot be half-wired
+
+
+#: Read in owid/energy-data@077717d, 'Electricity mix from BP & EMBER (2022).csv', Year 2019:
+#: Coal (% electricity), coal TWh and generation TWh (the rows added for the last world-grid nodes).
+OWID_2019_LAST = {"VNM": (51.266, 133.008, 259.449), "SRB": (69.398, 25.58, 36.86), "XKX": (94.847, 5.685, 5.994)}
+
+
+@pytest.mark.parametrize("country", sorted(OWID_2019_LAST))
+def test_the_last_world_grid_countries_take_their_owid_2019_coal_share(default: nx.DiGraph, country: str) -> None:
+    percent, coal, generation = OWID_2019_LAST[country]
+    assert 100 * coal / generation == pytest.approx(percent, abs=0.005)
+    assert _coal_share(default, country) == pytest.approx(percent / 100)
+    assert default.has_edge("energy:coal:WLD", f"energy:coal_power:{country}")  # no coal_mines.csv row: world coal

@@ -58,7 +58,7 @@ def test_direct_reduction_steel_is_a_supplier_route(network: nx.DiGraph, tmp_pat
 @pytest.mark.parametrize(("body", "row", "column", "text"), [
     ("steel,CHN,EAF,0.5\nsteel,CHN,BOF,0.4\n", 3, "share", "sum to 0.9"),
     ("unobtainium,CHN,,1\n", 2, "material", "unknown material"),
-    ("steel,DEU,EAF,1\n", 2, "country", "no grid for DEU"),
+    ("steel,ISL,EAF,1\n", 2, "country", "no grid for ISL"),
     ("steel,CHN,BOF,0.5\naluminium,ARE,mix,1\nsteel,Atlantis,EAF,0.5\n", 4, "country", "Atlantis"),
     ("aluminium,CHN,mix,0.5\naluminium,ARE,mix,0.5\n", 3, "country", "no grid for ARE"),
     ("steel,CHN,OHF,1\n", 2, "supplier", "by route"),
@@ -68,7 +68,7 @@ def test_direct_reduction_steel_is_a_supplier_route(network: nx.DiGraph, tmp_pat
     # component rows: the part is made abroad on that country's grid
     ("traction_battery_BEV_NMC81,KOR,,1\n", 2, "material", "did you mean 'traction_battery_BEV_NMC811'"),
     ("traction_battery_BEV_LFP,KOR,,0.5\ntraction_battery_BEV_LFP,CHN,,0.3\n", 3, "share", "sum to 0.8"),
-    ("traction_battery_BEV_LFP,DEU,,1\n", 2, "country", "no grid for DEU"),
+    ("traction_battery_BEV_LFP,ISL,,1\n", 2, "country", "no grid for ISL"),
 ])
 def test_bad_supplier_rows_name_file_row_and_column(network: nx.DiGraph, tmp_path: Path, body: str, row: int,
                                                     column: str, text: str) -> None:
