@@ -224,8 +224,8 @@ def test_manganese_graphite_spodumene_and_rare_earth_concentrators_draw_their_as
         assert params.value(f"mine_power_kwh_per_t_ore_{code}") == 39  # the copper rate
         assert f"mine_power_kwh_per_t_ore_{code}" in default.graph["assumptions"]
     sites = mine_db.load_default().set_index("mine_id")
-    balama = sites.loc["moz-balama-graphite"]  # 1.154 Mt ore to 152 kt graphite
-    edge = default.edges["energy:grid:WLD", "beneficiation:moz-balama-graphite"]
+    balama = sites.loc["moz-balama-graphite"]  # 1.154 Mt ore to 152 kt graphite, on Mozambique's grid (grids.csv)
+    edge = default.edges["energy:grid:MOZ", "beneficiation:moz-balama-graphite"]
     assert edge["amount"] == pytest.approx(39 * 1.154e6 / 152e3 * KWH_GJ)
     assert balama["ore_t"] / balama["metal_t"] == pytest.approx(1.154e6 / 152e3)
     greenbushes = sites.loc["aus-greenbushes-lithium"]
