@@ -14,6 +14,7 @@ import pandas as pd
 import pycountry
 
 from hfcommon.countries import USER_ASSIGNED_CODES
+from hfcommon.vocabulary import DEFAULT_HOME
 from mine_db import commodities
 
 #: The year of the default table's production figures.
@@ -32,10 +33,10 @@ REST_MINE_TYPE: dict[str, tuple[str, str]] = {
     "bauxite": ("open_pit", f"92 % of bauxite with a known method is open pit ({_E8})"),
     "lead": ("mixed", f"zinc-lead ore: 22 % open pit, 16 % both, 62 % underground ({_E8}); 'mixed' as a compromise"),
     "nickel": ("mixed", f"laterites are open cut, sulphides mostly underground ({_E8}); 'mixed' as a compromise"),
-    "cobalt": ("open_pit", "modelling assumption: most cobalt is a by-product of open-pit Cu-Co (DR Congo) and "
-               f"Ni laterite mines ({_E8})"),
-    "pgm": ("underground", "Anglo American Platinum: all own-managed PGM mines are underground except "
-            f"Mogalakwena ({_E8})"),
+    "cobalt": ("open_pit", ("modelling assumption: most cobalt is a by-product of open-pit Cu-Co (DR Congo) and "
+               f"Ni laterite mines ({_E8})")),
+    "pgm": ("underground", ("Anglo American Platinum: all own-managed PGM mines are underground except "
+            f"Mogalakwena ({_E8})")),
     "manganese": ("open_pit", "modelling assumption: most manganese ore is strip-mined (no public share found)"),
     "graphite": ("open_pit", "modelling assumption: flake graphite is mined in open pits (no public share found)"),
     "rare_earths": ("open_pit", "modelling assumption: REE ores and ion-adsorption clays are surface-mined"),
@@ -43,25 +44,37 @@ REST_MINE_TYPE: dict[str, tuple[str, str]] = {
 
 _NATIONAL_LITHIUM_TYPE = {"brine": "brine", "hard rock": "open_pit", "mixed": "mixed"}
 
-#: Commodities whose rest-of-country output is one row per mining method, by the method's
-#: share of the ore of the commodity's classified mines, with where the shares were read. Why:
-#: one `mixed` row would take a surface strip ratio (and a surface grade) on all its ore, while
-#: most zinc-lead ore is mined underground. The shares are of FINEPRINT's coverage (17 classified
-#: zinc-primary mines, 2017-2019), transferred to every country's rest: assumption A40. Lead
-#: needs no split: where it is a co-product of zinc it has no ore of its own
-#: (byproducts_2019.csv) and takes its share of every zinc row of its country.
-REST_METHOD_SPLIT: dict[str, tuple[tuple[tuple[str, float], ...], str]] = {
+#: Rest-of-country output that is one row per mining method, by the method's share of the
+#: ore, with where the shares were read. Keyed by commodity (every country's rest) or by
+#: (country, commodity), which comes first. Why: one row of one method takes that method's
+#: strip ratio (and grade) on all its ore. Zinc: most zinc-lead ore is mined underground; the
+#: shares are of FINEPRINT's coverage (17 classified zinc-primary mines, 2017-2019),
+#: transferred to every country's rest: assumption A40. Lead needs no split: where it is a
+#: co-product of zinc it has no ore of its own (byproducts_2019.csv) and takes its share of
+#: every zinc row of its country. China's copper: the global open-pit share (REST_MINE_TYPE)
+#: is not China's, where underground mines carry a large part; the one share read is of
+#: China's copper and other non-ferrous and precious-metal mines together, transferred to
+#: copper: assumption A41.
+REST_METHOD_SPLIT: dict[str | tuple[str, str], tuple[tuple[tuple[str, float], ...], str]] = {
     "zinc": ((("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)),
              f"FINEPRINT's zinc-primary ore by mining method ({_E8}); assumption A40"),
+    (DEFAULT_HOME, "copper"): (  # China, the home country
+        (("open_pit", 0.58), ("underground", 0.42)),
+        ("the China Mining Association's 2018 figure, as quoted by chinabaogao.com (Jan 2022): underground mining "
+         "'about 42 %' of the mining of China's copper and other non-ferrous and rare/precious-metal mines, "
+         "transferred to copper; assumption A41")),
 }
 
 
-def _method_parts(commodity: str, mine_type: str, why: str) -> tuple[list[tuple[str, str, float]], str]:
+def _method_parts(country: str, commodity: str, mine_type: str,
+                  why: str) -> tuple[list[tuple[str, str, float]], str]:
     """A rest row's parts, (id suffix, mining method, share of the rest), and why: one part of
-    `mine_type`, or one per method of `REST_METHOD_SPLIT`, shares normalised to sum to 1."""
-    if commodity not in REST_METHOD_SPLIT:
+    `mine_type`, or one per method of `REST_METHOD_SPLIT` (the country's own entry before the
+    commodity's), shares normalised to sum to 1."""
+    entry = REST_METHOD_SPLIT.get((country, commodity), REST_METHOD_SPLIT.get(commodity))
+    if entry is None:
         return [("", mine_type, 1.0)], why
-    split, where = REST_METHOD_SPLIT[commodity]
+    split, where = entry
     total = sum(share for _, share in split)
     shares = ", ".join(f"{method.replace('_', ' ')} {share * 100:.1f} %" for method, share in split)
     return ([(f"-{method.replace('_', '-')}", method, share / total) for method, share in split],
@@ -150,7 +163,7 @@ def rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
         lat, lon = points.get(row.country, (np.nan, np.nan))
         base_id = f"{row.country.lower()}-rest-{row.commodity}"
         base_name = f"Rest of {_country_name(row.country)} ({commodities.get(row.commodity).name.lower()}"
-        parts, why = _method_parts(row.commodity, mine_type, why)
+        parts, why = _method_parts(row.country, row.commodity, mine_type, why)
         for suffix, part_type, share in parts:
             method = part_type.replace("_", " ")
             records.append(

@@ -79,7 +79,7 @@ def test_large_sites_on_fills_name_a_document(flows) -> None:
     report = coverage(flows, load_default(), top=25)
     assert len(report["largest_sites"]) == 25
     first = report["largest_sites"][0]
-    assert first["mine_id"] == "chn-rest-copper"
+    assert first["mine_id"] == "chn-rest-copper-open-pit"
     assert "Yearbook" in first["document_that_would_hold_it"]
     for site in report["largest_sites"]:
         on_fill = any(site[f"{v}_fill"] not in ("mine", "definition") for v in ("grade", "recovery", "strip_ratio"))

@@ -26,7 +26,7 @@ from mine_db.default import (
     read_mines,
     read_national,
 )
-from mine_db.rest_of_country import MATCH_TOLERANCE, reconcile
+from mine_db.rest_of_country import MATCH_TOLERANCE, _method_parts, reconcile
 from mine_db.schema import FILL_ORDER
 
 PRINTED_WORLD_TOTAL_T = {
@@ -105,13 +105,16 @@ def test_rest_of_country_is_national_minus_named(shipped: pd.DataFrame, national
     assert (rest["metal_t"] > 0).all()
     named = shipped[shipped["resolution"] == "mine"].groupby(["commodity", "country"])["metal_t"].sum()
     nat = national.set_index(["commodity", "iso3"])["national_t"]
-    # a commodity split by mining method (zinc, A40) has one rest row per method: their sum is the rest
+    # a rest split by mining method (every country's zinc, A40; China's copper, A41) has one row per
+    # method: their sum is the rest
     by_place = rest.groupby(["commodity", "country"])["metal_t"].sum()
     for (commodity, country), metal_t in by_place.items():
         expected = nat[(commodity, country)] - named.get((commodity, country), 0.0)
         assert metal_t == pytest.approx(expected, rel=1e-9)
-    assert (rest.groupby(["commodity", "country"]).size().loc[["zinc"]] == 3).all()
-    assert (rest.groupby(["commodity", "country"]).size().drop(index="zinc", level=0) == 1).all()
+    rows = rest.groupby(["commodity", "country"]).size()
+    assert (rows.loc[["zinc"]] == 3).all()
+    assert rows.loc[("copper", "CHN")] == 2
+    assert (rows.drop(index="zinc", level=0).drop(index=("copper", "CHN")) == 1).all()
 
 
 def test_reconciliation_covers_every_pair_and_explains_every_mismatch() -> None:
@@ -139,7 +142,7 @@ def test_no_duplicates(shipped: pd.DataFrame) -> None:
     assert not shipped["mine_id"].duplicated().any()
     assert not shipped.duplicated(["name", "country", "commodity"]).any()
     rest = shipped[shipped["resolution"] == "rest_of_country"]
-    assert not rest.duplicated(["country", "commodity", "mine_type"]).any()  # zinc: one row per method (A40)
+    assert not rest.duplicated(["country", "commodity", "mine_type"]).any()  # one row per method (A40, A41)
 
 
 def _normalised(df: pd.DataFrame) -> pd.DataFrame:
@@ -297,3 +300,38 @@ def test_rest_of_country_zinc_is_split_by_mining_method(shipped: pd.DataFrame) -
     # each part takes the fills of its own method: the underground part no surface strip ratio
     assert rows.loc["chn-rest-zinc-underground", "strip_ratio"] == pytest.approx(0.2733)
     assert rows.loc["chn-rest-zinc-open-pit", "strip_ratio"] == pytest.approx(2.847, abs=1e-3)
+
+
+def test_rest_of_china_copper_is_split_by_mining_method(shipped: pd.DataFrame) -> None:
+    # A41: China's national 1,683,450 t (WMD 2022) minus its named mines = 1,324,714 t, 58 % open pit,
+    # 42 % underground (the share read for China's copper and other non-ferrous mines): 768,334.12 t and 556,379.88 t
+    rows = shipped.set_index("mine_id")
+    copper = shipped[shipped["commodity"] == "copper"]
+    named = copper[(copper["country"] == "CHN") & (copper["resolution"] == "mine")]
+    assert 1_683_450 - named["metal_t"].sum() == pytest.approx(1_324_714, abs=0.5)
+    pit, underground = rows.loc["chn-rest-copper-open-pit"], rows.loc["chn-rest-copper-underground"]
+    assert (pit["mine_type"], underground["mine_type"]) == ("open_pit", "underground")
+    assert pit["metal_t"] == pytest.approx(768_334.12, abs=0.01)
+    assert underground["metal_t"] == pytest.approx(556_379.88, abs=0.01)
+    assert "chn-rest-copper" not in rows.index
+    # the open-pit part keeps China's porphyry type and the porphyry-pit strip ratio; the underground part
+    # takes underground development waste (the all-commodity underground default), both the national grade
+    assert pit["deposit_type"] == "porphyry" and pit["strip_ratio"] == pytest.approx(2.397, abs=1e-3)
+    assert pd.isna(underground["deposit_type"]) and underground["strip_ratio"] == pytest.approx(0.2733)
+    assert pit["grade"] == underground["grade"] == 0.0047
+    # the country's own entry comes before the commodity's: every other country's copper rest is one open pit
+    other = copper[(copper["resolution"] == "rest_of_country") & (copper["country"] != "CHN")]
+    assert len(other) == other["country"].nunique() and set(other["mine_type"]) == {"open_pit"}
+
+
+def test_method_parts_take_the_country_entry_first() -> None:
+    # China's copper: its own entry (A41); Peru's copper: no entry, one part of the given method;
+    # China's zinc: the all-country zinc entry (A40), shares over their sum 0.999
+    parts, why = _method_parts("CHN", "copper", "open_pit", "global share")
+    assert parts == [("-open-pit", "open_pit", pytest.approx(0.58)),
+                     ("-underground", "underground", pytest.approx(0.42))]
+    assert "A41" in why and "open pit 58.0 %, underground 42.0 %" in why
+    assert _method_parts("PER", "copper", "open_pit", "global share") == ([("", "open_pit", 1.0)], "global share")
+    zinc, why = _method_parts("CHN", "zinc", "mixed", "unused")
+    assert [share for _, _, share in zinc] == pytest.approx([0.218 / 0.999, 0.161 / 0.999, 0.620 / 0.999])
+    assert "A40" in why
