@@ -103,7 +103,7 @@ DIRECT_SHIPPING: str = "direct_shipping"
 IRON_CONCENTRATOR: str = "concentrator"
 #: Iron ore partly sold as mined, partly wet-concentrated: the row's own recovery weighs both routes by their shares.
 DRY_AND_WET: str = "dry_and_wet"
-#: Routes whose rows neither draw on nor feed the averages of rows that state no route.
+#: Routes whose rows draw only on their own route (rows that state no route draw on them only in `_across_routes`).
 OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
 #: Read routes of ore that is sold as mined or concentrated: the population a row of unread route is drawn from.
 SOLD_OR_CONCENTRATED: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)

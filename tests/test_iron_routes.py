@@ -63,7 +63,7 @@ def test_the_bundled_rows_carry_those_values_and_cite_their_reads() -> None:
         assert f"{recovery:.3f}" in row["note"]
 
 
-def test_a_dry_and_wet_row_neither_feeds_nor_draws_on_unread_rows() -> None:
+def test_a_dry_and_wet_row_draws_only_on_its_route_and_feeds_unread_rows() -> None:
     columns = ["mine_id", "country", "commodity", "mine_type", "metal_t", "grade", "recovery", "process"]
     mixed = [(f"M{i}", "Brazil", "iron_ore", "open_pit", 100.0, 0.5, 0.90 + 0.01 * i, "dry_and_wet") for i in range(5)]
     rows = [*mixed, ("M5", "Brazil", "iron_ore", "open_pit", 100.0, 0.5, None, "dry_and_wet"),
@@ -84,8 +84,8 @@ def test_a_dry_and_wet_row_neither_feeds_nor_draws_on_unread_rows() -> None:
 def test_rows_of_unread_route_draw_on_the_read_mines_of_their_country() -> None:
     standalone = build_standalone()[0].set_index("mine_id")
     assert standalone.loc[SERRA_NORTE, ["recovery", "recovery_fill"]].tolist() == [0.940, "mine"]
-    # Brazil: eight read surface mines (three direct shippers at 1, Casa de Pedra at the concentrators' 0.789, the
-    # five dry_and_wet complexes at their own), production-weighted
+    # Brazil: eight read surface mines (two direct shippers at 1, S11D and Vargem Grande; Casa de Pedra at the
+    # concentrators' 0.789; the five dry_and_wet complexes at their own), production-weighted
     brazil = standalone[(standalone["commodity"] == "iron_ore") & (standalone["country"] == "BRA")
                         & standalone["process"].notna()]
     assert len(brazil) == 8
