@@ -49,9 +49,13 @@ mined, read so in a document) and an iron-ore row stated `concentrator` (magneti
 or itabirite ground and separated, read so) are likewise routes of their own, and so is an
 iron-ore row stated `dry_and_wet` (part sold as mined, part wet-concentrated, both shares
 read: its own recovery weighs recovery 1 and the concentrators' default by them, worked in
-its note): an iron-ore row that states no route draws only on rows that state no route
-(today one with a value of its own, Fortescue's, fewer than `MIN_SAMPLE`, so assumption A32),
-never on a concentrator's, a direct shipper's or a dry_and_wet one's. A row that
+its note): rows of these routes draw only on their own route. A row that states no route
+first draws on rows that state no route (levels 3-5); where those are too few (iron ore: one,
+Fortescue's), it is a draw from the mines of its commodity and method whose route or recovery
+is read (`_across_routes`: each one's own recovery, else its route's default, 1 for a direct
+shipper, the concentrators' default for a concentrator), by levels 3-5 again over that
+population (group label ending `|any_route`); only where fewer than `MIN_SAMPLE` are read does
+it keep the default (iron ore A32, bauxite A33). A row that
 states no route, and a `mixed` one (concentrate and cathode, split in no column:
 Centinela's and Zijinshan's notes put two thirds of their copper in concentrate), are taken
 with the concentrators, as every row was before.
@@ -99,8 +103,14 @@ DIRECT_SHIPPING: str = "direct_shipping"
 IRON_CONCENTRATOR: str = "concentrator"
 #: Iron ore partly sold as mined, partly wet-concentrated: the row's own recovery weighs both routes by their shares.
 DRY_AND_WET: str = "dry_and_wet"
-#: Routes whose rows neither draw on nor feed the averages of rows that state no route.
+#: Routes whose rows draw only on their own route (rows that state no route draw on them only in `_across_routes`).
 OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
+#: Read routes of ore that is sold as mined or concentrated: the population a row of unread route is drawn from.
+SOLD_OR_CONCENTRATED: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
+#: Of those, the routes whose default is read or true by definition (a `dry_and_wet` row counts with its own value only).
+_READ_DEFAULTS: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR)
+#: Group-label suffix of the across-routes fill.
+ANY_ROUTE: str = "any_route"
 
 
 def _route(out: pd.DataFrame) -> pd.Series:
@@ -259,6 +269,21 @@ def _ladder(own: pd.Series, weight: pd.Series, kind: list[pd.Series], country: p
     ]
 
 
+def _across_routes(out: pd.DataFrame, method: pd.Series, default: pd.DataFrame,
+                   leave_out: bool) -> list[tuple[str, pd.DataFrame]]:
+    """Country, pooled and global recovery of rows whose route nobody read, drawn from the mines of their
+    commodity and method whose recovery or route is read: each one's own recovery, else its read route's
+    default (1 for a direct shipper, the concentrators' default); offered to rows of unread route only.
+
+    Leach rows stay out: a row of unread route is taken as ore sold or concentrated.
+    """
+    route = _route(out)
+    unread = route == CONCENTRATOR
+    value = out["recovery"].fillna(default["mean"].where(route.isin(_READ_DEFAULTS)))
+    value = value.where(unread | route.isin(SOLD_OR_CONCENTRATED))
+    return _ladder(value, out["metal_t"], [out["commodity"], method], out["country"], unread, leave_out)
+
+
 def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.DataFrame,
                 default: pd.DataFrame, leave_out: bool = False) -> list[tuple[str, str, pd.DataFrame]]:
     """Each fill level's value, sample size and spread for every row, best level first.
@@ -279,6 +304,8 @@ def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.Dat
         ("national", "all", _national_candidate(national, out, var)),
         *[(level, "type", candidate) for level, candidate in by_type],
         *[(level, "all", candidate) for level, candidate in by_method],
+        *[(level, ANY_ROUTE, candidate) for level, candidate in
+          (_across_routes(out, method, default, leave_out) if var == "recovery" else [])],
         ("default", "all", default[["mean", "n", "sigma"]]),
     ]
 
@@ -289,6 +316,8 @@ def _group_label(out: pd.DataFrame, var: str, level: str, kind: str, method: pd.
     if level in ("default", "definition"):
         return default["label"]
     where = out["country"] if level in ("national", "country", "pooled") else pd.Series("*", index=out.index)
+    if kind == ANY_ROUTE:
+        return var + "|" + level + "|" + out["commodity"] + "|" + method + "|*|" + where + "|" + ANY_ROUTE
     deposit = out["deposit_type"].fillna("*") if kind == "type" else pd.Series("*", index=out.index)
     route = _route(out)
     route = ("|" + route).where((route != CONCENTRATOR) & (var == "recovery"), "")

@@ -6,8 +6,8 @@ A row states `process = direct_shipping` only where a document reads its ore as 
 before any sample: a national statistic or a country mean of concentrators is not the recovery of ore that is its
 own product. An iron-ore row stated `concentrator` takes the median Fe recovery of five concentrators
 (tools/defaults/recovery_reads.csv: Korshunov 0.801, Bloom Lake 0.8125, Evrazruda 0.762, Kami 0.789, Lake Giles
-0.742; median 0.789, P10-P90 0.750-0.808). Rows that state no route keep their ladder and, where it is empty,
-assumption A32 / A33.
+0.742; median 0.789, P10-P90 0.750-0.808). Rows that state no route keep their ladder, then draw on the mines
+whose route is read (tests/test_across_routes.py), and where fewer than five are read keep assumption A32 / A33.
 """
 from __future__ import annotations
 
@@ -41,7 +41,10 @@ CONCENTRATORS_READ = {"rus-kachkanar-gok-iron_ore", "usa-hibbing-iron_ore", "can
                       "rus-korshunov-iron_ore", "can-bloom-lake-iron_ore", "mex-pena-colorada-iron_ore",
                       "ukr-arcelormittal-kryvyi-rih-mines-iron_ore", "bra-casa-de-pedra-iron_ore", "usa-tilden-iron_ore",
                       "usa-united-taconite-iron_ore", "usa-northshore-iron_ore", "aus-sino-iron-iron_ore",
-                      "zaf-sishen-iron_ore", "usa-minntac-iron_ore"}  # the last two read by ironroute
+                      "zaf-sishen-iron_ore", "usa-minntac-iron_ore",  # these two read by ironroute, the rest by thinfill
+                      "rus-lebedinsky-gok-iron_ore", "rus-mikhailovsky-gok-iron_ore",
+                      "ukr-ferrexpo-poltava-mining-iron_ore", "ukr-northern-gok-iron_ore", "ukr-ingulets-gok-iron_ore",
+                      "usa-keetac-iron_ore", "swe-lkab-malmberget-svappavaara-iron_ore", "swe-kiruna-iron_ore"}
 TAGGED = {"bra-caraj-s-serra-sul-s11d-iron_ore", "zaf-kolomela-iron_ore", "bra-vargem-grande-complex-vale-iron_ore",
           "aus-huntly-and-willowdale-alcoa-darling-range-bauxite", "gin-sangar-di-cbg-bauxite"}
 
@@ -99,8 +102,10 @@ def test_each_tagged_row_cites_the_document_that_reads_its_route() -> None:
     assert set(mines.loc[mines["process"] == "concentrator", "mine_id"]) == CONCENTRATORS_READ
     known = set(read_bibliography()["id"])
     for _, row in tagged.iterrows():
-        ours = [s for s in row["source_ids"].split(";") if s.startswith(("ironbx_", "ir_"))]
-        assert ours and set(ours) <= known
+        ours = [s for s in row["source_ids"].split(";") if s.startswith(("ironbx_", "ir_", "tf_"))]
+        assert set(ours) <= known
+        # a route read in a document, or derived from the row's read ore grade and its product's Fe content
+        assert ours or ("derived from two read values" in row["note"] and "usgs_myb2020_iron_ore" in row["source_ids"])
         assert f"Process {row['process']}" in row["note"]
 
 
@@ -109,12 +114,13 @@ def standalone() -> pd.DataFrame:
     return build_standalone()[0].set_index("mine_id")
 
 
-def test_bundled_tagged_rows_take_the_definition_and_the_rest_keep_a32(standalone: pd.DataFrame) -> None:
+def test_bundled_tagged_rows_take_the_definition_and_the_rest_draw_on_read_routes(standalone: pd.DataFrame) -> None:
     tagged = standalone.loc[sorted(TAGGED)]
     assert (tagged["recovery"] == 1.0).all() and (tagged["recovery_fill"] == "definition").all()
     iron = standalone[standalone["commodity"] == "iron_ore"]
-    untagged = iron[iron["process"].isna() & (iron["recovery_fill"] == "default")]
-    assert (untagged["recovery"] == 0.85).all() and len(untagged) > 0
+    untagged = iron[iron["process"].isna() & ~iron["recovery_fill"].isin(["mine", "national"])]
+    # no bundled iron-ore row is left on A32: each draws on the read routes (tests/test_across_routes.py)
+    assert len(untagged) > 0 and untagged["recovery_fill_group"].str.endswith("|any_route").all()
     assert "aus-hamersley-iron-mines-rio-tinto-iron_ore" in untagged.index  # partly beneficiated: not tagged
     concentrators = standalone.loc[sorted(CONCENTRATORS_READ)]
     own = concentrators["recovery_fill"] == "mine"
@@ -152,6 +158,8 @@ def test_concentrator_rows_pool_among_themselves() -> None:
     assert filled.loc["K6", ["recovery", "recovery_fill", "recovery_fill_n"]].tolist() == [
         pytest.approx(0.76), "country", 5]
     assert filled.loc["K6", "recovery_fill_group"] == "recovery|country|iron_ore|surface|*|CAN|concentrator"
-    # a row whose route nobody read takes neither the concentrators' mean nor their default: assumption A32
-    assert filled.loc["U1", ["recovery", "recovery_fill", "recovery_fill_group"]].tolist() == [
-        0.85, "default", "recovery|default|iron_ore|*|*"]
+    # a row whose route nobody read draws on the six read mines (K6 with the concentrators' default 0.789), not on
+    # the concentrators' country mean alone (tests/test_across_routes.py)
+    assert filled.loc["U1", ["recovery", "recovery_fill", "recovery_fill_n", "recovery_fill_group"]].tolist() == [
+        pytest.approx((100 * (0.72 + 0.74 + 0.76 + 0.78 + 0.80) + 10 * 0.789) / 510), "country", 6,
+        "recovery|country|iron_ore|surface|*|CAN|any_route"]

@@ -3,8 +3,8 @@ an operator's own tonnages take their own ratio (issue #17, items 3-4).
 
 A `dry_and_wet` row's recovery = dry share x 1 (sold as mined) + wet share x 0.789 (the concentrators' default,
 tests/test_direct_shipping.py), the shares derived in its note from Vale's reads: Vale 60 % dry in 2018 on 384.6 Mt,
-the Northern System 80 % dry on Serra Norte 135.6 + S11D 58.0 Mt, S11D all dry. Such a row is a route of its own: its
-derived value feeds no sample that a row of unread route draws on (those keep assumption A32).
+the Northern System 80 % dry on Serra Norte 135.6 + S11D 58.0 Mt, S11D all dry. Such a row is a route of its own: it
+draws on no other route; a row of unread route draws on it with the other read routes (tests/test_across_routes.py).
 """
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def test_the_bundled_rows_carry_those_values_and_cite_their_reads() -> None:
         assert f"{recovery:.3f}" in row["note"]
 
 
-def test_a_dry_and_wet_row_neither_feeds_nor_draws_on_unread_rows() -> None:
+def test_a_dry_and_wet_row_draws_only_on_its_route_and_feeds_unread_rows() -> None:
     columns = ["mine_id", "country", "commodity", "mine_type", "metal_t", "grade", "recovery", "process"]
     mixed = [(f"M{i}", "Brazil", "iron_ore", "open_pit", 100.0, 0.5, 0.90 + 0.01 * i, "dry_and_wet") for i in range(5)]
     rows = [*mixed, ("M5", "Brazil", "iron_ore", "open_pit", 100.0, 0.5, None, "dry_and_wet"),
@@ -76,13 +76,21 @@ def test_a_dry_and_wet_row_neither_feeds_nor_draws_on_unread_rows() -> None:
     assert filled.loc["M5", ["recovery", "recovery_fill", "recovery_fill_n"]].tolist() == [
         pytest.approx(0.92), "country", 5]
     assert filled.loc["M5", "recovery_fill_group"].endswith("|BRA|dry_and_wet")
-    # ... which a row of unread route does not take: it keeps assumption A32
-    assert filled.loc["U1", ["recovery", "recovery_fill", "recovery_fill_group"]].tolist() == [
-        0.85, "default", "recovery|default|iron_ore|*|*"]
+    # ... and a row of unread route draws on the read mines: the five own values (M5, filled, is no read)
+    assert filled.loc["U1", ["recovery", "recovery_fill", "recovery_fill_n", "recovery_fill_group"]].tolist() == [
+        pytest.approx(0.92), "country", 5, "recovery|country|iron_ore|surface|*|BRA|any_route"]
 
 
-def test_the_pilbara_rows_still_rest_on_a32_and_take_no_mixed_value() -> None:
+def test_rows_of_unread_route_draw_on_the_read_mines_of_their_country() -> None:
     standalone = build_standalone()[0].set_index("mine_id")
-    for mine_id in ("aus-hamersley-iron-mines-rio-tinto-iron_ore", "aus-rest-iron_ore", "bra-rest-iron_ore"):
-        assert standalone.loc[mine_id, ["recovery", "recovery_fill"]].tolist() == [0.85, "default"]
     assert standalone.loc[SERRA_NORTE, ["recovery", "recovery_fill"]].tolist() == [0.940, "mine"]
+    # Brazil: eight read surface mines (two direct shippers at 1, S11D and Vargem Grande; Casa de Pedra at the
+    # concentrators' 0.789; the five dry_and_wet complexes at their own), production-weighted
+    brazil = standalone[(standalone["commodity"] == "iron_ore") & (standalone["country"] == "BRA")
+                        & standalone["process"].notna()]
+    assert len(brazil) == 8
+    mean = (brazil["recovery"] * brazil["metal_t"]).sum() / brazil["metal_t"].sum()
+    assert standalone.loc["bra-rest-iron_ore", ["recovery", "recovery_fill", "recovery_fill_n"]].tolist() == [
+        pytest.approx(mean), "country", 8]
+    for mine_id in ("aus-hamersley-iron-mines-rio-tinto-iron_ore", "aus-rest-iron_ore"):
+        assert standalone.loc[mine_id, "recovery_fill_group"] == "recovery|pooled|iron_ore|surface|*|AUS|any_route"
