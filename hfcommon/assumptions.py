@@ -53,6 +53,12 @@ class Assumption(BaseModel):
             raise ValueError(f"{text!r} is neither a distribution such as uniform(0.4, 1) nor 'low to high'")
         return text
 
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """(low, high) of a `low to high` range; None for a distribution or no range."""
+        match = _LOW_TO_HIGH.match(self.range)
+        return (float(match[1]), float(match[2])) if match else None
+
     def check_id(self) -> None:
         """Network ids are the parameter names formulas use; the others are register ids A01, A02 ..."""
         if self.scope == "network" and not self.id.isidentifier():

@@ -44,7 +44,7 @@ from mine_db import commodities
 from mine_db.allocation import allocate, read_byproducts, read_prices
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
-from mine_db.rest_of_country import BASE_YEAR, reconcile, rest_rows
+from mine_db.rest_of_country import BASE_YEAR, REST_METHOD_SPLIT, MethodSplit, reconcile, rest_rows
 from mine_db.schema import validate
 
 #: Directory of the shipped data, inside the installed package.
@@ -166,13 +166,14 @@ def _with_deposit_types(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(deposit_type=looked_up if stated is None else stated.fillna(looked_up))
 
 
-def build_default(allocation: str = "value", site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_default(allocation: str = "value", site_data: bool = True,
+                  method_split: MethodSplit = REST_METHOD_SPLIT) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compose, validate, gap-fill, derive and allocate the default table; returns (table, reconciliation).
 
     `allocation` is `value` (2019 prices, the shipped default) or `mass` (recovered metal mass);
-    see `mine_db.allocation`. `site_data=False`: see `build_standalone`.
+    see `mine_db.allocation`. `site_data=False` and `method_split`: see `build_standalone`.
     """
-    standalone, table = build_standalone(site_data)
+    standalone, table = build_standalone(site_data, method_split)
     return allocated(standalone, allocation), table
 
 
@@ -185,7 +186,8 @@ def allocated(standalone: pd.DataFrame, allocation: str = "value") -> pd.DataFra
 SITE_TONNAGES: tuple[str, ...] = ("ore_t", "mine_ore_t", "overburden_t", "waste_rock_t", "tailings_t")
 
 
-def build_standalone(site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_standalone(site_data: bool = True,
+                     method_split: MethodSplit = REST_METHOD_SPLIT) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The default table before allocation (every row derived as if mined alone) and the reconciliation.
 
     What `build_default` allocates; tests use it to check that allocation only moves rock.
@@ -193,6 +195,7 @@ def build_standalone(site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame
     recovery and strip ratio takes the fill it would otherwise take (`fill_gaps(own_values=False)`)
     and reported tonnages (`SITE_TONNAGES`) are derived from those coefficients instead;
     production, location, mining method and concentrate grade stay the mine's.
+    `method_split`: the rest-of-country rows' split by mining method (`rest_of_country.rest_rows`).
     """
     bibliography = read_bibliography()
     national = read_national()
@@ -201,7 +204,7 @@ def build_standalone(site_data: bool = True) -> tuple[pd.DataFrame, pd.DataFrame
                         for i, c in enumerate(mines["country"])]
     named = _named_rows(mines, bibliography)
     rest, table = reconcile(named, national)
-    combined = pd.concat([named, rest_rows(rest, national)], ignore_index=True)
+    combined = pd.concat([named, rest_rows(rest, national, method_split)], ignore_index=True)
     combined = _with_deposit_types(combined).sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
     filled = fill_gaps(checked, own_values=site_data)

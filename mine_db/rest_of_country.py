@@ -9,6 +9,8 @@ country, with its mining method and the national source.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 import pycountry
@@ -55,7 +57,10 @@ _NATIONAL_LITHIUM_TYPE = {"brine": "brine", "hard rock": "open_pit", "mixed": "m
 #: is not China's, where underground mines carry a large part; the one share read is of
 #: China's copper and other non-ferrous and precious-metal mines together, transferred to
 #: copper: assumption A41.
-REST_METHOD_SPLIT: dict[str | tuple[str, str], tuple[tuple[tuple[str, float], ...], str]] = {
+#: (mining method, share of the rest's ore) pairs and where the shares were read, keyed as above.
+MethodSplit = Mapping[str | tuple[str, str], tuple[tuple[tuple[str, float], ...], str]]
+
+REST_METHOD_SPLIT: MethodSplit = {
     "zinc": ((("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)),
              f"FINEPRINT's zinc-primary ore by mining method ({_E8}); assumption A40"),
     (DEFAULT_HOME, "copper"): (  # China, the home country
@@ -66,12 +71,12 @@ REST_METHOD_SPLIT: dict[str | tuple[str, str], tuple[tuple[tuple[str, float], ..
 }
 
 
-def _method_parts(country: str, commodity: str, mine_type: str,
-                  why: str) -> tuple[list[tuple[str, str, float]], str]:
+def _method_parts(country: str, commodity: str, mine_type: str, why: str,
+                  method_split: MethodSplit) -> tuple[list[tuple[str, str, float]], str]:
     """A rest row's parts, (id suffix, mining method, share of the rest), and why: one part of
-    `mine_type`, or one per method of `REST_METHOD_SPLIT` (the country's own entry before the
+    `mine_type`, or one per method of `method_split` (the country's own entry before the
     commodity's), shares normalised to sum to 1."""
-    entry = REST_METHOD_SPLIT.get((country, commodity), REST_METHOD_SPLIT.get(commodity))
+    entry = method_split.get((country, commodity), method_split.get(commodity))
     if entry is None:
         return [("", mine_type, 1.0)], why
     split, where = entry
@@ -149,8 +154,13 @@ def reconcile(named: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame
     return remainders, table[columns]
 
 
-def rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
-    """Rest-of-country rows: a representative point of the country, the national source."""
+def rest_rows(rest: pd.DataFrame, national: pd.DataFrame,
+              method_split: MethodSplit = REST_METHOD_SPLIT) -> pd.DataFrame:
+    """Rest-of-country rows: a representative point of the country, the national source.
+
+    `method_split` replaces the declared `REST_METHOD_SPLIT` (same keys and form), so a caller
+    can measure another split (`tracer reconcile` takes the range ends of A40 and A41).
+    """
     points = _representative_points()
     info = {(r["commodity"], r["iso3"]): r for r in national.to_dict(orient="records")}
     records = []
@@ -163,7 +173,7 @@ def rest_rows(rest: pd.DataFrame, national: pd.DataFrame) -> pd.DataFrame:
         lat, lon = points.get(row.country, (np.nan, np.nan))
         base_id = f"{row.country.lower()}-rest-{row.commodity}"
         base_name = f"Rest of {_country_name(row.country)} ({commodities.get(row.commodity).name.lower()}"
-        parts, why = _method_parts(row.country, row.commodity, mine_type, why)
+        parts, why = _method_parts(row.country, row.commodity, mine_type, why, method_split)
         for suffix, part_type, share in parts:
             method = part_type.replace("_", " ")
             records.append(
