@@ -44,7 +44,13 @@ from mine_db import commodities
 from mine_db.allocation import allocate, read_byproducts, read_prices
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import fill_gaps
-from mine_db.rest_of_country import BASE_YEAR, REST_METHOD_SPLIT, MethodSplit, reconcile, rest_rows
+from mine_db.rest_of_country import (
+    BASE_YEAR,
+    REST_METHOD_SPLIT,
+    MethodSplit,
+    reconcile,
+    rest_rows,
+)
 from mine_db.schema import validate
 
 #: Directory of the shipped data, inside the installed package.

@@ -124,7 +124,8 @@ def test_scenario_is_traced_as_compare_does(tmp_path: Path) -> None:
     from tracer.scenarios import load_scenario
     from tracer.scenarios.compare import scenario_inputs
 
-    out = CliRunner().invoke(app, ["reconcile", "--scenario", "lfp", "--json", "--metric", "total_tmr_t"])
+    out = CliRunner().invoke(app, ["reconcile", "--scenario", "lfp", "--json", "--metric", "total_tmr_t",
+                                   "--choice", "none"])  # the choices on a scenario: test_reconcile_choices
     assert out.exit_code == 0, out.output
     report = json.loads(out.stdout)
     network, fleet = scenario_inputs(load_scenario("lfp"), api.default_network(), api.normalise_fleet(api.default_fleet()))

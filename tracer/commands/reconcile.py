@@ -27,6 +27,7 @@ from tracer.commands.options import (
     TableFormat,
 )
 from tracer.commands.options import stdout as _out
+from tracer.commands.progress import progress_bar
 from tracer.commands.render import Col, show
 
 
@@ -81,7 +82,7 @@ def reconcile_command(
     Beside the waterfall, each declared choice (tracer/data/reconcile/choices.csv) is measured by
     rebuilding the network with that one choice changed; choices are alternatives, never added up.
     """
-    from tracer.reconcile import load_reference, reconcile
+    from tracer.reconcile import load_elements, load_reference, reconcile
     from tracer.reconcile.choices import load_choices, select
     from tracer.reconcile.figure import (
         choices_markdown,
@@ -93,8 +94,11 @@ def reconcile_command(
     ref = load_reference(reference)  # a bad reference file or choice name fails before anything is traced
     choices = select(load_choices(), choice or [])
     counts, levers, spec = _inputs(fleet, scenario)
-    result = reconcile(ref, fleet=counts, home=home, metric=metric.value,
-                       scenario=spec.name if spec is not None else None, choices=choices, levers=levers)
+    runs = 2 + len(load_elements()) + len(choices)  # the run, each element, the core, each choice
+    with progress_bar("reconciling", runs, quiet=as_json or as_markdown) as bar:
+        result = reconcile(ref, fleet=counts, home=home, metric=metric.value,
+                           scenario=spec.name if spec is not None else None, choices=choices, levers=levers,
+                           on_step=bar.stage)
     report = result.as_dict()
     report["scenario_file"] = spec.file if spec is not None else None
     written: list[Path] = []

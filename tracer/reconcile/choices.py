@@ -221,13 +221,13 @@ def setting(choice: Choice, params: Mapping[str, Any] | None = None) -> str:
 
 
 def _split_setting(choice: Choice) -> str:
-    """`CHN:copper rest underground 0.71 of the ore (A41 range high; default open pit 0.58, underground 0.42)`."""
+    """`CHN:copper rest: underground 0.71, open pit 0.29 (A41 range high; default open pit 0.58, underground 0.42)`."""
     from mine_db.rest_of_country import REST_METHOD_SPLIT
 
     key, underground = split_end(choice)
     shares = REST_METHOD_SPLIT[key][0]
     default = ", ".join(f"{method.replace('_', ' ')} {share:g}" for method, share in shares)
-    return (f"{choice.rest_split} rest: underground {underground:g} of the ore, open pit {1 - underground:g} "
+    return (f"{choice.rest_split} rest: underground {underground:g}, open pit {1 - underground:g} "
             f"({choice.assumption} range {choice.end}; default {default})")
 
 
@@ -246,12 +246,17 @@ def choice_network(choice: Choice, levers: Callable[[nx.DiGraph], nx.DiGraph] | 
 
 
 def choice_table(choices: Sequence[Choice], base: Any, levers: Callable[[nx.DiGraph], nx.DiGraph] | None = None,
-                 ) -> pd.DataFrame:
-    """One row per choice: what it sets, its figures (`FIGURES`) and their change against the default run `base`."""
+                 on_step: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """One row per choice: what it sets, its figures (`FIGURES`) and their change against the default run `base`.
+
+    `on_step(name)` is told as each choice begins (a rest split rebuilds the mine table first).
+    """
     from tracer import api
 
     rows = []
     for choice in choices:
+        if on_step is not None:
+            on_step(f"choice: {choice.label}")
         summary = api.run(fleet=base.fleet, home=base.summary["home"], network=choice_network(choice, levers)).summary
         row: dict[str, Any] = {"choice": choice.name, "label": choice.label, "setting": setting(choice)}
         row.update({key: float(summary[key]) for key in FIGURES})

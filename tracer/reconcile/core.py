@@ -82,13 +82,16 @@ def reconcile(
     scenario: str | None = None,
     choices: tuple[Choice, ...] | None = None,
     levers: Callable[[nx.DiGraph], nx.DiGraph] | None = None,
+    on_step: Callable[[str], None] | None = None,
 ) -> Reconciliation:
     """Trace the fleet, compare it with `reference`, switch each element off in turn, measure each choice.
 
     `network`: the network traced (the bundled one, through `levers`, when None). `levers`
     (a scenario's network levers) is applied to each choice's rebuilt network too. Choices
     rebuild the bundled network, so by default they are measured only when `network` is None.
+    `on_step(name)` is told as each run begins: the run, each element, the core, each choice.
     """
+    step = on_step or (lambda _name: None)
     if metric not in METRICS:
         raise InputError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}", column="metric")
     ref = reference if isinstance(reference, Reference) else load_reference(reference)
@@ -96,16 +99,17 @@ def reconcile(
     alternatives = (load_choices() if network is None else ()) if choices is None else choices
     if network is None:
         network = api.default_network() if levers is None else levers(api.default_network())
+    step("tracing the run")
     base = api.run(fleet=fleet, home=home, network=network)
     comparison = comparison_table(ref, base.summary)
-    contributions, core = element_table(network, base, declared)
+    contributions, core = element_table(network, base, declared, step)
     published = ref.figure(metric)
     waterfall = waterfall_table(metric, base.summary[metric], core, contributions,
                                 None if published is None else float(published.value))  # type: ignore[arg-type]
     notes = [f"element {row.element!r} ({row.label}) has no node in this network: contribution 0"
              for row in contributions.itertuples() if not row.present]
     return Reconciliation(ref, metric, comparison, contributions, waterfall, base.summary, scenario, notes,
-                          choice_table(alternatives, base, levers))
+                          choice_table(alternatives, base, levers, step))
 
 
 def comparison_table(ref: Reference, summary: dict[str, Any]) -> pd.DataFrame:
@@ -158,10 +162,13 @@ def format_value(value: float, unit: str) -> str:
     return f"{value:,.1f}"
 
 
-def element_table(graph: nx.DiGraph, base: api.RunResult, elements: tuple[Element, ...]) -> tuple[pd.DataFrame, dict]:
+def element_table(graph: nx.DiGraph, base: api.RunResult, elements: tuple[Element, ...],
+                  on_step: Callable[[str], None] | None = None) -> tuple[pd.DataFrame, dict]:
     """Each element's contribution (run minus run without it) and the all-off core summary."""
+    step = on_step or (lambda _name: None)
     rows, union = [], set()
     for element in elements:
+        step(f"without {element.label}")
         members = element.members(graph)
         union |= members
         off = _trace_without(graph, base, members)
@@ -170,6 +177,7 @@ def element_table(graph: nx.DiGraph, base: api.RunResult, elements: tuple[Elemen
                                                            "abroad_hidden_t")})
         row["source"] = element.source
         rows.append(row)
+    step("core network (every element off)")
     return pd.DataFrame(rows), _trace_without(graph, base, union)
 
 
