@@ -72,7 +72,7 @@ REST_METHOD_SPLIT: MethodSplit = {
 
 
 def _method_parts(country: str, commodity: str, mine_type: str, why: str,
-                  method_split: MethodSplit) -> tuple[list[tuple[str, str, float]], str]:
+                  method_split: MethodSplit = REST_METHOD_SPLIT) -> tuple[list[tuple[str, str, float]], str]:
     """A rest row's parts, (id suffix, mining method, share of the rest), and why: one part of
     `mine_type`, or one per method of `method_split` (the country's own entry before the
     commodity's), shares normalised to sum to 1."""
