@@ -72,3 +72,15 @@ def test_mass_still_closes_with_the_new_fuel(default: nx.DiGraph) -> None:
     assert summary["total_tmr_t"] == pytest.approx(
         summary["hidden_t"] + summary["process_residue_t"] + summary["used_t"], rel=1e-9)
     assert graphs.validate(default).ok
+
+
+def test_car_rubber_is_made_at_gb29449_tyre_and_carbon_black_energy(default: nx.DiGraph) -> None:
+    """Per t of the bills' rubber: a semi-steel radial tyre's 290 kgce (half electricity, half coal steam)
+    plus the carbon black in it, 0.28 t at 330 kgce net of feedstock (a fifth electricity, the rest fuel oil)."""
+    rubber = "material:rubber"
+    tyre, black = 290 * SCE_GJ, 0.28 * 330 * SCE_GJ
+    assert (tyre, black) == pytest.approx((8.499204, 2.70802224))
+    assert default.edges[GRID, rubber]["amount"] == pytest.approx(tyre * 0.5 + black * 0.2)
+    assert _edge(default, COAL, rubber) == pytest.approx((tyre * 0.5, 430 * SCE_GJ * 0.7))
+    assert _edge(default, "energy:fuel_oil:CHN", rubber) == pytest.approx((black * 0.8, 0.28 * 460 * SCE_GJ * 0.9))
+    assert default.edges["market:rubber:CHN", rubber]["amount"] == 1  # the rubber's mass is untouched
