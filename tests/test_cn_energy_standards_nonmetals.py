@@ -84,3 +84,14 @@ def test_car_rubber_is_made_at_gb29449_tyre_and_carbon_black_energy(default: nx.
     assert _edge(default, COAL, rubber) == pytest.approx((tyre * 0.5, 430 * SCE_GJ * 0.7))
     assert _edge(default, "energy:fuel_oil:CHN", rubber) == pytest.approx((black * 0.8, 0.28 * 460 * SCE_GJ * 0.9))
     assert default.edges["market:rubber:CHN", rubber]["amount"] == 1  # the rubber's mass is untouched
+
+
+def test_aluminium_smelting_stays_inside_gb21346_and_its_kwh_is_calorific() -> None:
+    """GB 21346-2022 Table 1 (as transcribed in adgo07/ECQuota-Insight): aluminium ingot 13,300 /
+    13,400 / 13,750 kWh and 1,670 / 1,680 / 1,720 kgce per t. The network's 13,599 kWh lies between
+    grades 2 and 3, and the grade-2 pair only adds up with a kWh at its calorific value (0.1229 kgce),
+    the convention every *_elec_share split in the network uses."""
+    p = graphs.build.default_parameters()
+    assert 13400 <= p.value("al_smelt_kwh_per_t") <= 13750
+    calorific = 13400 * KWH_GJ / SCE_GJ
+    assert calorific == pytest.approx(1646, abs=1) and calorific < 1680 < 13400 * 0.404
