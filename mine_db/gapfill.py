@@ -221,10 +221,10 @@ def _lookup(stats: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
     return found
 
 
-#: Columns of the national-statistics table; `mine_type` may be left out or empty (the value holds for every method).
+#: Required columns of the national-statistics table. Optional: `mine_type` (one of `_METHOD_OF_TYPE`: the value
+#: holds for that mining method only; left out or empty: for every method).
 NATIONAL_COLUMNS: tuple[str, ...] = ("country", "commodity", "variable", "value", "low", "high", "year", "source_id",
                                      "where_read", "note")
-NATIONAL_OPTIONAL: tuple[str, ...] = ("mine_type",)
 
 
 def _bad_cell(path: Path, bad: pd.Series, column: str, message: str) -> InputError:
