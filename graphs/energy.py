@@ -1,13 +1,16 @@
 """Country grids and coal mining beyond China, South Africa and the world average (issue 19).
 
-Why a table per country and not rows in the chain tables: a grid is the same three
-nodes everywhere (coal-fired power, other power, their mix), differing only in the coal
-share and where the coal is mined. `grids.csv` gives one row per country (2019 mix from
-H_energy_coal_steel.md Table 1) and `coal_mines.csv` one row per coal-mining country
-with its overburden and washery rejects per tonne; the coal plant's coal rate, the
-heating value and the CO2 of burning coal are the world-average parameters of the chain
-tables. Sites in a country
-with a grid take it (graphs.mine_power.add_mine_power); others take the world grid.
+Why a table per country and not rows in the chain tables: a grid is the same five
+nodes everywhere (coal-, gas- and oil-fired power, non-fossil power, their mix),
+differing only in the shares and where the coal is mined. `grids.csv` gives one row per
+country (2019 mix: coal, gas and oil shares of generation) and `coal_mines.csv` one row
+per coal-mining country with its overburden and washery rejects per tonne; the coal
+plant's coal rate, the heating value and the CO2 of burning coal are the world-average
+parameters of the chain tables. Gas- and oil-fired plants burn the country's gas and
+fuel oil at graphs.fuels' burning nodes (their CO2, mass burnt and extraction upstream)
+at the EIA 2019 average heat rates. Non-fossil power (nuclear, hydro, wind, solar,
+bioenergy) carries no CO2 or hidden flows. Sites in a country with a grid take it
+(graphs.mine_power.add_mine_power); others take the world grid.
 """
 
 from __future__ import annotations
