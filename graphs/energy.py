@@ -19,7 +19,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from graphs.chain import coefficient
+from graphs.chain import Coefficient, coefficient
 from graphs.fuels import burning_node
 from graphs.model import add_flow, add_node
 from graphs.parameters import Parameter, Parameters
@@ -91,15 +91,15 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
             raise row.error("coal_mined_in", f"no coal-mining node {coal!r} (coal_mines.csv or chain_nodes.csv)")
         grid = f"energy:grid:{country}"
         try:
+            unread = [name for name, _, _ in FOSSIL_POWER if name not in shares]
             if grid not in G:  # the chain tables' grids (CHN, ZAF, WLD) have their nodes already
                 add_node(G, grid, kind="energy", name=f"Electricity, {country} grid mix (2019)", country=country,
                          unit="GJ", carrier=ELECTRICITY, source=row.text("source"))
-                _other_power(G, country, params.value("other_power_co2"))
+                _other_power(G, country, params.value("other_power_co2"), unread)
                 if shares["coal"].value > 0:
                     _coal_power(G, country, rate, coal)
-            unread = " (gas and oil not read: in this share)" if len(shares) == 1 else ""
-            add_flow(G, f"energy:other_power:{country}", grid, max(0.0, 1 - fossil),
-                     f"non-fossil share of generation: 1 - coal - gas - oil{unread} ({row.text('source')})", None)
+            other = _other_share(params, row, shares, unread)
+            add_flow(G, f"energy:other_power:{country}", grid, other.value, other.source, other.uncertainty)
             for name, share in shares.items():
                 if share.value > 0:
                     if name != "coal":
@@ -110,9 +110,20 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
             raise row.error("country", str(exc)) from None
 
 
-def _other_power(G: nx.DiGraph, country: str, co2: float) -> None:
+def _other_share(params: Parameters, row: Row, shares: dict[str, Coefficient], unread: list[str]) -> Coefficient:
+    """1 - the fossil shares, as a formula: its range follows theirs (e.g. cn_coal_share's)."""
+    formula = "1 - " + " - ".join(f"({row.text(f'{name}_share')})" for name in shares)
+    note = f" ({' and '.join(unread)} not read: in this share)" if unread else ""
+    source = f"non-fossil share of generation: 1 - coal - gas - oil{note}; {row.text('source')}"
+    if sum(s.value for s in shares.values()) >= 1:  # all fossil (rounding): nothing left, no negative zero
+        return Coefficient(0.0, source, None)
+    return coefficient(params, Row(row.file, row.row, {"amount": formula, "source": source}), "amount")
+
+
+def _other_power(G: nx.DiGraph, country: str, co2: float, unread: list[str]) -> None:
+    kind = "Non-coal" if unread else "Non-fossil"  # an unread gas or oil share stays in it
     add_node(
-        G, f"energy:other_power:{country}", kind="energy", name=f"Non-fossil electricity, {country}", country=country,
+        G, f"energy:other_power:{country}", kind="energy", name=f"{kind} electricity, {country}", country=country,
         unit="GJ", carrier=ELECTRICITY,
         stressors={"energy": 1.0, "co2": co2},
         stressor_sources={
