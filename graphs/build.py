@@ -17,7 +17,7 @@ import pandas as pd
 from graphs.carbon import add_feedstock_coal, add_manufacturing_energy, add_process_co2
 from graphs.chain import add_chain, add_tables
 from graphs.energy import add_coal_mines, add_coal_own_use, add_grids
-from graphs.fuels import add_fuels
+from graphs.fuels import add_fuel_use
 from graphs.mine_power import add_mine_power
 from graphs.mines import (
     Origin,
@@ -156,13 +156,14 @@ def build_default_network(
     params = params.extended({**concentrate_parameters(G), **route_parameters(origins)})
     add_chain(G, params)
     add_tables(G, params, "closure")  # non-metal upstream, zinc coating: feed the chain's materials
+    add_tables(G, params, "fuel")  # oil and gas supply: gas- and oil-fired power burns at its nodes
     add_coal_mines(G, params)
     add_grids(G, params)
     add_tables(G, params, "steel")  # BOF, EAF, DRI routes (graphs.steel): draw on the grids
     add_tables(G, params, "secondary")  # scrap routes of Cu and Al (graphs.secondary)
     add_tables(G, params, "smelter")  # the Al smelters' captive power (graphs.aluminium)
     add_mine_power(G, params, outputs)
-    add_fuels(G, params)
+    add_fuel_use(G, params)
     add_coal_own_use(G, params, DEFAULT_HOME)  # China's coal mines' own energy, no loop through the grid
     add_feedstock_coal(G, DEFAULT_HOME)  # coal-to-olefins' coal whose carbon stays in the polymer
     add_tables(G, params, "polymer")  # plastics and rubber from China's crude and gas (issue 19 item 3)

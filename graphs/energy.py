@@ -1,13 +1,16 @@
 """Country grids and coal mining beyond China, South Africa and the world average (issue 19).
 
-Why a table per country and not rows in the chain tables: a grid is the same three
-nodes everywhere (coal-fired power, other power, their mix), differing only in the coal
-share and where the coal is mined. `grids.csv` gives one row per country (2019 mix from
-H_energy_coal_steel.md Table 1) and `coal_mines.csv` one row per coal-mining country
-with its overburden and washery rejects per tonne; the coal plant's coal rate, the
-heating value and the CO2 of burning coal are the world-average parameters of the chain
-tables. Sites in a country
-with a grid take it (graphs.mine_power.add_mine_power); others take the world grid.
+Why a table per country and not rows in the chain tables: a grid is the same five
+nodes everywhere (coal-, gas- and oil-fired power, non-fossil power, their mix),
+differing only in the shares and where the coal is mined. `grids.csv` gives one row per
+country (2019 mix: coal, gas and oil shares of generation) and `coal_mines.csv` one row
+per coal-mining country with its overburden and washery rejects per tonne; the coal
+plant's coal rate, the heating value and the CO2 of burning coal are the world-average
+parameters of the chain tables. Gas- and oil-fired plants burn the country's gas and
+fuel oil at graphs.fuels' burning nodes (their CO2, mass burnt and extraction upstream)
+at the EIA 2019 average heat rates. Non-fossil power (nuclear, hydro, wind, solar,
+bioenergy) carries no CO2 or hidden flows. Sites in a country with a grid take it
+(graphs.mine_power.add_mine_power); others take the world grid.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from graphs.chain import coefficient
+from graphs.chain import Coefficient, coefficient
+from graphs.fuels import burning_node
 from graphs.model import add_flow, add_node
 from graphs.parameters import Parameter, Parameters
 from graphs.tables import Row, bundled, read_rows
@@ -57,42 +61,76 @@ def add_coal_mines(G: nx.DiGraph, params: Parameters, path: str | Path | None = 
             raise row.error("country", str(exc)) from None
 
 
+#: Fossil-fired power besides coal: grids.csv share column, fuel burnt (graphs.fuels), heat-rate parameter.
+FOSSIL_POWER: tuple[tuple[str, str, str], ...] = (
+    ("gas", "gas", "gas_power_gj_per_gje"),
+    ("oil", "fuel_oil", "oil_power_gj_per_gje"),
+)
+
+
 def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
-    """Per row: coal power (if any), other power and the grid mix of one country."""
+    """Per row: the grid mix of one country from coal, gas, oil and other (non-fossil) power.
+
+    China, South Africa and the world have their grid, coal plant and other-power nodes in
+    the chain tables (their own coal rates); their rows here add only the shares. The fuel
+    supply (graphs.fuels' tables) must be in G: gas and oil plants burn at its burning nodes.
+    """
     rate = params[COAL_RATE]
-    for row in read_rows(path or bundled("grids.csv"), ("country", "coal_share", "coal_mined_in")):
+    for row in read_rows(path or bundled("grids.csv"), ("country", "coal_share", "coal_mined_in"),
+                         optional=tuple(f"{name}_share" for name, _, _ in FOSSIL_POWER)):
         country = _country(row, "country")
-        share = coefficient(params, row, "coal_share")
-        if share.value > 1:
-            raise row.error("coal_share", f"{share.value} is above 1")
+        shares = {"coal": coefficient(params, row, "coal_share")}
+        for name, _, _ in FOSSIL_POWER:
+            if row.text(f"{name}_share", required=False):  # empty: not read, left in other power
+                shares[name] = coefficient(params, row, f"{name}_share")
+        fossil = sum(s.value for s in shares.values())
+        if fossil > 1 + 1e-9:
+            raise row.error("coal_share", f"coal, gas and oil shares sum to {fossil:g}, above 1")
         coal = f"energy:coal:{_country(row, 'coal_mined_in')}"
         if coal not in G:
             raise row.error("coal_mined_in", f"no coal-mining node {coal!r} (coal_mines.csv or chain_nodes.csv)")
         grid = f"energy:grid:{country}"
         try:
-            add_node(G, grid, kind="energy", name=f"Electricity, {country} grid mix (2019)", country=country,
-                     unit="GJ", carrier=ELECTRICITY, source=row.text("source"))
-            _other_power(G, country, params.value("other_power_co2"))
-            add_flow(G, f"energy:other_power:{country}", grid, 1 - share.value,
-                     f"non-coal share of generation: 1 - ({share.source})", None)
-            if share.value > 0:
-                _coal_power(G, country, rate, coal)
-                add_flow(G, f"energy:coal_power:{country}", grid, share.value,
-                         f"coal share of generation: {share.source}", share.uncertainty)
+            unread = [name for name, _, _ in FOSSIL_POWER if name not in shares]
+            if grid not in G:  # the chain tables' grids (CHN, ZAF, WLD) have their nodes already
+                add_node(G, grid, kind="energy", name=f"Electricity, {country} grid mix (2019)", country=country,
+                         unit="GJ", carrier=ELECTRICITY, source=row.text("source"))
+                _other_power(G, country, params.value("other_power_co2"), unread)
+                if shares["coal"].value > 0:
+                    _coal_power(G, country, rate, coal)
+            other = _other_share(params, row, shares, unread)
+            add_flow(G, f"energy:other_power:{country}", grid, other.value, other.source, other.uncertainty)
+            for name, share in shares.items():
+                if share.value > 0:
+                    if name != "coal":
+                        _fuel_power(G, params, country, name)
+                    add_flow(G, f"energy:{name}_power:{country}", grid, share.value,
+                             f"{name} share of generation: {share.source}", share.uncertainty)
         except ValueError as exc:
             raise row.error("country", str(exc)) from None
 
 
-def _other_power(G: nx.DiGraph, country: str, co2: float) -> None:
+def _other_share(params: Parameters, row: Row, shares: dict[str, Coefficient], unread: list[str]) -> Coefficient:
+    """1 - the fossil shares, as a formula: its range follows theirs (e.g. cn_coal_share's)."""
+    formula = "1 - " + " - ".join(f"({row.text(f'{name}_share')})" for name in shares)
+    note = f" ({' and '.join(unread)} not read: in this share)" if unread else ""
+    source = f"non-fossil share of generation: 1 - coal - gas - oil{note}; {row.text('source')}"
+    if sum(s.value for s in shares.values()) >= 1:  # all fossil (rounding): nothing left, no negative zero
+        return Coefficient(0.0, source, None)
+    return coefficient(params, Row(row.file, row.row, {"amount": formula, "source": source}), "amount")
+
+
+def _other_power(G: nx.DiGraph, country: str, co2: float, unread: list[str]) -> None:
+    kind = "Non-coal" if unread else "Non-fossil"  # an unread gas or oil share stays in it
     add_node(
-        G, f"energy:other_power:{country}", kind="energy", name=f"Non-coal electricity, {country}", country=country,
+        G, f"energy:other_power:{country}", kind="energy", name=f"{kind} electricity, {country}", country=country,
         unit="GJ", carrier=ELECTRICITY,
         stressors={"energy": 1.0, "co2": co2},
         stressor_sources={
             "energy": "primary energy of non-combustion electricity, physical energy content method (1 GJ per GJ)",
-            "co2": "other_power_co2 (hfcommon/data/assumptions.csv): non-coal generation carries no CO2 or hidden flows here",
+            "co2": "other_power_co2 (hfcommon/data/assumptions.csv): non-fossil generation carries no CO2 or hidden flows here",
         },
-        source="gas, oil, hydro, nuclear, wind, solar and bioenergy; no hidden flows traced",
+        source="nuclear, hydro, wind, solar, bioenergy and geothermal; no hidden flows traced",
     )
 
 
@@ -105,6 +143,17 @@ def _coal_power(G: nx.DiGraph, country: str, rate: Parameter, coal: str) -> None
         source=f"coal-fired generation burning coal from {coal}",
     )
     add_flow(G, coal, f"energy:coal_power:{country}", rate.value, source, rate.uncertainty)
+
+
+def _fuel_power(G: nx.DiGraph, params: Parameters, country: str, name: str) -> None:
+    """`energy:<name>_power:<country>`: burns the country's gas or fuel oil at a heat rate per GJ."""
+    fuel, rate_name = next((f, r) for n, f, r in FOSSIL_POWER if n == name)
+    rate = params[rate_name]
+    node = f"energy:{name}_power:{country}"
+    add_node(G, node, kind="energy", name=f"{name.capitalize()}-fired electricity, {country}", country=country,
+             unit="GJ", carrier=ELECTRICITY, stressors={}, source=f"{name}-fired generation burning {fuel} in {country}")
+    add_flow(G, burning_node(G, fuel, country), node, rate.value,
+             f"{fuel} burnt per GJ of electricity [{rate.describe()}]", rate.uncertainty)
 
 
 #: Twin of China's coal-mining node: the coal its mines burn themselves (GB 29445-2025).

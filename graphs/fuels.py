@@ -23,7 +23,7 @@ from pathlib import Path
 import networkx as nx
 
 from graphs.carbon import matching_nodes
-from graphs.chain import Coefficient, add_tables, coefficient
+from graphs.chain import Coefficient, coefficient
 from graphs.model import add_flow, add_node
 from graphs.parameters import Parameters
 from graphs.tables import Row, bundled, read_rows
@@ -48,12 +48,6 @@ MOVED_STRESSORS: tuple[str, ...] = ("overburden", "waste_rock")
 #: Edge attribute set to "moved" on a fuel edge whose amount is its rate x the mine's rock moved per t ore,
 #: so that a draw of the mine's stripping moves its fuel too (tracer.uncertainty.moved).
 BASIS_ATTR = "basis"
-
-
-def add_fuels(G: nx.DiGraph, params: Parameters, use: str | Path | None = None) -> None:
-    """Add the oil and gas supply, then the fuel each consumer of `use` burns."""
-    add_tables(G, params, "fuel")
-    add_fuel_use(G, params, use)
 
 
 def burning_node(G: nx.DiGraph, fuel: str, country: str) -> str:

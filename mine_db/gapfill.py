@@ -10,7 +10,9 @@ Monte Carlo):
 1. `mine`: the row's own value. A missing strip ratio is also the mine's own when it
    follows from its reported waste and ore: (overburden_t + waste_rock_t) / ore_t.
 2. `national`: a published national statistic for the country and commodity
-   (`data/sources/country_values_2019.csv`, each with its source and range).
+   (`data/sources/country_values_2019.csv`, each with its source and range); a row
+   stating a `mine_type` holds for that mining method only (`surface` or `underground`,
+   as `mining_method` groups them) and comes before the row for all methods.
 3. `country`: the production-weighted mean of the `mine`-level values of the same kind
    of mine in the country, where at least `MIN_SAMPLE` mines report one.
 4. `pooled`: where the country has 1 to `MIN_SAMPLE - 1` such mines, their mean shrunk
@@ -219,27 +221,60 @@ def _lookup(stats: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
     return found
 
 
+#: Required columns of the national-statistics table. Optional: `mine_type` (one of `_METHOD_OF_TYPE`: the value
+#: holds for that mining method only; left out or empty: for every method).
+NATIONAL_COLUMNS: tuple[str, ...] = ("country", "commodity", "variable", "value", "low", "high", "year", "source_id",
+                                     "where_read", "note")
+
+
+def _bad_cell(path: Path, bad: pd.Series, column: str, message: str) -> InputError:
+    row = int(np.flatnonzero(bad.to_numpy())[0])
+    return InputError(message, file=str(path), row=row + 2, column=column)
+
+
 def read_national(path: str | Path | None = None) -> pd.DataFrame:
-    """National statistics usable as fills: country, commodity, variable, value, sigma, source_id."""
+    """National statistics usable as fills: country, commodity, variable, method, value, sigma, source_id.
+
+    `method` is the mining-method group (`mining_method`) of the row's `mine_type`, NaN where the row
+    holds for all methods: a value read for one method fills only rows of that method.
+    """
     path = Path(path) if path is not None else NATIONAL_VALUES
-    table = pd.read_csv(path)
+    table = pd.read_csv(path, dtype={"mine_type": "string"})
+    missing = [c for c in NATIONAL_COLUMNS if c not in table.columns]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), column=missing[0])
     bad = ~table["variable"].isin(FILLED)
     if bad.any():
-        row = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"variable must be one of {', '.join(FILLED)}", file=str(path), row=row + 2,
-                         column="variable")
+        raise _bad_cell(path, bad, "variable", f"variable must be one of {', '.join(FILLED)}")
+    mine_type = table.get("mine_type", pd.Series(pd.NA, index=table.index, dtype="string")).str.strip()
+    bad = mine_type.notna() & (mine_type != "") & ~mine_type.isin(_METHOD_OF_TYPE)
+    if bad.any():
+        raise _bad_cell(path, bad, "mine_type",
+                        f"mine_type must be empty (all methods) or one of {', '.join(_METHOD_OF_TYPE)}")
+    table["method"] = mine_type.map(_METHOD_OF_TYPE, na_action="ignore").astype("object")
     table["country"] = [to_iso3(c, file=str(path), row=i + 2, column="country") for i, c in enumerate(table["country"])]
+    twice = table.duplicated(["country", "commodity", "variable", "method"], keep="first")
+    if twice.any():
+        raise _bad_cell(path, twice, "mine_type",
+                        "a second value for the same country, commodity, variable and mining method")
     low, high = table["low"].fillna(table["value"]), table["high"].fillna(table["value"])
     # a published range read as a 90 % interval of a lognormal
     table["sigma"] = (np.log(high / low) / (2 * 1.645)).where((low > 0) & (high > low))
-    return table[["country", "commodity", "variable", "value", "sigma", "source_id"]]
+    return table[["country", "commodity", "variable", "method", "value", "sigma", "source_id"]]
 
 
-def _national_candidate(national: pd.DataFrame, df: pd.DataFrame, var: str) -> pd.DataFrame:
-    rows = national[national["variable"] == var].set_index(["commodity", "country"])
-    index = pd.MultiIndex.from_arrays([df["commodity"], df["country"]])
-    found = rows.reindex(index)[["value", "sigma"]]
-    found.index = df.index
+def _national_candidate(national: pd.DataFrame, df: pd.DataFrame, var: str, method: pd.Series) -> pd.DataFrame:
+    """Each row's national value: the one read for its mining method, else the one for all methods."""
+    rows = national[national["variable"] == var]
+    rows = rows if "method" in rows.columns else rows.assign(method=np.nan)  # a table of all-method values
+    by_method = rows["method"].notna()
+    found = pd.DataFrame(np.nan, index=df.index, columns=["value", "sigma"])
+    for keys, frame in (([df["commodity"], df["country"]], rows[~by_method]),
+                        ([df["commodity"], df["country"], method], rows[by_method])):
+        index = pd.MultiIndex.from_arrays(keys)
+        hit = frame.set_index(["commodity", "country", "method"][:len(keys)]).reindex(index)[["value", "sigma"]]
+        hit.index = df.index
+        found = found.where(hit["value"].isna(), hit)
     return found.rename(columns={"value": "mean"}).assign(n=np.nan)
 
 
@@ -301,7 +336,7 @@ def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.Dat
     by_definition = default[["mean", "n", "sigma"]].where(default["level"] == "definition")
     return [
         ("definition", "all", by_definition),
-        ("national", "all", _national_candidate(national, out, var)),
+        ("national", "all", _national_candidate(national, out, var, method)),
         *[(level, "type", candidate) for level, candidate in by_type],
         *[(level, "all", candidate) for level, candidate in by_method],
         *[(level, ANY_ROUTE, candidate) for level, candidate in

@@ -3,6 +3,8 @@ with hand-computed weighted means, sample sizes, spreads and shared-fill groups.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -153,3 +155,88 @@ def test_a_national_table_with_an_unknown_variable_names_file_row_and_column(tmp
     with pytest.raises(InputError) as err:
         read_national(bad)
     assert (err.value.file, err.value.row, err.value.column) == (str(bad), 3, "variable")
+
+
+NATIONAL_HEADER = "country,commodity,mine_type,variable,value,low,high,year,source_id,where_read,note\n"
+
+
+def test_a_national_value_read_for_one_method_fills_only_rows_of_that_method(tmp_path) -> None:
+    from mine_db.gapfill import read_national
+
+    table = tmp_path / "national.csv"
+    table.write_text(NATIONAL_HEADER
+                     + "Peru,copper,,grade,0.005,,,2015,s,here,\n"
+                     + "Peru,copper,underground,grade,0.012,0.010,0.015,2012,s,here,\n")
+    national = read_national(table)
+    out = _fill(ROWS, national)
+    # U2 (underground, no grade) takes the underground value, its spread from 0.010-0.015 read as a 90 % interval
+    sigma = np.log(0.015 / 0.010) / (2 * 1.645)
+    assert out.loc["U2", ["grade", "grade_fill"]].tolist() == [pytest.approx(0.012), "national"]
+    assert out.loc["U2", "grade_fill_sigma"] == pytest.approx(sigma)
+    assert out.loc["U2", "grade_fill_group"] == "grade|national|copper|underground|*|PER"
+    # P2 (surface, no grade) takes the all-method value, which has no range; U1 keeps its own 2 %
+    assert out.loc["P2", ["grade", "grade_fill"]].tolist() == [pytest.approx(0.005), "national"]
+    assert np.isnan(out.loc["P2", "grade_fill_sigma"])
+    assert out.loc["U1", ["grade", "grade_fill"]].tolist() == [pytest.approx(0.02), "mine"]
+    # Chile has no national value: C6 stays on the country mean
+    assert out.loc["C6", "grade_fill"] == "country"
+
+
+def test_a_surface_value_fills_open_pit_and_mixed_rows_but_not_underground_ones(tmp_path) -> None:
+    from mine_db.gapfill import read_national
+
+    table = tmp_path / "national.csv"
+    table.write_text(NATIONAL_HEADER + "Chile,copper,open_pit,grade,0.009,,,2012,s,here,\n")
+    out = _fill([*ROWS, ("U3", "Chile", "copper", "underground", 5.0, None, None)], read_national(table))
+    # C6 is `mixed`: a surface mine, as `mining_method` groups it -> the open-pit value, not Chile's country mean
+    assert out.loc["C6", ["grade", "grade_fill"]].tolist() == [pytest.approx(0.009), "national"]
+    assert out.loc["U3", "grade_fill"] != "national"
+
+
+@pytest.mark.parametrize("rows, bad_row", [
+    # an unknown mining method on row 3
+    (["Peru,copper,,grade,0.005,,,2019,s,here,", "Peru,copper,surface_mine,grade,0.004,,,2012,s,here,"], 3),
+    # two values for Peru's open-pit copper grade: the second (row 4) is reported
+    (["Peru,copper,,grade,0.005,,,2019,s,here,", "Peru,copper,open_pit,grade,0.006,,,2012,s,here,",
+      "Peru,copper,open_pit,grade,0.004,,,2006,s,here,"], 4),
+])
+def test_a_national_table_with_a_bad_mine_type_names_file_row_and_column(tmp_path, rows, bad_row) -> None:
+    from hfcommon.errors import InputError
+    from mine_db.gapfill import read_national
+
+    bad = tmp_path / "national.csv"
+    bad.write_text(NATIONAL_HEADER + "\n".join(rows) + "\n")
+    with pytest.raises(InputError) as err:
+        read_national(bad)
+    assert (err.value.file, err.value.row, err.value.column) == (str(bad), bad_row, "mine_type")
+
+
+def test_a_national_table_without_a_declared_column_names_it(tmp_path) -> None:
+    from hfcommon.errors import InputError
+    from mine_db.gapfill import read_national
+
+    bad = tmp_path / "national.csv"
+    bad.write_text("country,commodity,variable,value,low,high,year,where_read,note\nPeru,copper,grade,0.005,,,2019,here,\n")
+    with pytest.raises(InputError) as err:
+        read_national(bad)
+    assert (err.value.file, err.value.column) == (str(bad), "source_id")
+
+
+def test_a_bad_mine_type_in_the_national_table_exits_2_without_output(tmp_path, monkeypatch, capsys) -> None:
+    import sys
+
+    from mine_db import gapfill
+    from tracer.cli import main
+
+    bad = tmp_path / "national.csv"
+    bad.write_text(NATIONAL_HEADER + "Peru,copper,pit,grade,0.004,,,2012,s,here,\n")
+    monkeypatch.setattr(gapfill, "NATIONAL_VALUES", bad)
+    sites = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"
+    monkeypatch.setattr(sys, "argv", ["tracer", "db", "info", "--db", str(sites), "--json"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    message = " ".join(captured.err.split())
+    assert str(bad) in message and "row 2" in message and "mine_type" in message

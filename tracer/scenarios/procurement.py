@@ -4,7 +4,7 @@ Why apart from the other levers: these act on process routes, not on mines or
 demand. `steel_route` moves crude steel between the blast-furnace/oxygen, the electric-arc
 and the direct-reduction + arc route of graphs.steel (and can set what the arc furnaces charge);
 `aluminium_power` moves primary smelters' electricity from the grid mix to the same
-country's non-coal power. Each keeps every mass balance closed, so the trade-off a
+country's non-fossil power. Each keeps every mass balance closed, so the trade-off a
 lever shows between hidden flows and CO2 comes from the network, not from the lever.
 (The third procurement lever, a supplier country, is `[[sourcing]]`: tracer.scenarios.supply.)
 """
@@ -69,9 +69,9 @@ def _eaf_charge(G: nx.DiGraph, H: nx.DiGraph, ratio: float, source: str) -> None
 
 
 def aluminium_power(G: nx.DiGraph, ap: AluminiumPower) -> nx.DiGraph:
-    """Move `hydro_share` of every primary smelter's grid electricity to its country's non-coal power.
+    """Move `hydro_share` of every primary smelter's grid electricity to its country's non-fossil power.
 
-    The non-coal power node is the grid's own (`energy:other_power:<country>`,
+    The non-fossil power node is the grid's own (`energy:other_power:<country>`,
     graphs.energy), so the lever cuts the coal behind the smelter, its overburden and
     its CO2, and nothing else.
     """
@@ -85,7 +85,7 @@ def aluminium_power(G: nx.DiGraph, ap: AluminiumPower) -> nx.DiGraph:
             country = str(G.nodes[grid].get("country", UNKNOWN_ORIGIN))
             hydro = f"energy:other_power:{country}"
             if hydro not in G or hydro == grid:
-                raise InputError(f"no non-coal power node {hydro!r} for the {country} grid",
+                raise InputError(f"no non-fossil power node {hydro!r} for the {country} grid",
                                  column="aluminium_power.hydro_share")
             gj = float(G.edges[grid, smelter]["amount"])
             kept = float(H.edges[hydro, smelter]["amount"]) if H.has_edge(hydro, smelter) else 0.0
