@@ -131,9 +131,7 @@ def test_chinese_coal_carries_its_gangue_as_waste_rock(default: nx.DiGraph) -> N
 
 #: Countries whose process nodes still take the world grid, and why (grids.csv header comment).
 NOT_ON_OWN_GRID = {
-    "AUT": "not read: its 2019 row lies on pages of the OWID file not read",
-    "VEN": "not read: its 2019 row lies on pages of the OWID file not read",
-    "CIV": "not found in the OWID file under Cote/Côte d'Ivoire where the alphabet puts it",
+    "CIV": "not in the OWID file: no Cote/Côte d'Ivoire row between Costa Rica and Croatia or Czechia and DR Congo",
 }
 
 

@@ -21,7 +21,13 @@ GAS_CO2, OIL_CO2 = 0.0561, 0.0774
 #: 2019 shares of generation (coal, gas, oil): H_energy_coal_steel.md Table 1 (Chile, Peru) and
 #: owid/energy-data@077717d (Mexico, Kazakhstan: Coal, Gas, Oil (% electricity)).
 MIXES = {"CHL": (0.228, 0.211, 0.142), "PER": (0.006, 0.227, 0.150), "MEX": (0.07664, 0.5997, 0.11246),
-         "KAZ": (0.70119, 0.18671, 0.00744), "CHN": (0.65, 0.031, 0.001), "WLD": (0.366, 0.231, 0.032)}
+         "KAZ": (0.70119, 0.18671, 0.00744), "CHN": (0.65, 0.031, 0.001), "WLD": (0.366, 0.231, 0.032),
+         # gridmix2, the same file: Austria and Venezuela (off the world grid), Iran, Saudi Arabia, Germany
+         "AUT": (0.02117, 0.16328, 0.04798), "VEN": (0.0, 0.41545, 0.0), "IRN": (0.00195, 0.62136, 0.25719),
+         "SAU": (0.0, 0.58836, 0.4112), "DEU": (0.28498, 0.15119, 0.0361)}
+#: the same OWID rows' gas, oil and total generation, TWh: each share is their ratio (hand check of the reading)
+OWID_2019_GAS_OIL_TWH = {"AUT": (11.57, 3.4, 70.86), "VEN": (37.042, 0.0, 89.16), "IRN": (190.321, 78.776, 306.298),
+                         "SAU": (212.67, 148.632, 361.462), "DEU": (90.96, 21.72, 601.63)}
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +60,13 @@ def test_grid_shares_are_the_2019_generation_mix(default: nx.DiGraph, country: s
     assert _share(default, "gas", country) == pytest.approx(gas)
     assert _share(default, "oil", country) == pytest.approx(oil)
     assert _share(default, "other", country) == pytest.approx(1 - coal - gas - oil)
+
+
+@pytest.mark.parametrize("country", sorted(OWID_2019_GAS_OIL_TWH))
+def test_an_owid_gas_and_oil_share_is_its_twh_over_its_generation(country: str) -> None:
+    gas, oil, generation = OWID_2019_GAS_OIL_TWH[country]
+    assert gas / generation == pytest.approx(MIXES[country][1], abs=5e-5)  # TWh rounded to 3 decimals
+    assert oil / generation == pytest.approx(MIXES[country][2], abs=5e-5)
 
 
 def test_gas_and_oil_plants_burn_the_countrys_fuel_at_the_eia_heat_rate(default: nx.DiGraph) -> None:
