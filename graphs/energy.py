@@ -76,9 +76,13 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
     supply (graphs.fuels' tables) must be in G: gas and oil plants burn at its burning nodes.
     """
     rate = params[COAL_RATE]
+    seen: dict[str, int] = {}
     for row in read_rows(path or bundled("grids.csv"), ("country", "coal_share", "coal_mined_in"),
                          optional=tuple(f"{name}_share" for name, _, _ in FOSSIL_POWER)):
         country = _country(row, "country")
+        if country in seen:  # a second row would add its shares to the first's grid
+            raise row.error("country", f"{country} is listed twice (first on row {seen[country]})")
+        seen[country] = row.row
         shares = {"coal": coefficient(params, row, "coal_share")}
         for name, _, _ in FOSSIL_POWER:
             if row.text(f"{name}_share", required=False):  # empty: not read, left in other power

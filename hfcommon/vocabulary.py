@@ -81,8 +81,10 @@ SUPPLY_ROUTES: Mapping[str, tuple[str, ...]] = MappingProxyType({"nickel": ("lat
 
 #: Country code of flows of unknown or world-average origin (counted neither home nor abroad).
 UNKNOWN_ORIGIN = "WLD"
+#: China's country code, where a fact is China's own (its mines, its statistics).
+CHINA = "CHN"
 #: The home country of the bundled study (China's 2019 car production).
-DEFAULT_HOME = "CHN"
+DEFAULT_HOME = CHINA
 
 #: Columns of the attributed flow table, labels first.
 FLOW_COLUMNS: tuple[str, ...] = (

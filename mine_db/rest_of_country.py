@@ -16,7 +16,7 @@ import pandas as pd
 import pycountry
 
 from hfcommon.countries import USER_ASSIGNED_CODES
-from hfcommon.vocabulary import DEFAULT_HOME
+from hfcommon.vocabulary import CHINA
 from mine_db import commodities
 
 #: The year of the default table's production figures.
@@ -63,7 +63,7 @@ MethodSplit = Mapping[str | tuple[str, str], tuple[tuple[tuple[str, float], ...]
 REST_METHOD_SPLIT: MethodSplit = {
     "zinc": ((("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)),
              f"FINEPRINT's zinc-primary ore by mining method ({_E8}); assumption A40"),
-    (DEFAULT_HOME, "copper"): (  # China, the home country
+    (CHINA, "copper"): (
         (("open_pit", 0.58), ("underground", 0.42)),
         ("the China Mining Association's 2018 figure, as quoted by chinabaogao.com (Jan 2022): underground mining "
          "'about 42 %' of the mining of China's copper and other non-ferrous and rare/precious-metal mines, "

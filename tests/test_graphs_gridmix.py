@@ -124,3 +124,13 @@ def test_fossil_shares_above_one_name_file_row_and_column(tmp_path: Path) -> Non
     with pytest.raises(InputError) as info:
         add_grids(nx.DiGraph(), default_parameters(), path)
     assert info.value.row == 2 and info.value.column == "coal_share" and "1.1" in info.value.message
+
+
+def test_a_country_listed_twice_names_file_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "grids.csv"
+    path.write_text("country,coal_share,coal_mined_in,source\nCHL,0.2,WLD,x\nCHL,0.3,WLD,y\n", encoding="utf-8")
+    G = nx.DiGraph()
+    add_node(G, "energy:coal:WLD", kind="energy", name="coal", country="WLD", unit="t", carrier="coal")
+    with pytest.raises(InputError) as info:
+        add_grids(G, default_parameters(), path)
+    assert (info.value.row, info.value.column) == (3, "country") and "row 2" in info.value.message
