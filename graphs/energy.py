@@ -61,11 +61,11 @@ def add_coal_mines(G: nx.DiGraph, params: Parameters, path: str | Path | None = 
             raise row.error("country", str(exc)) from None
 
 
-#: Fossil-fired power besides coal: grids.csv share column, fuel burnt (graphs.fuels), heat-rate parameter.
-FOSSIL_POWER: tuple[tuple[str, str, str], ...] = (
-    ("gas", "gas", "gas_power_gj_per_gje"),
-    ("oil", "fuel_oil", "oil_power_gj_per_gje"),
-)
+#: Fossil-fired power besides coal: name (grids.csv column `<name>_share`) -> (fuel burnt, graphs.fuels; heat-rate parameter).
+FOSSIL_POWER: dict[str, tuple[str, str]] = {
+    "gas": ("gas", "gas_power_gj_per_gje"),
+    "oil": ("fuel_oil", "oil_power_gj_per_gje"),
+}
 
 
 def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
@@ -78,13 +78,13 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
     rate = params[COAL_RATE]
     seen: dict[str, int] = {}
     for row in read_rows(path or bundled("grids.csv"), ("country", "coal_share", "coal_mined_in"),
-                         optional=tuple(f"{name}_share" for name, _, _ in FOSSIL_POWER)):
+                         optional=tuple(f"{name}_share" for name in FOSSIL_POWER)):
         country = _country(row, "country")
         if country in seen:  # a second row would add its shares to the first's grid
             raise row.error("country", f"{country} is listed twice (first on row {seen[country]})")
         seen[country] = row.row
         shares = {"coal": coefficient(params, row, "coal_share")}
-        for name, _, _ in FOSSIL_POWER:
+        for name in FOSSIL_POWER:
             if row.text(f"{name}_share", required=False):  # empty: not read, left in other power
                 shares[name] = coefficient(params, row, f"{name}_share")
         fossil = sum(s.value for s in shares.values())
@@ -95,14 +95,14 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
             raise row.error("coal_mined_in", f"no coal-mining node {coal!r} (coal_mines.csv or chain_nodes.csv)")
         grid = f"energy:grid:{country}"
         try:
-            unread = [name for name, _, _ in FOSSIL_POWER if name not in shares]
+            unread = [name for name in FOSSIL_POWER if name not in shares]
             if grid not in G:  # the chain tables' grids (CHN, ZAF, WLD) have their nodes already
                 add_node(G, grid, kind="energy", name=f"Electricity, {country} grid mix (2019)", country=country,
                          unit="GJ", carrier=ELECTRICITY, source=row.text("source"))
                 _other_power(G, country, params.value("other_power_co2"), unread)
                 if shares["coal"].value > 0:
                     _coal_power(G, country, rate, coal)
-            other = _other_share(params, row, shares, unread)
+            other = _other_share(params, row, shares, fossil, unread)
             add_flow(G, f"energy:other_power:{country}", grid, other.value, other.source, other.uncertainty)
             for name, share in shares.items():
                 if share.value > 0:
@@ -114,12 +114,13 @@ def add_grids(G: nx.DiGraph, params: Parameters, path: str | Path | None = None)
             raise row.error("country", str(exc)) from None
 
 
-def _other_share(params: Parameters, row: Row, shares: dict[str, Coefficient], unread: list[str]) -> Coefficient:
+def _other_share(params: Parameters, row: Row, shares: dict[str, Coefficient], fossil: float,
+                 unread: list[str]) -> Coefficient:
     """1 - the fossil shares, as a formula: its range follows theirs (e.g. cn_coal_share's)."""
     formula = "1 - " + " - ".join(f"({row.text(f'{name}_share')})" for name in shares)
     note = f" ({' and '.join(unread)} not read: in this share)" if unread else ""
     source = f"non-fossil share of generation: 1 - coal - gas - oil{note}; {row.text('source')}"
-    if sum(s.value for s in shares.values()) >= 1:  # all fossil (rounding): nothing left, no negative zero
+    if fossil >= 1:  # all fossil (rounding): nothing left, no negative zero
         return Coefficient(0.0, source, None)
     return coefficient(params, Row(row.file, row.row, {"amount": formula, "source": source}), "amount")
 
@@ -151,7 +152,7 @@ def _coal_power(G: nx.DiGraph, country: str, rate: Parameter, coal: str) -> None
 
 def _fuel_power(G: nx.DiGraph, params: Parameters, country: str, name: str) -> None:
     """`energy:<name>_power:<country>`: burns the country's gas or fuel oil at a heat rate per GJ."""
-    fuel, rate_name = next((f, r) for n, f, r in FOSSIL_POWER if n == name)
+    fuel, rate_name = FOSSIL_POWER[name]
     rate = params[rate_name]
     node = f"energy:{name}_power:{country}"
     add_node(G, node, kind="energy", name=f"{name.capitalize()}-fired electricity, {country}", country=country,

@@ -46,8 +46,12 @@ REST_MINE_TYPE: dict[str, tuple[str, str]] = {
 
 _NATIONAL_LITHIUM_TYPE = {"brine": "brine", "hard rock": "open_pit", "mixed": "mixed"}
 
+#: (mining method, share) pairs and where the shares were read, keyed by commodity or (country, commodity).
+MethodSplit = Mapping[str | tuple[str, str], tuple[tuple[tuple[str, float], ...], str]]
+
 #: Rest-of-country output that is one row per mining method, by the method's share of the
-#: ore, with where the shares were read. Keyed by commodity (every country's rest) or by
+#: ore, with where the shares were read (the shares split the metal, so where the methods'
+#: grades differ the rows' ore shares drift from them: A41). Keyed by commodity (every country's rest) or by
 #: (country, commodity), which comes first. Why: one row of one method takes that method's
 #: strip ratio (and grade) on all its ore. Zinc: most zinc-lead ore is mined underground; the
 #: shares are of FINEPRINT's coverage (17 classified zinc-primary mines, 2017-2019),
@@ -57,9 +61,6 @@ _NATIONAL_LITHIUM_TYPE = {"brine": "brine", "hard rock": "open_pit", "mixed": "m
 #: is not China's, where underground mines carry a large part; the one share read is of
 #: China's copper and other non-ferrous and precious-metal mines together, transferred to
 #: copper: assumption A41.
-#: (mining method, share of the rest's ore) pairs and where the shares were read, keyed as above.
-MethodSplit = Mapping[str | tuple[str, str], tuple[tuple[tuple[str, float], ...], str]]
-
 REST_METHOD_SPLIT: MethodSplit = {
     "zinc": ((("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)),
              f"FINEPRINT's zinc-primary ore by mining method ({_E8}); assumption A40"),
