@@ -1,4 +1,4 @@
-"""Named, sourced coefficients and the small formula language the tables use.
+"""Named, sourced coefficients, and the tables' formulas over them (language: `graphs.formula`).
 
 Why formulas: most coefficients of the chain are *derived* from published numbers
 (1 / recovery, ore per tonne from a grade, coal per GJ from a plant's coal rate).
@@ -11,30 +11,19 @@ each with its reason and range.
 
 from __future__ import annotations
 
-import ast
 import functools
 import itertools
-import math
-import operator
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from types import CodeType
 
+from graphs.formula import Evaluated, evaluate_formula, formula_names, parsed
 from graphs.model import Distribution
 from graphs.tables import Row, bundled, read_rows
 from hfcommon import assumptions as assumption_table
 from hfcommon.errors import InputError
 
 STATUSES: tuple[str, ...] = ("sourced", "derived", "assumption")
-_BINARY = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-    ast.Pow: operator.pow,
-}
-_UNARY = {ast.USub: operator.neg, ast.UAdd: operator.pos}
 
 
 @dataclass(frozen=True)
@@ -57,12 +46,6 @@ class Parameter:
         return f"{self.name} = {self.value:.6g} {self.unit} ({tag}{basis})"
 
 
-@dataclass(frozen=True)
-class Evaluated:
-    """The value of a formula and the parameters it used."""
-
-    value: float
-    names: tuple[str, ...]
 
 
 class Parameters(Mapping[str, Parameter]):
@@ -71,7 +54,7 @@ class Parameters(Mapping[str, Parameter]):
     def __init__(self, params: Mapping[str, Parameter]) -> None:
         """`params` in definition order: every parameter after those its formula uses."""
         self._params = dict(params)
-        self._formulas = {n: _formula(p.expression) for n, p in self._params.items()}
+        self._formulas = {n: parsed(p.expression) for n, p in self._params.items()}
         self._nominal = {n: p.value for n, p in self._params.items()}
         self._dependencies = {n: f.dependencies for n, f in self._formulas.items()}
         self._reached: dict[frozenset[str], tuple[str, ...]] = {}
@@ -98,7 +81,7 @@ class Parameters(Mapping[str, Parameter]):
 
     def evaluate(self, expression: str, row: Row, column: str) -> Evaluated:
         """Evaluate `expression` (numbers, parameter names, + - * / ** and brackets)."""
-        return _evaluate(expression, self._nominal, row, column)
+        return evaluate_formula(expression, self._nominal, row, column)
 
     def cite(self, evaluated: Evaluated, expression: str) -> str:
         """Source text for a derived coefficient: its formula and each parameter's source."""
@@ -130,7 +113,7 @@ class Parameters(Mapping[str, Parameter]):
         values = [nominal]
         for corner in itertools.product(*[_bounds(self._params[r].uncertainty) for r in roots]):
             changed = self._values_with(dict(zip(roots, corner, strict=True)))
-            values.append(_evaluate(expression, changed, row, column).value)
+            values.append(evaluate_formula(expression, changed, row, column).value)
         low, high = min(values), max(values)
         if high - low <= 1e-12 * max(1.0, abs(nominal)):
             return None
@@ -138,7 +121,7 @@ class Parameters(Mapping[str, Parameter]):
 
     def _uncertain_roots(self, expression: str, row: Row, column: str) -> list[str]:
         """Uncertain uniform/triangular parameters a formula depends on, in definition order."""
-        pending, found = list(_names(expression, row, column)), set()
+        pending, found = list(formula_names(expression, row, column)), set()
         seen: set[str] = set()
         while pending:
             name = pending.pop()
@@ -234,12 +217,12 @@ def load_parameters(
             expression = row.text("value")
             if name in overrides:
                 expression = repr(float(overrides[name]))
-            needed = _names(expression, row, "value") - set(known)
+            needed = formula_names(expression, row, "value") - set(known)
             if needed - set(pending):
                 raise row.error("value", f"unknown parameter(s) {', '.join(sorted(needed - set(pending)))}")
             if needed:
                 continue
-            value = _evaluate(expression, values, row, "value").value
+            value = evaluate_formula(expression, values, row, "value").value
             if value < 0:
                 raise row.error("value", f"{value} is negative")
             known[name] = Parameter(
@@ -289,114 +272,6 @@ def _network_assumptions(path: str | Path | None) -> list[Row]:
 def _replace_value(param: Parameter, value: float) -> Parameter:
     return Parameter(param.name, float(value), param.unit, param.status, param.source, repr(float(value)),
                      param.reason, param.uncertainty)
-
-
-def _parse(expression: str, row: Row, column: str) -> _Formula:
-    try:
-        return _formula(expression)
-    except SyntaxError:
-        raise row.error(column, f"cannot read the formula {expression!r}") from None
-
-
-@dataclass(frozen=True)
-class _Formula:
-    """A formula parsed and compiled once per distinct text (building the network reads each many times).
-
-    `code` is None where the formula holds anything but numbers, names, + - * / ** and
-    brackets; `names` are its parameters in evaluation order, `dependencies` every name
-    it mentions, sorted.
-    """
-
-    tree: ast.Expression
-    code: CodeType | None
-    names: tuple[str, ...]
-    dependencies: tuple[str, ...]
-
-    def evaluate(self, values: Mapping[str, float]) -> float:
-        """The value of a formula checked at load time (every name known)."""
-        assert self.code is not None
-        return eval(self.code, {"__builtins__": {}}, values)  # safe: only numbers, names and arithmetic compiled
-
-
-@functools.lru_cache(maxsize=4096)
-def _formula(expression: str) -> _Formula:
-    tree = ast.parse(expression, mode="eval")
-    names: list[str] = []
-    floats = _as_floats(tree.body, names)
-    code = None if floats is None else compile(ast.Expression(floats), "<formula>", "eval")
-    every = set(names) if code is not None else {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
-    return _Formula(tree, code, tuple(dict.fromkeys(names)), tuple(sorted(every)))
-
-
-def _as_floats(node: ast.AST, names: list[str]) -> ast.expr | None:
-    """A copy of an arithmetic tree with every number a float (as the checked walk of `_evaluate`
-    computes), collecting names in evaluation order; None for anything else."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        try:
-            return ast.copy_location(ast.Constant(float(node.value)), node)
-        except OverflowError:
-            return None
-    if isinstance(node, ast.Name):
-        names.append(node.id)
-        return node
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _as_floats(node.left, names), _as_floats(node.right, names)
-        return None if left is None or right is None else ast.copy_location(ast.BinOp(left, node.op, right), node)
-    if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-        operand = _as_floats(node.operand, names)
-        return None if operand is None else ast.copy_location(ast.UnaryOp(node.op, operand), node)
-    return None
-
-
-def _names(expression: str, row: Row, column: str) -> set[str]:
-    return set(_parse(expression, row, column).dependencies)
-
-
-def _evaluate(expression: str, values: Mapping[str, float], row: Row, column: str) -> Evaluated:
-    formula = _parse(expression, row, column)
-    if formula.code is not None and all(name in values for name in formula.names):
-        return Evaluated(_finite(lambda: formula.evaluate(values), expression, row, column), formula.names)
-    return _walked(formula.tree, expression, values, row, column)
-
-
-def _finite(compute: Callable[[], float], expression: str, row: Row, column: str) -> float:
-    """`compute()`, with division by zero, overflow and a non-finite result as errors at the row's cell."""
-    try:
-        value = compute()
-    except ZeroDivisionError:
-        raise row.error(column, f"{expression!r} divides by zero") from None
-    except OverflowError:
-        raise row.error(column, f"{expression!r} overflows") from None
-    if not math.isfinite(value):
-        raise row.error(column, f"{expression!r} is not finite")
-    return value
-
-
-def _walked(tree: ast.Expression, expression: str, values: Mapping[str, float], row: Row, column: str) -> Evaluated:
-    """Evaluate node by node, so that an error names the first element at fault (unknown name, call, ...)."""
-    used: list[str] = []
-
-    def walk(node: ast.AST) -> float:
-        if isinstance(node, ast.Expression):
-            return walk(node.body)
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(
-            node.value, bool
-        ):
-            return float(node.value)
-        if isinstance(node, ast.Name):
-            if node.id not in values:
-                raise row.error(column, f"unknown parameter {node.id!r} in {expression!r}")
-            if node.id not in used:
-                used.append(node.id)
-            return values[node.id]
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            return _BINARY[type(node.op)](walk(node.left), walk(node.right))
-        if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-            return _UNARY[type(node.op)](walk(node.operand))
-        raise row.error(column, f"{expression!r}: only numbers, names, + - * / ** and brackets are allowed")
-
-    value = _finite(lambda: walk(tree), expression, row, column)
-    return Evaluated(value, tuple(used))
 
 
 def _bounds(dist: Distribution | None) -> tuple[float, float]:

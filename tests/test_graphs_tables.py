@@ -61,16 +61,16 @@ def test_compiled_formulas_equal_the_node_by_node_walk_bit_for_bit(tmp_path: Pat
     """Each formula is compiled once with its numbers as floats: every bundled parameter, and integer
     powers and quotients that would round differently in integer arithmetic, give the walk's very float."""
     from graphs.build import default_parameters
-    from graphs.parameters import _formula, _walked
+    from graphs.formula import _walked, parsed
 
     registry = default_parameters()
     values = {name: registry.value(name) for name in registry}
     row = read_rows(_write(tmp_path, "x.csv", "amount,source\n1,text\n"), ("amount",))[0]
     for expression in [registry[name].expression for name in registry]:
-        walked = _walked(_formula(expression).tree, expression, values, row, "amount")
-        assert _formula(expression).evaluate(values) == walked.value, expression
+        walked = _walked(parsed(expression).tree, expression, values, row, "amount")
+        assert parsed(expression).evaluate(values) == walked.value, expression
     for expression in ["10 ** -3", "3 ** 35 / 7", "-(2 ** 0.5) * 1e-05", "1 / 3"]:
-        walked = _walked(_formula(expression).tree, expression, values, row, "amount")
+        walked = _walked(parsed(expression).tree, expression, values, row, "amount")
         assert registry.evaluate(expression, row, "amount") == walked, expression
     assert registry.evaluate("3 ** 35 / 7", row, "amount").value == 3.0 ** 35.0 / 7.0
 
