@@ -1,7 +1,7 @@
 """Lithium from brine (issue 19 item 1): the salar carbonate plants' energy by Schenker et al. (2022) and
 brine carbonate to hydroxide by Kelly et al. (2021), read in premise 2.5.5's lci-lithium.xlsx; China's
-converters apply the spodumene assumptions only to the share of their feed that is concentrate.
-Figures checked by hand."""
+converters apply the concentrate route's recovery and energy only to the share of their feed that is
+concentrate. Figures checked by hand."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ KWH_GJ = 0.0036
 GAS_CO2_T_PER_GJ = 0.0561  # IPCC 2006 Vol. 2 Table 1.4, natural gas 56,100 kg CO2/TJ
 LI_PER_LI2CO3 = 2 * 6.941 / 73.891
 LI_PER_LIOH_H2O = 6.941 / (6.941 + 15.999 + 1.008 + 2 * 1.008 + 15.999)
+CONVERTER_KWH_PER_T_LI = 50e6 / 10_000 / LI_PER_LI2CO3  # Xinlong (Jiangxi): 5,000 kWh per t Li2CO3
 ATACAMA = "beneficiation:chl-salar-de-atacama-sqm-lithium"
 QARHAN = "beneficiation:chn-qarhan-lanke-lithium"
 CARBONATE, HYDROXIDE = "refining:lithium_carbonate:CHN", "refining:lithium_hydroxide:CHN"
@@ -66,7 +67,7 @@ def test_the_converter_draws_concentrate_at_1_over_r_and_brine_carbonate_whole(d
     assert default.edges[SUPPLY, CARBONATE]["amount"] == pytest.approx(drawn)
     # conversion electricity only on the output converted from concentrate
     converted = (1 - b) * r * drawn
-    assert default.edges["energy:grid:CHN", CARBONATE]["amount"] == pytest.approx(15000 * KWH_GJ * converted)
+    assert default.edges["energy:grid:CHN", CARBONATE]["amount"] == pytest.approx(CONVERTER_KWH_PER_T_LI * KWH_GJ * converted)
     # the concentrate drawn per t of lithium converted from it is 1/r, whatever r
     low = graphs.build_default_network(overrides={"li_refine_recovery": 0.7})
     for G, recovery in ((default, r), (low, 0.7)):
@@ -84,9 +85,11 @@ def test_brine_carbonate_turned_into_hydroxide_takes_kelly_2021(default: nx.DiGr
     out = (1 - b) * r + b * c
     assert default.edges[SUPPLY, HYDROXIDE]["amount"] == pytest.approx(1 / out)
     brine_out = b * c / out  # share of the hydroxide made from brine carbonate
-    assert default.edges["energy:gas:CHN", HYDROXIDE]["amount"] == pytest.approx(21 / LI_PER_LIOH_H2O * brine_out)
+    converter_gas = 12.384e6 * 38.931 / 1000 / 10_000 / LI_PER_LI2CO3  # Xinlong's gas per t Li converted
+    assert default.edges["energy:gas:CHN", HYDROXIDE]["amount"] == pytest.approx(
+        21 / LI_PER_LIOH_H2O * brine_out + converter_gas * (1 - b) * r / out)
     assert default.edges["energy:diesel:CHN", HYDROXIDE]["amount"] == pytest.approx(3 / LI_PER_LIOH_H2O * brine_out)
-    kwh = 15000 * (1 - b) * r / out + 5000 / 3.6 / LI_PER_LIOH_H2O * brine_out
+    kwh = CONVERTER_KWH_PER_T_LI * (1 - b) * r / out + 5000 / 3.6 / LI_PER_LIOH_H2O * brine_out
     assert default.edges["energy:grid:CHN", HYDROXIDE]["amount"] == pytest.approx(kwh * KWH_GJ)
 
 
