@@ -95,16 +95,17 @@ def test_the_concentrator_sample_is_the_fineprint_derivation() -> None:
     assert (row.value, row.low, row.high) == pytest.approx((got["median"], got["p10"], got["p90"]), abs=0.0005)
 
 
-def test_rare_earth_grade_rests_on_eight_hard_rock_deposits(table) -> None:
+def test_rare_earth_grade_rests_on_ten_hard_rock_deposits(table) -> None:
     got = table.loc[("grade", "rare_earths", "", "")]
-    # per deposit: Songwe Hill 0.016, Nolans 0.03, Maoniuping 0.037, Ngualla 0.048, Bayan Obo 0.06, Mount Weld 0.0644,
-    # Mountain Pass (0.08 + 0.0798) / 2 = 0.0799, Steenkampskraal 0.0868: median (0.048 + 0.06) / 2 = 0.054;
-    # P10 at rank 0.7: 0.016 + 0.7 x 0.014 = 0.0258; P90 at rank 6.3: 0.0799 + 0.3 x 0.0069 = 0.08197
-    assert got["n"] == 8 and bool(got["enough"])
-    assert (got["median"], got["p10"], got["p90"]) == pytest.approx((0.054, 0.0258, 0.08197))
-    assert "Mountain Pass 0.0799" in got["mines"] and "Songwe Hill 0.016" in got["mines"]
+    # per deposit: Lovozero 0.0112, Songwe Hill 0.016, Nolans 0.03, Maoniuping 0.037, Ngualla 0.048, Bayan Obo 0.06,
+    # Mount Weld 0.0644, Mountain Pass (0.08 + 0.0798) / 2 = 0.0799, Steenkampskraal 0.0868, Gakara 0.10:
+    # median (0.048 + 0.06) / 2 = 0.054; P10 at rank 0.9: 0.0112 + 0.9 x 0.0048 = 0.01552;
+    # P90 at rank 8.1: 0.0868 + 0.1 x 0.0132 = 0.08812
+    assert got["n"] == 10 and bool(got["enough"])
+    assert (got["median"], got["p10"], got["p90"]) == pytest.approx((0.054, 0.01552, 0.08812))
+    assert "Mountain Pass 0.0799" in got["mines"] and "Lovozero (Karnasurt) 0.0112" in got["mines"]
     row = commodities.default("rare_earths", "surface", None, "grade")
-    assert (row.n, row.quality) == (8, "read")
+    assert (row.n, row.quality) == (10, "read")
     assert (row.value, row.low, row.high) == pytest.approx((got["median"], got["p10"], got["p90"]), abs=0.001)
     # ion-adsorption clays are a kind of their own: their row is not this sample
     clay = commodities.default("rare_earths", "surface", "ion_adsorption_clay", "grade")
@@ -128,8 +129,8 @@ def test_rare_earth_rows_fill_from_samples_of_five_or_more() -> None:
                           "metal_t": [1000.0, 500.0], "grade": [np.nan, 0.0644]})
     sites = sites.assign(name="n", latitude=0.0, longitude=0.0, year=2019, resolution="mine", source="test")
     out = fill_gaps(validate(sites, "ree.csv"), NO_NATIONAL).set_index("mine_id")
-    # the unnamed row: the eight-deposit grade and the five-read recovery, as they are (n >= 5: no pooling)
-    assert out.loc["HARD", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [0.054, "default", 8]
+    # the unnamed row: the ten-deposit grade and the five-read recovery, as they are (n >= 5: no pooling)
+    assert out.loc["HARD", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [0.054, "default", 10]
     assert out.loc["HARD", ["recovery", "recovery_fill", "recovery_fill_n"]].tolist() == [0.70, "default", 5]
     assert out.loc["HARD", "recovery_fill_group"] == "recovery|default|rare_earths|*|*"
     # ore = REO / (grade x recovery) = 1000 / (0.054 x 0.70) = 26,455 t (was 1000 / (0.0644 x 0.65) = 23,889 t)

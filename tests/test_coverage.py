@@ -50,7 +50,7 @@ def test_thin_fills_are_fills_of_fewer_than_five_mines_or_of_no_sample(flows) ->
         assert report["thin_fill_share"][var] == pytest.approx(by_hand, rel=1e-12)
         on_fills = 1 - sum(report["share_by_fill"][var][level] for level in ("mine", "definition", "national"))
         assert 0 <= report["thin_fill_share"][var] <= on_fills + 1e-12
-    # no grade fill is thin since the rare-earth grade rests on eight deposits; bauxite's assumptions remain
+    # no grade fill is thin since the rare-earth grade rests on ten deposits; bauxite's assumptions remain
     assert report["thin_fill_share"]["grade"] == 0
     assert report["thin_fill_share"]["strip_ratio"] > 0 and report["thin_fill_share"]["recovery"] > 0
     assert not thin_fill(sites[sites["commodity"] == "rare_earths"], "recovery").any()
