@@ -9,15 +9,20 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from mine_db import commodities
 from mine_db.default import read_bibliography
-from mine_db.gapfill import MIN_SAMPLE
+from mine_db.flows import derive_hidden_flows
+from mine_db.gapfill import MIN_SAMPLE, fill_gaps
+from mine_db.schema import validate
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = ROOT / "tools" / "defaults"
 FINEPRINT = Path("/work/shared/data/fineprint-mine-production/final_2022-06")
+NO_NATIONAL = pd.DataFrame(columns=["country", "commodity", "variable", "value", "sigma", "source_id"])
 
 
 @pytest.fixture(scope="module")
@@ -88,3 +93,48 @@ def test_the_concentrator_sample_is_the_fineprint_derivation() -> None:
     row = commodities.wider_default("surface", "recovery", "flotation")
     assert (row.commodity, row.n, row.assumption_id) == ("all", got["n"], "A39") and got["n"] == 64
     assert (row.value, row.low, row.high) == pytest.approx((got["median"], got["p10"], got["p90"]), abs=0.0005)
+
+
+def test_rare_earth_grade_rests_on_ten_hard_rock_deposits(table) -> None:
+    got = table.loc[("grade", "rare_earths", "", "")]
+    # per deposit: Lovozero 0.0112, Songwe Hill 0.016, Nolans 0.03, Maoniuping 0.037, Ngualla 0.048, Bayan Obo 0.06,
+    # Mount Weld 0.0644, Mountain Pass (0.08 + 0.0798) / 2 = 0.0799, Steenkampskraal 0.0868, Gakara 0.10:
+    # median (0.048 + 0.06) / 2 = 0.054; P10 at rank 0.9: 0.0112 + 0.9 x 0.0048 = 0.01552;
+    # P90 at rank 8.1: 0.0868 + 0.1 x 0.0132 = 0.08812
+    assert got["n"] == 10 and bool(got["enough"])
+    assert (got["median"], got["p10"], got["p90"]) == pytest.approx((0.054, 0.01552, 0.08812))
+    assert "Mountain Pass 0.0799" in got["mines"] and "Lovozero (Karnasurt) 0.0112" in got["mines"]
+    row = commodities.default("rare_earths", "surface", None, "grade")
+    assert (row.n, row.quality) == (10, "read")
+    assert (row.value, row.low, row.high) == pytest.approx((got["median"], got["p10"], got["p90"]), abs=0.001)
+    # ion-adsorption clays are a kind of their own: their row is not this sample
+    clay = commodities.default("rare_earths", "surface", "ion_adsorption_clay", "grade")
+    assert clay.value == 0.0008 and clay.deposit_type == "ion_adsorption_clay"
+
+
+def test_rare_earth_recovery_rests_on_five_reads_and_is_not_pooled(table) -> None:
+    got = table.loc[("recovery", "rare_earths", "", "")]
+    # Baotou 0.65, Maoniuping 0.70, Cummins Range 0.70, Nolans 0.775, Strange Lake 0.80: median 0.70;
+    # P10 at rank 0.4: 0.65 + 0.4 x 0.05 = 0.67; P90 at rank 3.6: 0.775 + 0.6 x 0.025 = 0.79
+    assert got["n"] == 5 and bool(got["enough"])
+    assert (got["median"], got["p10"], got["p90"]) == pytest.approx((0.70, 0.67, 0.79))
+    row = commodities.default("rare_earths", "surface", None, "recovery")
+    assert (row.n, row.value, row.quality, row.assumption_id) == (5, 0.70, "weak", None)
+    assert (row.low, row.high) == pytest.approx((got["p10"], got["p90"]), abs=0.001)
+
+
+def test_rare_earth_rows_fill_from_samples_of_five_or_more() -> None:
+    sites = pd.DataFrame({"mine_id": ["HARD", "OWN"], "country": ["Burma", "Australia"],
+                          "commodity": "rare_earths", "mine_type": "open_pit", "deposit_type": None,
+                          "metal_t": [1000.0, 500.0], "grade": [np.nan, 0.0644]})
+    sites = sites.assign(name="n", latitude=0.0, longitude=0.0, year=2019, resolution="mine", source="test")
+    out = fill_gaps(validate(sites, "ree.csv"), NO_NATIONAL).set_index("mine_id")
+    # the unnamed row: the ten-deposit grade and the five-read recovery, as they are (n >= 5: no pooling)
+    assert out.loc["HARD", ["grade", "grade_fill", "grade_fill_n"]].tolist() == [0.054, "default", 10]
+    assert out.loc["HARD", ["recovery", "recovery_fill", "recovery_fill_n"]].tolist() == [0.70, "default", 5]
+    assert out.loc["HARD", "recovery_fill_group"] == "recovery|default|rare_earths|*|*"
+    # ore = REO / (grade x recovery) = 1000 / (0.054 x 0.70) = 26,455 t (was 1000 / (0.0644 x 0.65) = 23,889 t)
+    flows = derive_hidden_flows(out.reset_index()).set_index("mine_id")
+    assert flows.loc["HARD", "ore_t"] == pytest.approx(26455.03, abs=0.01)
+    # a row with its own grade keeps it (Mount Weld's ore reserve grade)
+    assert out.loc["OWN", ["grade", "grade_fill"]].tolist() == [0.0644, "mine"]

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from mine_db import load_default
 from tracer import api
 from tracer.cli import app
-from tracer.coverage import SITE_DOCUMENTS, coverage, site_hidden
+from tracer.coverage import SITE_DOCUMENTS, coverage, site_hidden, thin_fill
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +49,11 @@ def test_thin_fills_are_fills_of_fewer_than_five_mines_or_of_no_sample(flows) ->
                    / sites["hidden_t"].sum())
         assert report["thin_fill_share"][var] == pytest.approx(by_hand, rel=1e-12)
         on_fills = 1 - sum(report["share_by_fill"][var][level] for level in ("mine", "definition", "national"))
-        assert 0 < report["thin_fill_share"][var] <= on_fills + 1e-12
+        assert 0 <= report["thin_fill_share"][var] <= on_fills + 1e-12
+    # no grade fill is thin since the rare-earth grade rests on ten deposits; bauxite's assumptions remain
+    assert report["thin_fill_share"]["grade"] == 0
+    assert report["thin_fill_share"]["strip_ratio"] > 0 and report["thin_fill_share"]["recovery"] > 0
+    assert not thin_fill(sites[sites["commodity"] == "rare_earths"], "recovery").any()
     # country, pooled and global fills rest on >= 5 mines by construction (mine_db.gapfill)
     shared = sites[sites["strip_ratio_fill"].isin(["country", "pooled", "global"])]
     assert (shared["strip_ratio_fill_n"] >= 5).all()
