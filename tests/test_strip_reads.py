@@ -138,7 +138,6 @@ def test_bauxite_stays_on_its_assumption_and_the_register_names_every_read(tool)
         assert mine.split(" (")[0] in reason, mine
 
 
-
 def test_the_four_bauxite_tonnage_ratios_and_their_median(tool) -> None:
     bauxite = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("bauxite", "surface", "")]
     # Minim Martap 0.4 (stated); Pilidhar (8,800 + 222,080) / 300,755; Baphlimali 153.42 / 194.5;
