@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from hfcommon.assumptions import load_assumptions
 from mine_db import commodities
 from mine_db.default import build_standalone, read_bibliography, read_mines
 from mine_db.gapfill import fill_gaps
@@ -163,3 +164,24 @@ def test_concentrator_rows_pool_among_themselves() -> None:
     assert filled.loc["U1", ["recovery", "recovery_fill", "recovery_fill_n", "recovery_fill_group"]].tolist() == [
         pytest.approx((100 * (0.72 + 0.74 + 0.76 + 0.78 + 0.80) + 10 * 0.789) / 510), "country", 6,
         "recovery|country|iron_ore|surface|*|CAN|any_route"]
+
+
+def test_three_bauxite_washing_yields_are_read_fewer_than_a_washed_default_needs() -> None:
+    sys.path.insert(0, str(READS))
+    try:
+        import recovery_reads
+    finally:
+        sys.path.remove(str(READS))
+    washed = recovery_reads.pooled(recovery_reads.read_reads()).set_index(["commodity", "process"])
+    washed = washed.loc[("bauxite", "washed")]
+    # MRN: 25 % of the solid mass to tailings; Bonasika: 162,232 t concentrate / 298,500 t raw a year;
+    # Itamarati de Minas: half a tonne washed per tonne beneficiated (tentative)
+    assert 162_232 / 298_500 == pytest.approx(0.5435, abs=5e-5)
+    assert washed["n"] == 3 and not washed["enough"] and washed["median"] == pytest.approx(0.5435)
+    # fewer than five: no washed default; every bauxite row whose route is not read as direct shipping keeps A33
+    row = commodities.default("bauxite", "surface", None, "recovery", None)
+    assert (row.value, row.low, row.high, row.assumption_id) == (1.0, 0.75, 1.0, "A33")
+    reason = load_assumptions()["A33"].reason
+    # and names the three routes read as shipped as mined but left untagged (five direct shippers, no washed route)
+    names = ("MRN", "Bonasika", "Itamarati de Minas", "Gove", "Panchpatmali", "Al Ba'itha")
+    assert all(name in reason for name in names)

@@ -42,8 +42,8 @@ def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     # underground reads test the one all-commodity fill, so they pool as commodity 'all'
     assert set(reads["commodity"]) <= set(commodities.CODES) | {"all"}
     assert set(reads.loc[reads["commodity"] == "all", "method"]) == {"underground"}
-    # a volume ratio is kept as read and never pooled (no density from the same document)
-    assert set(reads["unit"]) == {tool.TONNAGE_UNIT, "m3 waste / m3 ore"}
+    # a volume ratio (or volume per tonne) is kept as read and never pooled (no density from the same document)
+    assert set(reads["unit"]) == {tool.TONNAGE_UNIT, "m3 waste / m3 ore", "m3 waste / t ore"}
 
 
 def test_the_derivation_reproduces_each_kind(tool) -> None:
@@ -55,8 +55,8 @@ def test_the_derivation_reproduces_each_kind(tool) -> None:
     assert sulphide["n"] == 5 and sulphide["median"] == pytest.approx(2.328)
     assert "Kevitsa 2.7;" in sulphide["mines"] and "Terrafame (Sotkamo) 1.16" in sulphide["mines"]
     assert table.loc[("nickel", "surface", ""), "n"] == 11  # all nickel pits, either type
-    # Paragominas' 7.6 m3/m3 and Felicitas' layer thicknesses (0.286 m3/m3) are not counted
-    assert table.loc[("bauxite", "surface", ""), "n"] == 3
+    # Paragominas' 7.6 m3/m3, Felicitas' layer thicknesses (0.286 m3/m3) and Kodingamali's 0.0354 m3/t are not counted
+    assert table.loc[("bauxite", "surface", ""), "n"] == 3 + 1
 
 
 def test_lithium_pits_rest_on_six_mines(tool) -> None:
@@ -89,7 +89,7 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     # below five, the fill stays and says how many were read
     notes = pd.Series({r.commodity: r.note for r in commodities.coefficients()
                        if r.variable == "strip_ratio" and r.method == "surface" and r.deposit_type is None})
-    assert "rare earths n = 1" in notes["all"] and "n = 3 is below the five" in notes["bauxite"]
+    assert "rare earths n = 1" in notes["all"] and "n = 4 (median 0.78) is below the five" in notes["bauxite"]
 
 
 def test_zinc_and_lead_pits_rest_on_five_zinc_bearing_pits(tool) -> None:
@@ -127,11 +127,23 @@ def test_bauxite_stays_on_its_assumption_and_the_register_names_every_read(tool)
     bauxite = reads[reads["commodity"] == "bauxite"]
     tonnage = bauxite[bauxite["unit"] == tool.TONNAGE_UNIT]
     by_volume = bauxite[bauxite["unit"] != tool.TONNAGE_UNIT].set_index("mine")["value"]
-    assert tonnage["mine"].nunique() == 3 < MIN_SAMPLE
-    assert by_volume.to_dict() == pytest.approx({"Paragominas": 7.6, "Felicitas (Darling Range)": 1 / 3.5}, abs=0.001)
+    assert tonnage["mine"].nunique() == 4 < MIN_SAMPLE
+    assert by_volume.to_dict() == pytest.approx({"Paragominas": 7.6, "Felicitas (Darling Range)": 1 / 3.5,
+                                                 "Kodingamali (OMC)": 8_840 / (3e6 / 12)}, abs=0.001)
     row = commodities.default("bauxite", "surface", None, "strip_ratio")
     assert (row.quality, row.assumption_id, row.value, row.low, row.high) == ("assumption", "A38", 1.0, 0.1, 7.6)
     # A38's reason lists every bauxite mine read, so the register says what the fill was checked against
     reason = load_assumptions()["A38"].reason
     for mine in bauxite["mine"]:
         assert mine.split(" (")[0] in reason, mine
+
+
+def test_the_four_bauxite_tonnage_ratios_and_their_median(tool) -> None:
+    bauxite = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("bauxite", "surface", "")]
+    # Minim Martap 0.4 (stated); Pilidhar (8,800 + 222,080) / 300,755; Baphlimali 153.42 / 194.5;
+    # Sijimali (0.18 + 7.40) / 9.00, its 1.42 Mt a year of subgrade left out
+    pilidhar, baphlimali, sijimali = 230_880 / 300_755, 153.42 / 194.5, 7.58 / 9.00
+    assert (pilidhar, baphlimali, sijimali) == pytest.approx((0.768, 0.789, 0.842), abs=5e-4)
+    assert bauxite["n"] == 4 and not bauxite["enough"]
+    assert bauxite["median"] == pytest.approx((0.768 + 0.789) / 2)
+    assert "Sijimali (Vedanta) 0.842" in bauxite["mines"]

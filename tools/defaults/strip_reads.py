@@ -8,7 +8,7 @@ commodity, method and deposit type, n mines, median, P10-P90 across mines, and w
 reaches the five mines a fill must rest on (issue 17). Underground reads carry commodity 'all': the
 default they test is one row for every commodity mined underground. A kind with n >= 5 may
 replace its fill by its own pooled row; a kind below five keeps the fill and lists its reads in the
-row note. Volume ratios (m3/m3) are listed but never pooled: no density from the same document.
+row note. Volume ratios (m3/m3, or m3 per t of ore) are listed but never pooled: no density from the same document.
 Usage: python tools/defaults/strip_reads.py
 """
 
