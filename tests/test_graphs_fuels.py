@@ -212,14 +212,14 @@ SCE_GJ = 29.3076  # GJ per t standard coal (GB/T 2589)
 def test_nickel_plants_split_the_gb25323_comprehensive_energy_by_hand(default: nx.DiGraph) -> None:
     # GB 25323-2023 Table 7, grade 2: concentrate-to-nickel 3,650 kgce/t, matte-to-nickel 1,380 kgce/t
     smelt_gj, refine_gj = (3650 - 1380) * SCE_GJ / 1000, 1380 * SCE_GJ / 1000
-    smelter, refinery = "smelting:nickel:CHN", "refining:nickel:CHN"
-    assert default.edges["energy:coal_heat:CHN", smelter]["amount"] == pytest.approx(smelt_gj * 0.5)
-    # the smelter's electricity mixes this with the laterite route's: tests/test_nickel_routes.py
+    refinery = "refining:nickel:CHN"
+    # the smelter mixes the sulphide figure (smelt_gj) with the laterite route's: tests/test_nickel_routes.py
     assert default.edges["energy:coal_heat:CHN", refinery]["amount"] == pytest.approx(refine_gj * 0.2)
     assert default.edges["energy:grid:CHN", refinery]["amount"] == pytest.approx(refine_gj * 0.8)
     # range: grade 1 to grade 3 and the electricity share's range, corners moving together
-    low, _, high = default.edges["energy:coal_heat:CHN", smelter]["uncertainty"].params
-    assert (low, high) == pytest.approx(((3450 - 2000) * SCE_GJ / 1000 * 0.3, (4680 - 1300) * SCE_GJ / 1000 * 0.7))
+    low, _, high = default.edges["energy:coal_heat:CHN", refinery]["uncertainty"].params
+    assert (low, high) == pytest.approx((1300 * SCE_GJ / 1000 * 0.1, 2000 * SCE_GJ / 1000 * 0.4))
+    assert smelt_gj == pytest.approx(66.53, abs=0.01)
 
 
 def test_rare_earth_plants_take_gb29435_and_the_metal_is_all_electricity(default: nx.DiGraph) -> None:
