@@ -2,8 +2,8 @@
 
 Per t of saleable coal = the country's underground share (1 - open-pit share) x the assumed rock per
 t of underground coal, `coal_ug_rock_t_per_t` (hfcommon/data/assumptions.csv): 0.0047, the median of
-FINEPRINT's Bulga mine-years (2012-2014), range 0.0002 (Bulga's lowest per t of all its coal) to 0.10
-(China's whole coal-mining waste at its low end, Liu & Liu 2010). Values below by hand.
+FINEPRINT's Bulga mine-years (2012-2014), range 0.0002 (Bulga's lowest per t of all its coal) to 0.024
+(Poland: ~6 % of up to 400 kg of hard-coal mining waste per t is rock from development works). By hand.
 """
 
 from __future__ import annotations
@@ -45,11 +45,13 @@ def test_each_coal_node_abroad_hoists_its_underground_share_of_rock(default: nx.
     assert "coal_ug_rock_t_per_t" in node["stressor_sources"]["waste_rock"]
 
 
-def test_the_assumption_spans_bulga_to_chinas_gangue() -> None:
+def test_the_assumption_spans_bulga_to_polands_development_rock() -> None:
     params = default_parameters()
     assert params.value("coal_ug_rock_t_per_t") == ROCK
-    assert params["coal_ug_rock_t_per_t"].uncertainty.params == (0.0002, 0.0047, 0.10)
-    assert params["coal_ug_rock_t_per_t"].uncertainty.params[2] == params["cn_coal_gangue_t_per_t"].uncertainty.params[0]
+    low, mode, high = params["coal_ug_rock_t_per_t"].uncertainty.params
+    assert (low, mode) == (0.0002, ROCK)
+    assert high == pytest.approx((1 - 0.94) * 0.400)  # Poland: 400 kg waste per t coal, 94 % of it washery waste
+    assert high < params["cn_coal_gangue_t_per_t"].uncertainty.params[0]  # below China's rock and rejects together
     assert params.value("ind_coal_open_pit_share") == pytest.approx((24.9 + 606.9 / 2) / 631.8, abs=1e-3)
     assert {p.name for p in params.assumptions()} >= {"coal_ug_rock_t_per_t"}
 
