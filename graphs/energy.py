@@ -4,7 +4,7 @@ Why a table per country and not rows in the chain tables: a grid is the same fiv
 nodes everywhere (coal-, gas- and oil-fired power, non-fossil power, their mix),
 differing only in the shares and where the coal is mined. `grids.csv` gives one row per
 country (2019 mix: coal, gas and oil shares of generation) and `coal_mines.csv` one row
-per coal-mining country with its overburden and washery rejects per tonne; the coal
+per coal-mining country with its overburden, washery rejects and rock hoisted apart per tonne; the coal
 plant's coal rate, the heating value and the CO2 of burning coal are the world-average
 parameters of the chain tables. Gas- and oil-fired plants burn the country's gas and
 fuel oil at graphs.fuels' burning nodes (their CO2, mass burnt and extraction upstream)
@@ -25,9 +25,11 @@ from graphs.model import add_flow, add_node
 from graphs.parameters import Parameter, Parameters
 from graphs.tables import Row, bundled, read_rows
 from hfcommon.countries import to_iso3
-from hfcommon.vocabulary import ELECTRICITY, UNKNOWN_ORIGIN
+from hfcommon.vocabulary import ELECTRICITY, HIDDEN_STRESSORS, UNKNOWN_ORIGIN
 
 COAL_RATE = "wld_coal_per_gje"
+#: The one hidden flow every coal_mines.csv row must give; the other HIDDEN_STRESSORS are optional columns.
+COAL_HIDDEN_REQUIRED = HIDDEN_STRESSORS[0]
 HEATING_VALUE = "foreign_coal_gj_per_t"
 
 
@@ -37,12 +39,16 @@ def _country(row: Row, column: str) -> str:
 
 
 def add_coal_mines(G: nx.DiGraph, params: Parameters, path: str | Path | None = None) -> None:
-    """`energy:coal:<ISO3>` (carrier coal) with overburden, washery rejects, heating value and CO2 per t."""
-    for row in read_rows(path or bundled("coal_mines.csv"), ("country", "name", "overburden")):
+    """`energy:coal:<ISO3>` (carrier coal) with overburden, washery rejects (tailings), rock hoisted
+    apart from the coal (waste_rock), heating value and CO2 per t."""
+    optional = tuple(s for s in HIDDEN_STRESSORS if s != COAL_HIDDEN_REQUIRED)
+    for row in read_rows(path or bundled("coal_mines.csv"), ("country", "name", COAL_HIDDEN_REQUIRED),
+                         optional=optional):
         country = _country(row, "country")
-        hidden = {"overburden": coefficient(params, row, "overburden")}
-        if row.text("tailings", required=False):  # optional: a user's table may give overburden only
-            hidden["tailings"] = coefficient(params, row, "tailings")
+        hidden = {COAL_HIDDEN_REQUIRED: coefficient(params, row, COAL_HIDDEN_REQUIRED)}
+        for stressor in optional:  # a user's table may give overburden only
+            if row.text(stressor, required=False):
+                hidden[stressor] = coefficient(params, row, stressor)
         heating = params[HEATING_VALUE]
         co2 = params.value("coal_co2_t_per_gj") * heating.value
         try:
