@@ -11,7 +11,12 @@ from pydantic import ValidationError
 from mine_db.default import build_standalone
 from mine_db.flows import derive_hidden_flows
 from mine_db.gapfill import FILLED, fill_gaps, read_national
-from mine_db.rest_of_country import REST_METHOD_SPLIT, MethodSplit, ore_split_metal, split_metal_by_ore
+from mine_db.rest_of_country import (
+    REST_METHOD_SPLIT,
+    MethodSplit,
+    ore_split_metal,
+    split_metal_by_ore,
+)
 from mine_db.schema import validate
 
 NATIONAL_HEADER = "country,commodity,mine_type,variable,value,low,high,year,source_id,where_read,note\n"
