@@ -9,8 +9,10 @@ import pytest
 from pydantic import ValidationError
 
 from mine_db.default import build_standalone
+from mine_db.fill_kinds import FILLED
 from mine_db.flows import derive_hidden_flows
-from mine_db.gapfill import FILLED, fill_gaps, read_national
+from mine_db.gapfill import fill_gaps
+from mine_db.national_fills import read_national
 from mine_db.rest_of_country import (
     REST_METHOD_SPLIT,
     MethodSplit,
