@@ -161,6 +161,9 @@ def split_metal_by_ore(filled: pd.DataFrame, method_split: MethodSplits = REST_M
         if split is None or split.basis != "ore":
             continue
         shares = rows["mine_type"].map(split.normalised())
+        if shares.isna().any() or len(rows) != len(split.shares):
+            raise ValueError(f"the rest rows of {country} {commodity} are not the parts of its split "
+                             f"({', '.join(rows['mine_type'])} against {', '.join(split.normalised())})")
         metal = ore_split_metal(rows["metal_t"].sum(), shares.to_numpy(), rows["grade"], rows["recovery"])
         out.loc[rows.index, "metal_t"] = metal
         out.loc[rows.index, "source"] = rows["source"] + [

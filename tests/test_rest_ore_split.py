@@ -82,6 +82,12 @@ def test_a_split_of_the_metal_keeps_the_declared_shares(tmp_path) -> None:
     pd.testing.assert_frame_equal(split_metal_by_ore(filled, {("CHL", "copper"): ORE_SPLIT}), filled)
 
 
+def test_an_ore_split_of_other_methods_than_the_rows_is_an_error(tmp_path) -> None:
+    zinc_like = MethodSplit(shares=(("open_pit", 0.5), ("mixed", 0.5)), basis="ore", where="test")
+    with pytest.raises(ValueError, match="not the parts of its split"):
+        split_metal_by_ore(_rest_of_peru(tmp_path), {PERU_COPPER: zinc_like})
+
+
 def test_ore_split_metal_needs_every_grade_and_recovery() -> None:
     assert ore_split_metal(10.0, [0.5, 0.5], [0.01, 0.02], [1.0, 1.0]).tolist() == pytest.approx([10 / 3, 20 / 3])
     with pytest.raises(ValueError, match="grade and recovery"):
