@@ -47,9 +47,10 @@ from mine_db.gapfill import fill_gaps
 from mine_db.rest_of_country import (
     BASE_YEAR,
     REST_METHOD_SPLIT,
-    MethodSplit,
+    MethodSplits,
     reconcile,
     rest_rows,
+    split_metal_by_ore,
 )
 from mine_db.schema import validate
 
@@ -173,7 +174,7 @@ def _with_deposit_types(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_default(allocation: str = "value", site_data: bool = True,
-                  method_split: MethodSplit = REST_METHOD_SPLIT) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  method_split: MethodSplits = REST_METHOD_SPLIT) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compose, validate, gap-fill, derive and allocate the default table; returns (table, reconciliation).
 
     `allocation` is `value` (2019 prices, the shipped default) or `mass` (recovered metal mass);
@@ -193,7 +194,7 @@ SITE_TONNAGES: tuple[str, ...] = ("ore_t", "mine_ore_t", "overburden_t", "waste_
 
 
 def build_standalone(site_data: bool = True,
-                     method_split: MethodSplit = REST_METHOD_SPLIT) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     method_split: MethodSplits = REST_METHOD_SPLIT) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The default table before allocation (every row derived as if mined alone) and the reconciliation.
 
     What `build_default` allocates; tests use it to check that allocation only moves rock.
@@ -201,7 +202,8 @@ def build_standalone(site_data: bool = True,
     recovery and strip ratio takes the fill it would otherwise take (`fill_gaps(own_values=False)`)
     and reported tonnages (`SITE_TONNAGES`) are derived from those coefficients instead;
     production, location, mining method and concentrate grade stay the mine's.
-    `method_split`: the rest-of-country rows' split by mining method (`rest_of_country.rest_rows`).
+    `method_split`: the rest-of-country rows' split by mining method (`rest_of_country.rest_rows`); a split
+    declared by ore gets its parts' metal from their fills (`rest_of_country.split_metal_by_ore`).
     """
     bibliography = read_bibliography()
     national = read_national()
@@ -213,7 +215,7 @@ def build_standalone(site_data: bool = True,
     combined = pd.concat([named, rest_rows(rest, national, method_split)], ignore_index=True)
     combined = _with_deposit_types(combined).sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
-    filled = fill_gaps(checked, own_values=site_data)
+    filled = split_metal_by_ore(fill_gaps(checked, own_values=site_data), method_split)
     if not site_data:
         filled[list(SITE_TONNAGES)] = np.nan
     return derive_hidden_flows(filled), table

@@ -68,56 +68,27 @@ it). Groups whose weights are all zero fall back to the plain mean.
 every row takes the fill it would take had it not reported its own grade, recovery or
 strip ratio (levels 2-6, its own value left out of the averages it would draw on), while
 rows without own values, and the averages they take, stay exactly as they are.
+
+What makes rows one kind (mining-method class, recovery route) is `mine_db.fill_kinds`; the
+national statistics table is read and checked by `mine_db.national_fills`.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from hfcommon.countries import to_iso3
-from hfcommon.errors import InputError
 from mine_db import commodities
-from mine_db.commodities import Method
-
-_METHOD_OF_TYPE: dict[str, Method] = {
-    "open_pit": "surface",
-    "mixed": "surface",
-    "underground": "underground",
-    "brine": "brine",
-}
-FILLED: tuple[str, ...] = ("grade", "recovery", "strip_ratio")
-#: Published national statistics used as the `national` fill level.
-NATIONAL_VALUES = Path(__file__).parent / "data" / "sources" / "country_values_2019.csv"
-
-
-def mining_method(mine_type: str) -> Method:
-    """The method class used to group mines for averages and defaults."""
-    return _METHOD_OF_TYPE[mine_type]
-
-
-#: The recovery route of every row not stated on a route of its own (flotation, mixed, or none stated).
-CONCENTRATOR: str = "flotation"
-LEACH: str = "leach"
-DIRECT_SHIPPING: str = "direct_shipping"
-IRON_CONCENTRATOR: str = "concentrator"
-#: Iron ore partly sold as mined, partly wet-concentrated: the row's own recovery weighs both routes by their shares.
-DRY_AND_WET: str = "dry_and_wet"
-#: Routes whose rows draw only on their own route (rows that state no route draw on them only in `_across_routes`).
-OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
-#: Read routes of ore that is sold as mined or concentrated: the population a row of unread route is drawn from.
-SOLD_OR_CONCENTRATED: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
-#: Of those, the routes whose default is read or true by definition (a `dry_and_wet` row counts with its own value only).
-_READ_DEFAULTS: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR)
-#: Group-label suffix of the across-routes fill.
-ANY_ROUTE: str = "any_route"
-
-
-def _route(out: pd.DataFrame) -> pd.Series:
-    """Each row's recovery route: one of `OWN_ROUTES` where the row states it, else a concentrator."""
-    return out["process"].where(out["process"].isin(OWN_ROUTES), CONCENTRATOR)
+from mine_db.fill_kinds import (
+    ANY_ROUTE,
+    CONCENTRATOR,
+    FILLED,
+    METHOD_OF_TYPE,
+    READ_DEFAULTS,
+    SOLD_OR_CONCENTRATED,
+    recovery_route,
+)
+from mine_db.national_fills import national_candidate, read_national
 
 
 def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
@@ -126,7 +97,8 @@ def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
     A commodity default read at 1 to `MIN_SAMPLE - 1` mines is pooled with the wider sample (`_pooled`).
     """
     records = []
-    for code, how, deposit, route in zip(out["commodity"], method, out["deposit_type"], _route(out), strict=True):
+    routes = recovery_route(out)
+    for code, how, deposit, route in zip(out["commodity"], method, out["deposit_type"], routes, strict=True):
         row = commodities.default(code, how, deposit if isinstance(deposit, str) else None, var, route)
         level = "definition" if row.quality == "definition" else "default"
         label = f"{var}|{level}|{row.commodity}|{row.method or '*'}|{row.deposit_type or '*'}"
@@ -160,8 +132,6 @@ def _pooled(row: commodities.Coefficient, wider: commodities.Coefficient) -> tup
 
 #: Mines of the same kind a country or global average must rest on.
 MIN_SAMPLE = 5
-#: Fill levels that stand for many rows at once (a shared unknown).
-_SHARED_LEVELS = ("national", "country", "pooled", "global", "default")
 
 
 def _group_stats(values: pd.Series, weights: pd.Series, keys: list[pd.Series]) -> pd.DataFrame:
@@ -221,63 +191,6 @@ def _lookup(stats: pd.DataFrame, keys: list[pd.Series]) -> pd.DataFrame:
     return found
 
 
-#: Required columns of the national-statistics table. Optional: `mine_type` (one of `_METHOD_OF_TYPE`: the value
-#: holds for that mining method only; left out or empty: for every method).
-NATIONAL_COLUMNS: tuple[str, ...] = ("country", "commodity", "variable", "value", "low", "high", "year", "source_id",
-                                     "where_read", "note")
-
-
-def _bad_cell(path: Path, bad: pd.Series, column: str, message: str) -> InputError:
-    row = int(np.flatnonzero(bad.to_numpy())[0])
-    return InputError(message, file=str(path), row=row + 2, column=column)
-
-
-def read_national(path: str | Path | None = None) -> pd.DataFrame:
-    """National statistics usable as fills: country, commodity, variable, method, value, sigma, source_id.
-
-    `method` is the mining-method group (`mining_method`) of the row's `mine_type`, NaN where the row
-    holds for all methods: a value read for one method fills only rows of that method.
-    """
-    path = Path(path) if path is not None else NATIONAL_VALUES
-    table = pd.read_csv(path, dtype={"mine_type": "string"})
-    missing = [c for c in NATIONAL_COLUMNS if c not in table.columns]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}", file=str(path), column=missing[0])
-    bad = ~table["variable"].isin(FILLED)
-    if bad.any():
-        raise _bad_cell(path, bad, "variable", f"variable must be one of {', '.join(FILLED)}")
-    mine_type = table.get("mine_type", pd.Series(pd.NA, index=table.index, dtype="string")).str.strip()
-    bad = mine_type.notna() & (mine_type != "") & ~mine_type.isin(_METHOD_OF_TYPE)
-    if bad.any():
-        raise _bad_cell(path, bad, "mine_type",
-                        f"mine_type must be empty (all methods) or one of {', '.join(_METHOD_OF_TYPE)}")
-    table["method"] = mine_type.map(_METHOD_OF_TYPE, na_action="ignore").astype("object")
-    table["country"] = [to_iso3(c, file=str(path), row=i + 2, column="country") for i, c in enumerate(table["country"])]
-    twice = table.duplicated(["country", "commodity", "variable", "method"], keep="first")
-    if twice.any():
-        raise _bad_cell(path, twice, "mine_type",
-                        "a second value for the same country, commodity, variable and mining method")
-    low, high = table["low"].fillna(table["value"]), table["high"].fillna(table["value"])
-    # a published range read as a 90 % interval of a lognormal
-    table["sigma"] = (np.log(high / low) / (2 * 1.645)).where((low > 0) & (high > low))
-    return table[["country", "commodity", "variable", "method", "value", "sigma", "source_id"]]
-
-
-def _national_candidate(national: pd.DataFrame, df: pd.DataFrame, var: str, method: pd.Series) -> pd.DataFrame:
-    """Each row's national value: the one read for its mining method, else the one for all methods."""
-    rows = national[national["variable"] == var]
-    rows = rows if "method" in rows.columns else rows.assign(method=np.nan)  # a table of all-method values
-    by_method = rows["method"].notna()
-    found = pd.DataFrame(np.nan, index=df.index, columns=["value", "sigma"])
-    for keys, frame in (([df["commodity"], df["country"]], rows[~by_method]),
-                        ([df["commodity"], df["country"], method], rows[by_method])):
-        index = pd.MultiIndex.from_arrays(keys)
-        hit = frame.set_index(["commodity", "country", "method"][:len(keys)]).reindex(index)[["value", "sigma"]]
-        hit.index = df.index
-        found = found.where(hit["value"].isna(), hit)
-    return found.rename(columns={"value": "mean"}).assign(n=np.nan)
-
-
 def _ladder(own: pd.Series, weight: pd.Series, kind: list[pd.Series], country: pd.Series,
             rows: pd.Series, leave_out: bool = False) -> list[tuple[str, pd.DataFrame]]:
     """Country, pooled and global candidates of one kind of mine, for the rows where `rows` holds.
@@ -312,9 +225,9 @@ def _across_routes(out: pd.DataFrame, method: pd.Series, default: pd.DataFrame,
 
     Leach rows stay out: a row of unread route is taken as ore sold or concentrated.
     """
-    route = _route(out)
+    route = recovery_route(out)
     unread = route == CONCENTRATOR
-    value = out["recovery"].fillna(default["mean"].where(route.isin(_READ_DEFAULTS)))
+    value = out["recovery"].fillna(default["mean"].where(route.isin(READ_DEFAULTS)))
     value = value.where(unread | route.isin(SOLD_OR_CONCENTRATED))
     return _ladder(value, out["metal_t"], [out["commodity"], method], out["country"], unread, leave_out)
 
@@ -330,13 +243,13 @@ def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.Dat
     deposit = out["deposit_type"].where(out["deposit_type"].notna() & (out["deposit_type"] != ""))
     typed = deposit.notna()
     every = pd.Series(True, index=out.index)
-    kind = [out["commodity"], method, *([_route(out)] if var == "recovery" else [])]
+    kind = [out["commodity"], method, *([recovery_route(out)] if var == "recovery" else [])]
     by_type = _ladder(out[var], out["metal_t"], [*kind, deposit], out["country"], typed, leave_out)
     by_method = _ladder(out[var], out["metal_t"], kind, out["country"], every, leave_out)
     by_definition = default[["mean", "n", "sigma"]].where(default["level"] == "definition")
     return [
         ("definition", "all", by_definition),
-        ("national", "all", _national_candidate(national, out, var, method)),
+        ("national", "all", national_candidate(national, out, var, method)),
         *[(level, "type", candidate) for level, candidate in by_type],
         *[(level, "all", candidate) for level, candidate in by_method],
         *[(level, ANY_ROUTE, candidate) for level, candidate in
@@ -354,7 +267,7 @@ def _group_label(out: pd.DataFrame, var: str, level: str, kind: str, method: pd.
     if kind == ANY_ROUTE:
         return var + "|" + level + "|" + out["commodity"] + "|" + method + "|*|" + where + "|" + ANY_ROUTE
     deposit = out["deposit_type"].fillna("*") if kind == "type" else pd.Series("*", index=out.index)
-    route = _route(out)
+    route = recovery_route(out)
     route = ("|" + route).where((route != CONCENTRATOR) & (var == "recovery"), "")
     return var + "|" + level + "|" + out["commodity"] + "|" + method + "|" + deposit + "|" + where + route
 
@@ -377,7 +290,7 @@ def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None, own_values
     for optional in ("deposit_type", "process"):
         if optional not in out.columns:
             out[optional] = None
-    method = out["mine_type"].map(_METHOD_OF_TYPE)
+    method = out["mine_type"].map(METHOD_OF_TYPE)
     for var in FILLED:
         defaults = _defaults(out, method, var)
         values = out[var].copy() if own_values else pd.Series(np.nan, index=out.index)

@@ -4,18 +4,22 @@ Part of `mine_db.default` (whose docstring says why the table is built this way)
 compares each (commodity, country)'s named mines with the national figure and says what
 becomes of the difference; `rest_rows` turns a positive difference into one row (one per mining
 method where `REST_METHOD_SPLIT` declares the shares) located at a representative point of the
-country, with its mining method and the national source.
+country, with its mining method and the national source; `split_metal_by_ore` gives the parts of a
+split declared by ore their metal once the gap-fill has given them their grades and recoveries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 import pycountry
+from pydantic import BaseModel, field_validator
 
 from hfcommon.countries import USER_ASSIGNED_CODES
+from hfcommon.errors import RequiredText
 from hfcommon.vocabulary import CHINA
 from mine_db import commodities
 
@@ -46,45 +50,126 @@ REST_MINE_TYPE: dict[str, tuple[str, str]] = {
 
 _NATIONAL_LITHIUM_TYPE = {"brine": "brine", "hard rock": "open_pit", "mixed": "mixed"}
 
-#: (mining method, share) pairs and where the shares were read, keyed by commodity or (country, commodity).
-MethodSplit = Mapping[str | tuple[str, str], tuple[tuple[tuple[str, float], ...], str]]
+#: Mining methods a rest row can be split into (a brine operation has no ore to share).
+SplitMethod = Literal["open_pit", "mixed", "underground"]
+#: What a split's shares divide: the ore mined, or the rest row's metal.
+SplitBasis = Literal["ore", "metal"]
+#: How far declared shares may sum from 1 (shares read to a tenth of a percent: A40's sum to 0.999).
+SHARE_TOLERANCE = 0.005
 
-#: Rest-of-country output that is one row per mining method, by the method's share of the
-#: ore, with where the shares were read (the shares split the metal, so where the methods'
-#: grades differ the rows' ore shares drift from them: A41). Keyed by commodity (every country's rest) or by
-#: (country, commodity), which comes first. Why: one row of one method takes that method's
-#: strip ratio (and grade) on all its ore. Zinc: most zinc-lead ore is mined underground; the
-#: shares are of FINEPRINT's coverage (17 classified zinc-primary mines, 2017-2019),
-#: transferred to every country's rest: assumption A40. Lead needs no split: where it is a
-#: co-product of zinc it has no ore of its own (byproducts_2019.csv) and takes its share of
-#: every zinc row of its country. China's copper: the global open-pit share (REST_MINE_TYPE)
-#: is not China's, where underground mines carry a large part; the one share read is of
-#: China's copper and other non-ferrous and precious-metal mines together, transferred to
-#: copper: assumption A41.
-REST_METHOD_SPLIT: MethodSplit = {
-    "zinc": ((("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)),
-             f"FINEPRINT's zinc-primary ore by mining method ({_E8}); assumption A40"),
-    (CHINA, "copper"): (
-        (("open_pit", 0.58), ("underground", 0.42)),
-        ("the China Mining Association's 2018 figure, as quoted by chinabaogao.com (Jan 2022): underground mining "
-         "'about 42 %' of the mining of China's copper and other non-ferrous and rare/precious-metal mines, "
-         "transferred to copper; assumption A41")),
+
+class MethodSplit(BaseModel, frozen=True):
+    """A rest row as one row per mining method: each method's share, what the shares divide, where they were read.
+
+    Why `basis`: a share read of the ore (FINEPRINT's zinc mines, the China Mining Association's
+    mining) is not a share of the metal where the methods' grades differ. `ore`: each part's metal
+    is set after the gap-fill so that its ore, metal / (grade x recovery) at its own fills, is its
+    share of the rest's ore (`split_metal_by_ore`); `metal`: each part's metal is its share.
+    Shares are normalised to sum to 1.
+    """
+
+    shares: tuple[tuple[SplitMethod, float], ...]
+    basis: SplitBasis
+    where: RequiredText
+
+    @field_validator("shares")
+    @classmethod
+    def _one_share_per_method(cls, shares: tuple[tuple[str, float], ...]) -> tuple[tuple[str, float], ...]:
+        methods = [method for method, _ in shares]
+        if len(methods) < 2 or len(set(methods)) != len(methods):
+            raise ValueError("a split names at least two mining methods, each once")
+        if not all(0 < share < 1 for _, share in shares):
+            raise ValueError("every share lies strictly between 0 and 1")
+        total = sum(share for _, share in shares)
+        if abs(total - 1) > SHARE_TOLERANCE:
+            raise ValueError(f"the shares sum to {total:g}, not 1 (within {SHARE_TOLERANCE:g})")
+        return shares
+
+    def normalised(self) -> dict[str, float]:
+        """Each method's share, over the shares' sum."""
+        total = sum(share for _, share in self.shares)
+        return {method: share / total for method, share in self.shares}
+
+
+#: Declared splits, keyed by commodity (every country's rest) or by (country, commodity), which comes first.
+MethodSplits = Mapping[str | tuple[str, str], MethodSplit]
+
+#: Rest-of-country output that is one row per mining method, by each method's share of the
+#: ore. Why: one row of one method takes that method's strip ratio (and grade) on all its ore.
+#: Zinc: most zinc-lead ore is mined underground; the shares are of FINEPRINT's coverage
+#: (17 classified zinc-primary mines, 2017-2019), transferred to every country's rest:
+#: assumption A40. Lead needs no split: where it is a co-product of zinc it has no ore of its
+#: own (byproducts_2019.csv) and takes its share of every zinc row of its country. China's
+#: copper: the global open-pit share (REST_MINE_TYPE) is not China's, where underground mines
+#: carry a large part; the one share read is of the mining of China's copper and other
+#: non-ferrous and precious-metal mines together, transferred to copper: assumption A41.
+REST_METHOD_SPLIT: MethodSplits = {
+    "zinc": MethodSplit(
+        shares=(("open_pit", 0.218), ("mixed", 0.161), ("underground", 0.620)), basis="ore",
+        where=f"FINEPRINT's zinc-primary ore by mining method ({_E8}); assumption A40"),
+    (CHINA, "copper"): MethodSplit(
+        shares=(("open_pit", 0.58), ("underground", 0.42)), basis="ore",
+        where=("the China Mining Association's 2018 figure, as quoted by chinabaogao.com (Jan 2022): underground "
+               "mining 'about 42 %' of the mining of China's copper and other non-ferrous and rare/precious-metal "
+               "mines, transferred to copper; assumption A41")),
 }
 
 
+def _split_of(country: str, commodity: str, method_split: MethodSplits) -> MethodSplit | None:
+    """The split of a rest row: the country's own entry before the commodity's; None where there is none."""
+    return method_split.get((country, commodity), method_split.get(commodity))
+
+
 def _method_parts(country: str, commodity: str, mine_type: str, why: str,
-                  method_split: MethodSplit = REST_METHOD_SPLIT) -> tuple[list[tuple[str, str, float]], str]:
-    """A rest row's parts, (id suffix, mining method, share of the rest), and why: one part of
-    `mine_type`, or one per method of `method_split` (the country's own entry before the
-    commodity's), shares normalised to sum to 1."""
-    entry = method_split.get((country, commodity), method_split.get(commodity))
-    if entry is None:
+                  method_split: MethodSplits = REST_METHOD_SPLIT) -> tuple[list[tuple[str, str, float]], str]:
+    """A rest row's parts, (id suffix, mining method, share of the rest's metal before `split_metal_by_ore`),
+    and why: one part of `mine_type`, or one per method of its split (`_split_of`)."""
+    split = _split_of(country, commodity, method_split)
+    if split is None:
         return [("", mine_type, 1.0)], why
-    split, where = entry
-    total = sum(share for _, share in split)
-    shares = ", ".join(f"{method.replace('_', ' ')} {share * 100:.1f} %" for method, share in split)
-    return ([(f"-{method.replace('_', '-')}", method, share / total) for method, share in split],
-            f"one row per method by {where}: {shares}")
+    shares = ", ".join(f"{method.replace('_', ' ')} {share * 100:.1f} %" for method, share in split.shares)
+    return ([(f"-{method.replace('_', '-')}", method, share) for method, share in split.normalised().items()],
+            f"one row per method by {split.where}: {shares} of the {split.basis}")
+
+
+def ore_split_metal(metal_t: float, ore_shares: np.ndarray, grade: np.ndarray, recovery: np.ndarray) -> np.ndarray:
+    """Each method's metal whose ore, metal / (grade x recovery), is its share of the ore; they sum to `metal_t`.
+
+    With y_i = g_i r_i the metal won per tonne of each method's ore, the rest's ore is
+    O = metal_t / sum(s_i y_i) and method i's metal s_i y_i O.
+    """
+    per_ore = np.asarray(grade, dtype=float) * np.asarray(recovery, dtype=float)
+    if not (np.isfinite(per_ore) & (per_ore > 0)).all():
+        raise ValueError("an ore split needs every part's grade and recovery (positive)")
+    weights = np.asarray(ore_shares, dtype=float) * per_ore
+    return metal_t * weights / weights.sum()
+
+
+def split_metal_by_ore(filled: pd.DataFrame, method_split: MethodSplits = REST_METHOD_SPLIT) -> pd.DataFrame:
+    """`filled` (a gap-filled table) with the metal of each ore-basis split's rows set by `ore_split_metal`.
+
+    Why after the gap-fill, in one step: each part needs the grade and recovery the fill gives its
+    method, and those do not depend on the parts' metal. A rest row reports no grade, recovery or
+    strip ratio of its own, so its metal weighs none of the averages the fill draws on; setting
+    it after the fill is the fixed point an iteration of split and fill would reach after one pass
+    (tested: filling the split table again changes nothing).
+    """
+    out = filled.copy()
+    rest = out[out["resolution"] == "rest_of_country"]
+    for (country, commodity), rows in rest.groupby(["country", "commodity"], sort=False):
+        split = _split_of(country, commodity, method_split)
+        if split is None or split.basis != "ore":
+            continue
+        shares = rows["mine_type"].map(split.normalised())
+        if shares.isna().any() or len(rows) != len(split.shares):
+            raise ValueError(f"the rest rows of {country} {commodity} are not the parts of its split "
+                             f"({', '.join(rows['mine_type'])} against {', '.join(split.normalised())})")
+        metal = ore_split_metal(rows["metal_t"].sum(), shares.to_numpy(), rows["grade"], rows["recovery"])
+        out.loc[rows.index, "metal_t"] = metal
+        out.loc[rows.index, "source"] = rows["source"] + [
+            f" Its metal: {part / metal.sum() * 100:.1f} % of the rest's, so that its ore at its grade and "
+            f"recovery is {share * 100:.1f} % of the rest's ore." for part, share in zip(metal, shares, strict=True)]
+    return out
 
 
 def _reason(named: pd.DataFrame, flag: str) -> str:
@@ -156,11 +241,12 @@ def reconcile(named: pd.DataFrame, national: pd.DataFrame) -> tuple[pd.DataFrame
 
 
 def rest_rows(rest: pd.DataFrame, national: pd.DataFrame,
-              method_split: MethodSplit = REST_METHOD_SPLIT) -> pd.DataFrame:
+              method_split: MethodSplits = REST_METHOD_SPLIT) -> pd.DataFrame:
     """Rest-of-country rows: a representative point of the country, the national source.
 
     `method_split` replaces the declared `REST_METHOD_SPLIT` (same keys and form), so a caller
-    can measure another split (`tracer reconcile` takes the range ends of A40 and A41).
+    can measure another split (`tracer reconcile` takes the range ends of A40 and A41). The parts
+    of an ore-basis split carry its shares of the metal until `split_metal_by_ore` sets their metal.
     """
     points = _representative_points()
     info = {(r["commodity"], r["iso3"]): r for r in national.to_dict(orient="records")}

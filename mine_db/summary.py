@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mine_db import commodities
-from mine_db.gapfill import FILLED
+from mine_db.fill_kinds import FILLED
 from mine_db.schema import FILL_ORDER
 
 #: A source text that *starts* with one of these marks the row's production as not taken from a

@@ -288,31 +288,37 @@ def test_mass_allocation_builds_with_the_same_totals_per_ore_body(fresh: tuple[p
 
 
 def test_rest_of_country_zinc_is_split_by_mining_method(shipped: pd.DataFrame) -> None:
-    # A40: FINEPRINT's zinc-primary ore 21.8 % open pit, 16.1 % both, 62.0 % underground (E8), normalised over 99.9 %
+    # A40: FINEPRINT's zinc-primary ore 21.8 % open pit, 16.1 % both, 62.0 % underground (E8), normalised over
+    # 99.9 %: shares of the ore, so each part's ore (its metal over its grade and recovery) is its share
     rows = shipped.set_index("mine_id")
     parts = {"open-pit": ("open_pit", 0.218), "mixed": ("mixed", 0.161), "underground": ("underground", 0.620)}
     ids = [f"chn-rest-zinc-{suffix}" for suffix in parts]
-    total = rows.loc[ids, "metal_t"].sum()
+    ore = rows.loc[ids, "metal_t"] / (rows.loc[ids, "grade"] * rows.loc[ids, "recovery"])
     for suffix, (mine_type, share) in parts.items():
         row = rows.loc[f"chn-rest-zinc-{suffix}"]
         assert row["mine_type"] == mine_type
-        assert row["metal_t"] == pytest.approx(total * share / 0.999, rel=1e-12)
+        assert ore[f"chn-rest-zinc-{suffix}"] == pytest.approx(ore.sum() * share / 0.999, rel=1e-12)
     # each part takes the fills of its own method: the underground part no surface strip ratio
     assert rows.loc["chn-rest-zinc-underground", "strip_ratio"] == pytest.approx(0.2733)
     assert rows.loc["chn-rest-zinc-open-pit", "strip_ratio"] == pytest.approx(2.847, abs=1e-3)
 
 
 def test_rest_of_china_copper_is_split_by_mining_method(shipped: pd.DataFrame) -> None:
-    # A41: China's national 1,683,450 t (WMD 2022) minus its named mines = 1,324,714 t, 58 % open pit,
-    # 42 % underground (the share read for China's copper and other non-ferrous mines): 768,334.12 t and 556,379.88 t
+    # A41: China's national 1,683,450 t (WMD 2022) minus its named mines = 1,324,714 t, 58 % of the ore open pit,
+    # 42 % underground (the share read for China's copper and other non-ferrous mines), at the national grades
+    # (0.52 %, 0.70 %) and the global recoveries of the two methods (0.853240, 0.928749): metal won per t ore
+    # 0.0044368 and 0.0065012, so 1,324,714 x 0.58 x 0.0044368 / (0.58 x 0.0044368 + 0.42 x 0.0065012)
+    # = 642,731.71 t open pit and 681,982.29 t underground
     rows = shipped.set_index("mine_id")
     copper = shipped[shipped["commodity"] == "copper"]
     named = copper[(copper["country"] == "CHN") & (copper["resolution"] == "mine")]
     assert 1_683_450 - named["metal_t"].sum() == pytest.approx(1_324_714, abs=0.5)
     pit, underground = rows.loc["chn-rest-copper-open-pit"], rows.loc["chn-rest-copper-underground"]
     assert (pit["mine_type"], underground["mine_type"]) == ("open_pit", "underground")
-    assert pit["metal_t"] == pytest.approx(768_334.12, abs=0.01)
-    assert underground["metal_t"] == pytest.approx(556_379.88, abs=0.01)
+    assert (pit["recovery"], underground["recovery"]) == (pytest.approx(0.853240, abs=1e-6),
+                                                          pytest.approx(0.928749, abs=1e-6))
+    assert pit["metal_t"] == pytest.approx(642_731.71, abs=0.01)
+    assert underground["metal_t"] == pytest.approx(681_982.29, abs=0.01)
     assert "chn-rest-copper" not in rows.index
     # the open-pit part keeps China's porphyry type and the porphyry-pit strip ratio; the underground part
     # takes underground development waste (the all-commodity underground default); each the national mined
@@ -332,7 +338,7 @@ def test_method_parts_take_the_country_entry_first() -> None:
     parts, why = _method_parts("CHN", "copper", "open_pit", "global share")
     assert parts == [("-open-pit", "open_pit", pytest.approx(0.58)),
                      ("-underground", "underground", pytest.approx(0.42))]
-    assert "A41" in why and "open pit 58.0 %, underground 42.0 %" in why
+    assert "A41" in why and "open pit 58.0 %, underground 42.0 % of the ore" in why
     assert _method_parts("PER", "copper", "open_pit", "global share") == ([("", "open_pit", 1.0)], "global share")
     zinc, why = _method_parts("CHN", "zinc", "mixed", "unused")
     assert [share for _, _, share in zinc] == pytest.approx([0.218 / 0.999, 0.161 / 0.999, 0.620 / 0.999])

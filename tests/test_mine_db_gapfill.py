@@ -136,7 +136,7 @@ def test_zero_weights_fall_back_to_plain_mean() -> None:
 
 def test_bundled_national_statistics_cite_known_sources() -> None:
     from mine_db.default import read_bibliography
-    from mine_db.gapfill import read_national
+    from mine_db.national_fills import read_national
 
     national = read_national()
     known = set(read_bibliography()["id"])
@@ -147,7 +147,7 @@ def test_bundled_national_statistics_cite_known_sources() -> None:
 
 def test_a_national_table_with_an_unknown_variable_names_file_row_and_column(tmp_path) -> None:
     from hfcommon.errors import InputError
-    from mine_db.gapfill import read_national
+    from mine_db.national_fills import read_national
 
     bad = tmp_path / "national.csv"
     bad.write_text("country,commodity,variable,value,low,high,year,source_id,where_read,note\n"
@@ -161,7 +161,7 @@ NATIONAL_HEADER = "country,commodity,mine_type,variable,value,low,high,year,sour
 
 
 def test_a_national_value_read_for_one_method_fills_only_rows_of_that_method(tmp_path) -> None:
-    from mine_db.gapfill import read_national
+    from mine_db.national_fills import read_national
 
     table = tmp_path / "national.csv"
     table.write_text(NATIONAL_HEADER
@@ -183,7 +183,7 @@ def test_a_national_value_read_for_one_method_fills_only_rows_of_that_method(tmp
 
 
 def test_a_surface_value_fills_open_pit_and_mixed_rows_but_not_underground_ones(tmp_path) -> None:
-    from mine_db.gapfill import read_national
+    from mine_db.national_fills import read_national
 
     table = tmp_path / "national.csv"
     table.write_text(NATIONAL_HEADER + "Chile,copper,open_pit,grade,0.009,,,2012,s,here,\n")
@@ -202,7 +202,7 @@ def test_a_surface_value_fills_open_pit_and_mixed_rows_but_not_underground_ones(
 ])
 def test_a_national_table_with_a_bad_mine_type_names_file_row_and_column(tmp_path, rows, bad_row) -> None:
     from hfcommon.errors import InputError
-    from mine_db.gapfill import read_national
+    from mine_db.national_fills import read_national
 
     bad = tmp_path / "national.csv"
     bad.write_text(NATIONAL_HEADER + "\n".join(rows) + "\n")
@@ -213,7 +213,7 @@ def test_a_national_table_with_a_bad_mine_type_names_file_row_and_column(tmp_pat
 
 def test_a_national_table_without_a_declared_column_names_it(tmp_path) -> None:
     from hfcommon.errors import InputError
-    from mine_db.gapfill import read_national
+    from mine_db.national_fills import read_national
 
     bad = tmp_path / "national.csv"
     bad.write_text("country,commodity,variable,value,low,high,year,where_read,note\nPeru,copper,grade,0.005,,,2019,here,\n")
@@ -225,12 +225,12 @@ def test_a_national_table_without_a_declared_column_names_it(tmp_path) -> None:
 def test_a_bad_mine_type_in_the_national_table_exits_2_without_output(tmp_path, monkeypatch, capsys) -> None:
     import sys
 
-    from mine_db import gapfill
+    from mine_db import national_fills
     from tracer.cli import main
 
     bad = tmp_path / "national.csv"
     bad.write_text(NATIONAL_HEADER + "Peru,copper,pit,grade,0.004,,,2012,s,here,\n")
-    monkeypatch.setattr(gapfill, "NATIONAL_VALUES", bad)
+    monkeypatch.setattr(national_fills, "NATIONAL_VALUES", bad)
     sites = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"
     monkeypatch.setattr(sys, "argv", ["tracer", "db", "info", "--db", str(sites), "--json"])
     with pytest.raises(SystemExit) as exit_info:

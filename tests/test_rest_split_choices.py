@@ -13,7 +13,7 @@ from graphs.build import build_default_network
 from hfcommon.assumptions import load_assumptions
 from hfcommon.errors import InputError
 from mine_db.default import build_default, build_standalone, load_reconciliation
-from mine_db.rest_of_country import REST_METHOD_SPLIT
+from mine_db.rest_of_country import REST_METHOD_SPLIT, MethodSplit
 from tracer import api
 from tracer.reconcile import reconcile
 from tracer.reconcile.choices import (
@@ -27,7 +27,8 @@ from tracer.reconcile.choices import (
 HEADER = "choice,label,allocation,site_data,parameter,rest_split,assumption,end,changes,why\n"
 CHINA_COPPER = ("CHN", "copper")
 #: A41's range high typed by hand (hfcommon/data/assumptions.csv: "0.04 to 0.71"), the hand check.
-A41_HIGH = ((("open_pit", 0.29), ("underground", 0.71)), "test: A41 range high by hand")
+A41_HIGH = MethodSplit(shares=(("open_pit", 0.29), ("underground", 0.71)), basis="ore",
+                       where="test: A41 range high by hand")
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,8 @@ def test_the_split_parameter_changes_only_the_split_rows(default) -> None:
     national_minus_named = _rest_t("copper")["CHN"]
     assert rest["metal_t"].sum() == pytest.approx(national_minus_named, rel=1e-12)
     assert default.loc[moved, "metal_t"].sum() == pytest.approx(national_minus_named, rel=1e-12)
-    assert rest["metal_t"].tolist() == pytest.approx([0.29 * national_minus_named, 0.71 * national_minus_named])
+    # the range end is a share of the ore (A41's range): each row's ore, at the grade and recovery of its method
+    assert (rest["ore_t"] / rest["ore_t"].sum()).tolist() == pytest.approx([0.29, 0.71], rel=1e-12)
     # more of the same metal underground moves the rows' hidden flows (underground ratios, not pit ratios)
     assert rest["hidden_t"].sum() != pytest.approx(default.loc[moved, "hidden_t"].sum(), rel=1e-3)
 
@@ -83,6 +85,8 @@ def test_every_countrys_zinc_rest_keeps_national_minus_named_at_both_ends(defaul
         rest = table[table["mine_id"].str.contains("-rest-zinc")]
         assert set(rest["mine_type"]) == {"open_pit", "underground"}  # the mixed row is counted as one of them
         sums = rest.groupby("country")["metal_t"].sum()
+        ore = rest.groupby(["country", "mine_type"])["ore_t"].sum().unstack()
+        assert (ore["underground"] / ore.sum(axis=1)).to_numpy() == pytest.approx(underground, rel=1e-12)
         pd.testing.assert_series_equal(sums.sort_index(), expected.sort_index(), check_names=False, rtol=1e-12)
         named = table.set_index("mine_id").loc[lambda t: ~t.index.str.contains("-rest-zinc")]
         pd.testing.assert_frame_equal(named, default.loc[named.index])
@@ -98,7 +102,7 @@ def test_a_split_choice_equals_a_direct_rebuild_with_that_split(declared) -> Non
     row, base = result.choices.iloc[0], result
     for key in FIGURES:
         assert row[key] == pytest.approx(expected[key], rel=1e-9)
-    assert row["setting"].startswith("CHN:copper rest: underground 0.71, open pit 0.29 (A41 range high")
+    assert row["setting"].startswith("CHN:copper rest: underground 0.71, open pit 0.29 of the ore (A41 range high")
     assert row["delta_hidden_t"] < -1e6  # more of China's copper underground: fewer pit strip ratios
     # only China's rows change: the hidden flows abroad stay where they were
     assert abs(row["delta_abroad_hidden_t"]) < 1e-6 * base.summary["abroad_hidden_t"]

@@ -30,7 +30,7 @@ from graphs.tables import Row, read_rows
 from hfcommon.errors import InputError, RequiredText
 
 if TYPE_CHECKING:
-    from mine_db.rest_of_country import MethodSplit
+    from mine_db.rest_of_country import MethodSplits
 
 COLUMNS = ("choice", "label", "changes", "why")
 OPTIONAL = ("allocation", "site_data", "parameter", "rest_split", "assumption", "end")
@@ -146,19 +146,20 @@ def split_end(choice: Choice) -> tuple[str | tuple[str, str], float]:
     assumption = load_assumptions().get(choice.assumption)
     if assumption is None or assumption.scope != "mine_db":
         raise ValueError(f"{choice.assumption!r} is not a mine_db assumption of {TABLE}")
-    if f"assumption {assumption.id}" not in REST_METHOD_SPLIT[key][1]:
+    if f"assumption {assumption.id}" not in REST_METHOD_SPLIT[key].where:
         raise ValueError(f"the {choice.rest_split} split rests on another assumption than {assumption.id}")
     bounds = assumption.bounds
-    if bounds is None or not 0 <= bounds[0] <= bounds[1] <= 1:
-        raise ValueError(f"{assumption.id} has no 'low to high' range of a share between 0 and 1")
+    if bounds is None or not 0 < bounds[0] <= bounds[1] < 1:
+        raise ValueError(f"{assumption.id} has no 'low to high' range of a share strictly between 0 and 1")
     return key, bounds[0] if choice.end == "low" else bounds[1]
 
 
-def method_split(key: str | tuple[str, str], underground: float, why: str) -> MethodSplit:
+def method_split(key: str | tuple[str, str], underground: float, why: str) -> MethodSplits:
     """REST_METHOD_SPLIT with `key`'s rest as one open-pit and one underground part, `underground` of the ore."""
-    from mine_db.rest_of_country import REST_METHOD_SPLIT
+    from mine_db.rest_of_country import REST_METHOD_SPLIT, MethodSplit
 
-    return {**REST_METHOD_SPLIT, key: ((("open_pit", 1 - underground), ("underground", underground)), why)}
+    split = MethodSplit(shares=(("open_pit", 1 - underground), ("underground", underground)), basis="ore", where=why)
+    return {**REST_METHOD_SPLIT, key: split}
 
 
 def select(choices: Sequence[Choice], names: Sequence[str]) -> tuple[Choice, ...]:
@@ -225,10 +226,10 @@ def _split_setting(choice: Choice) -> str:
     from mine_db.rest_of_country import REST_METHOD_SPLIT
 
     key, underground = split_end(choice)
-    shares = REST_METHOD_SPLIT[key][0]
-    default = ", ".join(f"{method.replace('_', ' ')} {share:g}" for method, share in shares)
-    return (f"{choice.rest_split} rest: underground {underground:g}, open pit {1 - underground:g} "
-            f"({choice.assumption} range {choice.end}; default {default})")
+    split = REST_METHOD_SPLIT[key]
+    default = ", ".join(f"{method.replace('_', ' ')} {share:g}" for method, share in split.shares)
+    return (f"{choice.rest_split} rest: underground {underground:g}, open pit {1 - underground:g} of the ore "
+            f"({choice.assumption} range {choice.end}; default {default} of the {split.basis})")
 
 
 def choice_network(choice: Choice, levers: Callable[[nx.DiGraph], nx.DiGraph] | None = None) -> nx.DiGraph:
