@@ -82,7 +82,8 @@ def test_elements_switch_off_exactly_what_was_added(default: nx.DiGraph) -> None
 
 def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(default: nx.DiGraph) -> None:
     """WBMS H1 2019 x 2: metal 140 kt (RUS/AUS by BACI value), ferronickel 194 kt (by mine output), other 114 kt;
-    wet-process intermediates (SMM on China customs): PNG 197,700 t, others 182,500 t, both at 37 % solids x 39 % Ni."""
+    wet-process intermediates (SMM on China customs): PNG 197,700 t, others 182,500 t, both at 37 % solids x 39 % Ni;
+    nickel matte at its 2020 tonnage, 10,800 t x 78 % Ni, in the other pool."""
     ore_ni = 0.012 * (1 - 0.3)  # ni_ore_ni_content
     pool = 1036200 + 209549 + 40571 + 55744
     t_ni = {
@@ -94,7 +95,7 @@ def test_imported_refined_nickel_and_ferronickel_reach_their_mining_countries(de
         "NCL": 194000 * 209549 / pool,
         "COL": 194000 * 40571 / pool,
         "BRA": 194000 * 55744 / pool,
-        "other": 114000 + 182500 * 0.37 * 0.39,  # + the non-PNG intermediates
+        "other": 114000 + 182500 * 0.37 * 0.39 + 10800 * 0.78,  # + the non-PNG intermediates and the matte
         "PNG": 197700 * 0.37 * 0.39,  # MHP x mhp_ni_per_t
     }
     market = "market:nickel:supply-CHN"
