@@ -1,4 +1,7 @@
-"""Assmang's Khumani and Beeshoek are read as concentrators: Assore's 2019 report describes its iron ore division as
+"""Hematite ores that are beneficiated, not shipped as mined (issue #17): Assmang's Khumani and Beeshoek are read as
+concentrators, and two hematite wet plants' mass yields are read (tools/defaults/recovery_reads.csv).
+
+Khumani and Beeshoek are read as concentrators: Assore's 2019 report describes its iron ore division as
 'crushing, screening and jigging of run-of-mine ore and tertiary recovery of fine iron ore product' (issue #17).
 
 Their ore tonnage was their product tonnage (ore shipped as mined), which left the jig and WHIMS discards out of the
@@ -8,11 +11,16 @@ Beeshoek 0.789), so the rest of South Africa stays pooled toward the world's rea
 """
 from __future__ import annotations
 
+import statistics
+import sys
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from mine_db.default import build_standalone, read_bibliography, read_mines
 
+READS = Path(__file__).resolve().parents[1] / "tools" / "defaults"
 KHUMANI, BEESHOEK = "zaf-khumani-iron_ore", "zaf-beeshoek-iron_ore"
 CONCENTRATOR_DEFAULT = 0.789
 # Fe metal of each row (metal_t: product x South Africa's Fe content, USGS MYB 2020 table 9) and its reserve grade
@@ -59,3 +67,23 @@ def test_the_rest_of_south_africa_is_pooled_over_four_read_mines_and_the_world(s
     rest = standalone.loc["zaf-rest-iron_ore"]
     assert (rest["recovery_fill"], rest["recovery_fill_n"]) == ("pooled", 4 + 32)
     assert rest["recovery"] == pytest.approx((4 * country + 5 * india["recovery"]) / 9)
+
+
+def test_two_hematite_wet_plant_yields_are_read_fewer_than_a_default_needs() -> None:
+    sys.path.insert(0, str(READS))
+    try:
+        import recovery_reads
+    finally:
+        sys.path.remove(str(READS))
+    reads = recovery_reads.read_reads()
+    known = set(read_bibliography()["id"])
+    plants = reads[reads["process"] == "hematite_wet_plant"]
+    assert all(set(ids.split(";")) <= known for ids in plants["source_id"])
+    pooled = recovery_reads.pooled(reads).set_index(["commodity", "process"]).loc[("iron_ore", "hematite_wet_plant")]
+    sishen = statistics.median([0.894, 0.871, 0.860])  # Kumba AR 2007: plant yield 2005, 2006, 2007
+    roy_hill = 55 / 68  # design: 55 Mt/y product from about 68 Mt/y wet plant feed (WOMP 2016)
+    assert round(roy_hill, 3) == 0.809
+    assert pooled["n"] == 2 and not pooled["enough"]
+    assert pooled["median"] == pytest.approx((sishen + 0.809) / 2) == pytest.approx(0.84)
+    # a hematite plant's mass yield is no concentrator's Fe recovery: the concentrator default keeps its five reads
+    assert recovery_reads.pooled(reads).set_index(["commodity", "process"]).loc[("iron_ore", "concentrator"), "n"] == 5
