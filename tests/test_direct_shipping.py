@@ -45,7 +45,8 @@ CONCENTRATORS_READ = {"rus-kachkanar-gok-iron_ore", "usa-hibbing-iron_ore", "can
                       "zaf-sishen-iron_ore", "usa-minntac-iron_ore",  # these two read by ironroute, the rest by thinfill
                       "rus-lebedinsky-gok-iron_ore", "rus-mikhailovsky-gok-iron_ore",
                       "ukr-ferrexpo-poltava-mining-iron_ore", "ukr-northern-gok-iron_ore", "ukr-ingulets-gok-iron_ore",
-                      "usa-keetac-iron_ore", "swe-lkab-malmberget-svappavaara-iron_ore", "swe-kiruna-iron_ore"}
+                      "usa-keetac-iron_ore", "swe-lkab-malmberget-svappavaara-iron_ore", "swe-kiruna-iron_ore",
+                      "zaf-khumani-iron_ore", "zaf-beeshoek-iron_ore"}  # Assmang's jig plants (ironroute, Assore 2019)
 TAGGED = {"bra-caraj-s-serra-sul-s11d-iron_ore", "zaf-kolomela-iron_ore", "bra-vargem-grande-complex-vale-iron_ore",
           "aus-huntly-and-willowdale-alcoa-darling-range-bauxite", "gin-sangar-di-cbg-bauxite"}
 
