@@ -23,6 +23,7 @@ import pytest
 
 import graphs
 from graphs.build import default_parameters
+from hfcommon.vocabulary import HIDDEN_STRESSORS, UNKNOWN_ORIGIN
 from tracer import api
 from tracer.compiled import compile_network
 from tracer.engine import multipliers
@@ -58,7 +59,7 @@ def per_unit(default: nx.DiGraph) -> dict[str, dict[str, float]]:
     """Every stressor behind one unit of the polymer node and of the nodes it draws on."""
     compiled = compile_network(default)
     m = multipliers(compiled)
-    nodes = (POLYMERS, COAL_ROUTE, "market:crude_oil:supply-CHN", "market:natural_gas:supply-CHN",
+    nodes = (POLYMERS, COAL_ROUTE, RUBBER, NATURAL, "market:crude_oil:supply-CHN", "market:natural_gas:supply-CHN",
              "energy:gas:CHN", "energy:grid:CHN", "energy:coal:CHN")
     return {n: dict(zip(compiled.stressors, np.asarray(m[:, compiled.index[n]]), strict=True)) for n in nodes}
 
@@ -139,6 +140,25 @@ def test_one_t_of_polymer_reaches_its_crude_gas_and_coal_by_hand(per_unit: dict[
     # CO2: the traced gas at 0.0561 t/GJ, the coal route's and the grid's, plus the untraced rest
     assert poly["co2"] == pytest.approx(GAS_GJ * 0.0561 + GRID_GJ * grid["co2"] + COAL_SHARE * route["co2"]
                                         + UNTRACED_CO2)
+
+
+def test_natural_rubber_is_a_boundary_with_co2_and_no_hidden_flow_by_hand(
+        default: nx.DiGraph, per_unit: dict[str, dict[str, float]]) -> None:
+    """Natural rubber stays a declared boundary (README "Natural rubber's plantations"): no
+    inputs, origin untraced (WLD), per t only ICE v2.0's 2.85 t CO2e and no hidden flow, since no
+    abiotic unused-extraction factor per t was read (the PMF agricultural factors are biotic). So
+    per t of China's rubber mix the hidden flows are the synthetic share's alone, 0.441 x those of
+    a t of polymer, and the CO2 0.441 x the polymer's plus 0.559 x 2.85 = 1.593 t."""
+    assert list(default.in_edges(NATURAL)) == []
+    node = default.nodes[NATURAL]
+    assert node["boundary"] is True and node["country"] == UNKNOWN_ORIGIN
+    natural, rubber, poly = per_unit[NATURAL], per_unit[RUBBER], per_unit[POLYMERS]
+    assert all(natural[s] == 0 for s in HIDDEN_STRESSORS)
+    assert natural["co2"] == pytest.approx(2.85)
+    for s in HIDDEN_STRESSORS:
+        assert rubber[s] == pytest.approx(0.441 * poly[s])
+    assert rubber["co2"] == pytest.approx(0.441 * poly["co2"] + (1 - 0.441) * 2.85)
+    assert (1 - 0.441) * 2.85 == pytest.approx(1.5932, abs=1e-4)
 
 
 def test_no_mi_factor_or_hidden_share_is_left() -> None:
