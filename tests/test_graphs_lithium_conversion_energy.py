@@ -1,7 +1,7 @@
 """China's conversion of spodumene concentrate (issue 19 item 1): the electricity and natural gas of a
 Jiangxi converter's approved design (Xinlong, 10,000 t/a battery-grade Li2CO3: 50 million kWh and
-12.384 million m3 of gas a year), on the output converted from concentrate; the fuel is split between
-gas and China's coal by the assumption li_refine_fuel_coal_share. Figures checked by hand."""
+12.384 million m3 of gas a year), on the output converted from concentrate; the plant burns gas only, so its fuel is gas. Figures checked
+by hand."""
 
 from __future__ import annotations
 
@@ -64,8 +64,8 @@ def test_the_carbonate_converter_burns_the_gas_on_its_converted_share(default: n
     assert default.edges[GAS, CARBONATE]["amount"] == pytest.approx(fuel * share)
     assert default.edges["energy:grid:CHN", CARBONATE]["amount"] == pytest.approx(
         KWH_PER_T_LI2CO3 / LI_PER_LI2CO3 * KWH_GJ * share)
-    # nominal coal share 0: the coal row is there, burning nothing
-    assert default.edges[COAL, CARBONATE]["amount"] == 0.0
+    # the plant read burns gas only: no coal row
+    assert not default.has_edge(COAL, CARBONATE)
 
 
 def test_the_hydroxide_plant_adds_converter_gas_to_the_causticising_gas(default: nx.DiGraph) -> None:
@@ -73,27 +73,17 @@ def test_the_hydroxide_plant_adds_converter_gas_to_the_causticising_gas(default:
     converter = GAS_M3_PER_T_LI2CO3 * GAS_MJ_PER_M3 / 1000 / LI_PER_LI2CO3 * share
     causticising = 21 / LI_PER_LIOH_H2O * (1 - share)  # Kelly et al. 2021 on the brine carbonate's share
     assert default.edges[GAS, HYDROXIDE]["amount"] == pytest.approx(converter + causticising)
-    assert default.edges[COAL, HYDROXIDE]["amount"] == 0.0
+    assert not default.has_edge(COAL, HYDROXIDE)
 
 
-def test_the_coal_share_moves_converter_fuel_from_gas_to_chinas_coal(default: nx.DiGraph) -> None:
-    coal = graphs.build_default_network(overrides={"li_refine_fuel_coal_share": 0.4})
-    fuel = GAS_M3_PER_T_LI2CO3 * GAS_MJ_PER_M3 / 1000 / LI_PER_LI2CO3
-    share_c, share_h = _converted_share(coal, CARBONATE), _converted_share(coal, HYDROXIDE)
-    assert coal.edges[COAL, CARBONATE]["amount"] == pytest.approx(0.4 * fuel * share_c)
-    assert coal.edges[GAS, CARBONATE]["amount"] == pytest.approx(0.6 * fuel * share_c)
-    assert coal.edges[COAL, HYDROXIDE]["amount"] == pytest.approx(0.4 * fuel * share_h)
-    # the fuel in all is unchanged: coal and gas together equal the all-gas nominal
-    for node in (CARBONATE, HYDROXIDE):
-        total = coal.edges[COAL, node]["amount"] + coal.edges[GAS, node]["amount"]
-        assert total == pytest.approx(default.edges[GAS, node]["amount"])
-
-
-def test_the_gas_edge_carries_the_calorific_range_and_the_coal_share(default: nx.DiGraph) -> None:
+def test_the_gas_edge_carries_the_calorific_and_recovery_range(default: nx.DiGraph) -> None:
     dist = default.edges[GAS, CARBONATE]["uncertainty"]
     low, nominal, high = dist.params
-    assert low == pytest.approx(0.0)  # all the fuel burnt as coal
     assert nominal == pytest.approx(default.edges[GAS, CARBONATE]["amount"])
+    # lowest: GB/T 2589's 1.10 kgce/m3 (32.24 MJ) and the lowest recovery
+    b, r = _brine_share(default), default_parameters()["li_refine_recovery"].uncertainty.params[0]
+    assert low == pytest.approx(GAS_M3_PER_T_LI2CO3 * 32.24 / 1000 / LI_PER_LI2CO3 * (1 - b) * r / ((1 - b) * r + b),
+                                rel=1e-3)
     # highest: all gas at GB/T 2589's 1.33 kgce/m3 (38.98 MJ) and the highest recovery (0.9)
     b = _brine_share(default)
     top = GAS_M3_PER_T_LI2CO3 * 38.98 / 1000 / LI_PER_LI2CO3 * (1 - b) * 0.9 / ((1 - b) * 0.9 + b)
