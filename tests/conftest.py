@@ -6,8 +6,11 @@ test_scenarios_network, test_engine_networks); the fixtures that wrap them live 
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import networkx as nx
 import pandas as pd
@@ -16,6 +19,7 @@ from test_maps_synthetic import synthetic_flows, synthetic_mines
 from test_scenarios_network import tiny_network
 
 SITES_CSV = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"
+RECOVERY_READS = Path(__file__).resolve().parents[1] / "tools" / "defaults" / "recovery_reads.py"
 TINY_FLEET = {"ICEV": 90.0, "BEV": 8.0, "BEV-LFP": 2.0}
 
 
@@ -64,3 +68,17 @@ def tiny_defaults(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureReques
     network: Callable[[], nx.DiGraph] = getattr(request.module, "TINY_NETWORK", tiny_network)
     monkeypatch.setattr(api, "default_network", network)
     monkeypatch.setattr(api, "default_fleet", lambda: pd.Series(TINY_FLEET))
+
+
+@pytest.fixture(scope="session")
+def recovery_reads() -> ModuleType:
+    """tools/defaults/recovery_reads.py, a script outside the package (it imports its sibling `reads`)."""
+    spec = importlib.util.spec_from_file_location("recovery_reads", RECOVERY_READS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(RECOVERY_READS.parent))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(RECOVERY_READS.parent))
+    return module

@@ -16,8 +16,6 @@ import pytest
 
 import graphs
 from graphs.build import default_parameters
-from graphs.energy import add_coal_mines
-from hfcommon.errors import InputError
 from tracer.engine import compile_network, multipliers
 
 ROCK = 0.0047  # t per t of underground coal
@@ -92,16 +90,3 @@ def test_rock_is_booked_once_next_to_rejects_and_china_keeps_its_gangue(default:
     M = multipliers(compiled)
     j = compiled.index["energy:coal:RUS"]
     assert M[compiled.stressors.index("waste_rock"), j] == pytest.approx((1 - 0.523) * ROCK, rel=2e-3)
-
-
-def test_a_users_table_may_leave_out_waste_rock_and_a_bad_cell_is_located(tmp_path: Path) -> None:
-    path = tmp_path / "coal_mines.csv"
-    path.write_text("country,name,overburden,tailings,source\nAUS,Coal,1.5,0.2,x\n", encoding="utf-8")
-    G = nx.DiGraph()
-    add_coal_mines(G, default_parameters(), path)
-    assert "waste_rock" not in G.nodes["energy:coal:AUS"]["stressors"]
-    path.write_text("country,name,overburden,waste_rock,source\nAUS,Coal,1.5,0.01,x\nIDN,Coal,1,-0.2,x\n",
-                    encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        add_coal_mines(nx.DiGraph(), default_parameters(), path)
-    assert (info.value.row, info.value.column) == (3, "waste_rock")

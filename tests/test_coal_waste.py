@@ -65,16 +65,19 @@ def test_chinese_coal_books_its_rejects_once_as_gangue(default: nx.DiGraph) -> N
     assert "tailings" not in stressors and stressors["waste_rock"] == pytest.approx(0.15)
 
 
-def test_a_users_table_may_leave_out_tailings_and_a_bad_cell_is_located(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stressor", ["tailings", "waste_rock"])
+def test_a_users_table_may_leave_out_an_optional_stressor_and_a_bad_cell_is_located(tmp_path: Path,
+                                                                                   stressor: str) -> None:
     path = tmp_path / "coal_mines.csv"
     path.write_text("country,name,overburden,source\nAUS,Coal,1.5,x\n", encoding="utf-8")
     G = nx.DiGraph()
     add_coal_mines(G, default_parameters(), path)
-    assert "tailings" not in G.nodes["energy:coal:AUS"]["stressors"]
-    path.write_text("country,name,overburden,tailings,source\nAUS,Coal,1.5,,x\nIDN,Coal,1,-0.2,x\n", encoding="utf-8")
+    assert stressor not in G.nodes["energy:coal:AUS"]["stressors"]
+    path.write_text(f"country,name,overburden,{stressor},source\nAUS,Coal,1.5,,x\nIDN,Coal,1,-0.2,x\n",
+                    encoding="utf-8")
     with pytest.raises(InputError) as info:
         add_coal_mines(nx.DiGraph(), default_parameters(), path)
-    assert info.value.row == 3 and info.value.column == "tailings"
+    assert (info.value.row, info.value.column) == (3, stressor)
 
 
 FINEPRINT = Path("/work/shared/data/fineprint-mine-production/final_2022-06")

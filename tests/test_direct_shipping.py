@@ -11,8 +11,7 @@ whose route is read (tests/test_across_routes.py), and where fewer than five are
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pandas as pd
@@ -37,7 +36,6 @@ ROWS = [
 ]
 NO_NATIONAL = pd.DataFrame(columns=["country", "commodity", "variable", "value", "sigma", "source_id"])
 CANADA_RECOVERY = pd.DataFrame([("CAN", "iron_ore", "recovery", 0.80, 0.05, "src")], columns=NO_NATIONAL.columns)
-READS = Path(__file__).resolve().parents[1] / "tools" / "defaults"
 CONCENTRATORS_READ = {"rus-kachkanar-gok-iron_ore", "usa-hibbing-iron_ore", "can-mont-wright-iron_ore",
                       "rus-korshunov-iron_ore", "can-bloom-lake-iron_ore", "mex-pena-colorada-iron_ore",
                       "ukr-arcelormittal-kryvyi-rih-mines-iron_ore", "bra-casa-de-pedra-iron_ore", "usa-tilden-iron_ore",
@@ -131,12 +129,7 @@ def test_bundled_tagged_rows_take_the_definition_and_the_rest_draw_on_read_route
     assert set(concentrators.loc[~own, "recovery_fill_group"]) == {"recovery|default|iron_ore|*|*|concentrator"}
 
 
-def test_the_concentrator_default_is_the_median_of_five_read_recoveries() -> None:
-    sys.path.insert(0, str(READS))
-    try:
-        import recovery_reads
-    finally:
-        sys.path.remove(str(READS))
+def test_the_concentrator_default_is_the_median_of_five_read_recoveries(recovery_reads: ModuleType) -> None:
     reads = recovery_reads.read_reads()
     known = set(read_bibliography()["id"])
     assert all(set(ids.split(";")) <= known for ids in reads["source_id"])
@@ -167,12 +160,7 @@ def test_concentrator_rows_pool_among_themselves() -> None:
         "recovery|country|iron_ore|surface|*|CAN|any_route"]
 
 
-def test_three_bauxite_washing_yields_are_read_fewer_than_a_washed_default_needs() -> None:
-    sys.path.insert(0, str(READS))
-    try:
-        import recovery_reads
-    finally:
-        sys.path.remove(str(READS))
+def test_three_bauxite_washing_yields_are_read_fewer_than_a_washed_default_needs(recovery_reads: ModuleType) -> None:
     washed = recovery_reads.pooled(recovery_reads.read_reads()).set_index(["commodity", "process"])
     washed = washed.loc[("bauxite", "washed")]
     # MRN: 25 % of the solid mass to tailings; Bonasika: 162,232 t concentrate / 298,500 t raw a year;

@@ -12,15 +12,13 @@ Beeshoek 0.789), so the rest of South Africa stays pooled toward the world's rea
 from __future__ import annotations
 
 import statistics
-import sys
-from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
 
 from mine_db.default import build_standalone, read_bibliography, read_mines
 
-READS = Path(__file__).resolve().parents[1] / "tools" / "defaults"
 KHUMANI, BEESHOEK = "zaf-khumani-iron_ore", "zaf-beeshoek-iron_ore"
 CONCENTRATOR_DEFAULT = 0.789
 # Fe metal of each row (metal_t: product x South Africa's Fe content, USGS MYB 2020 table 9) and its reserve grade
@@ -69,12 +67,7 @@ def test_the_rest_of_south_africa_is_pooled_over_four_read_mines_and_the_world(s
     assert rest["recovery"] == pytest.approx((4 * country + 5 * india["recovery"]) / 9)
 
 
-def test_two_hematite_wet_plant_yields_are_read_fewer_than_a_default_needs() -> None:
-    sys.path.insert(0, str(READS))
-    try:
-        import recovery_reads
-    finally:
-        sys.path.remove(str(READS))
+def test_two_hematite_wet_plant_yields_are_read_fewer_than_a_default_needs(recovery_reads: ModuleType) -> None:
     reads = recovery_reads.read_reads()
     known = set(read_bibliography()["id"])
     plants = reads[reads["process"] == "hematite_wet_plant"]
