@@ -46,6 +46,8 @@ CN_COAL_CO2 = 0.0946 * 29.3076 * 0.7143
 OLEFIN_CO2 = 12.011 / (12.011 + 2 * 1.008) * (12.011 + 2 * 15.999) / 12.011
 FEED_COAL_T = OLEFIN_CO2 / CN_COAL_CO2
 MINE, TWIN = "energy:coal:CHN", "energy:coal_feedstock:CHN"
+P_PER_P2O5 = 2 * 30.974 / (2 * 30.974 + 5 * 15.999)
+NATURAL_HIDDEN = 30 * P_PER_P2O5 / 1563 * (75 - 17)
 UNTRACED_CO2 = (1 - COAL_SHARE) * (4.26 - 17 * 0.0561 - STEAM_GJ * 0.0561 - 0.38 * 0.5598)
 
 
@@ -142,23 +144,47 @@ def test_one_t_of_polymer_reaches_its_crude_gas_and_coal_by_hand(per_unit: dict[
                                         + UNTRACED_CO2)
 
 
-def test_natural_rubber_is_a_boundary_with_co2_and_no_hidden_flow_by_hand(
+def test_natural_rubber_is_a_boundary_with_co2_and_its_fertiliser_rock_by_hand(
         default: nx.DiGraph, per_unit: dict[str, dict[str, float]]) -> None:
     """Natural rubber stays a declared boundary (README "Natural rubber's plantations"): no
-    inputs, origin untraced (WLD), per t only ICE v2.0's 2.85 t CO2e and no hidden flow, since no
-    abiotic unused-extraction factor per t was read (the PMF agricultural factors are biotic). So
-    per t of China's rubber mix the hidden flows are the synthetic share's alone, 0.441 x those of
-    a t of polymer, and the CO2 0.441 x the polymer's plus 0.559 x 2.85 = 1.593 t."""
+    inputs, origin untraced (WLD), per t ICE v2.0's 2.85 t CO2e and, as overburden, the unused
+    extraction of the phosphate rock behind its fertiliser: 30 kg P2O5 per ha (Kerala, mature rubber)
+    x 0.4364 t P per t P2O5 / 1,563 kg dry rubber per ha (India 2016-17) x (75 - 17) t per t P
+    (PMF 'Phosphorus, in ground') = 0.4859 t per t; no waste rock or tailings. Per t of China's
+    rubber mix: 0.441 x the polymer's plus 0.559 x that, and the CO2 0.441 x the polymer's plus
+    0.559 x 2.85 = 1.593 t."""
     assert list(default.in_edges(NATURAL)) == []
     node = default.nodes[NATURAL]
     assert node["boundary"] is True and node["country"] == UNKNOWN_ORIGIN
     natural, rubber, poly = per_unit[NATURAL], per_unit[RUBBER], per_unit[POLYMERS]
-    assert all(natural[s] == 0 for s in HIDDEN_STRESSORS)
+    assert natural["overburden"] == pytest.approx(NATURAL_HIDDEN)
+    assert natural["waste_rock"] == 0 and natural["tailings"] == 0
     assert natural["co2"] == pytest.approx(2.85)
     for s in HIDDEN_STRESSORS:
-        assert rubber[s] == pytest.approx(0.441 * poly[s])
+        assert rubber[s] == pytest.approx(0.441 * poly[s] + (1 - 0.441) * natural[s])
     assert rubber["co2"] == pytest.approx(0.441 * poly["co2"] + (1 - 0.441) * 2.85)
     assert (1 - 0.441) * 2.85 == pytest.approx(1.5932, abs=1e-4)
+
+
+def test_natural_rubber_fertiliser_coefficient_and_its_range_by_hand(default: nx.DiGraph) -> None:
+    """P2O5 is 2 x 30.974 / (2 x 30.974 + 5 x 15.999) = 61.948 / 141.943 = 0.4364 P. At nominal
+    30 x 0.4364 / 1563 = 0.008377 t P per t rubber, x 58 = 0.4859 t; the range puts the low rate
+    (24 kg P2O5, 12:6:6 at 400 kg/ha) over the high yield (1,700 kg/ha): 0.3574, and the high rate
+    (30.4, 19:19:19 at 160 kg/ha) over the low yield (1,437 kg/ha): 0.5355."""
+    p = default_parameters()
+    assert p.value("p_per_p2o5") == pytest.approx(P_PER_P2O5)
+    assert P_PER_P2O5 == pytest.approx(0.4364, abs=1e-4)
+    assert p.value("phosphate_unused_t_per_t_p") == pytest.approx(58)
+    assert p.value("natural_rubber_p_t_per_t") == pytest.approx(0.0083768, abs=1e-7)
+    assert p.value("natural_rubber_hidden_t_per_t") == pytest.approx(NATURAL_HIDDEN)
+    assert NATURAL_HIDDEN == pytest.approx(0.4859, abs=1e-4)
+    dist = default.nodes[NATURAL]["stressor_uncertainty"]["overburden"]
+    assert dist.kind == "triangular"
+    low, nominal, high = dist.params
+    assert low == pytest.approx(24 * P_PER_P2O5 / 1700 * 58)
+    assert nominal == pytest.approx(NATURAL_HIDDEN)
+    assert high == pytest.approx(30.4 * P_PER_P2O5 / 1437 * 58)
+    assert (low, high) == pytest.approx((0.3574, 0.5355), abs=1e-4)
 
 
 def test_no_mi_factor_or_hidden_share_is_left() -> None:
