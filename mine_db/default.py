@@ -133,6 +133,7 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame
             "grade": mines["grade"],
             "recovery": mines["recovery"],
             "strip_ratio": mines["strip_ratio"],
+            "strip_ratio_basis": mines["strip_ratio_basis"] if "strip_ratio_basis" in mines.columns else None,
             # product_t x product_grade = metal_t; recomputed so the rounding in mines.csv cannot make the
             # derived concentrate heavier than a direct-shipping ore
             "concentrate_grade": (mines["metal_t"] / mines["product_t"]).where(mines["product_t"] > 0, mines["product_grade"]),

@@ -89,6 +89,7 @@ from mine_db.fill_kinds import (
     recovery_route,
 )
 from mine_db.national_fills import national_candidate, read_national
+from mine_db.schema import UPPER_BOUND
 
 
 def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
@@ -232,6 +233,14 @@ def _across_routes(out: pd.DataFrame, method: pd.Series, default: pd.DataFrame,
     return _ladder(value, out["metal_t"], [out["commodity"], method], out["country"], unread, leave_out)
 
 
+def _sample_values(out: pd.DataFrame, var: str) -> pd.Series:
+    """The rows' own values as other rows' fills see them: a strip ratio read only as an upper bound
+    serves its own row (its best reading) but would bias a sample it joined, so it joins none."""
+    if var != "strip_ratio":
+        return out[var]
+    return out[var].where(out["strip_ratio_basis"] != UPPER_BOUND)
+
+
 def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.DataFrame,
                 default: pd.DataFrame, leave_out: bool = False) -> list[tuple[str, str, pd.DataFrame]]:
     """Each fill level's value, sample size and spread for every row, best level first.
@@ -244,8 +253,9 @@ def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.Dat
     typed = deposit.notna()
     every = pd.Series(True, index=out.index)
     kind = [out["commodity"], method, *([recovery_route(out)] if var == "recovery" else [])]
-    by_type = _ladder(out[var], out["metal_t"], [*kind, deposit], out["country"], typed, leave_out)
-    by_method = _ladder(out[var], out["metal_t"], kind, out["country"], every, leave_out)
+    sample = _sample_values(out, var)
+    by_type = _ladder(sample, out["metal_t"], [*kind, deposit], out["country"], typed, leave_out)
+    by_method = _ladder(sample, out["metal_t"], kind, out["country"], every, leave_out)
     by_definition = default[["mean", "n", "sigma"]].where(default["level"] == "definition")
     return [
         ("definition", "all", by_definition),
@@ -287,7 +297,7 @@ def fill_gaps(df: pd.DataFrame, national: pd.DataFrame | None = None, own_values
         filled_before = out[f"{var}_fill"].notna() & (out[f"{var}_fill"] != "mine")
         out[var] = out[var].where(~filled_before)
     out["strip_ratio"] = _own_strip_ratio(out)
-    for optional in ("deposit_type", "process"):
+    for optional in ("deposit_type", "process", "strip_ratio_basis"):
         if optional not in out.columns:
             out[optional] = None
     method = out["mine_type"].map(METHOD_OF_TYPE)

@@ -42,6 +42,9 @@ def test_escondida_says_it_is_an_upper_bound(mines) -> None:
     # leach ore sits inside "ore and waste" but not in "sulphide ore processed": it counts as waste here
     assert "UPPER BOUND" in mines.loc["chl-escondida-copper", "note"]
     assert mines.loc["chl-escondida-copper", "strip_ratio"] == pytest.approx(3.2)
+    # declared so: its own value, in no fill's sample (mine_db.gapfill)
+    assert mines.loc["chl-escondida-copper", "strip_ratio_basis"] == "upper_bound"
+    assert mines["strip_ratio_basis"].eq("upper_bound").sum() == 1
 
 
 def test_built_table_keeps_each_strip_as_the_mines_own() -> None:
