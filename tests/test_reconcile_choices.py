@@ -30,6 +30,8 @@ from tracer.reconcile.choices import (
 )
 
 HEADER = "choice,label,allocation,site_data,parameter,end,changes,why\n"
+#: The same with the columns of a rest-of-country split choice (tests/test_rest_split_choices.py).
+SPLIT_HEADER = "choice,label,allocation,site_data,parameter,rest_split,assumption,end,changes,why\n"
 FILLED = ("grade", "recovery", "strip_ratio")
 
 
@@ -171,25 +173,34 @@ def test_unknown_choice_name_exits_2_and_writes_nothing(tmp_path: Path, monkeypa
 
 
 @pytest.mark.parametrize(
-    ("row", "column", "needle"),
+    ("header", "row", "column", "needle"),
     [
-        ("a,A,share,,,,c,w\n", "allocation", "'value', 'mass' or 'none'"),
-        ("a,A,,mine,,,c,w\n", "site_data", "'own' or 'fill'"),
-        ("a,A,,,steel_fabrication_yield,,c,w\n", "end", "go together"),
-        ("a,A,,,no_such_parameter,low,c,w\n", "parameter", "not a parameter"),
-        ("a,A,,,,,,w\n", "changes", "is empty"),
-        ("allocation_mass,A,mass,,,,c,w\nallocation_mass,B,mass,,,,c,w\n", "choice", "declared twice"),
-        ("none,A,mass,,,,c,w\n", "choice", "reserved"),
-        ("a,A,value,own,,,c,w\n", "choice", "changes nothing"),
+        (HEADER, "a,A,share,,,,c,w\n", "allocation", "'value', 'mass' or 'none'"),
+        (HEADER, "a,A,,mine,,,c,w\n", "site_data", "'own' or 'fill'"),
+        (HEADER, "a,A,,,steel_fabrication_yield,,c,w\n", "end", "go together"),
+        (HEADER, "a,A,,,no_such_parameter,low,c,w\n", "parameter", "not a parameter"),
+        (HEADER, "a,A,,,,,,w\n", "changes", "is empty"),
+        (HEADER, "allocation_mass,A,mass,,,,c,w\nallocation_mass,B,mass,,,,c,w\n", "choice", "declared twice"),
+        (HEADER, "none,A,mass,,,,c,w\n", "choice", "reserved"),
+        (HEADER, "a,A,value,own,,,c,w\n", "choice", "changes nothing"),
+        (SPLIT_HEADER, "a,A,,,,nickel,A40,low,c,w\n", "rest_split", "not a rest-of-country split"),
+        (SPLIT_HEADER, "a,A,,,,zinc,A99,low,c,w\n", "rest_split", "not a mine_db assumption"),
+        (SPLIT_HEADER, "a,A,,,,CHN:copper,A40,low,c,w\n", "rest_split", "another assumption than A40"),
+        (SPLIT_HEADER, "a,A,,,,zinc,A31,low,c,w\n", "rest_split", "another assumption"),
+        (SPLIT_HEADER, "a,A,,,,zinc,,low,c,w\n", "assumption", "go together"),
+        (SPLIT_HEADER, "a,A,,,,zinc,A40,,c,w\n", "end", "go together"),
+        (SPLIT_HEADER, "a,A,,,steel_fabrication_yield,zinc,A40,low,c,w\n", "rest_split", "not both"),
     ],
 )
-def test_bad_choices_file_names_file_row_and_column(tmp_path: Path, row: str, column: str, needle: str) -> None:
+def test_bad_choices_file_names_file_row_and_column(tmp_path: Path, header: str, row: str, column: str,
+                                                    needle: str) -> None:
     path = tmp_path / "choices.csv"
-    path.write_text(HEADER + row, encoding="utf-8")
+    path.write_text(header + row, encoding="utf-8")
     with pytest.raises(InputError) as info:
         load_choices(path)
     message = str(info.value)
-    assert "choices.csv" in message and ("row 2" in message or "row 3" in message)
+    # the last row of the file is the one at fault
+    assert "choices.csv" in message and f"row {1 + row.count(chr(10))}" in message
     assert column in message and needle in message
 
 

@@ -4,14 +4,11 @@ range ends of A40 (zinc) and A41 (China's copper) equal a direct rebuild with th
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from graphs.build import build_default_network
 from hfcommon.assumptions import load_assumptions
-from hfcommon.errors import InputError
 from mine_db.default import build_default, build_standalone, load_reconciliation
 from mine_db.rest_of_country import REST_METHOD_SPLIT, MethodSplit
 from tracer import api
@@ -24,7 +21,6 @@ from tracer.reconcile.choices import (
     split_end,
 )
 
-HEADER = "choice,label,allocation,site_data,parameter,rest_split,assumption,end,changes,why\n"
 CHINA_COPPER = ("CHN", "copper")
 #: A41's range high typed by hand (hfcommon/data/assumptions.csv: "0.04 to 0.71"), the hand check.
 A41_HIGH = MethodSplit(shares=(("open_pit", 0.29), ("underground", 0.71)), basis="ore",
@@ -110,25 +106,3 @@ def test_a_split_choice_equals_a_direct_rebuild_with_that_split(declared) -> Non
     # the progress callback hears every run: the run, each element, the core, the choice
     assert len(steps) == 1 + len(result.elements) + 1 + 1
     assert steps[0] == "tracing the run" and steps[-1] == f"choice: {row['label']}"
-
-
-@pytest.mark.parametrize(
-    ("row", "column", "needle"),
-    [
-        ("a,A,,,,nickel,A40,low,c,w\n", "rest_split", "not a rest-of-country split"),
-        ("a,A,,,,zinc,A99,low,c,w\n", "rest_split", "not a mine_db assumption"),
-        ("a,A,,,,CHN:copper,A40,low,c,w\n", "rest_split", "another assumption than A40"),
-        ("a,A,,,,zinc,A31,low,c,w\n", "rest_split", "another assumption"),
-        ("a,A,,,,zinc,,low,c,w\n", "assumption", "go together"),
-        ("a,A,,,,zinc,A40,,c,w\n", "end", "go together"),
-        ("a,A,,,steel_fabrication_yield,zinc,A40,low,c,w\n", "rest_split", "not both"),
-    ],
-)
-def test_bad_split_choices_name_file_row_and_column(tmp_path: Path, row: str, column: str, needle: str) -> None:
-    path = tmp_path / "choices.csv"
-    path.write_text(HEADER + row, encoding="utf-8")
-    with pytest.raises(InputError) as info:
-        load_choices(path)
-    message = str(info.value)
-    assert "choices.csv" in message and "row 2" in message
-    assert column in message and needle in message
