@@ -102,19 +102,59 @@ def read_bibliography() -> pd.DataFrame:
     return _read_csv("sources.csv").fillna("")
 
 
+#: Columns a named-mine source table (the `mines.csv` contract) must have; the others are optional.
+NAMED_MINE_COLUMNS: tuple[str, ...] = (
+    "mine_id", "name", "country", "latitude", "longitude", "commodity", "mine_type", "year", "metal_t",
+    "metal_method", "product_t", "product_grade", "ore_t", "grade", "recovery", "strip_ratio",
+    "coproduct_group", "source_ids", "note",
+)
+
+
+def is_named_mine_table(columns: pd.Index) -> bool:
+    """A table in the `mines.csv` contract (sources cited by id), not a site table."""
+    names = {str(c).strip().lower() for c in columns}
+    return {"source_ids", "metal_method"} <= names and "resolution" not in names
+
+
+def named_mines(mines: pd.DataFrame, bibliography: pd.DataFrame, file: str) -> pd.DataFrame:
+    """A named-mine source table as canonical, validated site rows, in the file's order.
+
+    Checked before the rest-of-country rows join, so an error names the row of `file` itself.
+    """
+    mines = mines.rename(columns=lambda c: str(c).strip().lower())
+    missing = [c for c in NAMED_MINE_COLUMNS if c not in mines.columns]
+    if missing:
+        raise InputError(f"missing required column(s): {', '.join(missing)}", file=file, row=1, column=missing[0])
+    mines = mines.assign(country=[to_iso3(c, file=file, row=i + 2, column="country")
+                                  for i, c in enumerate(mines["country"])])
+    return validate(_named_rows(mines, bibliography, file), file=file)
+
+
+def read_named_mines(path: str | Path) -> pd.DataFrame:
+    """A named-mine file checked as the bundled `mines.csv` is: its sources from the `sources.csv` beside it, else the bundled one."""
+    from mine_db.loaders import read_table
+
+    path = Path(path)
+    beside = path.with_name("sources.csv")
+    bibliography = pd.read_csv(beside).fillna("") if beside.is_file() else read_bibliography()
+    return named_mines(read_table(path), bibliography, str(path))
+
+
 def _citations(ids: str, bibliography: pd.Series) -> str:
     return "; ".join(f"[{i}] {bibliography[i]}" for i in ids.split(";") if i)
 
 
-def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame:
+def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame, file: str) -> pd.DataFrame:
     """Named mines in canonical columns; rows of a co-product group each carry the whole mine's ore.
 
     Sharing that ore is `mine_db.allocation.allocate`'s job, after the hidden flows are derived.
     """
     cite = bibliography.set_index("id")["citation"]
-    missing = sorted({i for ids in mines["source_ids"] for i in str(ids).split(";") if i} - set(cite.index))
-    if missing:
-        raise InputError(f"source id {missing[0]!r} is not in sources.csv", file=str(SOURCES_DIR / "mines.csv"))
+    for position, ids in enumerate(mines["source_ids"]):
+        unknown = [i for i in str(ids).split(";") if i and i not in cite.index]
+        if unknown:
+            raise InputError(f"source id {unknown[0]!r} is not in sources.csv", file=file, row=position + 2,
+                             column="source_ids")
     out = pd.DataFrame(
         {
             "mine_id": mines["mine_id"],
@@ -208,10 +248,7 @@ def build_standalone(site_data: bool = True,
     """
     bibliography = read_bibliography()
     national = read_national()
-    mines = read_mines()
-    mines["country"] = [to_iso3(c, file=str(SOURCES_DIR / "mines.csv"), row=i + 2, column="country")
-                        for i, c in enumerate(mines["country"])]
-    named = _named_rows(mines, bibliography)
+    named = named_mines(read_mines(), bibliography, str(SOURCES_DIR / "mines.csv"))
     rest, table = reconcile(named, national)
     combined = pd.concat([named, rest_rows(rest, national, method_split)], ignore_index=True)
     combined = _with_deposit_types(combined).sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")

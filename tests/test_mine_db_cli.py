@@ -76,7 +76,7 @@ def test_info_defaults_to_bundled(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_validate_json() -> None:
     out = _json(["db", "validate", str(SITES), "--json"])
-    assert out == {"file": str(SITES), "valid": True, "sites": 8,
+    assert out == {"file": str(SITES), "valid": True, "kind": "sites", "sites": 8,
                    "commodities": {"bauxite": 1, "copper": 3, "graphite": 1, "iron_ore": 1, "lithium": 1, "zinc": 1}}
 
 
@@ -92,6 +92,43 @@ def test_validate_bad_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         main()
     assert exit_info.value.code == 2
     assert "Narnia" in capsys.readouterr().err
+
+
+MINES = Path(mine_db.__file__).parent / "data" / "sources" / "mines.csv"
+
+
+def test_validate_reads_the_bundled_named_mine_table_as_the_builder_does() -> None:
+    out = _json(["db", "validate", str(MINES), "--json"])
+    assert (out["kind"], out["sites"]) == ("named mines", len(pd.read_csv(MINES)))
+    assert sum(out["commodities"].values()) == out["sites"]
+
+
+@pytest.mark.parametrize(("column", "value", "message"), [
+    ("grade", 1.7, "grade"),
+    ("source_ids", "no_such_source", "no_such_source"),
+    ("country", "Narnia", "Narnia"),
+])
+def test_validate_names_the_row_of_a_bad_named_mine_file(tmp_path: Path, column: str, value: object,
+                                                         message: str) -> None:
+    """The row is the file's own (data row 6 = spreadsheet row 7), not a row of the composed table."""
+    bad = tmp_path / "mines.csv"
+    table = pd.read_csv(MINES)
+    table[column] = table[column].astype(object)
+    table.loc[5, column] = value
+    table.to_csv(bad, index=False)
+    shutil.copy(MINES.with_name("sources.csv"), tmp_path / "sources.csv")
+    result = runner.invoke(app, ["db", "validate", str(bad)])
+    assert isinstance(result.exception, InputError), result.output
+    assert (result.exception.file, result.exception.row, result.exception.column) == (str(bad), 7, column)
+    assert message in str(result.exception)
+
+
+def test_validate_names_a_missing_named_mine_column(tmp_path: Path) -> None:
+    bad = tmp_path / "mines.csv"
+    pd.read_csv(MINES).drop(columns="strip_ratio").to_csv(bad, index=False)
+    result = runner.invoke(app, ["db", "validate", str(bad)])
+    assert isinstance(result.exception, InputError)
+    assert (result.exception.row, result.exception.column) == (1, "strip_ratio")
 
 
 def test_import_fineprint(tmp_path: Path) -> None:

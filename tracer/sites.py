@@ -19,11 +19,17 @@ def site_summary(db: Path | None = None) -> dict[str, Any]:
 
 
 def check_site_file(file: Path) -> dict[str, Any]:
-    """Load a site file through the schema (raising `InputError` on the first problem); what it holds."""
-    import mine_db
+    """Check a site file, or a named-mine source table such as the bundled `mines.csv`, through the schema.
 
-    sites = mine_db.load(file)
-    return {"file": str(file), "valid": True, "sites": len(sites),
+    Raises `InputError` on the first problem; returns what the file holds.
+    """
+    import mine_db
+    from mine_db.default import is_named_mine_table, read_named_mines
+    from mine_db.loaders import read_table
+
+    named = is_named_mine_table(read_table(file).columns)
+    sites = read_named_mines(file) if named else mine_db.load(file)
+    return {"file": str(file), "valid": True, "kind": "named mines" if named else "sites", "sites": len(sites),
             "commodities": {str(k): int(v) for k, v in sites["commodity"].value_counts().sort_index().items()}}
 
 
