@@ -499,3 +499,21 @@ def test_accumulator_is_order_independent_and_never_guesses_outside_its_grid() -
     hist[0, -1] = 10  # everything above the grid
     value, outside = percentiles(hist, Grid(np.zeros(1), np.ones(1)), (50.0,))
     assert np.isnan(value[0, 0]) and outside == 1
+
+
+def test_default_site_spreads_are_the_assumptions_table_rows() -> None:
+    """A42-A46 set the spreads of values without a sample: one mine's year-to-year spread in FINEPRINT
+    2000-2020 (tools/defaults/fp_year_spread.py: strip 0.339 over 88 mines, grade 0.183 over 118) and the
+    rest-of-country assumptions; each lies inside its row's range."""
+    from hfcommon.assumptions import load_assumptions
+    from tracer.uncertainty.sources import SPREAD_ASSUMPTIONS, SourceAssumptions
+
+    table = load_assumptions()
+    spreads = SourceAssumptions()
+    assert dict(spreads.strip_sigma) == {"mine": 0.34, "rest_of_country": 0.50}
+    assert dict(spreads.grade_sigma) == {"mine": 0.18, "rest_of_country": 0.30}
+    assert spreads.recovery_half_width == 0.05
+    for (variable, resolution), assumption_id in SPREAD_ASSUMPTIONS.items():
+        row = table[assumption_id]
+        low, high = row.bounds  # type: ignore[misc]
+        assert row.scope == "mine_db" and low <= float(row.value) <= high, assumption_id

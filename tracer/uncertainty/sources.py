@@ -37,6 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from types import MappingProxyType
 
 import networkx as nx
@@ -44,18 +45,35 @@ import numpy as np
 import scipy.sparse as sp
 
 from graphs.model import Distribution
+from hfcommon.assumptions import load_assumptions
 from mine_db import balance
 from tracer.engine import CompiledNetwork
 from tracer.uncertainty.distributions import DTYPE
 
+#: Assumption ids (hfcommon/data/assumptions.csv) of the default spreads: (variable, resolution) -> id.
+SPREAD_ASSUMPTIONS: Mapping[tuple[str, str], str] = MappingProxyType({
+    ("strip", "mine"): "A42", ("grade", "mine"): "A43", ("recovery", "any"): "A44",
+    ("grade", "rest_of_country"): "A45", ("strip", "rest_of_country"): "A46",
+})
+
+
+@cache
+def _spread(variable: str, resolution: str) -> float:
+    return float(load_assumptions()[SPREAD_ASSUMPTIONS[variable, resolution]].value)
+
+
+def _by_resolution(variable: str) -> Mapping[str, float]:
+    return MappingProxyType({res: _spread(variable, res) for res in ("mine", "rest_of_country")})
+
 
 @dataclass(frozen=True)
 class SourceAssumptions:
-    """Default spreads where the data gives a value but no range (modelling assumptions).
+    """Default spreads where the data gives a value but no range (assumptions A42-A46 of the one table).
 
-    Reasons: a site-reported grade or strip ratio varies year to year and by pit
-    (sigma 0.15 and 0.25 of log); a country- or global-average value applied to a
-    "rest of country" node stands for many unlike mines (twice the spread). Recovery
+    A mine's own grade or strip ratio stands for its 2019 value but is often another
+    year's or a median of years: it spreads as one mine's values move from year to year
+    in FINEPRINT 2000-2020 (tools/defaults/fp_year_spread.py). A national or country value
+    applied to a "rest of country" node stands for many unlike mines (wider). Recovery
     is bounded above by 1, so it gets a triangular distribution of +- `recovery_half_width`
     around its value (its mode). A gap-filled value carries the spread of the mines it
     rests on (`*_fill_sigma`, mine_db.gapfill) instead of these defaults.
@@ -66,13 +84,9 @@ class SourceAssumptions:
     nominal run therefore sits near the Monte Carlo mean, not below its 5th percentile.
     """
 
-    grade_sigma: Mapping[str, float] = field(
-        default_factory=lambda: MappingProxyType({"mine": 0.15, "rest_of_country": 0.30})
-    )
-    strip_sigma: Mapping[str, float] = field(
-        default_factory=lambda: MappingProxyType({"mine": 0.25, "rest_of_country": 0.50})
-    )
-    recovery_half_width: float = 0.05
+    grade_sigma: Mapping[str, float] = field(default_factory=lambda: _by_resolution("grade"))
+    strip_sigma: Mapping[str, float] = field(default_factory=lambda: _by_resolution("strip"))
+    recovery_half_width: float = field(default_factory=lambda: _spread("recovery", "any"))
 
     def sigma(self, table: Mapping[str, float], resolution: str) -> float:
         """Spread for a node's resolution (the wider one when it is not stated)."""
