@@ -19,9 +19,9 @@ from hfcommon.errors import InputError
 from mine_db import commodities
 from mine_db.default import (
     SOURCES_DIR,
-    _named_rows,  # the allocation rule is the unit under test
     build_default,
     load_reconciliation,
+    named_mines,
     read_bibliography,
     read_mines,
     read_national,
@@ -239,7 +239,7 @@ def test_reconcile_rest_equal_exceed_and_missing_cases() -> None:
 
 
 def test_named_rows_carry_the_whole_mine_ore_until_allocation() -> None:
-    # _named_rows no longer splits ore: each row of a group is derived as if mined alone, with the whole mine's
+    # named rows no longer split ore: each row of a group is derived as if mined alone, with the whole mine's
     # 4,000 t; mine_db.allocation then counts the ore body once (tests/test_mine_db_allocation.py).
     mines = pd.DataFrame(
         {
@@ -253,13 +253,14 @@ def test_named_rows_carry_the_whole_mine_ore_until_allocation() -> None:
         }
     )
     bibliography = pd.DataFrame({"id": ["s1"], "citation": ["A report"]})
-    out = _named_rows(mines, bibliography).set_index("mine_id")
+    out = named_mines(mines, bibliography, "mines.csv").set_index("mine_id")
     assert out.loc["a-zn", "ore_t"] == out.loc["a-pb", "ore_t"] == out.loc["a-pb", "mine_ore_t"] == 4000.0
     assert out.loc["b-cu", "ore_t"] == pytest.approx(9000.0) and pd.isna(out.loc["b-cu", "coproduct_group"])
     assert "[s1] A report" in out.loc["a-pb", "source"]
     bad = bibliography.assign(id=["other"])
-    with pytest.raises(InputError, match="not in sources.csv"):
-        _named_rows(mines, bad)
+    with pytest.raises(InputError, match="not in sources.csv") as error:
+        named_mines(mines, bad, "mines.csv")
+    assert (error.value.file, error.value.row, error.value.column) == ("mines.csv", 2, "source_ids")
 
 
 def test_mass_allocation_builds_with_the_same_totals_per_ore_body(fresh: tuple[pd.DataFrame, pd.DataFrame]) -> None:
