@@ -44,7 +44,9 @@ def test_escondida_says_it_is_an_upper_bound(mines) -> None:
     assert mines.loc["chl-escondida-copper", "strip_ratio"] == pytest.approx(3.2)
     # declared so: its own value, in no fill's sample (mine_db.gapfill)
     assert mines.loc["chl-escondida-copper", "strip_ratio_basis"] == "upper_bound"
-    assert mines["strip_ratio_basis"].eq("upper_bound").sum() == 1
+    # every row so declared says why in its note (Candelaria, chilecu, is the second)
+    bounded = mines[mines["strip_ratio_basis"].eq("upper_bound")]
+    assert "chl-escondida-copper" in bounded.index and bounded["note"].str.contains("UPPER BOUND").all()
 
 
 def test_built_table_keeps_each_strip_as_the_mines_own() -> None:
