@@ -150,11 +150,13 @@ def _named_rows(mines: pd.DataFrame, bibliography: pd.DataFrame, file: str) -> p
     Sharing that ore is `mine_db.allocation.allocate`'s job, after the hidden flows are derived.
     """
     cite = bibliography.set_index("id")["citation"]
-    for position, ids in enumerate(mines["source_ids"]):
-        unknown = [i for i in str(ids).split(";") if i and i not in cite.index]
-        if unknown:
-            raise InputError(f"source id {unknown[0]!r} is not in sources.csv", file=file, row=position + 2,
-                             column="source_ids")
+    for column in ("source_ids", "strip_source"):
+        cited = mines[column] if column in mines.columns else pd.Series(dtype=object)
+        for position, ids in cited.dropna().items():
+            unknown = [i for i in str(ids).split(";") if i and i not in cite.index]
+            if unknown:
+                raise InputError(f"source id {unknown[0]!r} is not in sources.csv", file=file,
+                                 row=mines.index.get_loc(position) + 2, column=column)
     out = pd.DataFrame(
         {
             "mine_id": mines["mine_id"],

@@ -43,10 +43,10 @@ def test_strip_is_the_arithmetic_of_the_quoted_tonnes(mines, mine_id, source, mo
 def test_plan_ratio_is_entered_as_stated_and_labelled_a_plan(mines, mine_id, source, ratio, quoted) -> None:
     row = mines.loc[mine_id]
     assert row["strip_ratio"] == pytest.approx(ratio)
-    # the lead's rule: a life-of-mine plan says so, with its report, date and page
-    assert row["strip_source"].startswith("life-of-mine plan, ")
-    for part in ("Basic Engineering Summary Report", "May 2012", "p. 2", source):
-        assert part in row["strip_source"]
+    # the lead's rule: a life-of-mine plan says so, with its report, date and page; strip_source is the id
+    assert row["strip_source"] == source
+    for part in ("life-of-mine plan, ", "Basic Engineering Summary Report", "May 2012", "p. 2"):
+        assert part in row["note"]
     assert source in row["source_ids"].split(";")
     assert quoted in row["where_read"]
     assert "LIFE-OF-MINE PLAN" in row["note"]

@@ -106,6 +106,7 @@ def test_validate_reads_the_bundled_named_mine_table_as_the_builder_does() -> No
 @pytest.mark.parametrize(("column", "value", "message"), [
     ("grade", 1.7, "grade"),
     ("source_ids", "no_such_source", "no_such_source"),
+    ("strip_source", "a plan, not an id", "a plan, not an id"),
     ("country", "Narnia", "Narnia"),
 ])
 def test_validate_names_the_row_of_a_bad_named_mine_file(tmp_path: Path, column: str, value: object,
