@@ -1,6 +1,7 @@
 """Helper bauxite's round-10 reads (issue 17): two more bauxite washing yields, which bring the washed sample to the
-five mines a default needs, and a by-volume overburden read that is never pooled. Each value is pinned to the
-tonnes or percentages quoted from its document (tools/defaults/recovery_reads.csv, strip_reads.csv)."""
+five mines a default needs, and two by-volume overburden reads (Kapuas Bara Mineral, Kazakhstan's KBRU) that are
+never pooled. Each value is pinned to the tonnes or percentages quoted from its document
+(tools/defaults/recovery_reads.csv, strip_reads.csv)."""
 
 from __future__ import annotations
 
@@ -92,3 +93,16 @@ def test_kapuas_overburden_is_read_by_volume_and_never_pooled(strip_reads: Modul
     assert commodities.default("bauxite", "surface", None, "strip_ratio").assumption_id == "A38"
     reason = load_assumptions()["A38"].reason
     assert "Kapuas Bara Mineral" in reason and "round 10" in reason
+
+
+def test_kazakhstan_overburden_is_read_by_volume_and_never_pooled(strip_reads: ModuleType) -> None:
+    reads = strip_reads.read_reads().set_index("mine")
+    kbru = reads.loc["Krasnooktyabrsk bauxite mines (KBRU, Aluminium of Kazakhstan)"]
+    # January-June 2005: 11,128.8 thousand m3 of overburden works, 2,022 thousand t of ore mined
+    assert kbru["value"] == pytest.approx(11_128.8 / 2_022, abs=5e-5) == pytest.approx(5.5, abs=0.01)
+    assert (kbru["unit"], kbru["country"], kbru["source_id"]) == ("m3 waste / t ore", "KAZ", "bx_kbru_mineral2005")
+    assert "11128.8 тыс. куб.м" in kbru["quote"] and "2022 тыс.т" in kbru["quote"]
+    pooled = strip_reads.pooled(strip_reads.read_reads()).set_index(strip_reads.KEYS).loc[("bauxite", "surface", "")]
+    assert pooled["n"] == 4 and "Krasnooktyabrsk" not in pooled["mines"]
+    assert "bx_kbru_mineral2005" in set(read_bibliography()["id"])
+    assert "Krasnooktyabrsk bauxite mines" in load_assumptions()["A38"].reason
