@@ -129,7 +129,10 @@ def test_bauxite_stays_on_its_assumption_and_the_register_names_every_read(tool)
     by_volume = bauxite[bauxite["unit"] != tool.TONNAGE_UNIT].set_index("mine")["value"]
     assert tonnage["mine"].nunique() == 4 < MIN_SAMPLE
     assert by_volume.to_dict() == pytest.approx({"Paragominas": 7.6, "Felicitas (Darling Range)": 1 / 3.5,
-                                                 "Kodingamali (OMC)": 8_840 / (3e6 / 12)}, abs=0.001)
+                                                 "Kodingamali (OMC)": 8_840 / (3e6 / 12),
+                                                 "Kapuas Bara Mineral (Tayan Hilir)": 7_319_820 / 20_344_000,
+                                                 "Krasnooktyabrsk bauxite mines (KBRU, Aluminium of Kazakhstan)":
+                                                     11_128.8 / 2_022}, abs=0.001)
     row = commodities.default("bauxite", "surface", None, "strip_ratio")
     assert (row.quality, row.assumption_id, row.value, row.low, row.high) == ("assumption", "A38", 1.0, 0.1, 7.6)
     # A38's reason lists every bauxite mine read, so the register says what the fill was checked against
