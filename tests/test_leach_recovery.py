@@ -107,7 +107,7 @@ def test_each_stated_route_is_what_the_rows_own_text_says() -> None:
     iron_routes = ["direct_shipping", "concentrator", "dry_and_wet"]  # test_direct_shipping, test_iron_routes
     stated = mines["process"].notna() & ~mines["process"].isin(iron_routes)
     assert set(mines.loc[stated, "commodity"]) == {"copper"}
-    assert mines.loc[stated, "process"].value_counts().to_dict() == {"flotation": 23, "leach": 9, "mixed": 4}
+    assert mines.loc[stated, "process"].value_counts().to_dict() == {"flotation": 23, "leach": 11, "mixed": 4}
     leach = mines["process"] == "leach"
     assert text[leach].str.contains("cathode").all() and not text[leach].str.contains("concentrate").any()
     mixed = mines["process"] == "mixed"
@@ -129,6 +129,6 @@ def test_gabriela_mistral_takes_the_leach_recovery(standalone: pd.DataFrame) -> 
     assert row["ore_t"] == pytest.approx(107247 / (0.0035 * 0.651)) and round(row["ore_t"] / 1e6, 2) == 47.07
     leach = standalone[standalone["process"] == "leach"]
     filled = leach[leach["recovery_fill"] != "mine"]
-    assert len(filled) == 6 and (filled["recovery"] == 0.651).all()
+    assert len(filled) == 8 and (filled["recovery"] == 0.651).all()  # 6 + the two Mexican SX-EW rows (mexmon)
     assert leach.loc[leach["recovery_fill"] == "mine", "recovery"].to_dict() == {
         "chl-zaldivar-copper": 0.636, "chl-antucoya-copper": 0.746, "esp-las-cruces-copper": 0.93}
