@@ -19,7 +19,7 @@ from test_maps_synthetic import synthetic_flows, synthetic_mines
 from test_scenarios_network import tiny_network
 
 SITES_CSV = Path(__file__).parent / "fixtures" / "mine_db" / "sites.csv"
-RECOVERY_READS = Path(__file__).resolve().parents[1] / "tools" / "defaults" / "recovery_reads.py"
+DEFAULTS_TOOLS = Path(__file__).resolve().parents[1] / "tools" / "defaults"
 TINY_FLEET = {"ICEV": 90.0, "BEV": 8.0, "BEV-LFP": 2.0}
 
 
@@ -57,6 +57,22 @@ def mines() -> pd.DataFrame:
     return synthetic_mines()
 
 
+@pytest.fixture(scope="module")
+def named_mines() -> pd.DataFrame:
+    """The bundled named-mine source table (mines.csv) as written, by mine_id."""
+    from mine_db.default import read_mines
+
+    return read_mines().set_index("mine_id")
+
+
+@pytest.fixture(scope="module")
+def built_mines() -> pd.DataFrame:
+    """The default table built afresh from the source tables (what the shipped parquet must equal), by mine_id."""
+    from mine_db.default import build_default
+
+    return build_default()[0].set_index("mine_id")
+
+
 @pytest.fixture()
 def tiny_defaults(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Make the tiny network (or the module's TINY_NETWORK) and a 100-car fleet the defaults.
@@ -72,13 +88,25 @@ def tiny_defaults(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureReques
 
 @pytest.fixture(scope="session")
 def recovery_reads() -> ModuleType:
-    """tools/defaults/recovery_reads.py, a script outside the package (it imports its sibling `reads`)."""
-    spec = importlib.util.spec_from_file_location("recovery_reads", RECOVERY_READS)
+    """tools/defaults/recovery_reads.py, a script outside the package."""
+    return _defaults_script("recovery_reads")
+
+
+@pytest.fixture(scope="session")
+def strip_reads() -> ModuleType:
+    """tools/defaults/strip_reads.py, a script outside the package."""
+    return _defaults_script("strip_reads")
+
+
+def _defaults_script(name: str) -> ModuleType:
+    """A script of tools/defaults loaded as a module (it imports its sibling `reads`, hence the path)."""
+    path = DEFAULTS_TOOLS / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.path.insert(0, str(RECOVERY_READS.parent))
+    sys.path.insert(0, str(DEFAULTS_TOOLS))
     try:
         spec.loader.exec_module(module)
     finally:
-        sys.path.remove(str(RECOVERY_READS.parent))
+        sys.path.remove(str(DEFAULTS_TOOLS))
     return module

@@ -5,8 +5,6 @@ never pooled. Each value is pinned to the tonnes or percentages quoted from its 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -19,21 +17,8 @@ from mine_db import commodities
 from mine_db.default import read_bibliography
 
 ROOT = Path(__file__).resolve().parents[1]
-STRIP_READS = ROOT / "tools" / "defaults" / "strip_reads.py"
 COEFFICIENTS = ROOT / "mine_db" / "data" / "default_coefficients.csv"
 NEW_SOURCES = ("bx_kapuas_retii2022", "bx_tayan_cf_jcy2019", "bx_jus_binatambang")
-
-
-@pytest.fixture(scope="module")
-def strip_reads() -> ModuleType:
-    sys.path.insert(0, str(STRIP_READS.parent))  # the script imports its sibling tools/defaults/reads.py
-    try:
-        spec = importlib.util.spec_from_file_location("strip_reads", STRIP_READS)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(STRIP_READS.parent))
-    return module
 
 
 def _washed(recovery_reads: ModuleType):

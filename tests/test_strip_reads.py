@@ -3,10 +3,6 @@ replaced by a commodity's own row only when at least five mines of its kind were
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -15,24 +11,9 @@ from mine_db import commodities
 from mine_db.default import read_bibliography
 from mine_db.gapfill import MIN_SAMPLE
 
-ROOT = Path(__file__).resolve().parents[1]
-SCRIPT = ROOT / "tools" / "defaults" / "strip_reads.py"
 
-
-@pytest.fixture(scope="module")
-def tool():
-    sys.path.insert(0, str(SCRIPT.parent))  # the script imports its sibling tools/defaults/reads.py
-    try:
-        spec = importlib.util.spec_from_file_location("strip_reads", SCRIPT)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(SCRIPT.parent))
-    return module
-
-
-def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
-    reads = tool.read_reads()
+def test_every_read_cites_a_bundled_source_and_quotes_it(strip_reads) -> None:
+    reads = strip_reads.read_reads()
     assert set(reads["source_id"]) <= set(read_bibliography()["id"])
     # sd_ (first strip campaign), ls_ (lithium campaign), fp_ (a FINEPRINT document already in the bibliography),
     # ug_ (underground campaign), tm_ (thin-fill campaign: lead, zinc, graphite, manganese, cobalt, lithium),
@@ -43,11 +24,11 @@ def test_every_read_cites_a_bundled_source_and_quotes_it(tool) -> None:
     assert set(reads["commodity"]) <= set(commodities.CODES) | {"all"}
     assert set(reads.loc[reads["commodity"] == "all", "method"]) == {"underground"}
     # a volume ratio (or volume per tonne) is kept as read and never pooled (no density from the same document)
-    assert set(reads["unit"]) == {tool.TONNAGE_UNIT, "m3 waste / m3 ore", "m3 waste / t ore"}
+    assert set(reads["unit"]) == {strip_reads.TONNAGE_UNIT, "m3 waste / m3 ore", "m3 waste / t ore"}
 
 
-def test_the_derivation_reproduces_each_kind(tool) -> None:
-    table = tool.pooled(tool.read_reads()).set_index(tool.KEYS)
+def test_the_derivation_reproduces_each_kind(strip_reads) -> None:
+    table = strip_reads.pooled(strip_reads.read_reads()).set_index(strip_reads.KEYS)
     laterite = table.loc[("nickel", "surface", "laterite")]
     assert laterite["n"] == 6 and laterite["median"] == pytest.approx(1.0)  # 0.46 0.8 1.0 1.0 1.5 6.9
     sulphide = table.loc[("nickel", "surface", "sulphide")]
@@ -59,8 +40,8 @@ def test_the_derivation_reproduces_each_kind(tool) -> None:
     assert table.loc[("bauxite", "surface", ""), "n"] == 3 + 1
 
 
-def test_lithium_pits_rest_on_six_mines(tool) -> None:
-    lithium = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("lithium", "surface", "")]
+def test_lithium_pits_rest_on_six_mines(strip_reads) -> None:
+    lithium = strip_reads.pooled(strip_reads.read_reads()).set_index(strip_reads.KEYS).loc[("lithium", "surface", "")]
     # per-mine medians: Arcadia 2.98, Mt Cattlin 3.006 (2018 2.441, 2019 3.571), James Bay 3.65 (3.7, 3.6),
     # Pilgangoora 4.022, Mt Holland 4.11, Rose 7.3
     assert lithium["n"] == 6 and lithium["median"] == pytest.approx((3.65 + 4.022) / 2)
@@ -70,8 +51,8 @@ def test_lithium_pits_rest_on_six_mines(tool) -> None:
     assert (row.value, row.low, row.high) == pytest.approx((lithium["median"], lithium["p10"], lithium["p90"]), abs=0.001)
 
 
-def test_each_own_row_is_the_derivation(tool) -> None:
-    table = tool.pooled(tool.read_reads()).set_index(tool.KEYS)
+def test_each_own_row_is_the_derivation(strip_reads) -> None:
+    table = strip_reads.pooled(strip_reads.read_reads()).set_index(strip_reads.KEYS)
     for deposit in ("laterite", "sulphide", None):
         row = commodities.default("nickel", "surface", deposit, "strip_ratio")
         got = table.loc[("nickel", "surface", deposit or "")]
@@ -80,8 +61,8 @@ def test_each_own_row_is_the_derivation(tool) -> None:
         assert (row.low, row.high) == (pytest.approx(got["p10"], abs=0.005), pytest.approx(got["p90"], abs=0.005))
 
 
-def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
-    table = tool.pooled(tool.read_reads())
+def test_a_fill_gives_way_only_to_five_mines_of_its_kind(strip_reads) -> None:
+    table = strip_reads.pooled(strip_reads.read_reads())
     own = {(r.commodity, r.method, r.deposit_type or "") for r in commodities.coefficients()
            if r.variable == "strip_ratio" and r.quality != "assumption"}
     for row in table.itertuples():
@@ -92,8 +73,8 @@ def test_a_fill_gives_way_only_to_five_mines_of_its_kind(tool) -> None:
     assert "rare earths n = 1" in notes["all"] and "n = 4 (median 0.78) is below the five" in notes["bauxite"]
 
 
-def test_zinc_and_lead_pits_rest_on_five_zinc_bearing_pits(tool) -> None:
-    zinc = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("zinc", "surface", "")]
+def test_zinc_and_lead_pits_rest_on_five_zinc_bearing_pits(strip_reads) -> None:
+    zinc = strip_reads.pooled(strip_reads.read_reads()).set_index(strip_reads.KEYS).loc[("zinc", "surface", "")]
     # per-mine medians: Red Dog 2.055 (2013-2018), Peñasquito 2.804 (2010-2016), San Cristóbal 2.846 (1.885, 3.808),
     # Antamina 3.511 (2013-2018), Pirquitas 9.067 (2011-2019)
     assert zinc["n"] == 5 and zinc["enough"]
@@ -105,8 +86,8 @@ def test_zinc_and_lead_pits_rest_on_five_zinc_bearing_pits(tool) -> None:
         assert (row.value, row.low, row.high) == pytest.approx((zinc["median"], zinc["p10"], zinc["p90"]), abs=0.001)
 
 
-def test_the_underground_default_rests_on_six_mines(tool) -> None:
-    underground = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("all", "underground", "")]
+def test_the_underground_default_rests_on_six_mines(strip_reads) -> None:
+    underground = strip_reads.pooled(strip_reads.read_reads()).set_index(strip_reads.KEYS).loc[("all", "underground", "")]
     # per-mine medians: South Deep 0.100 (4 periods), Mina Florida 0.108, Pend Oreille 0.2705 (2015-2018),
     # St Ives 0.276, Mina 21 de Mayo 0.353, El Peñón 0.832
     assert underground["n"] == 6 and underground["enough"]
@@ -122,11 +103,11 @@ def test_the_underground_default_rests_on_six_mines(tool) -> None:
     assert "Replaces the weak 0.2" in row.note
 
 
-def test_bauxite_stays_on_its_assumption_and_the_register_names_every_read(tool) -> None:
-    reads = tool.read_reads()
+def test_bauxite_stays_on_its_assumption_and_the_register_names_every_read(strip_reads) -> None:
+    reads = strip_reads.read_reads()
     bauxite = reads[reads["commodity"] == "bauxite"]
-    tonnage = bauxite[bauxite["unit"] == tool.TONNAGE_UNIT]
-    by_volume = bauxite[bauxite["unit"] != tool.TONNAGE_UNIT].set_index("mine")["value"]
+    tonnage = bauxite[bauxite["unit"] == strip_reads.TONNAGE_UNIT]
+    by_volume = bauxite[bauxite["unit"] != strip_reads.TONNAGE_UNIT].set_index("mine")["value"]
     assert tonnage["mine"].nunique() == 4 < MIN_SAMPLE
     assert by_volume.to_dict() == pytest.approx({"Paragominas": 7.6, "Felicitas (Darling Range)": 1 / 3.5,
                                                  "Kodingamali (OMC)": 8_840 / (3e6 / 12),
@@ -141,8 +122,8 @@ def test_bauxite_stays_on_its_assumption_and_the_register_names_every_read(tool)
         assert mine.split(" (")[0] in reason, mine
 
 
-def test_the_four_bauxite_tonnage_ratios_and_their_median(tool) -> None:
-    bauxite = tool.pooled(tool.read_reads()).set_index(tool.KEYS).loc[("bauxite", "surface", "")]
+def test_the_four_bauxite_tonnage_ratios_and_their_median(strip_reads) -> None:
+    bauxite = strip_reads.pooled(strip_reads.read_reads()).set_index(strip_reads.KEYS).loc[("bauxite", "surface", "")]
     # Minim Martap 0.4 (stated); Pilidhar (8,800 + 222,080) / 300,755; Baphlimali 153.42 / 194.5;
     # Sijimali (0.18 + 7.40) / 9.00, its 1.42 Mt a year of subgrade left out
     pilidhar, baphlimali, sijimali = 230_880 / 300_755, 153.42 / 194.5, 7.58 / 9.00

@@ -1,0 +1,118 @@
+"""Mines' own strip ratios read in documents (issue 17): one table of every read, each pinned to the figures its
+source prints, its quote in where_read, a bound or a plan saying so, and the built table keeping it as the mine's
+own value. A new read is a new row of READS or STATED (campaigns bigpits2, chilecu, andesq, pgm, mexmon)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from mine_db.default import read_bibliography
+
+#: (mine_id, source id, material moved, ore, the figures as the document prints them, strip_ratio_basis).
+#: Moved and ore share a unit within a row, so strip = (moved - ore) / ore needs no conversion. By hand:
+#: Escondida (368.3 - 87.7) / 87.7 = 3.200; Gibraltar (130,000 - 35,000) / 35,000 = 2.714; Centinela
+#: (570,000 - 150,000) / 150,000 = 2.8; Candelaria (230,000 - 75,000) / 75,000 = 2.067; Cerro Verde
+#: (180,000 - 58,000) / 58,000 = 2.103; Mogalakwena (50 - 4.62) / 4.62 = 9.823; Riotinto 17.9 / 10.4 = 1.721.
+READS = [
+    ("chl-escondida-copper", "bp2_mtech_escondida", 368.3, 87.7,
+     ("368.3Mt of ore and waste", "87.7Mt of sulphide ore"), "upper_bound"),
+    ("can-gibraltar-copper", "bp2_cmj_gibraltar_2005", 130_000, 35_000,
+     ("130,000 tons of ore and waste per day", "35,000 tons of daily mill throughput"), ""),
+    ("chl-centinela-copper", "cl_ubc_centinela_2016", 420_000 + 150_000, 100_000 + 20_000 + 30_000,
+     ("Esperanza moves 420,000 tpd to send 100,000 tpd to the mill and 20,000 tpd to a stockpile",
+      "move 150,000 tpd to send 30,000 tpd to a leach pad"), ""),
+    ("chl-candelaria-copper", "cl_miningdigital_candelaria", 230_000, 75_000,
+     ("Approximately 230,000 tons are extracted daily", "about 75,000 tons are minerals that are sent to the"),
+     "upper_bound"),
+    ("per-cerro-verde-copper", "aq_smcv_eia_2004", 180_000, 38_000 + 20_000,
+     ("180 000 toneladas métricas diarias (TMD) de movimiento total", "38 000 TMD de mineral de alta ley",
+      "20 000 TMD de mineral de baja ley"), ""),
+    ("zaf-mogalakwena-pgm", "pg_pprust_analyst_visit_2006", 50.0, 0.385 * 12,
+     ("Mining rate remains 50million tonnes per annum", "continued operation at 385ktpm"), "upper_bound"),
+    ("esp-riotinto-copper", "mm_atalaya_q4_2020", 17.9 + 10.4, 10.4,
+     ("Ore mined (M tonnes) 10.4", "Waste mined (M tonnes) 17.9"), ""),
+]
+EXPECTED = {"chl-escondida-copper": 3.2, "can-gibraltar-copper": 2.714, "chl-centinela-copper": 2.8,
+            "chl-candelaria-copper": 2.067, "per-cerro-verde-copper": 2.103, "zaf-mogalakwena-pgm": 9.823,
+            "esp-riotinto-copper": 1.721}
+
+#: (mine_id, source id, stated ratio, quote): a ratio the document states, entered as printed.
+STATED = [("pan-cobre-panama-copper", "aq_mpsa_basic_eng_2012", 0.58, "'Strip ratio 0.58'")]
+
+
+def _basis(row: pd.Series) -> str:
+    return row["strip_ratio_basis"] if isinstance(row["strip_ratio_basis"], str) else ""
+
+
+@pytest.mark.parametrize(("mine_id", "source", "moved", "ore", "quoted", "basis"), READS)
+def test_strip_is_the_arithmetic_of_the_quoted_tonnes(named_mines, mine_id, source, moved, ore, quoted, basis) -> None:
+    row = named_mines.loc[mine_id]
+    assert row["strip_ratio"] == pytest.approx(round((moved - ore) / ore, 3)) == pytest.approx(EXPECTED[mine_id])
+    assert row["strip_source"] == source
+    assert source in row["source_ids"].split(";")
+    for figure in quoted:
+        assert figure in row["where_read"]
+    assert _basis(row) == basis
+
+
+@pytest.mark.parametrize(("mine_id", "source", "ratio", "quoted"), STATED)
+def test_a_stated_ratio_is_entered_as_printed(named_mines, mine_id, source, ratio, quoted) -> None:
+    row = named_mines.loc[mine_id]
+    assert (row["strip_ratio"], row["strip_source"], _basis(row)) == (pytest.approx(ratio), source, "")
+    assert source in row["source_ids"].split(";")
+    assert quoted in row["where_read"]
+
+
+def test_every_source_is_in_the_bibliography_with_its_address() -> None:
+    bibliography = read_bibliography().set_index("id")
+    for source in [r[1] for r in READS + STATED]:
+        assert bibliography.loc[source, "url"].startswith("http")
+
+
+def test_a_bound_or_a_plan_says_so(named_mines) -> None:
+    """Every upper bound says why in its note; a plan names its document, date and page."""
+    bounded = named_mines[named_mines["strip_ratio_basis"].eq("upper_bound")]
+    assert {r[0] for r in READS if r[5] == "upper_bound"} <= set(bounded.index)
+    assert bounded["note"].str.contains("UPPER BOUND").all()
+    assert "stockpiles ore" in named_mines.loc["chl-candelaria-copper", "note"]
+    assert "PLAN" in named_mines.loc["zaf-mogalakwena-pgm", "note"]
+    assert "life-of-mine plan" in named_mines.loc["zaf-mogalakwena-pgm", "where_read"]
+    citation = read_bibliography().set_index("id").loc["pg_pprust_analyst_visit_2006", "citation"]
+    assert citation.startswith("life-of-mine plan, ") and "November 2006" in citation
+    note = named_mines.loc["pan-cobre-panama-copper", "note"]
+    for part in ("LIFE-OF-MINE PLAN", "life-of-mine plan, ", "Basic Engineering Summary Report", "May 2012", "p. 2"):
+        assert part in note
+
+
+def test_built_table_keeps_each_strip_as_the_mines_own(named_mines, built_mines) -> None:
+    expected = {r[0]: (r[2] - r[3]) / r[3] for r in READS} | {r[0]: r[2] for r in STATED}
+    for mine_id, strip in expected.items():
+        assert built_mines.loc[mine_id, "strip_ratio_fill"] == "mine", mine_id
+        assert built_mines.loc[mine_id, "strip_ratio"] == pytest.approx(strip, abs=5e-4), mine_id
+        assert _basis(built_mines.loc[mine_id]) == _basis(named_mines.loc[mine_id])
+
+
+def test_mogalakwenas_bound_sets_its_own_waste_and_no_underground_row(built_mines) -> None:
+    row = built_mines.loc["zaf-mogalakwena-pgm"]
+    assert row["waste_rock_t"] + row["overburden_t"] == pytest.approx(row["ore_t"] * 9.823, rel=1e-6)
+    # South Africa's underground PGM rows stay on the underground method default (no pit ratio leaks in)
+    underground = built_mines[(built_mines["country"] == "ZAF") & (built_mines["commodity"] == "pgm")
+                        & (built_mines["mine_type"] == "underground") & (built_mines["strip_ratio_fill"] != "mine")]
+    assert len(underground) >= 5
+    assert set(underground["strip_ratio"].round(4)) == {0.2733}
+
+
+def test_every_large_pgm_site_on_a_fill_names_its_document() -> None:
+    """Issue 17: the coverage table names, for each large site still on a fill, the document that would hold it."""
+    from mine_db import load_default
+    from tracer import api
+    from tracer.coverage import coverage
+
+    report = coverage(api.run().flows, load_default(), top=60)
+    pgm = [s for s in report["largest_sites"] if s["commodity"] == "pgm"]
+    assert {"zaf-mogalakwena-pgm", "zaf-rest-pgm", "rus-norilsk-taimyr-peninsula-operations-pgm",
+            "rus-rest-pgm"} <= {s["mine_id"] for s in pgm}
+    for site in pgm:
+        on_fill = any(site[f"{v}_fill"] not in ("mine", "definition") for v in ("grade", "recovery", "strip_ratio"))
+        assert (site["document_that_would_hold_it"] is not None) == on_fill, site["mine_id"]
