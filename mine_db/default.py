@@ -131,7 +131,10 @@ def named_mines(mines: pd.DataFrame, bibliography: pd.DataFrame, file: str) -> p
 
 
 def read_named_mines(path: str | Path) -> pd.DataFrame:
-    """A named-mine file checked as the bundled `mines.csv` is: its sources from the `sources.csv` beside it, else the bundled one."""
+    """A named-mine file checked as the bundled `mines.csv` is.
+
+    Its source ids resolve in the `sources.csv` beside it, else in the bundled bibliography.
+    """
     from mine_db.loaders import read_table
 
     path = Path(path)
