@@ -59,7 +59,7 @@ def test_strip_is_the_arithmetic_of_the_quoted_tonnes(named_mines, mine_id, sour
 @pytest.mark.parametrize(("mine_id", "source", "ratio", "quoted"), STATED)
 def test_a_stated_ratio_is_entered_as_printed(named_mines, mine_id, source, ratio, quoted) -> None:
     row = named_mines.loc[mine_id]
-    assert (row["strip_ratio"], row["strip_source"], _basis(row)) == (pytest.approx(ratio), source, "")
+    assert (row["strip_ratio"], row["strip_source"], _basis(row)) == (pytest.approx(ratio), source, "plan")
     assert source in row["source_ids"].split(";")
     assert quoted in row["where_read"]
 
@@ -80,6 +80,11 @@ def test_a_bound_or_a_plan_says_so(named_mines) -> None:
     assert "life-of-mine plan" in named_mines.loc["zaf-mogalakwena-pgm", "where_read"]
     citation = read_bibliography().set_index("id").loc["pg_pprust_analyst_visit_2006", "citation"]
     assert citation.startswith("life-of-mine plan, ") and "November 2006" in citation
+    # a plan is declared so (it joins the fills' samples, unlike a bound)
+    plans = named_mines.index[named_mines["strip_ratio_basis"].eq("plan")]
+    assert {"pan-cobre-panama-copper", "chl-ministro-hales-copper", "chl-gabriela-mistral-copper",
+            "chl-lomas-bayas-copper"} == set(plans)
+    assert named_mines.loc[plans, "note"].str.contains("PLAN").all()
     note = named_mines.loc["pan-cobre-panama-copper", "note"]
     for part in ("LIFE-OF-MINE PLAN", "life-of-mine plan, ", "Basic Engineering Summary Report", "May 2012", "p. 2"):
         assert part in note

@@ -15,7 +15,7 @@ import pandas as pd
 
 from hfcommon.vocabulary import HIDDEN_STRESSORS
 from mine_db.gapfill import FILLED, MIN_SAMPLE
-from mine_db.schema import FILL_ORDER
+from mine_db.schema import FILL_ORDER, PLAN, UPPER_BOUND
 
 #: Documents that would hold the figures of large sites still on fills (from the data campaigns' notes).
 SITE_DOCUMENTS = resources.files("mine_db") / "data" / "sources" / "site_documents.csv"
@@ -32,7 +32,7 @@ def site_hidden(flows: pd.DataFrame, mines: pd.DataFrame) -> pd.DataFrame:
     hidden = flows[flows["stressor"].isin(HIDDEN_STRESSORS) & flows["mine"].notna()]
     by_mine = hidden.groupby("mine", observed=True)["value"].sum()
     columns = ["mine_id", "name", "country", "commodity", "resolution", "ore_basis", "waste_basis",
-               *(f"{v}_fill" for v in FILLED), *(f"{v}_fill_n" for v in FILLED)]
+               "strip_ratio_basis", *(f"{v}_fill" for v in FILLED), *(f"{v}_fill_n" for v in FILLED)]
     sites = mines[columns].set_index("mine_id")
     sites = sites.join(by_mine.rename("hidden_t"), how="inner")
     sites = sites[sites["hidden_t"] > 0].sort_values("hidden_t", ascending=False)
@@ -57,7 +57,8 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
 
     `hidden_t` counts the flows at mine sites; `hidden_outside_sites_t` the rest (coal mined for
     power, which no site row describes); `thin_fill_share` the share on fills of fewer than
-    `MIN_SAMPLE` mines or of no counted sample.
+    `MIN_SAMPLE` mines or of no counted sample; `own_strip_ratio_by_basis` splits the share on the
+    mine's own strip ratio into what was reported, read from a mine plan, or read only as an upper bound.
     """
     sites = site_hidden(flows, mines)
     total = float(sites["hidden_t"].sum())
@@ -66,6 +67,8 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
         for var in FILLED
     }
     own_ore = sites["ore_basis"].isin(["reported", "allocated"])
+    own_strip = sites["strip_ratio_fill"] == "mine"
+    basis = sites["strip_ratio_basis"].where(sites["strip_ratio_basis"].isin([PLAN, UPPER_BOUND]), "reported")
     documents = _site_documents()
     largest = []
     for _, site in sites.head(top).iterrows():
@@ -86,5 +89,7 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
         "share_by_fill": shares,
         "thin_fill_share": {var: float(sites.loc[thin_fill(sites, var), "hidden_t"].sum() / total) for var in FILLED},
         "ore_reported_share": float(sites.loc[own_ore, "hidden_t"].sum() / total),
+        "own_strip_ratio_by_basis": {b: float(sites.loc[own_strip & (basis == b), "hidden_t"].sum() / total)
+                                     for b in ("reported", PLAN, UPPER_BOUND)},
         "largest_sites": largest,
     }
