@@ -130,17 +130,10 @@ def named_mines(mines: pd.DataFrame, bibliography: pd.DataFrame, file: str) -> p
     return validate(_named_rows(mines, bibliography, file), file=file)
 
 
-def read_named_mines(path: str | Path) -> pd.DataFrame:
-    """A named-mine file checked as the bundled `mines.csv` is.
-
-    Its source ids resolve in the `sources.csv` beside it, else in the bundled bibliography.
-    """
-    from mine_db.loaders import read_table
-
-    path = Path(path)
-    beside = path.with_name("sources.csv")
-    bibliography = pd.read_csv(beside).fillna("") if beside.is_file() else read_bibliography()
-    return named_mines(read_table(path), bibliography, str(path))
+def bibliography_beside(path: str | Path) -> pd.DataFrame:
+    """The `sources.csv` beside a named-mine file, where its source ids resolve; else the bundled one."""
+    beside = Path(path).with_name("sources.csv")
+    return pd.read_csv(beside).fillna("") if beside.is_file() else read_bibliography()
 
 
 def _citations(ids: str, bibliography: pd.Series) -> str:

@@ -136,8 +136,11 @@ def _coordinates_from_geometry(table: pd.DataFrame) -> pd.DataFrame:
 
 def read_sites(path: str | os.PathLike[str]) -> pd.DataFrame:
     """Read a site file, validate it, fill gaps and derive hidden flows."""
-    name = str(path)
-    raw = read_table(path)
+    return sites_from_table(read_table(path), str(path))
+
+
+def sites_from_table(raw: pd.DataFrame, name: str) -> pd.DataFrame:
+    """A site table as read from the file `name`: validated, gap-filled, its hidden flows derived."""
     if raw.empty:
         raise InputError("no sites: the file has a header but no data rows", file=name, row=2)
     table = validate(raw, file=name)

@@ -23,12 +23,12 @@ def check_site_file(file: Path) -> dict[str, Any]:
 
     Raises `InputError` on the first problem; returns what the file holds.
     """
-    import mine_db
-    from mine_db.default import is_named_mine_table, read_named_mines
-    from mine_db.loaders import read_table
+    from mine_db.default import bibliography_beside, is_named_mine_table, named_mines
+    from mine_db.loaders import read_table, sites_from_table
 
-    named = is_named_mine_table(read_table(file).columns)
-    sites = read_named_mines(file) if named else mine_db.load(file)
+    raw = read_table(file)
+    named = is_named_mine_table(raw.columns)
+    sites = named_mines(raw, bibliography_beside(file), str(file)) if named else sites_from_table(raw, str(file))
     return {"file": str(file), "valid": True, "kind": "named mines" if named else "sites", "sites": len(sites),
             "commodities": {str(k): int(v) for k, v in sites["commodity"].value_counts().sort_index().items()}}
 
