@@ -13,8 +13,11 @@ from mine_db.default import read_bibliography
 #: Moved and ore share a unit within a row, so strip = (moved - ore) / ore needs no conversion. By hand:
 #: Escondida (368.3 - 87.7) / 87.7 = 3.200; Gibraltar (130,000 - 35,000) / 35,000 = 2.714; Centinela
 #: (570,000 - 150,000) / 150,000 = 2.8; Candelaria (230,000 - 75,000) / 75,000 = 2.067; Cerro Verde
-#: (180,000 - 58,000) / 58,000 = 2.103; Mogalakwena (50 - 4.62) / 4.62 = 9.823; Riotinto 17.9 / 10.4 = 1.721.
+#: (180,000 - 58,000) / 58,000 = 2.103; Mogalakwena (50 - 4.62) / 4.62 = 9.823; Riotinto 17.9 / 10.4 = 1.721;
+#: Pilgangoora's Stage 1 plan (8 - 2) / 2 = 3.0.
 READS = [
+    ("aus-pilgangoora-lithium", "fo_pls_maca_contract_2017", 8.0, 2.0,
+     ("approximately 8Mt/y for the production of 2Mt/y of ore",), "plan"),
     ("chl-escondida-copper", "bp2_mtech_escondida", 368.3, 87.7,
      ("368.3Mt of ore and waste", "87.7Mt of sulphide ore"), "upper_bound"),
     ("can-gibraltar-copper", "bp2_cmj_gibraltar_2005", 130_000, 35_000,
@@ -33,7 +36,8 @@ READS = [
     ("esp-riotinto-copper", "mm_atalaya_q4_2020", 17.9 + 10.4, 10.4,
      ("Ore mined (M tonnes) 10.4", "Waste mined (M tonnes) 17.9"), ""),
 ]
-EXPECTED = {"chl-escondida-copper": 3.2, "can-gibraltar-copper": 2.714, "chl-centinela-copper": 2.8,
+EXPECTED = {"aus-pilgangoora-lithium": 3.0,
+            "chl-escondida-copper": 3.2, "can-gibraltar-copper": 2.714, "chl-centinela-copper": 2.8,
             "chl-candelaria-copper": 2.067, "per-cerro-verde-copper": 2.103, "zaf-mogalakwena-pgm": 9.823,
             "esp-riotinto-copper": 1.721}
 
@@ -78,12 +82,15 @@ def test_a_bound_or_a_plan_says_so(named_mines) -> None:
     assert "stockpiles ore" in named_mines.loc["chl-candelaria-copper", "note"]
     assert "PLAN" in named_mines.loc["zaf-mogalakwena-pgm", "note"]
     assert "life-of-mine plan" in named_mines.loc["zaf-mogalakwena-pgm", "where_read"]
+    for mine_id in [r[0] for r in READS if r[5] == "plan"]:
+        assert "PLAN" in named_mines.loc[mine_id, "note"]
+        assert "life-of-mine plan" in named_mines.loc[mine_id, "where_read"]
     citation = read_bibliography().set_index("id").loc["pg_pprust_analyst_visit_2006", "citation"]
     assert citation.startswith("life-of-mine plan, ") and "November 2006" in citation
     # a plan is declared so (it joins the fills' samples, unlike a bound)
     plans = named_mines.index[named_mines["strip_ratio_basis"].eq("plan")]
     assert {"pan-cobre-panama-copper", "chl-ministro-hales-copper", "chl-gabriela-mistral-copper",
-            "chl-lomas-bayas-copper"} == set(plans)
+            "chl-lomas-bayas-copper"} | {r[0] for r in READS if r[5] == "plan"} == set(plans)
     assert named_mines.loc[plans, "note"].str.contains("PLAN").all()
     note = named_mines.loc["pan-cobre-panama-copper", "note"]
     for part in ("LIFE-OF-MINE PLAN", "life-of-mine plan, ", "Basic Engineering Summary Report", "May 2012", "p. 2"):
