@@ -42,7 +42,9 @@ EXPECTED = {"chl-escondida-copper": 3.2, "can-gibraltar-copper": 2.714, "chl-cen
             "esp-riotinto-copper": 1.721}
 
 #: (mine_id, source id, stated ratio, quote): a ratio the document states, entered as printed.
-STATED = [("pan-cobre-panama-copper", "aq_mpsa_basic_eng_2012", 0.58, "'Strip ratio 0.58'")]
+STATED = [("cod-tenke-fungurume-cobalt", "ci_im_tfm_fs_2007", 3.1, "The overall strip ratio is 3.1:1."),
+          ("cod-tenke-fungurume-copper", "ci_im_tfm_fs_2007", 3.1, "The overall strip ratio is 3.1:1."),
+          ("pan-cobre-panama-copper", "aq_mpsa_basic_eng_2012", 0.58, "'Strip ratio 0.58'")]
 
 
 def _basis(row: pd.Series) -> str:
@@ -86,8 +88,8 @@ def test_a_bound_or_a_plan_says_so(named_mines) -> None:
     assert citation.startswith("life-of-mine plan, ") and "November 2006" in citation
     # a plan is declared so (it joins the fills' samples, unlike a bound)
     plans = named_mines.index[named_mines["strip_ratio_basis"].eq("plan")]
-    assert {"pan-cobre-panama-copper", "chl-ministro-hales-copper", "chl-gabriela-mistral-copper",
-            "chl-lomas-bayas-copper"} == set(plans)
+    assert {r[0] for r in STATED} | {"chl-ministro-hales-copper", "chl-gabriela-mistral-copper",
+                                     "chl-lomas-bayas-copper"} == set(plans)
     assert named_mines.loc[plans, "note"].str.contains("PLAN").all()
     note = named_mines.loc["pan-cobre-panama-copper", "note"]
     for part in ("LIFE-OF-MINE PLAN", "life-of-mine plan, ", "Basic Engineering Summary Report", "May 2012", "p. 2"):
