@@ -233,13 +233,12 @@ def _with_rest_routes(table: pd.DataFrame, bibliography: pd.DataFrame) -> pd.Dat
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise InputError(f"{column} {routes[column].iloc[row]!r} {message}", file=path, row=row + 2, column=column)
-    routes = routes.set_index("mine_id")
-    read = table["mine_id"].isin(routes.index)
+    read = table["mine_id"].isin(routes["mine_id"])
+    route = routes.set_index("mine_id").reindex(table.loc[read, "mine_id"]).set_axis(table.index[read])
     out = table.copy()
-    out.loc[read, "process"] = table.loc[read, "mine_id"].map(routes["process"])
-    out.loc[read, "source_ids"] = table.loc[read, "source_ids"] + ";" + table.loc[read, "mine_id"].map(routes["source_ids"])
-    out.loc[read, "source"] = (table.loc[read, "source"] + " Process " + out.loc[read, "process"] + ": "
-                               + table.loc[read, "mine_id"].map(routes["note"]))
+    out.loc[read, "process"] = route["process"]
+    out.loc[read, "source_ids"] = table.loc[read, "source_ids"] + ";" + route["source_ids"]
+    out.loc[read, "source"] = table.loc[read, "source"] + " Process " + route["process"] + ": " + route["note"]
     return out
 
 
