@@ -48,7 +48,7 @@ def test_own_strip_ratios_split_by_how_they_were_read(flows) -> None:
     bounds = ["chl-escondida-copper", "zaf-mogalakwena-pgm", "chl-candelaria-copper"]
     assert by_basis["upper_bound"] == pytest.approx(sites.loc[sites.index.intersection(bounds), "hidden_t"].sum() / total)
     plans = ["chl-ministro-hales-copper", "chl-gabriela-mistral-copper", "chl-lomas-bayas-copper",
-             "pan-cobre-panama-copper"]
+             "pan-cobre-panama-copper", "cod-tenke-fungurume-copper", "cod-tenke-fungurume-cobalt"]
     assert by_basis["plan"] == pytest.approx(sites.loc[sites.index.intersection(plans), "hidden_t"].sum() / total)
     assert by_basis["plan"] > 0 and by_basis["upper_bound"] > 0
 
