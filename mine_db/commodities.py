@@ -51,7 +51,7 @@ COEFFICIENT_TABLE = DATA_DIR / "default_coefficients.csv"
 
 StrippingWaste = Literal["overburden", "waste_rock"]
 Method = Literal["surface", "underground", "brine"]
-Process = Literal["flotation", "leach", "mixed", "direct_shipping", "concentrator", "dry_and_wet"]
+Process = Literal["flotation", "leach", "mixed", "direct_shipping", "concentrator", "dry_and_wet", "washed"]
 PROCESSES: tuple[str, ...] = get_args(Process)
 Variable = Literal["grade", "recovery", "strip_ratio", "concentrate_grade"]
 Quality = Literal["derived", "read", "weak", "lab", "planned", "definition", "assumption"]

@@ -212,6 +212,36 @@ def _with_deposit_types(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(deposit_type=looked_up if stated is None else stated.fillna(looked_up))
 
 
+def read_rest_routes() -> pd.DataFrame:
+    """Process route of rest-of-country rows whose country's route a document reads (`rest_routes.csv`)."""
+    return _read_csv("rest_routes.csv")
+
+
+def _with_rest_routes(table: pd.DataFrame, bibliography: pd.DataFrame) -> pd.DataFrame:
+    """A rest-of-country row's `process` from `rest_routes.csv`, its sources added to the row's.
+
+    Why: a rest row has no mines.csv row to state its route in, and its recovery follows the route
+    (`mine_db.gapfill`). An id that is no rest row, an unknown route or source id is an `InputError`.
+    """
+    routes = read_rest_routes()
+    path = str(SOURCES_DIR / "rest_routes.csv")
+    checks = (("mine_id", ~routes["mine_id"].str.contains("-rest-"), "is no rest-of-country id"),
+              ("process", ~routes["process"].isin(commodities.PROCESSES), "is no process route"),
+              ("source_ids", ~routes["source_ids"].map(lambda ids: set(ids.split(";")) <= set(bibliography["id"])),
+               "names a source id that is not in sources.csv"))
+    for column, bad, message in checks:
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise InputError(f"{column} {routes[column].iloc[row]!r} {message}", file=path, row=row + 2, column=column)
+    read = table["mine_id"].isin(routes["mine_id"])
+    route = routes.set_index("mine_id").reindex(table.loc[read, "mine_id"]).set_axis(table.index[read])
+    out = table.copy()
+    out.loc[read, "process"] = route["process"]
+    out.loc[read, "source_ids"] = table.loc[read, "source_ids"] + ";" + route["source_ids"]
+    out.loc[read, "source"] = table.loc[read, "source"] + " Process " + route["process"] + ": " + route["note"]
+    return out
+
+
 def build_default(allocation: str = "value", site_data: bool = True,
                   method_split: MethodSplits = REST_METHOD_SPLIT) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Compose, validate, gap-fill, derive and allocate the default table; returns (table, reconciliation).
@@ -249,7 +279,8 @@ def build_standalone(site_data: bool = True,
     named = named_mines(read_mines(), bibliography, str(SOURCES_DIR / "mines.csv"))
     rest, table = reconcile(named, national)
     combined = pd.concat([named, rest_rows(rest, national, method_split)], ignore_index=True)
-    combined = _with_deposit_types(combined).sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
+    combined = _with_rest_routes(_with_deposit_types(combined), bibliography)
+    combined = combined.sort_values(["commodity", "country", "resolution", "mine_id"], kind="stable")
     checked = validate(combined.reset_index(drop=True), file=str(SOURCES_DIR / "mines.csv"))
     filled = split_metal_by_ore(fill_gaps(checked, own_values=site_data), method_split)
     if not site_data:

@@ -34,14 +34,22 @@ DIRECT_SHIPPING: str = "direct_shipping"
 IRON_CONCENTRATOR: str = "concentrator"
 #: Iron ore partly sold as mined, partly wet-concentrated: the row's own recovery weighs both routes by their shares.
 DRY_AND_WET: str = "dry_and_wet"
+#: Bauxite washed (and screened) before it is sold or refined: the clay fines leave as tailings, a read mass yield.
+WASHED: str = "washed"
 #: Routes whose rows draw only on their own route (rows that state no route draw on them only across routes:
 #: `mine_db.gapfill._across_routes`).
-OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
+OWN_ROUTES: tuple[str, ...] = (LEACH, DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET, WASHED)
 #: Read routes of ore that is sold as mined or concentrated: the population a row of unread route is drawn from.
-SOLD_OR_CONCENTRATED: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET)
+SOLD_OR_CONCENTRATED: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR, DRY_AND_WET, WASHED)
 #: Of those, the routes whose default is read or true by definition (a `dry_and_wet` row counts with its own
 #: value only).
-READ_DEFAULTS: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR)
+READ_DEFAULTS: tuple[str, ...] = (DIRECT_SHIPPING, IRON_CONCENTRATOR, WASHED)
+#: Commodities whose rows of unread route keep their commodity default instead of a draw across the read routes.
+#: Bauxite: the route follows the deposit (lateritic pisolites washed free of clay at Weipa, Trombetas or in
+#: West Kalimantan; Darling Range, Guinean and Indian plateau ore shipped as mined), and the read mines are
+#: export and refinery-captive laterite operations, no sample of an unread country's deposits (China's karst and
+#: sedimentary ore above all): such a row keeps assumption A33 until its route is read.
+UNREAD_KEEPS_DEFAULT: tuple[str, ...] = ("bauxite",)
 #: Group-label suffix of the across-routes fill.
 ANY_ROUTE: str = "any_route"
 

@@ -57,7 +57,9 @@ Fortescue's), it is a draw from the mines of its commodity and method whose rout
 is read (`_across_routes`: each one's own recovery, else its route's default, 1 for a direct
 shipper, the concentrators' default for a concentrator), by levels 3-5 again over that
 population (group label ending `|any_route`); only where fewer than `MIN_SAMPLE` are read does
-it keep the default (iron ore A32, bauxite A33). A row that
+it keep the default (iron ore A32). A bauxite row of unread route keeps its default (A33) whatever the
+number read (`fill_kinds.UNREAD_KEEPS_DEFAULT` says why); a row read `washed` (bauxite washed free of clay, a
+read mass yield) draws on washed rows and the washed default. A row that
 states no route, and a `mixed` one (concentrate and cathode, split in no column:
 Centinela's and Zijinshan's notes put two thirds of their copper in concentrate), are taken
 with the concentrators, as every row was before.
@@ -86,6 +88,7 @@ from mine_db.fill_kinds import (
     METHOD_OF_TYPE,
     READ_DEFAULTS,
     SOLD_OR_CONCENTRATED,
+    UNREAD_KEEPS_DEFAULT,
     recovery_route,
 )
 from mine_db.national_fills import national_candidate, read_national
@@ -227,7 +230,7 @@ def _across_routes(out: pd.DataFrame, method: pd.Series, default: pd.DataFrame,
     Leach rows stay out: a row of unread route is taken as ore sold or concentrated.
     """
     route = recovery_route(out)
-    unread = route == CONCENTRATOR
+    unread = (route == CONCENTRATOR) & ~out["commodity"].isin(UNREAD_KEEPS_DEFAULT)
     value = out["recovery"].fillna(default["mean"].where(route.isin(READ_DEFAULTS)))
     value = value.where(unread | route.isin(SOLD_OR_CONCENTRATED))
     return _ladder(value, out["metal_t"], [out["commodity"], method], out["country"], unread, leave_out)

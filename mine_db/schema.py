@@ -88,7 +88,7 @@ _COLUMNS: tuple[Column, ...] = (
     Column("process", "str", False, "", "process route where it sets the recovery (flotation, leach: SX-EW "
            "cathode from heap, dump or tank leaching, mixed, direct_shipping: ore crushed, screened or dried and "
            "sold as mined, concentrator: iron ore ground and separated, dry_and_wet: iron ore partly sold as mined, "
-           "partly concentrated, as a document reads it); empty = a concentrator",
+           "partly concentrated, washed: bauxite washed free of clay, as a document reads it); empty = a concentrator",
            allowed=frozenset(commodities.PROCESSES)),
     Column("year", "int", True, "year", "production year", low=1900, high=2100),
     Column("resolution", "str", True, "", "a named mine or the rest of a country", allowed=RESOLUTIONS),

@@ -64,7 +64,7 @@ def test_rows_of_read_route_keep_their_route_and_thin_populations_keep_the_defau
     assert filled.loc["B2", ["recovery", "recovery_fill", "recovery_fill_group"]].tolist() == [
         0.789, "default", "recovery|default|iron_ore|*|*|concentrator"]
     assert filled.loc["B5", ["recovery", "recovery_fill"]].tolist() == [0.99, "mine"]
-    # two read bauxite routes are fewer than five mines: the unread row keeps assumption A33
+    # a bauxite row of unread route keeps assumption A33 however many routes are read (fill_kinds.UNREAD_KEEPS_DEFAULT)
     assert filled.loc["X3", ["recovery", "recovery_fill", "recovery_fill_group"]].tolist() == [
         1.0, "default", "recovery|default|bauxite|*|*"]
 

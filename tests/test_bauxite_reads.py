@@ -9,7 +9,6 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from hfcommon.assumptions import load_assumptions
@@ -50,19 +49,6 @@ def test_five_washed_mines_median_and_spread(recovery_reads: ModuleType) -> None
     assert washed["median"] == pytest.approx(np.median(values)) == pytest.approx(0.5435, abs=5e-5)
     assert (washed["p10"], washed["p90"]) == pytest.approx((np.percentile(values, 10), np.percentile(values, 90)))
     assert (washed["p10"], washed["p90"]) == pytest.approx((0.50, 0.6771), abs=5e-4)
-
-
-def test_no_washed_route_is_declared_yet_so_rows_keep_A33() -> None:
-    # a washed default would need washed rows tagged (a lead's decision: it switches the unread rows to the
-    # across-routes fill); until then A33 holds for every bauxite row not read as a direct shipper
-    table = pd.read_csv(COEFFICIENTS)
-    bauxite = table[(table["commodity"] == "bauxite") & (table["variable"] == "recovery")]
-    assert "washed" not in set(bauxite["process"].dropna())
-    row = commodities.default("bauxite", "surface", None, "recovery", None)
-    assert (row.value, row.quality, row.assumption_id) == (1.0, "assumption", "A33")
-    assert "median 0.5435" in row.note and "five washing mass yields" in row.note
-    reason = load_assumptions()["A33"].reason
-    assert "56.78 %" in reason and "CF 50 %" in reason and "a decision for the lead" in reason
 
 
 def test_kapuas_overburden_is_read_by_volume_and_never_pooled(strip_reads: ModuleType) -> None:

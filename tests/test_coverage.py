@@ -85,9 +85,12 @@ def test_bauxite_grade_holds_by_definition_and_is_no_gap(flows) -> None:
     assert set(bauxite["grade_fill"]) == {"definition"}
     assert set(bauxite["concentrate_grade_fill"]) == {"definition"}
     # assumption A33, a real gap, except where a document reads the ore as shipped unwashed (test_direct_shipping)
-    shipped = bauxite["process"] == "direct_shipping"
-    assert set(bauxite.loc[~shipped, "recovery_fill"]) == {"default"}
+    # or washed (test_bauxite_routes: MRN's own yield, else the washed default of five read yields)
+    shipped, washed = bauxite["process"] == "direct_shipping", bauxite["process"] == "washed"
+    assert set(bauxite.loc[~shipped & ~washed, "recovery_fill"]) == {"default"}
+    assert bauxite.loc[~shipped & ~washed, "recovery_fill_n"].isna().all()
     assert set(bauxite.loc[shipped, "recovery_fill"]) <= {"definition"}
+    assert set(bauxite.loc[washed, "recovery_fill"]) == {"mine", "default"}
     report = coverage(flows, mines)
     sites = site_hidden(flows, mines)
     share = sites.loc[sites["commodity"] == "bauxite", "hidden_t"].sum() / sites["hidden_t"].sum()

@@ -80,9 +80,14 @@ def test_every_mine_but_brine_burns_diesel_and_every_concentrator_draws_power(de
 
 def test_bauxite_mines_take_iai_electricity_and_heavy_oil(default: nx.DiGraph) -> None:
     # IAI world 2015 bauxite mining: 1.5 kWh and 21 MJ heavy oil per t bauxite; mine_db: 1 t ore per t bauxite
-    site = "beneficiation:aus-weipa-rio-tinto-bauxite"
+    # where the ore is shipped as mined (Gove)
+    site = "beneficiation:aus-gove-rio-tinto-bauxite"
     assert default.edges["energy:grid:AUS", site]["amount"] == pytest.approx(1.5 * KWH_GJ)
     assert default.edges["energy:fuel_oil:AUS", site]["amount"] == pytest.approx(0.021)
+    # a washed mine (Weipa, at the washed default yield 0.5435) mines 1 / 0.5435 t of ore per t of bauxite sold: the
+    # electricity rate, per t of ore, applies to that ore
+    weipa = "beneficiation:aus-weipa-rio-tinto-bauxite"
+    assert default.edges["energy:grid:AUS", weipa]["amount"] == pytest.approx(1.5 * KWH_GJ / 0.5435)
     guinea = "beneficiation:gin-sangar-di-cbg-bauxite"
     assert default.has_edge("energy:grid:GIN", guinea) and default.has_edge("energy:fuel_oil:GIN", guinea)
 

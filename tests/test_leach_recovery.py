@@ -104,8 +104,9 @@ def test_an_unknown_process_names_its_row_and_column() -> None:
 def test_each_stated_route_is_what_the_rows_own_text_says() -> None:
     mines = read_mines()
     text = (mines["metal_method"].fillna("") + " " + mines["note"].fillna("")).str.lower()
-    iron_routes = ["direct_shipping", "concentrator", "dry_and_wet"]  # test_direct_shipping, test_iron_routes
-    stated = mines["process"].notna() & ~mines["process"].isin(iron_routes)
+    # test_direct_shipping, test_iron_routes; bauxite's washed route: test_bauxite_routes
+    iron_and_bauxite_routes = ["direct_shipping", "concentrator", "dry_and_wet", "washed"]
+    stated = mines["process"].notna() & ~mines["process"].isin(iron_and_bauxite_routes)
     assert set(mines.loc[stated, "commodity"]) == {"copper"}
     assert mines.loc[stated, "process"].value_counts().to_dict() == {"flotation": 23, "leach": 11, "mixed": 4}
     leach = mines["process"] == "leach"
