@@ -120,13 +120,18 @@ def test_every_source_is_in_the_bibliography_with_its_address() -> None:
 
 
 def test_a_bound_or_a_plan_says_so(named_mines) -> None:
-    """Every upper bound says why in its note; a plan names its document, date and page."""
+    """Every bound says why in its note (a lower bound quotes why); a plan names its document, date and page."""
     bounded = named_mines[named_mines["strip_ratio_basis"].eq("upper_bound")]
     assert {r[0] for r in READS if r[5] == "upper_bound"} <= set(bounded.index)
     assert bounded["note"].str.contains("UPPER BOUND").all()
     assert "stockpiles ore" in named_mines.loc["chl-candelaria-copper", "note"]
     assert "PLAN" in named_mines.loc["zaf-mogalakwena-pgm", "note"]
     assert "life-of-mine plan" in named_mines.loc["zaf-mogalakwena-pgm", "where_read"]
+    # a lower bound (ore treated for ore mined while stockpiles feed the mill) says so and quotes why
+    lower = named_mines.index[named_mines["strip_ratio_basis"].eq("lower_bound")]
+    assert list(lower) == ["mng-oyu-tolgoi-copper"]
+    assert "LOWER BOUND" in named_mines.loc[lower[0], "note"]
+    assert "primary ore source changed to Phase 4B and lower grade stockpiles" in named_mines.loc[lower[0], "where_read"]
     citation = read_bibliography().set_index("id").loc["pg_pprust_analyst_visit_2006", "citation"]
     assert citation.startswith("life-of-mine plan, ") and "November 2006" in citation
     # a plan is declared so (it joins the fills' samples, unlike a bound)
