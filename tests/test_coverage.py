@@ -45,7 +45,7 @@ def test_own_strip_ratios_split_by_how_they_were_read(flows) -> None:
     assert sum(by_basis.values()) == pytest.approx(report["share_by_fill"]["strip_ratio"]["mine"])
     sites = site_hidden(flows, mines).set_index("mine_id")
     total = sites["hidden_t"].sum()
-    bounds = ["chl-escondida-copper", "zaf-mogalakwena-pgm", "chl-candelaria-copper"]
+    bounds = ["chl-escondida-copper", "zaf-mogalakwena-pgm", "chl-candelaria-copper", "zaf-sishen-iron_ore"]
     assert by_basis["upper_bound"] == pytest.approx(sites.loc[sites.index.intersection(bounds), "hidden_t"].sum() / total)
     plans = ["chl-ministro-hales-copper", "chl-gabriela-mistral-copper", "chl-lomas-bayas-copper",
              "pan-cobre-panama-copper", "cod-tenke-fungurume-copper", "cod-tenke-fungurume-cobalt"]
