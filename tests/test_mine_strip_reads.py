@@ -84,6 +84,9 @@ FINEPRINT_YEARS = [
     ("zmb-sentinel-copper", "COM01150.00", 2016, None, 82_098_000, 37_960_000, "fp_1091", 3.418),
 ]
 FINEPRINT = Path("/work/shared/data/fineprint-mine-production/final_2022-06")
+#: Rows whose FINEPRINT "ore mined" is the raw workbook's ore processed (stockpile balance not read): said in the note.
+FINEPRINT_ORE_PROCESSED = ("can-highland-valley-copper-copper", "chl-carmen-de-andacollo-copper", "per-antamina-copper",
+                           "per-antamina-zinc", "zmb-kansanshi-copper")
 
 
 def _fineprint_strip(moved: float | None, waste: float | None, ore: float) -> float:
@@ -193,6 +196,7 @@ def test_a_fineprint_strip_is_its_nearest_years_arithmetic(named_mines, built_mi
     note = row["note"][row["note"].index("[fp19]"):]
     assert f"strip_ratio {strip:.3f} = the FINEPRINT year nearest 2019" in note and f"Was {old}" in note
     assert f"{year}; " in note and facility in row["where_read"]
+    assert ("Its ore is ORE PROCESSED" in note) == (mine_id in FINEPRINT_ORE_PROCESSED)
     assert built_mines.loc[mine_id, "strip_ratio_fill"] == "mine"
     assert built_mines.loc[mine_id, "strip_ratio"] == pytest.approx(strip)
 
