@@ -193,7 +193,7 @@ def test_a_fineprint_strip_is_its_nearest_years_arithmetic(named_mines, built_mi
     assert row["strip_ratio"] == pytest.approx(strip) and strip != pytest.approx(old)
     assert (row["strip_source"], _basis(row)) == (source, basis)
     assert set(source.split(";")) <= set(row["source_ids"].split(";"))
-    note = row["note"][row["note"].index("[fp19]"):]
+    note = row["note"][row["note"].index("[f19]"):]
     assert f"strip_ratio {strip:.3f} = the FINEPRINT year nearest 2019" in note and f"Was {old}" in note
     assert f"{year}; " in note and facility in row["where_read"]
     assert ("Its ore is ORE PROCESSED" in note) == (mine_id in FINEPRINT_ORE_PROCESSED)
