@@ -138,7 +138,8 @@ def test_a_bound_or_a_plan_says_so(named_mines) -> None:
     lower = named_mines.index[named_mines["strip_ratio_basis"].eq("lower_bound")]
     assert list(lower) == ["mng-oyu-tolgoi-copper"]
     assert "LOWER BOUND" in named_mines.loc[lower[0], "note"]
-    assert "primary ore source changed to Phase 4B and lower grade stockpiles" in named_mines.loc[lower[0], "where_read"]
+    quote = "primary ore source changed to Phase 4B and lower grade stockpiles"
+    assert quote in named_mines.loc[lower[0], "where_read"]
     citation = read_bibliography().set_index("id").loc["pg_pprust_analyst_visit_2006", "citation"]
     assert citation.startswith("life-of-mine plan, ") and "November 2006" in citation
     # a plan is declared so (it joins the fills' samples, unlike a bound)
@@ -203,7 +204,7 @@ def test_a_fineprint_strip_is_its_nearest_years_arithmetic(named_mines, built_mi
 
 @pytest.mark.skipif(not FINEPRINT.is_dir(), reason="shared FINEPRINT copy not available")
 def test_fineprint_strips_are_the_cells_of_the_year_nearest_2019() -> None:
-    """Each pinned figure is FINEPRINT's cell, and no year nearer 2019 (or as near and later) has waste and ore mined."""
+    """Each pinned figure is FINEPRINT's cell; no year nearer 2019 (or as near and later) has waste and ore mined."""
     waste = pd.read_csv(FINEPRINT / "waste.csv")
     minerals = pd.read_csv(FINEPRINT / "minerals.csv")
     mined = minerals[minerals["type"] == "Ore mined"]
