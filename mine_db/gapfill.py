@@ -92,7 +92,7 @@ from mine_db.fill_kinds import (
     recovery_route,
 )
 from mine_db.national_fills import national_candidate, read_national
-from mine_db.schema import UPPER_BOUND
+from mine_db.schema import STRIP_RATIO_BOUNDS
 
 
 def _defaults(out: pd.DataFrame, method: pd.Series, var: str) -> pd.DataFrame:
@@ -237,11 +237,11 @@ def _across_routes(out: pd.DataFrame, method: pd.Series, default: pd.DataFrame,
 
 
 def _sample_values(out: pd.DataFrame, var: str) -> pd.Series:
-    """The rows' own values as other rows' fills see them: a strip ratio read only as an upper bound
-    serves its own row (its best reading) but would bias a sample it joined, so it joins none."""
+    """The rows' own values as other rows' fills see them: a strip ratio read only as a bound (upper or
+    lower) serves its own row (its best reading) but would bias a sample it joined, so it joins none."""
     if var != "strip_ratio":
         return out[var]
-    return out[var].where(out["strip_ratio_basis"] != UPPER_BOUND)
+    return out[var].where(~out["strip_ratio_basis"].isin(STRIP_RATIO_BOUNDS))
 
 
 def _candidates(out: pd.DataFrame, var: str, method: pd.Series, national: pd.DataFrame,

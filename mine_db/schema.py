@@ -47,11 +47,14 @@ ALLOCATION_COLUMNS: tuple[str, ...] = (
 FILL_LEVELS: frozenset[str] = frozenset(FILL_ORDER)
 #: `allocated`: a share of an ore body's tonnage given by `mine_db.allocation` (kept on reload).
 FLOW_BASES: frozenset[str] = frozenset({"reported", "derived", "allocated"})
-#: How a mine's own strip ratio was read: an `upper_bound` serves its own row but no fill's sample; a `plan`
-#: (an approved or life-of-mine plan, no actual year reachable) joins the samples like a reported value.
+#: How a mine's own strip ratio was read: a bound (`upper_bound`, `lower_bound`) serves its own row but no fill's
+#: sample; a `plan` (an approved or life-of-mine plan, no actual year reachable) joins the samples like a reported
+#: value.
 UPPER_BOUND: str = "upper_bound"
+LOWER_BOUND: str = "lower_bound"
+STRIP_RATIO_BOUNDS: frozenset[str] = frozenset({UPPER_BOUND, LOWER_BOUND})
 PLAN: str = "plan"
-STRIP_RATIO_BASES: frozenset[str] = frozenset({"reported", UPPER_BOUND, PLAN})
+STRIP_RATIO_BASES: frozenset[str] = frozenset({"reported", PLAN, *STRIP_RATIO_BOUNDS})
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,8 @@ _COLUMNS: tuple[Column, ...] = (
     _fraction("recovery", "fraction", "share of the graded substance recovered"),
     Column("strip_ratio", "float", False, "t/t", "stripping waste per t ore", low=0),
     Column("strip_ratio_basis", "str", False, "", "own strip ratio as reported (empty), a mine plan's (plan) "
-           "or an upper bound, which serves its own row but no fill's sample", allowed=STRIP_RATIO_BASES),
+           "or a bound (upper_bound, lower_bound), which serves its own row but no fill's sample",
+           allowed=STRIP_RATIO_BASES),
     _fraction("concentrate_grade", "mass fraction", "graded substance in concentrate"),
     Column("overburden_t", "float", False, "t", "overburden removed", low=0),
     Column("waste_rock_t", "float", False, "t", "waste rock mined", low=0),

@@ -37,21 +37,23 @@ def test_fill_shares_sum_to_one_and_match_the_sites(flows) -> None:
 
 
 def test_own_strip_ratios_split_by_how_they_were_read(flows) -> None:
-    """Reported, plan and upper-bound shares add up to the share on the mine's own strip ratio; each is the
-    hidden flows of the sites so declared in mines.csv (`strip_ratio_basis`)."""
+    """Reported, plan, upper- and lower-bound shares add up to the share on the mine's own strip ratio; each is
+    the hidden flows of the sites so declared in mines.csv (`strip_ratio_basis`)."""
     mines = load_default()
     report = coverage(flows, mines)
     by_basis = report["own_strip_ratio_by_basis"]
     assert sum(by_basis.values()) == pytest.approx(report["share_by_fill"]["strip_ratio"]["mine"])
     sites = site_hidden(flows, mines).set_index("mine_id")
     total = sites["hidden_t"].sum()
-    bounds = ["chl-escondida-copper", "zaf-mogalakwena-pgm", "chl-candelaria-copper"]
+    bounds = ["chl-escondida-copper", "zaf-mogalakwena-pgm", "chl-candelaria-copper", "zaf-sishen-iron_ore"]
     assert by_basis["upper_bound"] == pytest.approx(sites.loc[sites.index.intersection(bounds), "hidden_t"].sum() / total)
     plans = ["chl-ministro-hales-copper", "chl-gabriela-mistral-copper", "chl-lomas-bayas-copper",
              "pan-cobre-panama-copper", "cod-tenke-fungurume-copper", "cod-tenke-fungurume-cobalt",
              "aus-pilgangoora-lithium"]
     assert by_basis["plan"] == pytest.approx(sites.loc[sites.index.intersection(plans), "hidden_t"].sum() / total)
-    assert by_basis["plan"] > 0 and by_basis["upper_bound"] > 0
+    assert by_basis["lower_bound"] == pytest.approx(sites.loc["mng-oyu-tolgoi-copper", "hidden_t"] / total)
+    assert list(by_basis) == ["reported", "plan", "upper_bound", "lower_bound"]
+    assert by_basis["plan"] > 0 and by_basis["upper_bound"] > 0 and by_basis["lower_bound"] > 0
 
 
 def test_thin_fills_are_fills_of_fewer_than_five_mines_or_of_no_sample(flows) -> None:

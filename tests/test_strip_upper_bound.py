@@ -1,6 +1,7 @@
 """A strip ratio read only as an upper bound (`strip_ratio_basis` = `upper_bound`, e.g. Escondida's
-material moved over ore milled while leach ore is also mined) is its own row's value but joins no
-fill's sample; hand-computed on six Chilean pits."""
+material moved over ore milled while leach ore is also mined) or a lower bound (`lower_bound`, e.g. Oyu
+Tolgoi's material mined over ore treated while stockpiles feed the mill) is its own row's value but joins
+no fill's sample; hand-computed on six Chilean pits."""
 
 from __future__ import annotations
 
@@ -35,7 +36,18 @@ def test_an_upper_bound_is_its_rows_own_value_but_not_in_the_country_mean() -> N
     assert reported.loc["GAP", ["strip_ratio", "strip_ratio_fill_n"]].tolist() == [pytest.approx(14500 / 2500), 6]
 
 
+def test_a_lower_bound_is_its_rows_own_value_but_in_no_sample_either() -> None:
+    low = ("LOW", "Chile", "copper", "open_pit", 1000.0, 0.5, "lower_bound")
+    gap = ("GAP", "Chile", "copper", "open_pit", 10.0, None, None)
+    out = _fill([*PITS, low, gap])
+    assert out.loc["LOW", ["strip_ratio", "strip_ratio_fill"]].tolist() == [0.5, "mine"]
+    # C1..C5 only: 5500 / 1500, as without the row; read as reported it would pull the mean to (5500 + 500) / 2500
+    assert out.loc["GAP", ["strip_ratio", "strip_ratio_fill_n"]].tolist() == [pytest.approx(5500 / 1500), 5]
+    reported = _fill([*PITS, (*low[:6], None), gap])
+    assert reported.loc["GAP", ["strip_ratio", "strip_ratio_fill_n"]].tolist() == [pytest.approx(6000 / 2500), 6]
+
+
 def test_an_unknown_basis_is_bad_input_named_by_row_and_column() -> None:
     with pytest.raises(InputError) as info:
-        _fill([*PITS, ("X", "Chile", "copper", "open_pit", 10.0, 2.0, "lower_bound")])
+        _fill([*PITS, ("X", "Chile", "copper", "open_pit", 10.0, 2.0, "guess")])
     assert info.value.column == "strip_ratio_basis"

@@ -15,10 +15,12 @@ import pandas as pd
 
 from hfcommon.vocabulary import HIDDEN_STRESSORS
 from mine_db.gapfill import FILLED, MIN_SAMPLE
-from mine_db.schema import FILL_ORDER, PLAN, UPPER_BOUND
+from mine_db.schema import FILL_ORDER, LOWER_BOUND, PLAN, UPPER_BOUND
 
 #: Documents that would hold the figures of large sites still on fills (from the data campaigns' notes).
 SITE_DOCUMENTS = resources.files("mine_db") / "data" / "sources" / "site_documents.csv"
+#: How an own strip ratio was read, in the order the split reports them (an empty basis counts as reported).
+STRIP_BASES = ("reported", PLAN, UPPER_BOUND, LOWER_BOUND)
 
 
 def _site_documents() -> pd.Series:
@@ -58,7 +60,8 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
     `hidden_t` counts the flows at mine sites; `hidden_outside_sites_t` the rest (coal mined for
     power, which no site row describes); `thin_fill_share` the share on fills of fewer than
     `MIN_SAMPLE` mines or of no counted sample; `own_strip_ratio_by_basis` splits the share on the
-    mine's own strip ratio into what was reported, read from a mine plan, or read only as an upper bound.
+    mine's own strip ratio into what was reported, read from a mine plan, or read only as an upper or a lower
+    bound.
     """
     sites = site_hidden(flows, mines)
     total = float(sites["hidden_t"].sum())
@@ -68,7 +71,7 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
     }
     own_ore = sites["ore_basis"].isin(["reported", "allocated"])
     own_strip = sites["strip_ratio_fill"] == "mine"
-    basis = sites["strip_ratio_basis"].where(sites["strip_ratio_basis"].isin([PLAN, UPPER_BOUND]), "reported")
+    basis = sites["strip_ratio_basis"].where(sites["strip_ratio_basis"].isin(STRIP_BASES[1:]), "reported")
     documents = _site_documents()
     largest = []
     for _, site in sites.head(top).iterrows():
@@ -90,6 +93,6 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
         "thin_fill_share": {var: float(sites.loc[thin_fill(sites, var), "hidden_t"].sum() / total) for var in FILLED},
         "ore_reported_share": float(sites.loc[own_ore, "hidden_t"].sum() / total),
         "own_strip_ratio_by_basis": {b: float(sites.loc[own_strip & (basis == b), "hidden_t"].sum() / total)
-                                     for b in ("reported", PLAN, UPPER_BOUND)},
+                                     for b in STRIP_BASES},
         "largest_sites": largest,
     }

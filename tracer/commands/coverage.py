@@ -38,7 +38,8 @@ def coverage_command(
                  f"{quantity(report['hidden_outside_sites_t'])} lie outside mine sites (coal behind power).")
     by_basis = report["own_strip_ratio_by_basis"]
     stdout.print(f"own strip ratios: reported {percent(by_basis['reported'])}, from a mine plan "
-                 f"{percent(by_basis['plan'])}, read only as an upper bound {percent(by_basis['upper_bound'])}.")
+                 f"{percent(by_basis['plan'])}, read only as an upper bound {percent(by_basis['upper_bound'])}, "
+                 f"only as a lower bound {percent(by_basis['lower_bound'])}.")
     show("Largest sites (fill level of each value; 'mine' = the site's own)",
          [Col("site"), Col("country", drop=2), Col("share", True), Col("strip", drop=3), Col("grade", drop=3),
           Col("recovery", drop=3), Col("document that would hold it", drop=1)],
