@@ -105,6 +105,7 @@ def test_a_bound_or_a_plan_says_so(named_mines) -> None:
         assert part in note
     milligan = named_mines.loc["can-mount-milligan-copper"]
     assert "LIFE-OF-MINE PLAN" in milligan["note"] and "not a 2019 actual" in milligan["note"]
+    assert "life-of-mine plan, Terrane Metals Corp. Mt. Milligan feasibility study update, 2009" in milligan["note"]
     assert "life-of-mine plan, Terrane Metals Corp.'s Mt. Milligan feasibility study update (2009)" in milligan["where_read"]
 
 
