@@ -49,7 +49,7 @@ def test_own_strip_ratios_split_by_how_they_were_read(flows) -> None:
     assert by_basis["upper_bound"] == pytest.approx(sites.loc[sites.index.intersection(bounds), "hidden_t"].sum() / total)
     plans = ["chl-ministro-hales-copper", "chl-gabriela-mistral-copper", "chl-lomas-bayas-copper",
              "pan-cobre-panama-copper", "cod-tenke-fungurume-copper", "cod-tenke-fungurume-cobalt",
-             "aus-pilgangoora-lithium"]
+             "aus-pilgangoora-lithium", "can-mount-milligan-copper"]
     assert by_basis["plan"] == pytest.approx(sites.loc[sites.index.intersection(plans), "hidden_t"].sum() / total)
     assert by_basis["lower_bound"] == pytest.approx(sites.loc["mng-oyu-tolgoi-copper", "hidden_t"] / total)
     assert list(by_basis) == ["reported", "plan", "upper_bound", "lower_bound"]

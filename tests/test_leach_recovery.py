@@ -108,7 +108,7 @@ def test_each_stated_route_is_what_the_rows_own_text_says() -> None:
     iron_and_bauxite_routes = ["direct_shipping", "concentrator", "dry_and_wet", "washed"]
     stated = mines["process"].notna() & ~mines["process"].isin(iron_and_bauxite_routes)
     assert set(mines.loc[stated, "commodity"]) == {"copper"}
-    assert mines.loc[stated, "process"].value_counts().to_dict() == {"flotation": 23, "leach": 11, "mixed": 4}
+    assert mines.loc[stated, "process"].value_counts().to_dict() == {"flotation": 25, "leach": 11, "mixed": 4}
     leach = mines["process"] == "leach"
     assert text[leach].str.contains("cathode").all() and not text[leach].str.contains("concentrate").any()
     mixed = mines["process"] == "mixed"

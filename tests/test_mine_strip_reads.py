@@ -47,8 +47,10 @@ EXPECTED = {"aus-pilgangoora-lithium": 3.0,
             "per-cerro-verde-copper": 2.103, "zaf-mogalakwena-pgm": 9.823,
             "esp-riotinto-copper": 1.721}
 
-#: (mine_id, source id, stated ratio, quote): a ratio the document states, entered as printed.
-STATED = [("cod-tenke-fungurume-cobalt", "ci_im_tfm_fs_2007", 3.1, "The overall strip ratio is 3.1:1."),
+#: (mine_id, source id, stated ratio, quote): a ratio the document states, entered as printed (Mount Milligan's
+#: 0.84 : 1 is its 2009 feasibility study's life-of-mine plan, waste over ore, no arithmetic).
+STATED = [("can-mount-milligan-copper", "na_womp_milligan_fs_2009", 0.84, "life-of-mine strip ratio of 0.84:1"),
+          ("cod-tenke-fungurume-cobalt", "ci_im_tfm_fs_2007", 3.1, "The overall strip ratio is 3.1:1."),
           ("cod-tenke-fungurume-copper", "ci_im_tfm_fs_2007", 3.1, "The overall strip ratio is 3.1:1."),
           ("pan-cobre-panama-copper", "aq_mpsa_basic_eng_2012", 0.58, "'Strip ratio 0.58'")]
 
@@ -157,6 +159,10 @@ def test_a_bound_or_a_plan_says_so(named_mines) -> None:
     note = named_mines.loc["pan-cobre-panama-copper", "note"]
     for part in ("LIFE-OF-MINE PLAN", "life-of-mine plan, ", "Basic Engineering Summary Report", "May 2012", "p. 2"):
         assert part in note
+    milligan = named_mines.loc["can-mount-milligan-copper"]
+    assert "LIFE-OF-MINE PLAN" in milligan["note"] and "not a 2019 actual" in milligan["note"]
+    assert "life-of-mine plan, Terrane Metals Corp. Mt. Milligan feasibility study update, 2009" in milligan["note"]
+    assert "life-of-mine plan, Terrane Metals Corp.'s Mt. Milligan feasibility study update (2009)" in milligan["where_read"]
 
 
 def test_built_table_keeps_each_strip_as_the_mines_own(named_mines, built_mines) -> None:
