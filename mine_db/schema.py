@@ -50,11 +50,13 @@ FLOW_BASES: frozenset[str] = frozenset({"reported", "derived", "allocated"})
 #: How a mine's own strip ratio was read: a bound (`upper_bound`, `lower_bound`) serves its own row but no fill's
 #: sample; a `plan` (an approved or life-of-mine plan, no actual year reachable) joins the samples like a reported
 #: value.
+REPORTED: str = "reported"
 UPPER_BOUND: str = "upper_bound"
 LOWER_BOUND: str = "lower_bound"
 STRIP_RATIO_BOUNDS: frozenset[str] = frozenset({UPPER_BOUND, LOWER_BOUND})
 PLAN: str = "plan"
-STRIP_RATIO_BASES: frozenset[str] = frozenset({"reported", PLAN, *STRIP_RATIO_BOUNDS})
+#: Every basis, in the order reports list them (an empty cell reads as `reported`).
+STRIP_RATIO_BASES: tuple[str, ...] = (REPORTED, PLAN, UPPER_BOUND, LOWER_BOUND)
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,7 @@ _COLUMNS: tuple[Column, ...] = (
     Column("strip_ratio", "float", False, "t/t", "stripping waste per t ore", low=0),
     Column("strip_ratio_basis", "str", False, "", "own strip ratio as reported (empty), a mine plan's (plan) "
            "or a bound (upper_bound, lower_bound), which serves its own row but no fill's sample",
-           allowed=STRIP_RATIO_BASES),
+           allowed=frozenset(STRIP_RATIO_BASES)),
     _fraction("concentrate_grade", "mass fraction", "graded substance in concentrate"),
     Column("overburden_t", "float", False, "t", "overburden removed", low=0),
     Column("waste_rock_t", "float", False, "t", "waste rock mined", low=0),

@@ -15,12 +15,10 @@ import pandas as pd
 
 from hfcommon.vocabulary import HIDDEN_STRESSORS
 from mine_db.gapfill import FILLED, MIN_SAMPLE
-from mine_db.schema import FILL_ORDER, LOWER_BOUND, PLAN, UPPER_BOUND
+from mine_db.schema import FILL_ORDER, REPORTED, STRIP_RATIO_BASES
 
 #: Documents that would hold the figures of large sites still on fills (from the data campaigns' notes).
 SITE_DOCUMENTS = resources.files("mine_db") / "data" / "sources" / "site_documents.csv"
-#: How an own strip ratio was read, in the order the split reports them (an empty basis counts as reported).
-STRIP_BASES = ("reported", PLAN, UPPER_BOUND, LOWER_BOUND)
 
 
 def _site_documents() -> pd.Series:
@@ -71,7 +69,7 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
     }
     own_ore = sites["ore_basis"].isin(["reported", "allocated"])
     own_strip = sites["strip_ratio_fill"] == "mine"
-    basis = sites["strip_ratio_basis"].where(sites["strip_ratio_basis"].isin(STRIP_BASES[1:]), "reported")
+    basis = sites["strip_ratio_basis"].where(sites["strip_ratio_basis"].isin(STRIP_RATIO_BASES), REPORTED)
     documents = _site_documents()
     largest = []
     for _, site in sites.head(top).iterrows():
@@ -93,6 +91,6 @@ def coverage(flows: pd.DataFrame, mines: pd.DataFrame, top: int = 25) -> dict[st
         "thin_fill_share": {var: float(sites.loc[thin_fill(sites, var), "hidden_t"].sum() / total) for var in FILLED},
         "ore_reported_share": float(sites.loc[own_ore, "hidden_t"].sum() / total),
         "own_strip_ratio_by_basis": {b: float(sites.loc[own_strip & (basis == b), "hidden_t"].sum() / total)
-                                     for b in STRIP_BASES},
+                                     for b in STRIP_RATIO_BASES},
         "largest_sites": largest,
     }
